@@ -1,0 +1,3 @@
+from telecoop.cli import main
+
+raise SystemExit(main())
