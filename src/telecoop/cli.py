@@ -1,0 +1,557 @@
+"""Command-line interface (DESIGN section 8): argparse subcommands over the services.
+
+Textual reads its environment when imported, so the TUI is imported only
+after ``configure_terminal`` has set it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from telecoop import i18n, locations
+from telecoop.domain import model as m
+from telecoop.domain.errors import BadInput, TeleCoopError
+from telecoop.i18n import t
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+# --------------------------------------------------------------------------- #
+# JSON shapes (the contract's keys, and a few more)
+# --------------------------------------------------------------------------- #
+
+
+def iso_z(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def coop_json(c: m.Coop) -> dict:
+    return {"slug": c.slug, "name": c.name, "region": c.region, "tz": c.tz, "lang": c.lang}
+
+
+def resource_json(r: m.Resource) -> dict:
+    return {
+        "id": r.id,
+        "kind": r.kind.value,
+        "name": r.name,
+        "coop": r.coop,
+        "tz": r.tz,
+        "specialty": r.specialty or None,
+        "languages": list(r.languages),
+        "equipment": r.equipment or None,
+        "video_link": r.video_link or None,
+        "sharing": r.sharing.value,
+        "shared_with": list(r.shared_with),
+        "buffer_minutes": r.buffer_minutes,
+        "active": r.active,
+    }
+
+
+def staff_json(s: m.Staff) -> dict:
+    return {"login": s.login, "name": s.name, "coop": s.coop, "role": s.role.value, "clinician_id": s.clinician_id}
+
+
+def booking_json(b: m.Booking) -> dict:
+    return {
+        "id": b.id,
+        "clinician_id": b.clinician_id,
+        "clinician": b.clinician,
+        "room_id": b.room_id,
+        "room": b.room,
+        "coop": b.coop,
+        "start": iso_z(b.start),
+        "end": iso_z(b.end),
+        "status": b.status.value,
+        "mode": b.mode.value,
+        "masked": b.masked,
+        "patient": b.patient,
+        "reason": b.reason,
+        "cancel_reason": b.cancel_reason,
+    }
+
+
+def slot_json(s: m.Slot) -> dict:
+    from telecoop.domain.timeutil import local
+
+    return {
+        "clinician_id": s.clinician_id,
+        "clinician": s.clinician,
+        "coop": s.coop,
+        "specialty": s.specialty,
+        "languages": list(s.languages),
+        "room_id": s.room_id,
+        "room": s.room,
+        "start": iso_z(s.start),
+        "end": iso_z(s.end),
+        "local_start": local(s.start, s.tz).isoformat(),
+        "tz": s.tz,
+    }
+
+
+def audit_json(e: m.AuditEvent) -> dict:
+    return {
+        "id": e.id,
+        "at": iso_z(e.at),
+        "actor": e.actor,
+        "coop": e.coop,
+        "action": e.action,
+        "entity": e.entity,
+        "entity_id": e.entity_id,
+        "before": e.before,
+        "after": e.after,
+    }
+
+
+def emit_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def safe(text: object) -> str:
+    """Text from the database, made harmless for a terminal (no escape sequences)."""
+    from telecoop.domain.text import has_control
+
+    s = str(text)
+    return "".join("?" if has_control(ch) else ch for ch in s) if has_control(s) else s
+
+
+def print_table(rows: list[list[object]], headers: list[str]) -> None:
+    if not rows:
+        print(t("cli.no_results"))
+        return
+    cells = [[safe(h) for h in headers]] + [[safe("" if c is None else c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    for r in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+# --------------------------------------------------------------------------- #
+# Parser
+# --------------------------------------------------------------------------- #
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="telecoop", description="TeleCoop: shared teleconsultation slots between health co-ops.")
+    p.add_argument("--db", help="database file (default: $TELECOOP_DB, else the user data dir)")
+    p.add_argument("--as", dest="as_login", metavar="LOGIN", help="act as another staff member (database owner only)")
+    p.add_argument("--lang", choices=i18n.LANGS, help="fr or en (default: from the locale)")
+    bw = p.add_mutually_exclusive_group()
+    bw.add_argument("--low-bandwidth", dest="low_bandwidth", action="store_true", default=None)
+    bw.add_argument("--no-low-bandwidth", dest="low_bandwidth", action="store_false")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    d = sub.add_parser("demo", help="build a demo database from sample_data/ and open the app")
+    d.add_argument("--fresh", action="store_true", help="rebuild the demo database")
+
+    i = sub.add_parser("init", help="new empty database with its first co-op and federation admin")
+    i.add_argument("--coop", required=True)
+    i.add_argument("--coop-name", required=True)
+    i.add_argument("--tz", required=True)
+    i.add_argument("--admin", required=True)
+    i.add_argument("--region", default="")
+    i.add_argument("--coop-lang", default="fr", choices=i18n.LANGS)
+
+    im = sub.add_parser("import", help="load CSV files (all-or-nothing)")
+    im.add_argument("path")
+    ex = sub.add_parser("export", help="write CSV files")
+    ex.add_argument("dir")
+
+    for name in ("coops", "resources", "audit"):
+        sp = sub.add_parser(name)
+        sp.add_argument("--json", action="store_true")
+    st = sub.add_parser("staff", help="staff directory")
+    stsub = st.add_subparsers(dest="staff_command", metavar="add|list", required=True)
+    sa_ = stsub.add_parser("add")
+    sa_.add_argument("login")
+    sa_.add_argument("--coop", required=True)
+    sa_.add_argument("--role", required=True, choices=[r.value for r in m.Role])
+    sa_.add_argument("--name")
+    sa_.add_argument("--clinician-id", type=int)
+    sl = stsub.add_parser("list")
+    sl.add_argument("--json", action="store_true")
+
+    sub.add_parser("check", help="integrity check and schema version")
+    b = sub.add_parser("backup", help="consistent online copy")
+    b.add_argument("file")
+
+    s = sub.add_parser("slots", help="free slots, earliest first")
+    s.add_argument("--specialty", choices=m.SPECIALTIES)
+    s.add_argument("--language", choices=m.LANGUAGES)
+    s.add_argument("--with-room", action="store_true")
+    s.add_argument("--room", type=int)
+    s.add_argument("--coop")
+    s.add_argument("--clinician", type=int)
+    s.add_argument("--from", dest="from_date")
+    s.add_argument("--days", type=int, default=14)
+    s.add_argument("--duration", type=int, default=30)
+    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--json", action="store_true")
+
+    bk = sub.add_parser("book", help="book a slot")
+    bk.add_argument("--clinician", type=int, required=True)
+    rg = bk.add_mutually_exclusive_group()
+    rg.add_argument("--room", type=int)
+    rg.add_argument("--any-room", action="store_true")
+    bk.add_argument("--start", required=True)
+    bk.add_argument("--duration", type=int, default=30)
+    bk.add_argument("--patient", required=True)
+    bk.add_argument("--reason", default="")
+    bk.add_argument("--mode", default="video", choices=[x.value for x in m.Mode])
+    bk.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("cancel")
+    c.add_argument("id", type=int)
+    c.add_argument("--reason", required=True)
+    c.add_argument("--json", action="store_true")
+    r = sub.add_parser("reschedule")
+    r.add_argument("id", type=int)
+    r.add_argument("--start", required=True)
+    r.add_argument("--json", action="store_true")
+    stt = sub.add_parser("status")
+    stt.add_argument("id", type=int)
+    stt.add_argument("status", choices=["checked-in", "completed", "no-show"])
+    stt.add_argument("--json", action="store_true")
+
+    bl = sub.add_parser("bookings")
+    bl.add_argument("--from", dest="from_date")
+    bl.add_argument("--to", dest="to_date")
+    bl.add_argument("--json", action="store_true")
+
+    cl = sub.add_parser("closures")
+    clsub = cl.add_subparsers(dest="closures_command", metavar="holidays", required=True)
+    h = clsub.add_parser("holidays")
+    h.add_argument("--year", type=int, required=True)
+    h.add_argument("--coop")
+    return p
+
+
+# --------------------------------------------------------------------------- #
+# Commands
+# --------------------------------------------------------------------------- #
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db).expanduser() if args.db else locations.default_db_path()
+
+
+def context(args: argparse.Namespace):
+    from telecoop.services.context import open_context
+
+    return open_context(db_path(args), args.as_login)
+
+
+def _date(text: str | None) -> dt.date | None:
+    from telecoop.domain.timeutil import parse_date
+
+    return parse_date(text) if text else None
+
+
+def _fmt_local(instant: dt.datetime, tz: str) -> str:
+    from telecoop.domain.timeutil import format_local
+
+    return format_local(instant, tz)
+
+
+def cmd_init(args) -> int:
+    from telecoop.services.admin import init_database
+
+    path = db_path(args)
+    init_database(path, coop=args.coop, coop_name=args.coop_name, tz=args.tz, admin=args.admin,
+                  region=args.region, lang=args.coop_lang)
+    print(t("init.done", path=path))
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from telecoop.services import dataio
+
+    path = Path(args.path)
+    counts = dataio.import_data(db_path(args), path, args.as_login)
+    print(t("import.done", summary=", ".join(f"{k} {v}" for k, v in counts.items())))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from telecoop.services import dataio
+
+    ctx = context(args)
+    counts = dataio.export_data(ctx, Path(args.dir))
+    print(t("export.done", path=args.dir, summary=", ".join(f"{k} {v}" for k, v in counts.items())))
+    return EXIT_OK
+
+
+def cmd_coops(args) -> int:
+    from telecoop.services.directory import list_coops
+
+    coops = list_coops(context(args))
+    if args.json:
+        emit_json([coop_json(c) for c in coops])
+    else:
+        print_table([[c.slug, c.name, c.region, c.tz] for c in coops], ["slug", "name", "region", "tz"])
+    return EXIT_OK
+
+
+def cmd_resources(args) -> int:
+    from telecoop.services.directory import list_resources
+
+    res = list_resources(context(args))
+    if args.json:
+        emit_json([resource_json(r) for r in res])
+    else:
+        print_table(
+            [[r.id, r.kind.value, r.name, r.coop, r.specialty, " ".join(r.languages), r.sharing.value] for r in res],
+            ["id", "kind", "name", "coop", "specialty", "lang", "sharing"],
+        )
+    return EXIT_OK
+
+
+def cmd_staff(args) -> int:
+    from telecoop.services.directory import add_staff, list_staff
+
+    ctx = context(args)
+    if args.staff_command == "add":
+        st = add_staff(ctx, login=args.login, coop=args.coop, role=args.role, name=args.name,
+                       clinician_id=args.clinician_id)
+        print(t("staff.added", login=st.login))
+        return EXIT_OK
+    staff = list_staff(ctx)
+    if args.json:
+        emit_json([staff_json(s) for s in staff])
+    else:
+        print_table([[s.login, s.name, s.coop, s.role.value] for s in staff], ["login", "name", "coop", "role"])
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from telecoop.services.admin import check
+    from telecoop.store.engine import make_engine
+
+    engine = make_engine(db_path(args), create=False)
+    try:
+        report = check(engine)
+    finally:
+        engine.dispose()
+    print(t("check.ok", version=report.schema_version, integrity=report.integrity))
+    for name, count in report.counts.items():
+        print(f"  {name}: {count}")
+    return EXIT_OK if report.integrity == "ok" else EXIT_REFUSED
+
+
+def cmd_backup(args) -> int:
+    from telecoop.services.admin import backup_to
+
+    backup_to(context(args), Path(args.file))
+    print(t("backup.done", path=args.file))
+    return EXIT_OK
+
+
+def cmd_slots(args) -> int:
+    from telecoop.services.booking import search_slots
+
+    ctx = context(args)
+    slots = search_slots(
+        ctx, specialty=args.specialty, language=args.language, with_room=args.with_room, room_id=args.room,
+        coop=args.coop, clinician_id=args.clinician, from_date=_date(args.from_date), days=args.days,
+        duration=args.duration, limit=args.limit,
+    )
+    if args.json:
+        emit_json([slot_json(s) for s in slots])
+    else:
+        print_slots(slots, ctx.actor_tz)
+    return EXIT_OK
+
+
+def print_slots(slots: list[m.Slot], viewer_tz: str) -> None:
+    rows = []
+    for s in slots:
+        here = _fmt_local(s.start, viewer_tz)
+        there = _fmt_local(s.start, s.tz)[11:] if s.tz != viewer_tz and there_differs(s, viewer_tz) else ""
+        rows.append([here, there, s.clinician_id, s.clinician, s.coop, s.specialty, s.room or ""])
+    print_table(rows, ["start", "local", "id", "clinician", "coop", "specialty", "room"])
+
+
+def there_differs(s: m.Slot, viewer_tz: str) -> bool:
+    return _fmt_local(s.start, viewer_tz) != _fmt_local(s.start, s.tz)
+
+
+def print_booking(b: m.Booking, viewer_tz: str) -> None:
+    who = b.patient if not b.masked else t("busy.coop", coop=b.coop)
+    print_table(
+        [[b.id, _fmt_local(b.start, viewer_tz), _fmt_local(b.end, viewer_tz)[11:], b.clinician, b.room or "",
+          b.coop, b.status.value, who]],
+        ["id", "start", "end", "clinician", "room", "coop", "status", "patient"],
+    )
+
+
+def cmd_book(args) -> int:
+    from telecoop.services.booking import book
+
+    ctx = context(args)
+    b = book(ctx, clinician_id=args.clinician, start=args.start, duration=args.duration, patient=args.patient,
+             reason=args.reason, mode=args.mode, room_id=args.room, any_room=args.any_room)
+    return _report_booking(args, ctx, b, "booking.made")
+
+
+def _report_booking(args, ctx, b: m.Booking, key: str) -> int:
+    if args.json:
+        emit_json(booking_json(b))
+    else:
+        print(t(key, id=b.id, status=b.status.value))
+        print_booking(b, ctx.actor_tz)
+    return EXIT_OK
+
+
+def cmd_cancel(args) -> int:
+    from telecoop.services.booking import cancel
+
+    ctx = context(args)
+    return _report_booking(args, ctx, cancel(ctx, args.id, reason=args.reason), "booking.cancelled")
+
+
+def cmd_reschedule(args) -> int:
+    from telecoop.services.booking import reschedule
+
+    ctx = context(args)
+    return _report_booking(args, ctx, reschedule(ctx, args.id, start=args.start), "booking.moved")
+
+
+def cmd_status(args) -> int:
+    from telecoop.services.booking import set_status
+
+    ctx = context(args)
+    return _report_booking(args, ctx, set_status(ctx, args.id, args.status), "booking.status_set")
+
+
+def cmd_bookings(args) -> int:
+    from telecoop.services.booking import list_bookings
+
+    ctx = context(args)
+    items = list_bookings(ctx, from_date=_date(args.from_date), to_date=_date(args.to_date))
+    if args.json:
+        emit_json([booking_json(b) for b in items])
+    else:
+        print_table(
+            [[b.id, _fmt_local(b.start, ctx.actor_tz), b.clinician, b.room or "", b.coop, b.status.value,
+              t("busy.coop", coop=b.coop) if b.masked else b.patient] for b in items],
+            ["id", "start", "clinician", "room", "coop", "status", "patient"],
+        )
+    return EXIT_OK
+
+
+def cmd_audit(args) -> int:
+    from telecoop.services.audit import list_audit
+
+    events = list_audit(context(args))
+    if args.json:
+        emit_json([audit_json(e) for e in events])
+    else:
+        print_table([[e.id, iso_z(e.at), e.actor, e.coop or "", e.action, e.entity_id] for e in events],
+                    ["id", "at", "actor", "coop", "action", "entity"])
+    return EXIT_OK
+
+
+def cmd_closures(args) -> int:
+    from telecoop.services.admin import add_holidays
+
+    count = add_holidays(context(args), year=args.year, coop=args.coop)
+    print(t("holidays.done", count=count))
+    return EXIT_OK
+
+
+def configure_terminal(low_bandwidth: bool | None, environ: dict | None = None) -> bool:
+    """Set Textual's environment before it is imported; returns whether low bandwidth is on."""
+    env = os.environ if environ is None else environ
+    low = bool(env.get("SSH_CONNECTION")) if low_bandwidth is None else low_bandwidth
+    if low:
+        env.setdefault("TEXTUAL_ANIMATIONS", "none")
+        env.setdefault("TEXTUAL_FPS", "20")
+    return low
+
+
+def cmd_app(args, *, demo: bool = False) -> int:
+    low = configure_terminal(args.low_bandwidth)
+    if demo:
+        from telecoop.services import dataio
+
+        path = Path(args.db).expanduser() if args.db else locations.demo_db_path()
+        if dataio.build_demo(path, fresh=args.fresh):
+            print(t("demo.built", path=path), file=sys.stderr)
+        args.db = str(path)
+        if not args.as_login:
+            args.as_login = dataio.DEMO_LOGIN
+        if not sys.stdout.isatty() or not sys.stdin.isatty():
+            print(t("demo.no_tty", path=path), file=sys.stderr)
+            return EXIT_OK
+    ctx = context(args)
+    from telecoop.tui.app import run_app
+
+    run_app(ctx, low_bandwidth=low)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "import": cmd_import,
+    "export": cmd_export,
+    "coops": cmd_coops,
+    "resources": cmd_resources,
+    "staff": cmd_staff,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "slots": cmd_slots,
+    "book": cmd_book,
+    "cancel": cmd_cancel,
+    "reschedule": cmd_reschedule,
+    "status": cmd_status,
+    "bookings": cmd_bookings,
+    "audit": cmd_audit,
+    "closures": cmd_closures,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    i18n.set_lang(args.lang or i18n.detect_lang())
+    try:
+        if args.command is None:
+            return cmd_app(args)
+        if args.command == "demo":
+            return cmd_app(args, demo=True)
+        return COMMANDS[args.command](args)
+    except TeleCoopError as exc:
+        print(f"telecoop: {safe(exc.message())}", file=sys.stderr)
+        problems = getattr(exc, "problems", None)
+        if problems:
+            from telecoop.io.csvio import format_problems
+
+            for line in format_problems(problems, i18n.get_lang()):
+                print(safe(line), file=sys.stderr)
+        alternatives = getattr(exc, "alternatives", None)
+        if alternatives:
+            print(t("booking.alternatives"), file=sys.stderr)
+            for s in alternatives:
+                room = f"  {safe(s.room)} (#{s.room_id})" if s.room else ""
+                print(f"  {iso_z(s.start)}  {_fmt_local(s.start, s.tz)} {s.tz}  #{s.clinician_id} {safe(s.clinician)}{room}",
+                      file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the contract: one line, never a traceback
+        if os.environ.get("TELECOOP_DEBUG"):
+            raise
+        print(f"telecoop: {t('error.unexpected', detail=safe(type(exc).__name__ + ': ' + str(exc))[:300])}",
+              file=sys.stderr)
+        return EXIT_REFUSED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

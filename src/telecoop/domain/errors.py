@@ -1,0 +1,76 @@
+"""Errors raised by the domain and the services.
+
+Each error carries an i18n message key and its parameters, so the CLI and the
+TUI can say it in the user's language; ``exit_code`` follows the CLI contract
+(1 refused, 2 bad input).
+"""
+
+from __future__ import annotations
+
+
+class TeleCoopError(Exception):
+    """Base of every error a user may see."""
+
+    exit_code = 1
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key, params)
+        self.key = key
+        self.params = params
+
+    def __str__(self) -> str:  # pragma: no cover - for logs and tracebacks
+        return f"{self.key} {self.params}"
+
+    def message(self, lang: str | None = None) -> str:
+        """The error in the user's language."""
+        from telecoop.i18n import t
+
+        return t(self.key, lang=lang, **self.params)
+
+
+class BadInput(TeleCoopError):
+    """The input is malformed or out of range (exit 2)."""
+
+    exit_code = 2
+
+
+class WallTimeError(BadInput):
+    """A wall time that does not exist (DST gap) or exists twice (fall-back)."""
+
+
+class NotFound(TeleCoopError):
+    """The thing named does not exist, or the user may not see it."""
+
+
+class NotPermitted(TeleCoopError):
+    """The user's role or co-op does not allow this action."""
+
+
+class SlotTaken(TeleCoopError):
+    """Another booking holds (part of) the requested interval.
+
+    ``alternatives`` carries the next free slots, when the service found some.
+    """
+
+    def __init__(self, key: str = "booking.taken", alternatives: list | None = None, **params: object) -> None:
+        super().__init__(key, **params)
+        self.alternatives = alternatives or []
+
+
+class InvalidTransition(TeleCoopError):
+    """A booking status change the life cycle does not allow."""
+
+
+class StoreError(TeleCoopError):
+    """The database file cannot be used (newer schema, corrupt, unreadable)."""
+
+
+class ImportErrors(BadInput):
+    """An import found problems; nothing was written.
+
+    ``problems`` is a list of ``(file, line, column, key, params)``.
+    """
+
+    def __init__(self, problems: list[tuple[str, int, str, str, dict]]) -> None:
+        super().__init__("import.failed", count=len(problems))
+        self.problems = problems

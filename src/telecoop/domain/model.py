@@ -1,0 +1,221 @@
+"""Pure domain types: what the services hand to the CLI and the TUI.
+
+These are plain frozen dataclasses, detached from any database session, so a
+screen can keep them while no session is open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    RECEPTIONIST = "receptionist"
+    COOP_ADMIN = "coop_admin"
+    FEDERATION_ADMIN = "federation_admin"
+    CLINICIAN = "clinician"
+
+
+class ResourceKind(StrEnum):
+    CLINICIAN = "clinician"
+    ROOM = "room"
+
+
+class Sharing(StrEnum):
+    PRIVATE = "private"
+    ALL = "all"
+    LISTED = "listed"
+
+
+class BookingStatus(StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+    @property
+    def active(self) -> bool:
+        return self in ACTIVE_STATUSES
+
+
+ACTIVE_STATUSES = frozenset({BookingStatus.BOOKED, BookingStatus.CHECKED_IN})
+
+# DESIGN section 2: booked -> checked_in -> completed; booked -> no_show;
+# booked -> cancelled. Nothing else.
+TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
+    BookingStatus.BOOKED: frozenset(
+        {BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW, BookingStatus.CANCELLED}
+    ),
+    BookingStatus.CHECKED_IN: frozenset({BookingStatus.COMPLETED}),
+    BookingStatus.COMPLETED: frozenset(),
+    BookingStatus.NO_SHOW: frozenset(),
+    BookingStatus.CANCELLED: frozenset(),
+}
+
+
+class Mode(StrEnum):
+    VIDEO = "video"
+    PHONE = "phone"
+    ROOM = "room"
+
+
+SPECIALTIES = (
+    "family_medicine",
+    "psychology",
+    "nutrition",
+    "physiotherapy",
+    "nursing",
+    "pediatrics",
+    "social_work",
+    "occupational_therapy",
+    "speech_therapy",
+    "pharmacy",
+    "psychiatry",
+    "kinesiology",
+)
+LANGUAGES = ("fr", "en")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SUPPORTED_TZ_HINT = ("America/Toronto", "America/Halifax", "America/Blanc-Sablon")
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
+LOGIN_RE = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
+PATIENT_MAX = 40
+
+
+@dataclass(frozen=True)
+class Coop:
+    slug: str
+    name: str
+    region: str
+    tz: str
+    lang: str = "fr"
+
+
+@dataclass(frozen=True)
+class Staff:
+    login: str
+    name: str
+    coop: str
+    role: Role
+    clinician_id: int | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: int
+    kind: ResourceKind
+    name: str
+    coop: str
+    tz: str
+    specialty: str = ""
+    languages: tuple[str, ...] = ()
+    equipment: str = ""
+    video_link: str = ""
+    sharing: Sharing = Sharing.ALL
+    shared_with: tuple[str, ...] = ()
+    buffer_minutes: int = 0
+    active: bool = True
+
+    def shared_to(self, coop: str) -> bool:
+        """Whether ``coop`` may see and book this resource."""
+        if coop == self.coop or self.sharing == Sharing.ALL:
+            return True
+        return self.sharing == Sharing.LISTED and coop in self.shared_with
+
+
+@dataclass(frozen=True)
+class Availability:
+    id: int
+    resource_id: int
+    weekday: int  # 0 = Monday
+    start: dt.time
+    end: dt.time
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Closure:
+    id: int
+    resource_id: int | None
+    coop: str | None
+    start: dt.datetime  # aware UTC
+    end: dt.datetime
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A booking as one user may see it.
+
+    For a user of another co-op, ``patient`` and ``reason`` are None and
+    ``masked`` is True: they see "busy — co-op X" only.
+    """
+
+    id: int
+    clinician_id: int
+    room_id: int | None
+    coop: str
+    start: dt.datetime  # aware UTC
+    end: dt.datetime
+    status: BookingStatus
+    mode: Mode
+    clinician: str = ""
+    room: str | None = None
+    clinician_coop: str = ""
+    clinician_tz: str = ""
+    booked_by: str | None = None
+    patient: str | None = None
+    reason: str | None = None
+    cancel_reason: str | None = None
+    masked: bool = False
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A free interval of a clinician (and a room, when asked)."""
+
+    clinician_id: int
+    clinician: str
+    coop: str
+    tz: str
+    start: dt.datetime  # aware UTC
+    end: dt.datetime
+    specialty: str = ""
+    languages: tuple[str, ...] = ()
+    room_id: int | None = None
+    room: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    id: int
+    at: dt.datetime
+    actor: str
+    coop: str | None
+    action: str
+    entity: str
+    entity_id: str
+    before: dict | None = None
+    after: dict | None = None
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    month: str
+    provider: str  # co-op owning the resource
+    consumer: str  # booking co-op
+    bookings: int
+    minutes: int
+
+
+@dataclass
+class CheckReport:
+    schema_version: int
+    integrity: str
+    counts: dict[str, int] = field(default_factory=dict)

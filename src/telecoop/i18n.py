@@ -1,0 +1,240 @@
+"""French and English catalogues for every user-facing string.
+
+``t(key, **params)`` formats the message in the current language. The
+language comes from ``--lang``, else the locale (``LC_ALL``, ``LC_MESSAGES``,
+``LANG``), else French: the users are in Quebec.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("fr", "en")
+_current = "fr"
+
+# key: (French, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # generic
+    "error.prefix": ("erreur", "error"),
+    "error.unexpected": ("erreur inattendue : {detail}", "unexpected error: {detail}"),
+    "field.empty": ("le champ « {field} » est vide", "field '{field}' is empty"),
+    "field.control": (
+        "le champ « {field} » contient des caractères de contrôle ou d'échappement",
+        "field '{field}' contains control or escape characters",
+    ),
+    "field.too_long": (
+        "le champ « {field} » dépasse {max} caractères",
+        "field '{field}' is longer than {max} characters",
+    ),
+    "field.choice": (
+        "« {value} » n'est pas une valeur permise pour « {field} » (permises : {choices})",
+        "'{value}' is not allowed for '{field}' (allowed: {choices})",
+    ),
+    "field.int": (
+        "« {value} » n'est pas un nombre entier valide pour « {field} »",
+        "'{value}' is not a valid whole number for '{field}'",
+    ),
+    "field.range": (
+        "« {field} » doit être entre {min} et {max}",
+        "'{field}' must be between {min} and {max}",
+    ),
+    "field.slug": (
+        "« {value} » n'est pas un identifiant valide (minuscules, chiffres et « - », 2 à 32)",
+        "'{value}' is not a valid slug (lowercase letters, digits and '-', 2 to 32)",
+    ),
+    "field.login": ("« {value} » n'est pas un nom d'utilisateur valide", "'{value}' is not a valid login"),
+    "field.tz": ("fuseau horaire inconnu : « {value} »", "unknown time zone: '{value}'"),
+    "field.url": ("« {value} » n'est pas une adresse https valide", "'{value}' is not a valid https address"),
+    "field.unknown_coop": ("coopérative inconnue : « {value} »", "unknown co-op: '{value}'"),
+    "field.unknown_resource": ("ressource inconnue : {value}", "unknown resource: {value}"),
+    "field.unknown_login": ("utilisateur inconnu : « {value} »", "unknown login: '{value}'"),
+    "field.duplicate": ("« {value} » est en double", "'{value}' is a duplicate"),
+    "field.end_before_start": ("la fin doit suivre le début", "the end must come after the start"),
+    "field.coop_or_resource": (
+        "indiquez soit une ressource, soit une coopérative",
+        "give either a resource or a co-op",
+    ),
+    "field.not_clinician": ("la ressource {value} n'est pas un clinicien", "resource {value} is not a clinician"),
+    "field.not_room": ("la ressource {value} n'est pas une salle", "resource {value} is not a room"),
+    # time
+    "time.gap": (
+        "{wall} n'existe pas à {tz} (passage à l'heure d'été) ; choix valides : {before} ou {after}",
+        "{wall} does not exist in {tz} (clocks spring forward); valid choices: {before} or {after}",
+    ),
+    "time.ambiguous": (
+        "{wall} existe deux fois à {tz} (retour à l'heure normale) ; précisez : {first} ou {second}",
+        "{wall} happens twice in {tz} (clocks fall back); say which: {first} or {second}",
+    ),
+    "time.invalid": (
+        "« {text} » n'est pas une date-heure valide (ex. 2026-03-10T10:00 ou 2026-03-10T10:00-04:00)",
+        "'{text}' is not a valid date-time (e.g. 2026-03-10T10:00 or 2026-03-10T10:00-04:00)",
+    ),
+    "date.invalid": (
+        "« {text} » n'est pas une date valide (AAAA-MM-JJ)",
+        "'{text}' is not a valid date (YYYY-MM-DD)",
+    ),
+    "time.hhmm": ("« {text} » n'est pas une heure valide (HH:MM)", "'{text}' is not a valid time (HH:MM)"),
+    "month.invalid": ("« {text} » n'est pas un mois valide (AAAA-MM)", "'{text}' is not a valid month (YYYY-MM)"),
+    # store
+    "store.missing": (
+        "aucune base de données à {path} ; créez-la avec « telecoop init » ou « telecoop demo »",
+        "no database at {path}; create it with 'telecoop init' or 'telecoop demo'",
+    ),
+    "store.not_db": ("{path} n'est pas une base de données TeleCoop lisible", "{path} is not a readable TeleCoop database"),
+    "store.newer": (
+        "cette base a été écrite par une version plus récente de TeleCoop (schéma {found}, "
+        "pris en charge : {supported}) ; mettez TeleCoop à jour",
+        "this database was written by a newer TeleCoop (schema {found}, supported: {supported}); "
+        "upgrade TeleCoop",
+    ),
+    "store.foreign": (
+        "ce fichier contient d'autres tables ({tables}) ; ce n'est pas une base TeleCoop",
+        "this file holds other tables ({tables}); it is not a TeleCoop database",
+    ),
+    "store.exists": ("la base {path} contient déjà des données", "the database {path} already holds data"),
+    # identity
+    "identity.unknown": (
+        "l'utilisateur « {login} » n'a pas de fiche active ; un administrateur peut l'ajouter : "
+        "telecoop staff add {login} --coop COOP --role receptionist",
+        "login '{login}' has no active staff record; an admin can add it with: "
+        "telecoop staff add {login} --coop COOP --role receptionist",
+    ),
+    "identity.as_refused": (
+        "--as est réservé au propriétaire du fichier de base de données (ou à root)",
+        "--as is only for the owner of the database file (or root)",
+    ),
+    # permissions
+    "perm.denied": ("action non permise pour votre rôle", "not permitted for your role"),
+    "perm.other_coop": ("action non permise sur une autre coopérative", "not permitted on another co-op"),
+    "perm.not_shared": (
+        "la ressource {id} n'est pas partagée avec votre coopérative",
+        "resource {id} is not shared with your co-op",
+    ),
+    # not found
+    "notfound.booking": ("rendez-vous {id} introuvable", "booking {id} not found"),
+    "notfound.resource": ("ressource {id} introuvable", "resource {id} not found"),
+    "notfound.coop": ("coopérative « {slug} » introuvable", "co-op '{slug}' not found"),
+    "notfound.staff": ("utilisateur « {login} » introuvable", "staff member '{login}' not found"),
+    "notfound.path": ("{path} introuvable", "{path} not found"),
+    "notfound.no_csv": ("aucun fichier CSV reconnu dans {path}", "no known CSV file in {path}"),
+    # booking
+    "booking.taken": ("ce créneau vient d'être pris", "this slot was just taken"),
+    "booking.unavailable": (
+        "{name} n'est pas disponible à ce moment (hors horaire, fermeture ou déjà réservé)",
+        "{name} is not available then (outside hours, closed, or already booked)",
+    ),
+    "booking.past": ("ce créneau est déjà passé", "this slot is in the past"),
+    "booking.notice": (
+        "ce créneau est trop proche (préavis minimum : {minutes} min)",
+        "this slot is too soon (minimum notice: {minutes} min)",
+    ),
+    "booking.duration": ("durée invalide : {value} min (5 à 480)", "invalid duration: {value} min (5 to 480)"),
+    "booking.transition": (
+        "impossible de passer le rendez-vous {id} de « {old} » à « {new} »",
+        "booking {id} cannot go from '{old}' to '{new}'",
+    ),
+    "booking.not_active": ("le rendez-vous {id} n'est plus actif", "booking {id} is no longer active"),
+    "booking.no_room": ("aucune salle libre à ce moment", "no room is free then"),
+    "booking.alternatives": ("prochains créneaux libres :", "next free slots:"),
+    "booking.patient_long": (
+        "la référence patient dépasse 40 caractères (numéro de dossier ou initiales seulement)",
+        "patient reference is longer than 40 characters (chart number or initials only)",
+    ),
+    "booking.made": ("rendez-vous {id} réservé", "booking {id} made"),
+    "booking.cancelled": ("rendez-vous {id} annulé", "booking {id} cancelled"),
+    "booking.moved": ("rendez-vous {id} déplacé", "booking {id} rescheduled"),
+    "booking.status_set": ("rendez-vous {id} : {status}", "booking {id}: {status}"),
+    "busy.coop": ("occupé — {coop}", "busy — {coop}"),
+    # import
+    "import.failed": ("importation refusée : {count} erreur(s), rien n'a été écrit", "import refused: {count} error(s), nothing was written"),
+    "import.header": ("colonne obligatoire manquante : « {column} »", "missing required column: '{column}'"),
+    "import.unknown_file": ("fichier inconnu : {name}", "unknown file: {name}"),
+    "import.encoding": ("le fichier n'est pas en UTF-8", "the file is not UTF-8"),
+    "import.columns": ("la ligne a {found} colonnes au lieu de {expected}", "the line has {found} columns instead of {expected}"),
+    "import.done": ("importé : {summary}", "imported: {summary}"),
+    "import.overlap": ("horaires qui se chevauchent pour la ressource {value}", "overlapping hours for resource {value}"),
+    "import.empty": ("le fichier est vide (aucune ligne d'en-tête)", "the file is empty (no header line)"),
+    "import.csv": (
+        "ligne CSV mal formée (guillemet non fermé ?)",
+        "malformed CSV line (unclosed quote?)",
+    ),
+    "import.unreadable": ("fichier illisible : {detail}", "cannot read the file: {detail}"),
+    "import.closure_time": (
+        "« {text} » : attendu AAAA-MM-JJ ou AAAA-MM-JJ HH:MM",
+        "'{text}': expected YYYY-MM-DD or YYYY-MM-DD HH:MM",
+    ),
+    "import.utc_time": (
+        "« {text} » : attendu une date-heure UTC ISO 8601 terminée par Z (ex. 2026-03-10T14:00:00Z)",
+        "'{text}': expected a UTC ISO 8601 date-time ending in Z (e.g. 2026-03-10T14:00:00Z)",
+    ),
+    "import.booking_overlap": (
+        "le rendez-vous chevauche un autre rendez-vous actif de la ressource {value}",
+        "the booking overlaps another active booking of resource {value}",
+    ),
+    "field.must_be_empty": (
+        "le champ « {field} » doit rester vide quand « {other} » vaut « {value} »",
+        "field '{field}' must be empty when '{other}' is '{value}'",
+    ),
+    "field.clinician_other_coop": (
+        "la ressource {value} appartient à une autre coopérative ({coop})",
+        "resource {value} belongs to another co-op ({coop})",
+    ),
+    "export.done": ("exporté dans {path} : {summary}", "exported to {path}: {summary}"),
+    # admin
+    "init.done": ("base créée : {path}", "database created: {path}"),
+    "staff.added": ("utilisateur « {login} » ajouté", "staff member '{login}' added"),
+    "check.ok": ("schéma {version}, intégrité : {integrity}", "schema {version}, integrity: {integrity}"),
+    "backup.done": ("copie écrite : {path}", "backup written: {path}"),
+    "holidays.done": ("{count} fermeture(s) de jours fériés ajoutée(s)", "{count} statutory-holiday closure(s) added"),
+    "demo.built": ("base de démonstration créée : {path}", "demo database built: {path}"),
+    "demo.no_tty": (
+        "pas de terminal : la base de démonstration est prête ({path}), l'application n'est pas ouverte",
+        "no terminal: the demo database is ready ({path}); the app was not opened",
+    ),
+    "cli.no_results": ("aucun résultat", "no results"),
+}
+
+
+def detect_lang(environ: dict[str, str] | None = None) -> str:
+    """The language from the locale environment: ``fr`` unless it says English."""
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(var, "")
+        if value:
+            code = value[:2].lower()
+            if code in LANGS:
+                return code
+            if value not in ("C", "POSIX") and not value.startswith("C."):
+                break
+    return "fr"
+
+
+def set_lang(lang: str) -> None:
+    global _current
+    if lang not in LANGS:
+        raise ValueError(lang)
+    _current = lang
+
+
+def get_lang() -> str:
+    return _current
+
+
+def t(key: str, lang: str | None = None, **params: object) -> str:
+    """The message ``key`` in ``lang`` (default: current), formatted with ``params``."""
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key
+    text = pair[0] if (lang or _current) == "fr" else pair[1]
+    try:
+        return text.format(**params) if params else text
+    except (KeyError, IndexError):
+        return text
+
+
+def register(messages: dict[str, tuple[str, str]]) -> None:
+    """Add a module's messages (e.g. the TUI's) to the catalogue."""
+    overlap = MESSAGES.keys() & messages.keys()
+    if overlap:
+        raise ValueError(f"duplicate i18n keys: {sorted(overlap)}")
+    MESSAGES.update(messages)

@@ -1,0 +1,724 @@
+"""CSV import and export (docs/csv-format.md).
+
+Import is all-or-nothing: every file is parsed and every row validated first,
+collecting every problem as ``(file, line, column, i18n key, params)``; only
+when there is none is anything written, in one ``BEGIN IMMEDIATE``
+transaction with one audit event. Validation against the rows already in the
+database runs inside that same transaction, so no other process can add a
+conflicting row between the check and the write.
+
+Export writes the same files so that export -> import -> export gives
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from telecoop.domain import model as m
+from telecoop.domain import validate
+from telecoop.domain.errors import BadInput, ImportErrors, NotFound
+from telecoop.domain.timeutil import day_bounds_utc, format_choice, parse_date, parse_instant, resolve_wall_time, zone
+from telecoop.store import tables as tb
+from telecoop.store.engine import read_session, write_session
+
+__all__ = ["FILES", "COLUMNS", "Problem", "import_path", "export_dir", "format_problems"]
+
+Problem = tuple[str, int, str, str, dict]
+
+# Dependency order: every file only refers to files before it.
+FILES: dict[str, str] = {
+    "coops": "coops.csv",
+    "resources": "resources.csv",
+    "staff": "staff.csv",
+    "availability": "availability.csv",
+    "closures": "closures.csv",
+    "bookings": "bookings.csv",
+}
+_KIND_BY_FILE = {name: kind for kind, name in FILES.items()}
+_ORDER = {name: i for i, name in enumerate(FILES.values())}
+
+# Column order of docs/csv-format.md (the export header).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "coops": ("slug", "name", "region", "tz", "lang"),
+    "staff": ("login", "name", "coop", "role", "clinician_id"),
+    "resources": (
+        "id", "kind", "name", "coop", "specialty", "languages", "equipment",
+        "video_link", "sharing", "shared_with", "buffer_minutes",
+    ),
+    "availability": ("resource_id", "weekday", "start", "end", "valid_from", "valid_to"),
+    "closures": ("resource_id", "coop", "start", "end", "reason"),
+    "bookings": (
+        "id", "clinician_id", "room_id", "coop", "booked_by", "start", "end",
+        "patient", "reason", "mode", "status", "cancel_reason",
+    ),
+}
+# Columns whose values may all be empty may also be left out of the header.
+_OPTIONAL: dict[str, frozenset[str]] = {
+    "coops": frozenset(),
+    "staff": frozenset({"clinician_id"}),
+    "resources": frozenset({"specialty", "languages", "equipment", "video_link", "shared_with"}),
+    "availability": frozenset({"valid_from", "valid_to"}),
+    "closures": frozenset({"resource_id", "coop", "reason"}),
+    "bookings": frozenset({"room_id", "reason", "cancel_reason"}),
+}
+
+MAX_ID = 999_999_999
+TEXT_MAX = 200
+_ROLES = tuple(r.value for r in m.Role)
+_KINDS = tuple(k.value for k in m.ResourceKind)
+_SHARING = tuple(s.value for s in m.Sharing)
+_MODES = tuple(x.value for x in m.Mode)
+_STATUSES = tuple(x.value for x in m.BookingStatus)
+_ACTIVE = frozenset(x.value for x in m.ACTIVE_STATUSES)
+
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_LOCAL_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?([+-][0-9]{2}:[0-9]{2}|Z)?", re.ASCII
+)
+_UTC_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?Z", re.ASCII)
+
+
+class _Bad:
+    """Marks a cell that failed validation (its problem is already recorded)."""
+
+    def __repr__(self) -> str:  # pragma: no cover
+        return "BAD"
+
+
+BAD: Any = _Bad()
+
+
+# --------------------------------------------------------------------------- #
+# Reading files
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class _Row:
+    file: str
+    line: int
+    cells: dict[str, str]
+    problems: list[Problem]
+    ok: bool = True
+
+    def get(self, column: str) -> str:
+        return self.cells.get(column, "") or ""
+
+    def blank(self, column: str) -> bool:
+        return not self.get(column).strip()
+
+    def problem(self, column: str, key: str, **params: object) -> Any:
+        self.problems.append((self.file, self.line, column, key, dict(params)))
+        self.ok = False
+        return BAD
+
+    def check(self, column: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``fn(cell, *args, **kwargs)``, or BAD with the BadInput recorded at this cell."""
+        try:
+            return fn(self.get(column), *args, **kwargs)
+        except BadInput as exc:
+            return self.problem(column, exc.key, **exc.params)
+
+
+@dataclass
+class _Table:
+    kind: str
+    file: str
+    rows: list[_Row] = field(default_factory=list)
+    complete: bool = True  # False: the header or the CSV syntax failed, rows are missing
+
+
+def _read_table(path: Path, kind: str, problems: list[Problem]) -> _Table:
+    fname = path.name
+    table = _Table(kind, fname)
+
+    def fail(line: int, column: str, key: str, **params: object) -> _Table:
+        problems.append((fname, line, column, key, dict(params)))
+        table.complete = False
+        return table
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return fail(1, "", "import.unreadable", detail=exc.strerror or type(exc).__name__)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return fail(1, "", "import.encoding")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        return fail(1, "", "import.csv")
+    if header is None or not any(h.strip() for h in header):
+        return fail(1, "", "import.empty")
+    header = [h.strip().lower() for h in header]
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            fail(1, name, "field.duplicate", value=name)
+        seen.add(name)
+    for column in COLUMNS[kind]:
+        if column not in seen and column not in _OPTIONAL[kind]:
+            fail(1, column, "import.header", column=column)
+    if not table.complete:
+        return table
+    previous = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            return fail(previous + 1, "", "import.csv")
+        line, previous = previous + 1, reader.line_num
+        if not any(c.strip() for c in cells):
+            continue  # blank line, or a spreadsheet's row of empty cells
+        if len(cells) != len(header):
+            column = header[len(cells)] if len(cells) < len(header) else f"#{len(header) + 1}"
+            problems.append((fname, line, column, "import.columns", {"found": len(cells), "expected": len(header)}))
+            table.complete = False
+            continue
+        table.rows.append(_Row(fname, line, dict(zip(header, cells)), problems))
+    return table
+
+
+# --------------------------------------------------------------------------- #
+# Cell parsers not covered by telecoop.domain.validate
+# --------------------------------------------------------------------------- #
+
+
+def _local_moment(text: str, tz: str | None, *, end: bool) -> dt.datetime | None:
+    """A closure bound: ``YYYY-MM-DD`` (start / inclusive end of that local day) or a wall time.
+
+    A wall time may carry an offset (``2026-11-01 01:30-04:00``), the form the
+    fall-back refusal offers. Returns None when ``tz`` is unknown (format
+    checked only).
+    """
+    raw = (text or "").strip()
+    if not raw:
+        raise BadInput("field.empty", field="end" if end else "start")
+    if _DATE_RE.fullmatch(raw):
+        day = parse_date(raw)
+        if tz is None:
+            return None
+        return _plain(day_bounds_utc(day, tz)[1 if end else 0])
+    if not _LOCAL_RE.fullmatch(raw):
+        raise BadInput("import.closure_time", text=validate._shown(raw))
+    try:
+        dt.datetime.strptime(raw[:16].replace("T", " "), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise BadInput("import.closure_time", text=validate._shown(raw)) from None
+    if tz is None:
+        return None
+    try:
+        return _plain(parse_instant(raw, tz))
+    except BadInput as exc:
+        if exc.key == "time.invalid":
+            raise BadInput("import.closure_time", text=validate._shown(raw)) from None
+        raise
+
+
+def _utc_instant(text: str, field: str) -> dt.datetime:
+    raw = (text or "").strip()
+    if not raw:
+        raise BadInput("field.empty", field=field)
+    if not _UTC_RE.fullmatch(raw):
+        raise BadInput("import.utc_time", text=validate._shown(raw))
+    try:
+        return _plain(parse_instant(raw, "UTC"))
+    except BadInput:
+        raise BadInput("import.utc_time", text=validate._shown(raw)) from None
+
+
+def _plain(instant: dt.datetime) -> dt.datetime:
+    """A stdlib aware UTC datetime (no pendulum subclass in the store)."""
+    u = instant.astimezone(dt.timezone.utc)
+    return dt.datetime(u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=dt.timezone.utc)
+
+
+def _ident(text: str, field: str) -> int:
+    return validate.integer(text, field, 1, MAX_ID)
+
+
+def _optional_ident(text: str, field: str) -> int | None:
+    return None if not (text or "").strip() else _ident(text, field)
+
+
+# --------------------------------------------------------------------------- #
+# Validation against the files and the database
+# --------------------------------------------------------------------------- #
+
+
+class _Check:
+    """What is known so far (database + rows already read) and the rows to write."""
+
+    def __init__(self, session: Session, kinds: set[str], problems: list[Problem]) -> None:
+        self.problems = problems
+        self.unchecked: set[str] = set()  # kinds whose file could not be read whole
+        self.coops: dict[str, str | None] = {slug: tz for slug, tz in session.exec(select(tb.CoopRow.slug, tb.CoopRow.tz))}
+        self.resources: dict[int, tuple[str | None, str | None]] = {
+            rid: (kind, coop) for rid, kind, coop in session.exec(select(tb.ResourceRow.id, tb.ResourceRow.kind, tb.ResourceRow.coop))
+        }
+        self.logins: set[str] = set(session.exec(select(tb.StaffRow.login)))
+        self.booking_ids: set[int] = set(session.exec(select(tb.BookingRow.id))) if "bookings" in kinds else set()
+        self.rows: dict[str, list] = defaultdict(list)
+        self.shares: list[tb.ShareRow] = []
+        # (resource_id, weekday) -> [(start, end, from, to, row or None)]
+        self.hours: dict[tuple[int, int], list] = defaultdict(list)
+        if "availability" in kinds:
+            for a in session.exec(select(tb.AvailabilityRow)):
+                self.hours[(a.resource_id, a.weekday)].append((a.start, a.end, a.valid_from, a.valid_to, None))
+        # resource_id -> [(start, end, row or None)] of active bookings
+        self.busy: dict[int, list] = defaultdict(list)
+        if "bookings" in kinds:
+            q = select(tb.BookingRow).where(tb.BookingRow.status.in_(sorted(_ACTIVE)))  # type: ignore[attr-defined]
+            for b in session.exec(q):
+                self.busy[b.clinician_id].append((b.start, b.end, None))
+                if b.room_id is not None:
+                    self.busy[b.room_id].append((b.start, b.end, None))
+
+    # references ---------------------------------------------------------
+
+    def coop_ref(self, row: _Row, column: str, slug: Any) -> Any:
+        """The zone of co-op ``slug`` (None if unknown but unverifiable), or BAD."""
+        if slug is BAD:
+            return BAD
+        if slug in self.coops:
+            return self.coops[slug]
+        if "coops" in self.unchecked:
+            return None
+        return row.problem(column, "field.unknown_coop", value=slug)
+
+    def resource_ref(self, row: _Row, column: str, rid: Any) -> Any:
+        """``(kind, coop)`` of resource ``rid`` (Nones if unverifiable), or BAD."""
+        if rid is BAD:
+            return BAD
+        if rid in self.resources:
+            return self.resources[rid]
+        if "resources" in self.unchecked:
+            return (None, None)
+        return row.problem(column, "field.unknown_resource", value=rid)
+
+    # one checker per file kind -------------------------------------------
+
+    def coops_(self, row: _Row) -> None:
+        slug = row.check("slug", validate.slug)
+        if slug is not BAD and slug in self.coops:
+            slug = row.problem("slug", "field.duplicate", value=slug)
+        name = row.check("name", validate.name)
+        region = row.check("region", validate.name, "region")
+        tz = row.check("tz", validate.tz)
+        lang = row.check("lang", validate.choice, "lang", ("fr", "en"))
+        if slug is not BAD:
+            self.coops[slug] = None if tz is BAD else tz
+        if row.ok:
+            self.rows["coops"].append(tb.CoopRow(slug=slug, name=name, region=region, tz=tz, lang=lang))
+
+    def resources_(self, row: _Row) -> None:
+        rid = row.check("id", _ident, "id")
+        if rid is not BAD and rid in self.resources:
+            rid = row.problem("id", "field.duplicate", value=rid)
+        kind = row.check("kind", validate.choice, "kind", _KINDS)
+        name = row.check("name", validate.name)
+        coop = row.check("coop", validate.slug, "coop")
+        self.coop_ref(row, "coop", coop)
+        specialty = languages = ""
+        if kind == m.ResourceKind.CLINICIAN:
+            specialty = row.check("specialty", validate.choice, "specialty", m.SPECIALTIES)
+            languages = row.check("languages", validate.words, "languages", m.LANGUAGES, required=True)
+        elif kind == m.ResourceKind.ROOM:
+            for column in ("specialty", "languages"):
+                if not row.blank(column):
+                    row.problem(column, "field.must_be_empty", field=column, other="kind", value=kind)
+        equipment = row.check("equipment", validate.optional_text, "equipment", TEXT_MAX)
+        video_link = row.check("video_link", validate.url)
+        sharing = row.check("sharing", validate.choice, "sharing", _SHARING)
+        shared_with: list[str] = []
+        if sharing == m.Sharing.LISTED:
+            shared_with = self._shared_with(row)
+        elif sharing is not BAD and not row.blank("shared_with"):
+            row.problem("shared_with", "field.must_be_empty", field="shared_with", other="sharing", value=sharing)
+        buffer = row.check("buffer_minutes", validate.integer, "buffer_minutes", 0, 120)
+        if rid is not BAD:
+            self.resources[rid] = (None if kind is BAD else kind, None if coop is BAD else coop)
+        if row.ok:
+            self.rows["resources"].append(
+                tb.ResourceRow(
+                    id=rid, kind=kind, name=name, coop=coop, specialty=specialty,
+                    languages=" ".join(languages), equipment=equipment, video_link=video_link,
+                    sharing=sharing, buffer_minutes=buffer,
+                )
+            )
+            self.shares.extend(tb.ShareRow(resource_id=rid, coop=c) for c in shared_with)
+
+    def _shared_with(self, row: _Row) -> list[str]:
+        items = row.get("shared_with").split()
+        if not items:
+            row.problem("shared_with", "field.empty", field="shared_with")
+        slugs: list[str] = []
+        for item in items:
+            try:
+                slug = validate.slug(item, "shared_with")
+            except BadInput as exc:
+                row.problem("shared_with", exc.key, **exc.params)
+                continue
+            if slug in slugs:
+                row.problem("shared_with", "field.duplicate", value=slug)
+            elif self.coop_ref(row, "shared_with", slug) is not BAD:
+                slugs.append(slug)
+        return slugs
+
+    def staff_(self, row: _Row) -> None:
+        login = row.check("login", validate.login)
+        if login is not BAD and login in self.logins:
+            login = row.problem("login", "field.duplicate", value=login)
+        name = row.check("name", validate.name)
+        coop = row.check("coop", validate.slug, "coop")
+        self.coop_ref(row, "coop", coop)
+        role = row.check("role", validate.choice, "role", _ROLES)
+        clinician_id = row.check("clinician_id", _optional_ident, "clinician_id")
+        if clinician_id not in (None, BAD):
+            found = self.resource_ref(row, "clinician_id", clinician_id)
+            if found is not BAD:
+                kind, owner = found
+                if kind is not None and kind != m.ResourceKind.CLINICIAN:
+                    row.problem("clinician_id", "field.not_clinician", value=clinician_id)
+                elif owner is not None and coop is not BAD and owner != coop:
+                    row.problem("clinician_id", "field.clinician_other_coop", value=clinician_id, coop=owner)
+        if login is not BAD:
+            self.logins.add(login)
+        if row.ok:
+            self.rows["staff"].append(tb.StaffRow(login=login, name=name, coop=coop, role=role, clinician_id=clinician_id))
+
+    def availability_(self, row: _Row) -> None:
+        rid = row.check("resource_id", _ident, "resource_id")
+        self.resource_ref(row, "resource_id", rid)
+        weekday = row.check("weekday", validate.weekday)
+        start = row.check("start", validate.hhmm)
+        end = row.check("end", validate.hhmm)
+        if start is not BAD and end is not BAD and end <= start:
+            row.problem("end", "field.end_before_start")
+        valid_from = row.check("valid_from", validate.date, required=False, field="valid_from")
+        valid_to = row.check("valid_to", validate.date, required=False, field="valid_to")
+        if valid_from not in (None, BAD) and valid_to not in (None, BAD) and valid_to < valid_from:
+            row.problem("valid_to", "field.end_before_start")
+        if row.ok:
+            self.hours[(rid, weekday)].append((start, end, valid_from, valid_to, row))
+            self.rows["availability"].append(
+                tb.AvailabilityRow(
+                    resource_id=rid, weekday=weekday, start=start, end=end, valid_from=valid_from, valid_to=valid_to
+                )
+            )
+
+    def closures_(self, row: _Row) -> None:
+        rid = row.check("resource_id", _optional_ident, "resource_id")
+        coop = None if row.blank("coop") else row.check("coop", validate.slug, "coop")
+        tz: Any = None
+        if (rid is None) == (coop is None):
+            row.problem("resource_id", "field.coop_or_resource")
+        elif rid is not None:
+            found = self.resource_ref(row, "resource_id", rid)
+            if found is not BAD and found[1] is not None:
+                tz = self.coops.get(found[1])
+        else:
+            tz = self.coop_ref(row, "coop", coop)
+        tz = None if tz is BAD else tz
+        start = row.check("start", _local_moment, tz, end=False)
+        end = row.check("end", _local_moment, tz, end=True)
+        if start not in (None, BAD) and end not in (None, BAD) and end <= start:
+            row.problem("end", "field.end_before_start")
+        reason = row.check("reason", validate.optional_text, "reason", TEXT_MAX)
+        if row.ok and tz is not None:
+            self.rows["closures"].append(tb.ClosureRow(resource_id=rid, coop=coop, start=start, end=end, reason=reason))
+
+    def bookings_(self, row: _Row) -> None:
+        bid = row.check("id", _ident, "id")
+        if bid is not BAD and bid in self.booking_ids:
+            bid = row.problem("id", "field.duplicate", value=bid)
+        clinician_id = row.check("clinician_id", _ident, "clinician_id")
+        found = self.resource_ref(row, "clinician_id", clinician_id)
+        if found is not BAD and found[0] not in (None, m.ResourceKind.CLINICIAN):
+            row.problem("clinician_id", "field.not_clinician", value=clinician_id)
+        room_id = row.check("room_id", _optional_ident, "room_id")
+        if room_id is not None:
+            found = self.resource_ref(row, "room_id", room_id)
+            if found is not BAD and found[0] not in (None, m.ResourceKind.ROOM):
+                row.problem("room_id", "field.not_room", value=room_id)
+        coop = row.check("coop", validate.slug, "coop")
+        self.coop_ref(row, "coop", coop)
+        booked_by = row.check("booked_by", validate.login, "booked_by")
+        if booked_by is not BAD and booked_by not in self.logins and "staff" not in self.unchecked:
+            row.problem("booked_by", "field.unknown_login", value=booked_by)
+        start = row.check("start", _utc_instant, "start")
+        end = row.check("end", _utc_instant, "end")
+        if start is not BAD and end is not BAD and end <= start:
+            row.problem("end", "field.end_before_start")
+        patient = row.check("patient", validate.patient)
+        reason = row.check("reason", validate.optional_text, "reason", TEXT_MAX)
+        mode = row.check("mode", validate.choice, "mode", _MODES)
+        status = row.check("status", validate.choice, "status", _STATUSES)
+        cancel_reason = row.check("cancel_reason", validate.optional_text, "cancel_reason", TEXT_MAX)
+        if status == m.BookingStatus.CANCELLED and cancel_reason == "":
+            row.problem("cancel_reason", "field.empty", field="cancel_reason")
+        elif status not in (BAD, m.BookingStatus.CANCELLED) and cancel_reason not in ("", BAD):
+            row.problem("cancel_reason", "field.must_be_empty", field="cancel_reason", other="status", value=status)
+        if bid is not BAD:
+            self.booking_ids.add(bid)
+        if row.ok:
+            if status in _ACTIVE:
+                self.busy[clinician_id].append((start, end, row))
+                if room_id is not None:
+                    self.busy[room_id].append((start, end, row))
+            self.rows["bookings"].append(
+                tb.BookingRow(
+                    id=bid, clinician_id=clinician_id, room_id=room_id, coop=coop, booked_by=booked_by,
+                    start=start, end=end, patient=patient, reason=reason, mode=mode, status=status,
+                    cancel_reason=cancel_reason, created_at=_now(), updated_at=_now(),
+                )
+            )
+
+    # overlaps -----------------------------------------------------------
+
+    def overlaps(self) -> None:
+        """Overlapping weekly hours and overlapping active bookings, files and database together."""
+        reported: set[int] = set()
+
+        def report(row: _Row, column: str, key: str, **params: object) -> None:
+            if row.line not in reported:
+                reported.add(row.line)
+                row.problem(column, key, **params)
+
+        for (rid, _weekday), items in sorted(self.hours.items(), key=lambda kv: kv[0]):
+            items = sorted(items, key=lambda x: (x[0], x[1]))
+            for i, a in enumerate(items):
+                for b in items[i + 1:]:
+                    if b[0] >= a[1]:
+                        break
+                    if _dates_meet(a[2], a[3], b[2], b[3]) and (a[4] or b[4]):
+                        later = max((x for x in (a[4], b[4]) if x), key=lambda r: r.line)
+                        report(later, "start", "import.overlap", value=rid)
+        reported.clear()
+        for rid, items in sorted(self.busy.items()):
+            items = sorted(items, key=lambda x: (x[0], x[1]))
+            for i, a in enumerate(items):
+                for b in items[i + 1:]:
+                    if b[0] >= a[1]:
+                        break
+                    if a[2] or b[2]:
+                        later = max((x for x in (a[2], b[2]) if x), key=lambda r: r.line)
+                        report(later, "start", "import.booking_overlap", value=rid)
+
+
+def _dates_meet(f1: dt.date | None, t1: dt.date | None, f2: dt.date | None, t2: dt.date | None) -> bool:
+    lo = max(f1 or dt.date.min, f2 or dt.date.min)
+    hi = min(t1 or dt.date.max, t2 or dt.date.max)
+    return lo <= hi
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+# --------------------------------------------------------------------------- #
+# Import
+# --------------------------------------------------------------------------- #
+
+
+def _files_of(path: Path) -> list[tuple[str, Path]]:
+    if not path.exists():
+        raise NotFound("notfound.path", path=str(path))
+    if path.is_dir():
+        found = [(kind, path / name) for kind, name in FILES.items() if (path / name).is_file()]
+        if not found:
+            raise BadInput("notfound.no_csv", path=str(path))
+        return found
+    kind = _KIND_BY_FILE.get(path.name.lower())
+    if kind is None:
+        raise BadInput("import.unknown_file", name=path.name)
+    return [(kind, path)]
+
+
+def import_path(engine: Engine, path: Path, *, actor: str = "import") -> dict[str, int]:
+    """Load the CSV files of folder ``path`` (or the one file ``path``), all-or-nothing.
+
+    Every file is parsed and every row validated, against the other files and
+    the rows already in the database, before anything is written. Problems are
+    collected as ``(file, line, column, key, params)`` (line 1 is the header)
+    and raised together as ``ImportErrors``; nothing is written then.
+    Otherwise all rows and one audit event go in one ``BEGIN IMMEDIATE``
+    transaction. Returns the number of rows per file kind read
+    (``{"coops": 7, ...}``).
+
+    Raises NotFound when ``path`` does not exist, BadInput when it is a folder
+    with no known file or a file with an unknown name.
+    """
+    path = Path(path)
+    files = _files_of(path)
+    problems: list[Problem] = []
+    tables = [_read_table(p, kind, problems) for kind, p in files]
+    kinds = {t.kind for t in tables}
+    with write_session(engine) as s:
+        check = _Check(s, kinds, problems)
+        for table in tables:
+            if not table.complete:
+                check.unchecked.add(table.kind)
+            checker = getattr(check, table.kind + "_")
+            for row in table.rows:
+                checker(row)
+        check.overlaps()
+        if problems:
+            problems.sort(key=lambda p: (_ORDER.get(p[0], 99), p[1]))
+            raise ImportErrors(problems)  # rolls the (empty) transaction back
+        counts = {t.kind: len(check.rows[t.kind]) for t in tables}
+        for kind in FILES:
+            rows = check.rows.get(kind)
+            if rows:
+                s.add_all(rows)
+                s.flush()
+            if kind == "resources" and check.shares:
+                s.add_all(check.shares)
+                s.flush()
+        s.add(
+            tb.AuditRow(
+                at=_now(), actor=actor, coop=None, action="import", entity="import",
+                entity_id=path.name or str(path.resolve().name),
+                after=json.dumps(counts, sort_keys=True),
+            )
+        )
+    return counts
+
+
+def format_problems(problems: list[Problem], lang: str | None) -> list[str]:
+    """``file:line:column: message`` lines, the message in ``lang``."""
+    from telecoop.i18n import t
+
+    return [f"{f}:{line}:{column}: {t(key, lang=lang, **params)}" for f, line, column, key, params in problems]
+
+
+# --------------------------------------------------------------------------- #
+# Export
+# --------------------------------------------------------------------------- #
+
+
+def _closure_bounds(start: dt.datetime, end: dt.datetime, tz: str) -> tuple[str, str]:
+    """Local wall-time text of a closure: whole days as dates (end inclusive), else ``YYYY-MM-DD HH:MM``."""
+    z = zone(tz)
+    first = start.astimezone(z).date()
+    end_local = end.astimezone(z)
+    last = end_local.date() - dt.timedelta(days=1)
+    if (
+        last >= first
+        and _plain(day_bounds_utc(first, tz)[0]) == start
+        and _plain(day_bounds_utc(last, tz)[1]) == end
+    ):
+        return first.isoformat(), last.isoformat()
+    return _wall_text(start, tz), _wall_text(end, tz)
+
+
+def _wall_text(instant: dt.datetime, tz: str) -> str:
+    """``YYYY-MM-DD HH:MM`` in ``tz``; with the offset when the wall time alone would not round-trip."""
+    loc = instant.astimezone(zone(tz))
+    wall = loc.replace(tzinfo=None)
+    if not wall.second and not wall.microsecond:
+        try:
+            if _plain(resolve_wall_time(wall, tz)) == instant:
+                return wall.strftime("%Y-%m-%d %H:%M")
+        except BadInput:
+            pass  # the repeated fall-back hour: say which with the offset
+    return format_choice(wall.replace(microsecond=0), loc.utcoffset())
+
+
+def _utc_text(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _opt(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    os.replace(tmp, path)
+
+
+def export_dir(engine: Engine, directory: Path, *, include_bookings: bool) -> dict[str, int]:
+    """Write the CSV files of docs/csv-format.md into ``directory`` (created if missing).
+
+    Comma-separated, UTF-8 without BOM, ``\\n`` line endings, header in the
+    documented column order, rows sorted by key. Closures are written as local
+    wall times of their co-op. ``bookings.csv`` (patient data) only when
+    ``include_bookings``. Returns the number of rows written per file kind.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    with read_session(engine) as s:
+        coops = s.exec(select(tb.CoopRow)).all()
+        staff = s.exec(select(tb.StaffRow)).all()
+        resources = s.exec(select(tb.ResourceRow)).all()
+        shares = s.exec(select(tb.ShareRow)).all()
+        hours = s.exec(select(tb.AvailabilityRow)).all()
+        closures = s.exec(select(tb.ClosureRow)).all()
+        bookings = s.exec(select(tb.BookingRow)).all() if include_bookings else []
+    tz_of = {c.slug: c.tz for c in coops}
+    owner = {r.id: r.coop for r in resources}
+    shared: dict[int, list[str]] = defaultdict(list)
+    for sh in shares:
+        shared[sh.resource_id].append(sh.coop)
+
+    out: dict[str, list[list[str]]] = {}
+    out["coops"] = [[c.slug, c.name, c.region, c.tz, c.lang] for c in sorted(coops, key=lambda c: c.slug)]
+    out["resources"] = [
+        [
+            str(r.id), r.kind, r.name, r.coop, r.specialty or "", r.languages or "", r.equipment or "",
+            r.video_link or "", r.sharing, " ".join(sorted(shared[r.id])), str(r.buffer_minutes),
+        ]
+        for r in sorted(resources, key=lambda r: r.id)
+    ]
+    out["staff"] = [
+        [st.login, st.name, st.coop, st.role, _opt(st.clinician_id)] for st in sorted(staff, key=lambda st: st.login)
+    ]
+    out["availability"] = sorted(
+        (
+            [str(a.resource_id), m.WEEKDAYS[a.weekday], a.start.strftime("%H:%M"), a.end.strftime("%H:%M"),
+             _opt(a.valid_from and a.valid_from.isoformat()), _opt(a.valid_to and a.valid_to.isoformat())]
+            for a in hours
+        ),
+        key=lambda r: (int(r[0]), m.WEEKDAYS.index(r[1]), r[2], r[3], r[4], r[5]),
+    )
+    closure_rows = []
+    for c in sorted(closures, key=lambda c: (c.start, c.end, c.resource_id or 0, c.coop or "", c.reason)):
+        tz = tz_of[owner[c.resource_id]] if c.resource_id is not None else tz_of[c.coop]
+        start, end = _closure_bounds(c.start, c.end, tz)
+        closure_rows.append([_opt(c.resource_id), _opt(c.coop), start, end, c.reason or ""])
+    out["closures"] = closure_rows
+    if include_bookings:
+        out["bookings"] = [
+            [
+                str(b.id), str(b.clinician_id), _opt(b.room_id), b.coop, b.booked_by, _utc_text(b.start),
+                _utc_text(b.end), b.patient, b.reason or "", b.mode, b.status, b.cancel_reason or "",
+            ]
+            for b in sorted(bookings, key=lambda b: b.id)
+        ]
+    for kind, rows in out.items():
+        _write_csv(directory / FILES[kind], COLUMNS[kind], rows)
+    return {kind: len(rows) for kind, rows in out.items()}

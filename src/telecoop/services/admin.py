@@ -1,0 +1,383 @@
+"""Administration: the database itself, co-ops, resources, hours, closures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from sqlmodel import Session, col, delete, func, select
+
+from telecoop.domain import model as m
+from telecoop.domain import validate as v
+from telecoop.domain.errors import BadInput, NotFound, NotPermitted, StoreError
+from telecoop.domain.timeutil import day_bounds_utc, resolve_wall_time
+from telecoop.services import audit
+from telecoop.services.context import ADMIN_ROLES, Context
+from telecoop.services.directory import resources_from_rows
+from telecoop.store import convert
+from telecoop.store import tables as tb
+from telecoop.store.engine import (
+    SCHEMA_VERSION,
+    backup,
+    integrity_check,
+    make_engine,
+    read_session,
+    schema_version,
+    write_session,
+)
+
+COUNTED = {
+    "coops": tb.CoopRow,
+    "staff": tb.StaffRow,
+    "resources": tb.ResourceRow,
+    "availability": tb.AvailabilityRow,
+    "closures": tb.ClosureRow,
+    "bookings": tb.BookingRow,
+    "audit": tb.AuditRow,
+}
+
+
+def init_database(path: Path, *, coop: str, coop_name: str, tz: str, admin: str, region: str = "", lang: str = "fr") -> None:
+    """A new database holding its first co-op and federation admin."""
+    slug = v.slug(coop, "coop")
+    name = v.name(coop_name, "coop-name")
+    zone = v.tz(tz, "tz")
+    login = v.login(admin, "admin")
+    region = v.optional_text(region, "region", 80) or "-"
+    lang = v.choice(lang, "lang", m.LANGUAGES)
+    engine = make_engine(path)
+    try:
+        with write_session(engine) as s:
+            if s.exec(select(func.count()).select_from(tb.CoopRow)).one():
+                raise StoreError("store.exists", path=str(path))
+            s.add(tb.CoopRow(slug=slug, name=name, region=region, tz=zone, lang=lang))
+            s.flush()
+            s.add(tb.StaffRow(login=login, name=login, coop=slug, role=m.Role.FEDERATION_ADMIN.value))
+            s.add(
+                tb.AuditRow(
+                    at=dt.datetime.now(dt.timezone.utc), actor=os.environ.get("USER", "init"), coop=slug,
+                    action="init", entity="coop", entity_id=slug, after=f'{{"admin": "{login}"}}',
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+def is_empty(engine) -> bool:
+    with read_session(engine) as s:
+        return s.exec(select(func.count()).select_from(tb.StaffRow)).one() == 0
+
+
+def check(engine) -> m.CheckReport:
+    with read_session(engine) as s:
+        counts = {name: s.exec(select(func.count()).select_from(t)).one() for name, t in COUNTED.items()}
+    return m.CheckReport(schema_version=schema_version(engine), integrity=integrity_check(engine), counts=counts)
+
+
+def backup_to(ctx: Context, target: Path) -> None:
+    ctx.require(*ADMIN_ROLES)
+    if target.exists():
+        raise BadInput("field.duplicate", value=str(target))
+    backup(ctx.engine, target)
+
+
+# --------------------------------------------------------------------------- #
+# Co-ops
+# --------------------------------------------------------------------------- #
+
+
+def add_coop(ctx: Context, *, slug: str, name: str, region: str, tz: str, lang: str = "fr") -> m.Coop:
+    """Federation admin adds a partner co-op."""
+    ctx.require(m.Role.FEDERATION_ADMIN)
+    row = tb.CoopRow(
+        slug=v.slug(slug, "slug"),
+        name=v.name(name, "name"),
+        region=v.name(region, "region"),
+        tz=v.tz(tz),
+        lang=v.choice(lang, "lang", m.LANGUAGES),
+    )
+    with write_session(ctx.engine) as s:
+        if s.get(tb.CoopRow, row.slug) is not None:
+            raise BadInput("field.duplicate", value=row.slug)
+        s.add(row)
+        audit.record(s, ctx, "coop.add", "coop", row.slug, coop=row.slug, after=row.model_dump())
+        s.flush()
+        return convert.coop(row)
+
+
+# --------------------------------------------------------------------------- #
+# Resources
+# --------------------------------------------------------------------------- #
+
+
+def _own_resource(session: Session, ctx: Context, resource_id: int) -> tb.ResourceRow:
+    ctx.require(*ADMIN_ROLES)
+    row = session.get(tb.ResourceRow, resource_id)
+    if row is None:
+        raise NotFound("notfound.resource", id=resource_id)
+    if not ctx.is_federation_admin and row.coop != ctx.coop:
+        raise NotPermitted("perm.other_coop")
+    return row
+
+
+def _resource_dict(row: tb.ResourceRow, shares: list[str]) -> dict:
+    data = row.model_dump()
+    data["shared_with"] = sorted(shares)
+    return data
+
+
+def save_resource(
+    ctx: Context,
+    *,
+    resource_id: int | None = None,
+    kind: str,
+    name: str,
+    coop: str | None = None,
+    specialty: str = "",
+    languages: str = "",
+    equipment: str = "",
+    video_link: str = "",
+    sharing: str = "all",
+    shared_with: str = "",
+    buffer_minutes: int | str = 0,
+) -> m.Resource:
+    """Create (``resource_id`` None) or update a resource of the admin's co-op."""
+    ctx.require(*ADMIN_ROLES)
+    kind_v = m.ResourceKind(v.choice(kind, "kind", [k.value for k in m.ResourceKind]))
+    fields = {
+        "kind": kind_v.value,
+        "name": v.name(name, "name"),
+        "coop": v.slug(coop or ctx.coop, "coop"),
+        "specialty": v.choice(specialty, "specialty", m.SPECIALTIES) if kind_v == m.ResourceKind.CLINICIAN else "",
+        "languages": " ".join(v.words(languages, "languages", m.LANGUAGES, required=kind_v == m.ResourceKind.CLINICIAN))
+        if kind_v == m.ResourceKind.CLINICIAN
+        else "",
+        "equipment": v.optional_text(equipment, "equipment", 120),
+        "video_link": v.url(video_link),
+        "sharing": v.choice(sharing, "sharing", [x.value for x in m.Sharing]),
+        "buffer_minutes": v.integer(buffer_minutes, "buffer_minutes", 0, 120),
+    }
+    share_list = [v.slug(x, "shared_with") for x in (shared_with or "").split()]
+    if fields["sharing"] != m.Sharing.LISTED.value:
+        share_list = []
+    elif not share_list:
+        raise BadInput("field.empty", field="shared_with")
+    if not ctx.is_federation_admin and fields["coop"] != ctx.coop:
+        raise NotPermitted("perm.other_coop")
+    with write_session(ctx.engine) as s:
+        known = set(s.exec(select(tb.CoopRow.slug)).all())
+        for slug in [fields["coop"], *share_list]:
+            if slug not in known:
+                raise BadInput("field.unknown_coop", value=slug)
+        if resource_id is None:
+            row = tb.ResourceRow(**fields)
+            before = None
+        else:
+            row = _own_resource(s, ctx, resource_id)
+            old_shares = s.exec(select(tb.ShareRow.coop).where(tb.ShareRow.resource_id == resource_id)).all()
+            before = _resource_dict(row, list(old_shares))
+            for key, value in fields.items():
+                setattr(row, key, value)
+        s.add(row)
+        s.flush()
+        s.exec(delete(tb.ShareRow).where(tb.ShareRow.resource_id == row.id))
+        for slug in sorted(set(share_list)):
+            s.add(tb.ShareRow(resource_id=row.id, coop=slug))
+        audit.record(
+            s, ctx, "resource.add" if before is None else "resource.update", "resource", row.id,
+            coop=row.coop, before=before, after=_resource_dict(row, share_list),
+        )
+        s.flush()
+        return resources_from_rows(s, [row])[0]
+
+
+def set_active(ctx: Context, resource_id: int, active: bool) -> None:
+    with write_session(ctx.engine) as s:
+        row = _own_resource(s, ctx, resource_id)
+        before = {"active": row.active}
+        row.active = active
+        s.add(row)
+        audit.record(s, ctx, "resource.active", "resource", row.id, coop=row.coop, before=before, after={"active": active})
+
+
+# --------------------------------------------------------------------------- #
+# Weekly hours
+# --------------------------------------------------------------------------- #
+
+
+def list_hours(ctx: Context, resource_id: int) -> list[m.Availability]:
+    with read_session(ctx.engine) as s:
+        rows = s.exec(
+            select(tb.AvailabilityRow)
+            .where(tb.AvailabilityRow.resource_id == resource_id)
+            .order_by(tb.AvailabilityRow.weekday, tb.AvailabilityRow.start)
+        ).all()
+        return [convert.availability(r) for r in rows]
+
+
+def add_hours(
+    ctx: Context,
+    resource_id: int,
+    *,
+    weekday: str,
+    start: str,
+    end: str,
+    valid_from: str = "",
+    valid_to: str = "",
+) -> m.Availability:
+    """Add weekly hours (wall time in the owner co-op's zone); refuses overlaps."""
+    day = v.weekday(weekday)
+    t0, t1 = v.hhmm(start), v.hhmm(end)
+    if t1 <= t0:
+        raise BadInput("field.end_before_start")
+    d0 = v.date(valid_from, required=False, field="valid_from")
+    d1 = v.date(valid_to, required=False, field="valid_to")
+    if d0 and d1 and d1 < d0:
+        raise BadInput("field.end_before_start")
+    with write_session(ctx.engine) as s:
+        res = _own_resource(s, ctx, resource_id)
+        for other in s.exec(
+            select(tb.AvailabilityRow).where(
+                tb.AvailabilityRow.resource_id == resource_id, tb.AvailabilityRow.weekday == day
+            )
+        ).all():
+            dates_overlap = (d1 is None or other.valid_from is None or other.valid_from <= d1) and (
+                d0 is None or other.valid_to is None or d0 <= other.valid_to
+            )
+            if dates_overlap and other.start < t1 and t0 < other.end:
+                raise BadInput("import.overlap", value=resource_id)
+        row = tb.AvailabilityRow(resource_id=resource_id, weekday=day, start=t0, end=t1, valid_from=d0, valid_to=d1)
+        s.add(row)
+        s.flush()
+        audit.record(s, ctx, "hours.add", "availability", row.id, coop=res.coop, after=row.model_dump())
+        return convert.availability(row)
+
+
+def remove_hours(ctx: Context, availability_id: int) -> None:
+    with write_session(ctx.engine) as s:
+        row = s.get(tb.AvailabilityRow, availability_id)
+        if row is None:
+            raise NotFound("notfound.resource", id=availability_id)
+        res = _own_resource(s, ctx, row.resource_id)
+        audit.record(s, ctx, "hours.remove", "availability", row.id, coop=res.coop, before=row.model_dump())
+        s.delete(row)
+
+
+# --------------------------------------------------------------------------- #
+# Closures
+# --------------------------------------------------------------------------- #
+
+
+def _closure_instant(text: str, tz: str, *, is_end: bool) -> dt.datetime:
+    text = (text or "").strip()
+    if len(text) == 10:
+        day = v.date(text)
+        return day_bounds_utc(day, tz)[1 if is_end else 0]
+    try:
+        wall = dt.datetime.strptime(text.replace("T", " "), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise BadInput("time.invalid", text=text) from None
+    return resolve_wall_time(wall, tz)
+
+
+def list_closures(ctx: Context, *, resource_id: int | None = None) -> list[m.Closure]:
+    stmt = select(tb.ClosureRow).order_by(tb.ClosureRow.start)
+    if resource_id is not None:
+        stmt = stmt.where(tb.ClosureRow.resource_id == resource_id)
+    elif not ctx.is_federation_admin:
+        owned = select(tb.ResourceRow.id).where(tb.ResourceRow.coop == ctx.coop)
+        stmt = stmt.where((tb.ClosureRow.coop == ctx.coop) | col(tb.ClosureRow.resource_id).in_(owned))
+    with read_session(ctx.engine) as s:
+        return [convert.closure(r) for r in s.exec(stmt).all()]
+
+
+def add_closure(
+    ctx: Context, *, start: str, end: str, reason: str, resource_id: int | None = None, coop: str | None = None
+) -> m.Closure:
+    """Close a resource, or a whole co-op, from ``start`` to ``end`` (local wall times or dates, end inclusive for dates)."""
+    ctx.require(*ADMIN_ROLES)
+    reason = v.name(reason, "reason", 120)
+    with write_session(ctx.engine) as s:
+        if resource_id is not None:
+            res = _own_resource(s, ctx, resource_id)
+            owner = res.coop
+            coop = None
+        else:
+            owner = v.slug(coop or ctx.coop, "coop")
+            if not ctx.is_federation_admin and owner != ctx.coop:
+                raise NotPermitted("perm.other_coop")
+        coop_row = s.get(tb.CoopRow, owner)
+        if coop_row is None:
+            raise BadInput("field.unknown_coop", value=owner)
+        t0 = _closure_instant(start, coop_row.tz, is_end=False)
+        t1 = _closure_instant(end, coop_row.tz, is_end=True)
+        if t1 <= t0:
+            raise BadInput("field.end_before_start")
+        row = tb.ClosureRow(resource_id=resource_id, coop=None if resource_id else owner, start=t0, end=t1, reason=reason)
+        s.add(row)
+        s.flush()
+        audit.record(s, ctx, "closure.add", "closure", row.id, coop=owner, after=row.model_dump())
+        return convert.closure(row)
+
+
+def remove_closure(ctx: Context, closure_id: int) -> None:
+    ctx.require(*ADMIN_ROLES)
+    with write_session(ctx.engine) as s:
+        row = s.get(tb.ClosureRow, closure_id)
+        if row is None:
+            raise NotFound("notfound.resource", id=closure_id)
+        owner = row.coop or _own_resource(s, ctx, row.resource_id).coop
+        if not ctx.is_federation_admin and owner != ctx.coop:
+            raise NotPermitted("perm.other_coop")
+        audit.record(s, ctx, "closure.remove", "closure", row.id, coop=owner, before=row.model_dump())
+        s.delete(row)
+
+
+def add_holidays(ctx: Context, *, year: int, coop: str | None = None) -> int:
+    """Whole-day closures for Quebec's statutory holidays (python-holidays, subdivision QC).
+
+    Idempotent: a holiday already closed for that co-op is skipped.
+    """
+    import holidays as pyholidays
+
+    ctx.require(*ADMIN_ROLES)
+    year = v.integer(year, "year", 2000, 2100)
+    targets: list[str]
+    with read_session(ctx.engine) as s:
+        all_coops = {c.slug: c.tz for c in s.exec(select(tb.CoopRow)).all()}
+    if coop:
+        coop = v.slug(coop, "coop")
+        if coop not in all_coops:
+            raise BadInput("field.unknown_coop", value=coop)
+        targets = [coop]
+    elif ctx.is_federation_admin:
+        targets = sorted(all_coops)
+    else:
+        targets = [ctx.coop]
+    if not ctx.is_federation_admin and any(t != ctx.coop for t in targets):
+        raise NotPermitted("perm.other_coop")
+    days = sorted(pyholidays.country_holidays("CA", subdiv="QC", years=year, language="fr").items())
+    added = 0
+    with write_session(ctx.engine) as s:
+        for slug in targets:
+            tz = all_coops[slug]
+            for day, label in days:
+                t0, t1 = day_bounds_utc(day, tz)
+                exists = s.exec(
+                    select(tb.ClosureRow.id).where(
+                        tb.ClosureRow.coop == slug, tb.ClosureRow.start == t0, tb.ClosureRow.end == t1
+                    )
+                ).first()
+                if exists:
+                    continue
+                row = tb.ClosureRow(coop=slug, start=t0, end=t1, reason=str(label)[:120])
+                s.add(row)
+                s.flush()
+                audit.record(s, ctx, "closure.add", "closure", row.id, coop=slug, after=row.model_dump())
+                added += 1
+    return added
+
+
+def schema_info() -> int:
+    return SCHEMA_VERSION

@@ -1,0 +1,90 @@
+"""The append-only audit trail: written in the same transaction as each change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlmodel import Session, col, or_, select
+
+from telecoop.domain import model as m
+from telecoop.services.context import Context
+from telecoop.store import tables as tb
+from telecoop.store.engine import read_session
+
+
+def _default(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)
+
+
+def record(
+    session: Session,
+    ctx: Context,
+    action: str,
+    entity: str,
+    entity_id: object,
+    *,
+    coop: str | None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> None:
+    """Add one audit event to ``session``'s transaction (committed with the change)."""
+    session.add(
+        tb.AuditRow(
+            at=ctx.now(),
+            actor=ctx.actor.login,
+            coop=coop,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=json.dumps(before, default=_default, ensure_ascii=False, sort_keys=True) if before else None,
+            after=json.dumps(after, default=_default, ensure_ascii=False, sort_keys=True) if after else None,
+        )
+    )
+
+
+PRIVATE_FIELDS = ("patient", "reason", "cancel_reason")
+
+
+def _event(row: tb.AuditRow, ctx: Context) -> m.AuditEvent:
+    before = json.loads(row.before) if row.before else None
+    after = json.loads(row.after) if row.after else None
+    # Patient data is the booking co-op's alone (Law 25), federation admin included.
+    if row.entity == "booking" and row.coop != ctx.coop:
+        before = _mask(before)
+        after = _mask(after)
+    return m.AuditEvent(
+        id=row.id,
+        at=row.at,
+        actor=row.actor,
+        coop=row.coop,
+        action=row.action,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        before=before,
+        after=after,
+    )
+
+
+def _mask(data: dict | None) -> dict | None:
+    if data is None:
+        return None
+    return {k: v for k, v in data.items() if k not in PRIVATE_FIELDS}
+
+
+def list_audit(ctx: Context, *, limit: int = 500) -> list[m.AuditEvent]:
+    """The audit events this user may see, newest first.
+
+    Federation admin: all. Co-op admin: their co-op's. Others: their own actions.
+    """
+    stmt = select(tb.AuditRow).order_by(col(tb.AuditRow.id).desc()).limit(limit)
+    if ctx.role == m.Role.FEDERATION_ADMIN:
+        pass
+    elif ctx.role == m.Role.COOP_ADMIN:
+        stmt = stmt.where(or_(tb.AuditRow.coop == ctx.coop, tb.AuditRow.actor == ctx.actor.login))
+    else:
+        stmt = stmt.where(tb.AuditRow.actor == ctx.actor.login)
+    with read_session(ctx.engine) as s:
+        return [_event(r, ctx) for r in s.exec(stmt).all()]

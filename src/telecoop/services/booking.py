@@ -1,0 +1,669 @@
+"""Slot search and the booking life cycle: book, cancel, reschedule, status.
+
+Every write runs in one BEGIN IMMEDIATE transaction that re-checks
+availability, writes the change and its audit event; the database's own
+overlap trigger is the last guard against a double booking.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, or_, select
+
+from telecoop.domain import availability as av
+from telecoop.domain import model as m
+from telecoop.domain import validate as v
+from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken
+from telecoop.domain.timeutil import day_bounds_utc, local, parse_instant, utc
+from telecoop.services import audit
+from telecoop.services.context import BOOKING_ROLES, Context
+from telecoop.services.directory import load_resource, resources_from_rows, visible_clause
+from telecoop.store import tables as tb
+from telecoop.store.engine import is_overlap_error, read_session, write_session
+
+ACTIVE = (m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value)
+MAX_BUFFER = dt.timedelta(minutes=120)
+MIN_DURATION, MAX_DURATION = 5, 480
+
+
+# --------------------------------------------------------------------------- #
+# Reading what a search needs, a bounded number of queries per time chunk
+# --------------------------------------------------------------------------- #
+
+
+def _rules_by_resource(session: Session, ids: list[int]) -> dict[int, list[av.WeeklyRule]]:
+    rules: dict[int, list[av.WeeklyRule]] = defaultdict(list)
+    if not ids:
+        return rules
+    rows = session.exec(select(tb.AvailabilityRow).where(col(tb.AvailabilityRow.resource_id).in_(ids))).all()
+    for r in rows:
+        rules[r.resource_id].append(av.WeeklyRule(r.weekday, r.start, r.end, r.valid_from, r.valid_to))
+    return rules
+
+
+def _closures(
+    session: Session, ids: list[int], coops: set[str], start: dt.datetime, end: dt.datetime
+) -> tuple[dict[int, list[av.Interval]], dict[str, list[av.Interval]]]:
+    by_res: dict[int, list[av.Interval]] = defaultdict(list)
+    by_coop: dict[str, list[av.Interval]] = defaultdict(list)
+    stmt = select(tb.ClosureRow).where(
+        tb.ClosureRow.start < end,
+        tb.ClosureRow.end > start,
+        or_(col(tb.ClosureRow.resource_id).in_(ids), col(tb.ClosureRow.coop).in_(sorted(coops))),
+    )
+    for c in session.exec(stmt).all():
+        if c.resource_id is not None:
+            by_res[c.resource_id].append((c.start, c.end))
+        else:
+            by_coop[c.coop].append((c.start, c.end))
+    return by_res, by_coop
+
+
+def _busy(
+    session: Session,
+    clinician_ids: list[int],
+    room_ids: list[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_id: int | None = None,
+) -> dict[int, list[av.Interval]]:
+    """Active bookings overlapping [start, end) (widened by the largest buffer), per resource."""
+    busy: dict[int, list[av.Interval]] = defaultdict(list)
+    if not clinician_ids and not room_ids:
+        return busy
+    lo, hi = start - MAX_BUFFER, end + MAX_BUFFER
+    B = tb.BookingRow
+    who = []
+    if clinician_ids:
+        who.append(col(B.clinician_id).in_(clinician_ids))
+    if room_ids:
+        who.append(col(B.room_id).in_(room_ids))
+    # A booking never lasts more than MAX_DURATION, so "start > lo - MAX_DURATION"
+    # lets the (start) index bound the scan from both sides.
+    stmt = select(B.id, B.clinician_id, B.room_id, B.start, B.end).where(
+        B.start < hi,
+        B.start > lo - dt.timedelta(minutes=MAX_DURATION),
+        B.end > lo,
+        col(B.status).in_(ACTIVE),
+        or_(*who),
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(B.id != exclude_id)
+    wanted_c, wanted_r = set(clinician_ids), set(room_ids)
+    for _id, cid, rid, s, e in session.exec(stmt).all():
+        if cid in wanted_c:
+            busy[cid].append((s, e))
+        if rid is not None and rid in wanted_r:
+            busy[rid].append((s, e))
+    return busy
+
+
+def _free_map(
+    resources: Iterable[m.Resource],
+    rules: dict[int, list[av.WeeklyRule]],
+    closures: tuple[dict[int, list[av.Interval]], dict[str, list[av.Interval]]],
+    busy: dict[int, list[av.Interval]],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> dict[int, list[av.Interval]]:
+    by_res, by_coop = closures
+    out = {}
+    for r in resources:
+        if not rules.get(r.id):
+            continue
+        closed = by_res.get(r.id, []) + by_coop.get(r.coop, [])
+        free = av.free_intervals(rules[r.id], r.tz, start, end, closed, busy.get(r.id, []), r.buffer_minutes)
+        if free:
+            out[r.id] = free
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# Search
+# --------------------------------------------------------------------------- #
+
+
+def _candidates(
+    session: Session,
+    ctx: Context,
+    *,
+    kind: m.ResourceKind,
+    specialty: str | None = None,
+    language: str | None = None,
+    coop: str | None = None,
+    ids: list[int] | None = None,
+) -> list[m.Resource]:
+    R = tb.ResourceRow
+    stmt = select(R).where(R.kind == kind.value, R.active == True, visible_clause(ctx.coop))  # noqa: E712
+    if specialty:
+        stmt = stmt.where(R.specialty == specialty)
+    if coop:
+        stmt = stmt.where(R.coop == coop)
+    if ids is not None:
+        stmt = stmt.where(col(R.id).in_(ids))
+    rows = list(session.exec(stmt.order_by(R.id)).all())
+    if language:
+        rows = [r for r in rows if language in r.languages.split()]
+    return resources_from_rows(session, rows)
+
+
+def search_slots(
+    ctx: Context,
+    *,
+    specialty: str | None = None,
+    language: str | None = None,
+    with_room: bool = False,
+    room_id: int | None = None,
+    coop: str | None = None,
+    clinician_id: int | None = None,
+    start: dt.datetime | None = None,
+    from_date: dt.date | None = None,
+    days: int = 14,
+    duration: int | None = None,
+    limit: int = 20,
+) -> list[m.Slot]:
+    """Free slots earliest first, over resources the user's co-op may book.
+
+    Reads in time chunks (one day, then growing), four queries per chunk,
+    and stops as soon as ``limit`` slots are found.
+    """
+    ctx.require(*BOOKING_ROLES)
+    duration = ctx.settings.default_duration if duration is None else duration
+    _check_duration(duration)
+    days = v.integer(days, "days", 1, 366)
+    limit = v.integer(limit, "limit", 1, 1000)
+    if specialty:
+        v.choice(specialty, "specialty", m.SPECIALTIES)
+    if language:
+        v.choice(language, "language", m.LANGUAGES)
+    if coop:
+        v.slug(coop, "coop")
+    with_room = with_room or room_id is not None
+
+    earliest = ctx.now() + dt.timedelta(minutes=ctx.settings.min_notice_minutes)
+    if start is not None:
+        window_start = max(utc(start), utc(earliest))
+        window_end = window_start + dt.timedelta(days=days)
+    else:
+        first_day = from_date or local(ctx.now(), ctx.actor_tz).date()
+        window_start = max(day_bounds_utc(first_day, ctx.actor_tz)[0], utc(earliest))
+        window_end = day_bounds_utc(first_day + dt.timedelta(days=days - 1), ctx.actor_tz)[1]
+    dur = dt.timedelta(minutes=duration)
+
+    with read_session(ctx.engine) as s:
+        clinicians = _candidates(
+            s, ctx, kind=m.ResourceKind.CLINICIAN, specialty=specialty, language=language, coop=coop,
+            ids=[clinician_id] if clinician_id is not None else None,
+        )
+        rooms: list[m.Resource] = []
+        if with_room:
+            rooms = _candidates(s, ctx, kind=m.ResourceKind.ROOM, ids=[room_id] if room_id is not None else None)
+            # Rooms of the booking co-op first, then by id: a stable, sensible pick.
+            rooms.sort(key=lambda r: (r.coop != ctx.coop, r.id))
+        if not clinicians or (with_room and not rooms):
+            return []
+        ids = [r.id for r in clinicians] + [r.id for r in rooms]
+        rules = _rules_by_resource(s, ids)
+        coops = {r.coop for r in clinicians} | {r.coop for r in rooms}
+        by_id = {r.id: r for r in clinicians}
+
+        found: list[m.Slot] = []
+        chunk = dt.timedelta(days=1)
+        lo = window_start
+        while lo < window_end and len(found) < limit:
+            hi = min(lo + chunk, window_end)
+            # Free time is computed a little past the chunk so a slot that
+            # starts before ``hi`` and ends after it is not lost.
+            span_end = min(hi + dur, window_end)
+            closures = _closures(s, ids, coops, lo, span_end)
+            busy = _busy(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end)
+            free_c = _free_map(clinicians, rules, closures, busy, lo, span_end)
+            room_at: dict[dt.datetime, m.Resource] = {}
+            if with_room:
+                free_r = _free_map(rooms, rules, closures, busy, lo, span_end)
+                for room in rooms:  # preferred rooms first: setdefault keeps them
+                    for t in av.slot_starts(free_r.get(room.id, []), duration, ctx.settings.step_minutes):
+                        if t >= hi:
+                            break
+                        room_at.setdefault(t, room)
+                if not room_at:
+                    lo, chunk = hi, min(chunk * 2, dt.timedelta(days=7))
+                    continue
+            batch: list[m.Slot] = []
+            for cid, free in free_c.items():
+                c = by_id[cid]
+                n = 0
+                for t in av.slot_starts(free, duration, ctx.settings.step_minutes):
+                    if t >= hi or n >= limit:
+                        break
+                    room = None
+                    if with_room:
+                        room = room_at.get(t)
+                        if room is None:
+                            continue
+                    batch.append(_slot(c, t, t + dur, room))
+                    n += 1
+            batch.sort(key=lambda sl: (sl.start, sl.clinician, sl.clinician_id))
+            found.extend(batch[: limit - len(found)])
+            lo, chunk = hi, min(chunk * 2, dt.timedelta(days=7))
+        return found
+
+
+def _slot(c: m.Resource, start: dt.datetime, end: dt.datetime, room: m.Resource | None) -> m.Slot:
+    return m.Slot(
+        clinician_id=c.id,
+        clinician=c.name,
+        coop=c.coop,
+        tz=c.tz,
+        start=start,
+        end=end,
+        specialty=c.specialty,
+        languages=c.languages,
+        room_id=room.id if room else None,
+        room=room.name if room else None,
+    )
+
+
+def _check_duration(duration: int) -> None:
+    if not isinstance(duration, int) or not MIN_DURATION <= duration <= MAX_DURATION:
+        raise BadInput("booking.duration", value=duration)
+
+
+# --------------------------------------------------------------------------- #
+# Writes
+# --------------------------------------------------------------------------- #
+
+
+def _is_free(
+    session: Session, res: m.Resource, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None
+) -> tuple[bool, bool]:
+    """(free, blocked_by_booking): whether ``res`` may take [start, end)."""
+    ids = [res.id]
+    rules = _rules_by_resource(session, ids)
+    closures = _closures(session, ids, {res.coop}, start, end)
+    busy = _busy(
+        session,
+        ids if res.kind == m.ResourceKind.CLINICIAN else [],
+        ids if res.kind == m.ResourceKind.ROOM else [],
+        start,
+        end,
+        exclude_id,
+    )
+    by_res, by_coop = closures
+    closed = by_res.get(res.id, []) + by_coop.get(res.coop, [])
+    open_time = av.subtract(av.expand_rules(rules.get(res.id, []), res.tz, start, end), av.merge(closed))
+    within_hours = bool(open_time) and open_time[0] == (utc(start), utc(end))
+    if not within_hours:
+        return False, False
+    blocked = av.widen(busy.get(res.id, []), res.buffer_minutes)
+    overlaps = any(s < end and start < e for s, e in blocked)
+    return not overlaps, overlaps
+
+
+def _resolve_start(start: dt.datetime | str, tz: str) -> dt.datetime:
+    if isinstance(start, str):
+        return parse_instant(start, tz)
+    return utc(start)
+
+
+def _booking_dict(row: tb.BookingRow) -> dict:
+    return {
+        "clinician_id": row.clinician_id,
+        "room_id": row.room_id,
+        "coop": row.coop,
+        "start": row.start,
+        "end": row.end,
+        "status": row.status,
+        "mode": row.mode,
+        "patient": row.patient,
+        "reason": row.reason,
+        "cancel_reason": row.cancel_reason or None,
+    }
+
+
+def book(
+    ctx: Context,
+    *,
+    clinician_id: int,
+    start: dt.datetime | str,
+    duration: int | None = None,
+    patient: str,
+    reason: str = "",
+    mode: str = "video",
+    room_id: int | None = None,
+    any_room: bool = False,
+) -> m.Booking:
+    """Book a clinician (and a room) for the user's co-op, atomically.
+
+    Raises SlotTaken (with the next free slots) when another booking holds the
+    time, BadInput on malformed input, NotPermitted/NotFound otherwise.
+    """
+    ctx.require(*BOOKING_ROLES)
+    duration = ctx.settings.default_duration if duration is None else duration
+    _check_duration(duration)
+    patient = v.patient(patient)
+    reason = v.optional_text(reason, "reason", 200)
+    mode_value = m.Mode(v.choice(mode, "mode", [x.value for x in m.Mode]))
+    with read_session(ctx.engine) as s:
+        clinician = load_resource(s, ctx, clinician_id)
+    if clinician.kind != m.ResourceKind.CLINICIAN:
+        raise BadInput("field.not_clinician", value=clinician_id)
+    begin = _resolve_start(start, clinician.tz)
+    end = begin + dt.timedelta(minutes=duration)
+    _check_not_past(ctx, begin)
+    try:
+        with write_session(ctx.engine) as s:
+            clinician = load_resource(s, ctx, clinician_id)
+            free, taken = _is_free(s, clinician, begin, end)
+            if not free:
+                raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=clinician.name)
+            room = _pick_room(s, ctx, begin, end, room_id, any_room)
+            now = ctx.now()
+            row = tb.BookingRow(
+                clinician_id=clinician.id,
+                room_id=room.id if room else None,
+                coop=ctx.coop,
+                booked_by=ctx.actor.login,
+                start=begin,
+                end=end,
+                patient=patient,
+                reason=reason,
+                mode=mode_value.value,
+                status=m.BookingStatus.BOOKED.value,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+            s.flush()
+            audit.record(s, ctx, "booking.book", "booking", row.id, coop=ctx.coop, after=_booking_dict(row))
+            booking_id = row.id
+    except sa.exc.IntegrityError as exc:
+        if is_overlap_error(exc):
+            raise SlotTaken("booking.taken") from None
+        raise
+    except SlotTaken as exc:
+        exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, any_room)
+        raise
+    return get_booking(ctx, booking_id)
+
+
+def _pick_room(
+    session: Session, ctx: Context, start: dt.datetime, end: dt.datetime, room_id: int | None, any_room: bool
+) -> m.Resource | None:
+    if room_id is not None:
+        room = load_resource(session, ctx, room_id)
+        if room.kind != m.ResourceKind.ROOM:
+            raise BadInput("field.not_room", value=room_id)
+        free, taken = _is_free(session, room, start, end)
+        if not free:
+            raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=room.name)
+        return room
+    if not any_room:
+        return None
+    rooms = _candidates(session, ctx, kind=m.ResourceKind.ROOM)
+    rooms.sort(key=lambda r: (r.coop != ctx.coop, r.id))
+    for room in rooms:
+        if _is_free(session, room, start, end)[0]:
+            return room
+    raise SlotTaken("booking.no_room")
+
+
+def _alternatives(
+    ctx: Context, clinician: m.Resource, start: dt.datetime, duration: int, room_id: int | None, any_room: bool
+) -> list[m.Slot]:
+    """The next free slots of the same clinician (with a room if one was asked), then of its specialty."""
+    try:
+        alts = search_slots(
+            ctx, clinician_id=clinician.id, start=start, days=14, duration=duration, limit=5,
+            with_room=any_room or room_id is not None, room_id=room_id,
+        )
+        if len(alts) < 5 and clinician.specialty:
+            more = search_slots(
+                ctx, specialty=clinician.specialty, start=start, days=14, duration=duration, limit=5,
+                with_room=any_room or room_id is not None,
+            )
+            alts += [a for a in more if a not in alts][: 5 - len(alts)]
+        return alts
+    except Exception:  # noqa: BLE001 - alternatives are a courtesy; the refusal stands
+        return []
+
+
+def _check_not_past(ctx: Context, start: dt.datetime) -> None:
+    now = ctx.now()
+    if start < now:
+        raise BadInput("booking.past")
+    notice = ctx.settings.min_notice_minutes
+    if notice and start < now + dt.timedelta(minutes=notice):
+        raise BadInput("booking.notice", minutes=notice)
+
+
+def _load_for_change(session: Session, ctx: Context, booking_id: int) -> tb.BookingRow:
+    row = session.get(tb.BookingRow, booking_id)
+    if row is None:
+        raise NotFound("notfound.booking", id=booking_id)
+    if not _may_manage(ctx, row):
+        if _may_see(session, ctx, row):
+            raise NotPermitted("perm.other_coop")
+        raise NotFound("notfound.booking", id=booking_id)
+    return row
+
+
+def _may_manage(ctx: Context, row: tb.BookingRow) -> bool:
+    if ctx.role == m.Role.CLINICIAN:
+        return row.clinician_id == ctx.actor.clinician_id
+    return row.coop == ctx.coop
+
+
+def cancel(ctx: Context, booking_id: int, *, reason: str) -> m.Booking:
+    """Cancel an active booking of the user's co-op; a reason is required."""
+    ctx.require(*BOOKING_ROLES)
+    reason = v.name(reason, "reason", 200)
+    with write_session(ctx.engine) as s:
+        row = _load_for_change(s, ctx, booking_id)
+        if row.status != m.BookingStatus.BOOKED.value:
+            raise InvalidTransition(
+                "booking.transition", id=booking_id, old=row.status, new=m.BookingStatus.CANCELLED.value
+            )
+        before = _booking_dict(row)
+        row.status = m.BookingStatus.CANCELLED.value
+        row.cancel_reason = reason
+        row.updated_at = ctx.now()
+        s.add(row)
+        audit.record(s, ctx, "booking.cancel", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))
+    return get_booking(ctx, booking_id)
+
+
+def reschedule(ctx: Context, booking_id: int, *, start: dt.datetime | str) -> m.Booking:
+    """Move a booked booking to a new start, same id, same duration, clinician and room."""
+    ctx.require(*BOOKING_ROLES)
+    with read_session(ctx.engine) as s:
+        row = _load_for_change(s, ctx, booking_id)
+        clinician = load_resource(s, ctx, row.clinician_id)
+        duration = int((row.end - row.start).total_seconds() // 60)
+        room_id = row.room_id
+    begin = _resolve_start(start, clinician.tz)
+    end = begin + dt.timedelta(minutes=duration)
+    _check_not_past(ctx, begin)
+    try:
+        with write_session(ctx.engine) as s:
+            row = _load_for_change(s, ctx, booking_id)
+            if row.status != m.BookingStatus.BOOKED.value:
+                raise InvalidTransition("booking.not_active", id=booking_id)
+            free, taken = _is_free(s, clinician, begin, end, exclude_id=row.id)
+            if not free:
+                raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=clinician.name)
+            if row.room_id is not None:
+                room = load_resource(s, ctx, row.room_id)
+                free, taken = _is_free(s, room, begin, end, exclude_id=row.id)
+                if not free:
+                    raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=room.name)
+            before = _booking_dict(row)
+            row.start, row.end, row.updated_at = begin, end, ctx.now()
+            s.add(row)
+            s.flush()
+            audit.record(s, ctx, "booking.reschedule", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))
+    except sa.exc.IntegrityError as exc:
+        if is_overlap_error(exc):
+            raise SlotTaken("booking.taken") from None
+        raise
+    except SlotTaken as exc:
+        exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, False)
+        raise
+    return get_booking(ctx, booking_id)
+
+
+STATUS_WORDS = {
+    "checked-in": m.BookingStatus.CHECKED_IN,
+    "completed": m.BookingStatus.COMPLETED,
+    "no-show": m.BookingStatus.NO_SHOW,
+}
+
+
+def set_status(ctx: Context, booking_id: int, status: str | m.BookingStatus) -> m.Booking:
+    """checked-in, completed or no-show, following the life cycle (DESIGN section 2).
+
+    Clinicians may mark their own consultations completed or no-show.
+    """
+    if isinstance(status, str) and status in STATUS_WORDS:
+        new = STATUS_WORDS[status]
+    else:
+        new = m.BookingStatus(v.choice(str(status), "status", [*STATUS_WORDS, *[s.value for s in m.BookingStatus]]))
+    if new == m.BookingStatus.CANCELLED:
+        raise BadInput("field.choice", value=new.value, field="status", choices=", ".join(STATUS_WORDS))
+    if ctx.role == m.Role.CLINICIAN:
+        if new == m.BookingStatus.CHECKED_IN:
+            raise NotPermitted("perm.denied")
+    else:
+        ctx.require(*BOOKING_ROLES)
+    with write_session(ctx.engine) as s:
+        row = _load_for_change(s, ctx, booking_id)
+        old = m.BookingStatus(row.status)
+        if new not in m.TRANSITIONS[old]:
+            raise InvalidTransition("booking.transition", id=booking_id, old=old.value, new=new.value)
+        before = _booking_dict(row)
+        row.status = new.value
+        row.updated_at = ctx.now()
+        s.add(row)
+        audit.record(s, ctx, f"booking.{new.value}", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))
+    return get_booking(ctx, booking_id)
+
+
+# --------------------------------------------------------------------------- #
+# Reading bookings
+# --------------------------------------------------------------------------- #
+
+
+def _may_see(session: Session, ctx: Context, row: tb.BookingRow) -> bool:
+    if ctx.role == m.Role.CLINICIAN:
+        # A clinician's view is their own agenda, nothing else.
+        return row.clinician_id == ctx.actor.clinician_id
+    if ctx.is_federation_admin or row.coop == ctx.coop:
+        return True
+    for rid in (row.clinician_id, row.room_id):
+        if rid is None:
+            continue
+        try:
+            load_resource(session, ctx, rid)
+            return True
+        except NotFound:
+            continue
+    return False
+
+
+def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, str, str]]) -> m.Booking:
+    c_name, c_coop, c_tz = names.get(row.clinician_id, ("?", "", "UTC"))
+    # Patient data is the booking co-op's (Law 25); the clinician giving the
+    # consultation needs it too.
+    own = (row.coop == ctx.coop and ctx.role != m.Role.CLINICIAN) or (
+        ctx.role == m.Role.CLINICIAN and row.clinician_id == ctx.actor.clinician_id
+    )
+    return m.Booking(
+        id=row.id,
+        clinician_id=row.clinician_id,
+        room_id=row.room_id,
+        coop=row.coop,
+        start=row.start,
+        end=row.end,
+        status=m.BookingStatus(row.status),
+        mode=m.Mode(row.mode),
+        clinician=c_name,
+        room=names[row.room_id][0] if row.room_id in names else None,
+        clinician_coop=c_coop,
+        clinician_tz=c_tz,
+        booked_by=row.booked_by if own else None,
+        patient=row.patient if own else None,
+        reason=row.reason if own else None,
+        cancel_reason=(row.cancel_reason or None) if own else None,
+        masked=not own,
+    )
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    if not ids:
+        return {}
+    R, C = tb.ResourceRow, tb.CoopRow
+    stmt = select(R.id, R.name, R.coop, C.tz).join(C, C.slug == R.coop).where(col(R.id).in_(sorted(ids)))
+    return {rid: (name, coop, tz) for rid, name, coop, tz in session.exec(stmt).all()}
+
+
+def get_booking(ctx: Context, booking_id: int) -> m.Booking:
+    with read_session(ctx.engine) as s:
+        row = s.get(tb.BookingRow, booking_id)
+        if row is None or not _may_see(s, ctx, row):
+            raise NotFound("notfound.booking", id=booking_id)
+        return _to_booking(ctx, row, _names(s, {row.clinician_id, row.room_id} - {None}))
+
+
+def list_bookings(
+    ctx: Context,
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    from_date: dt.date | None = None,
+    to_date: dt.date | None = None,
+    resource_id: int | None = None,
+    own_coop_only: bool = False,
+    statuses: Iterable[str] | None = None,
+    limit: int = 2000,
+) -> list[m.Booking]:
+    """Bookings this user may see, by start.
+
+    Own co-op's bookings in full; other co-ops' bookings on resources shared
+    with the user's co-op as "busy" (no patient, no reason). A clinician sees
+    their own agenda. Dates are local days in the user's zone, ``to_date``
+    inclusive.
+    """
+    if from_date is not None:
+        start = day_bounds_utc(from_date, ctx.actor_tz)[0]
+    if to_date is not None:
+        end = day_bounds_utc(to_date, ctx.actor_tz)[1]
+    B = tb.BookingRow
+    stmt = select(B).order_by(B.start, B.id).limit(limit)
+    if start is not None:
+        stmt = stmt.where(B.end > start)
+    if end is not None:
+        stmt = stmt.where(B.start < end)
+    if statuses:
+        stmt = stmt.where(col(B.status).in_(list(statuses)))
+    if resource_id is not None:
+        stmt = stmt.where(or_(B.clinician_id == resource_id, B.room_id == resource_id))
+    with read_session(ctx.engine) as s:
+        if ctx.role == m.Role.CLINICIAN:
+            stmt = stmt.where(B.clinician_id == ctx.actor.clinician_id)
+        elif own_coop_only or not ctx.is_federation_admin:
+            if own_coop_only:
+                stmt = stmt.where(B.coop == ctx.coop)
+            else:
+                visible = select(tb.ResourceRow.id).where(visible_clause(ctx.coop))
+                stmt = stmt.where(
+                    or_(B.coop == ctx.coop, col(B.clinician_id).in_(visible), col(B.room_id).in_(visible))
+                )
+        rows = list(s.exec(stmt).all())
+        ids = {r.clinician_id for r in rows} | {r.room_id for r in rows if r.room_id is not None}
+        names = _names(s, ids)
+        return [_to_booking(ctx, r, names) for r in rows]

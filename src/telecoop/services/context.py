@@ -1,0 +1,146 @@
+"""Who is acting, on which database, at what time: the context of every use case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pendulum
+from sqlalchemy.engine import Engine
+
+from telecoop.domain import model as m
+from telecoop.domain.errors import NotPermitted, TeleCoopError
+from telecoop.store import convert
+from telecoop.store import tables as tb
+from telecoop.store.engine import make_engine, read_session
+
+
+def _now() -> dt.datetime:
+    return pendulum.now("UTC")
+
+
+@dataclass
+class Settings:
+    """Federation-wide settings a use case may need."""
+
+    min_notice_minutes: int = 0
+    default_duration: int = 30
+    step_minutes: int = 15
+
+
+@dataclass
+class Context:
+    """The engine, the acting staff member and the clock, handed to every service."""
+
+    engine: Engine
+    actor: m.Staff
+    actor_tz: str
+    clock: Callable[[], dt.datetime] = _now
+    settings: Settings = field(default_factory=Settings)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    @property
+    def role(self) -> m.Role:
+        return self.actor.role
+
+    @property
+    def coop(self) -> str:
+        return self.actor.coop
+
+    def require(self, *roles: m.Role) -> None:
+        """Refuse unless the actor has one of ``roles``."""
+        if self.actor.role not in roles:
+            raise NotPermitted("perm.denied")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.actor.role in (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN)
+
+    @property
+    def is_federation_admin(self) -> bool:
+        return self.actor.role == m.Role.FEDERATION_ADMIN
+
+
+BOOKING_ROLES = (m.Role.RECEPTIONIST, m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN)
+ADMIN_ROLES = (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN)
+
+
+def os_login(environ: Mapping[str, str] | None = None, uid: int | None = None) -> str:
+    """The login of the person running the program.
+
+    Under the shared-server set-up the program runs as a service account via
+    ``sudo -u telecoop``; the person is then ``SUDO_USER``.
+    """
+    env = os.environ if environ is None else environ
+    sudo_user = env.get("SUDO_USER")
+    if sudo_user and sudo_user != "root":
+        return sudo_user
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid() if uid is None else uid).pw_name
+    except (KeyError, ImportError):  # pragma: no cover - containers without passwd entry
+        return getpass.getuser()
+
+
+def may_act_as(db_path: Path, uid: int | None = None) -> bool:
+    """``--as`` is honoured only for the database file's owner, or root."""
+    uid = os.getuid() if uid is None else uid
+    if uid == 0:
+        return True
+    try:
+        return db_path.stat().st_uid == uid
+    except FileNotFoundError:
+        return False
+
+
+def resolve_login(
+    db_path: Path,
+    as_login: str | None,
+    environ: Mapping[str, str] | None = None,
+    uid: int | None = None,
+) -> str:
+    """The login this run acts as (DESIGN section 6)."""
+    if as_login:
+        if not may_act_as(db_path, uid):
+            raise NotPermitted("identity.as_refused")
+        return as_login
+    return os_login(environ, uid)
+
+
+def load_actor(engine: Engine, login: str) -> tuple[m.Staff, str]:
+    """The active staff record of ``login`` and its co-op's zone, or refuse."""
+    with read_session(engine) as s:
+        row = s.get(tb.StaffRow, login)
+        if row is None or not row.active:
+            raise NotPermitted("identity.unknown", login=login)
+        coop = s.get(tb.CoopRow, row.coop)
+        return convert.staff(row), coop.tz
+
+
+def open_context(
+    db_path: Path,
+    as_login: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    uid: int | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> Context:
+    """Open the database at ``db_path`` and identify the user; raise a TeleCoopError otherwise."""
+    login = resolve_login(db_path, as_login, environ, uid)
+    engine = make_engine(db_path, create=False)
+    try:
+        actor, tz = load_actor(engine, login)
+    except TeleCoopError:
+        engine.dispose()
+        raise
+    ctx = Context(engine=engine, actor=actor, actor_tz=tz)
+    if clock is not None:
+        ctx.clock = clock
+    return ctx

@@ -1,0 +1,138 @@
+"""Co-ops, resources and staff: who and what there is, as this user may see it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlmodel import Session, col, exists, or_, select
+
+from telecoop.domain import model as m
+from telecoop.domain import validate as v
+from telecoop.domain.errors import BadInput, NotFound, NotPermitted
+from telecoop.services import audit
+from telecoop.services.context import ADMIN_ROLES, Context
+from telecoop.store import convert
+from telecoop.store import tables as tb
+from telecoop.store.engine import read_session, write_session
+
+
+def list_coops(ctx: Context) -> list[m.Coop]:
+    with read_session(ctx.engine) as s:
+        return [convert.coop(r) for r in s.exec(select(tb.CoopRow).order_by(tb.CoopRow.slug)).all()]
+
+
+def coop_zones(session: Session) -> dict[str, str]:
+    return dict(session.exec(select(tb.CoopRow.slug, tb.CoopRow.tz)).all())
+
+
+def visible_clause(coop: str):
+    """SQL condition: resources that ``coop`` may see and book (its own or shared with it)."""
+    return or_(
+        tb.ResourceRow.coop == coop,
+        tb.ResourceRow.sharing == m.Sharing.ALL.value,
+        (tb.ResourceRow.sharing == m.Sharing.LISTED.value)
+        & exists().where((tb.ShareRow.resource_id == tb.ResourceRow.id) & (tb.ShareRow.coop == coop)),
+    )
+
+
+def resources_from_rows(session: Session, rows: list[tb.ResourceRow]) -> list[m.Resource]:
+    """Domain resources with their zones and share lists, in two queries whatever the count."""
+    zones = coop_zones(session)
+    listed = [r.id for r in rows if r.sharing == m.Sharing.LISTED.value]
+    shares: dict[int, list[str]] = defaultdict(list)
+    if listed:
+        for rid, coop in session.exec(
+            select(tb.ShareRow.resource_id, tb.ShareRow.coop).where(col(tb.ShareRow.resource_id).in_(listed))
+        ).all():
+            shares[rid].append(coop)
+    return [convert.resource(r, zones[r.coop], tuple(shares.get(r.id, ()))) for r in rows]
+
+
+def list_resources(
+    ctx: Context,
+    *,
+    kind: m.ResourceKind | None = None,
+    include_inactive: bool = False,
+) -> list[m.Resource]:
+    """Resources this user's co-op may see: its own and those shared with it."""
+    stmt = select(tb.ResourceRow).order_by(tb.ResourceRow.coop, tb.ResourceRow.kind, tb.ResourceRow.name)
+    if not ctx.is_federation_admin:
+        stmt = stmt.where(visible_clause(ctx.coop))
+    if kind is not None:
+        stmt = stmt.where(tb.ResourceRow.kind == kind.value)
+    if not include_inactive:
+        stmt = stmt.where(tb.ResourceRow.active == True)  # noqa: E712
+    with read_session(ctx.engine) as s:
+        return resources_from_rows(s, list(s.exec(stmt).all()))
+
+
+def get_resource(ctx: Context, resource_id: int) -> m.Resource:
+    """One resource this user may see, or NotFound."""
+    with read_session(ctx.engine) as s:
+        return load_resource(s, ctx, resource_id)
+
+
+def load_resource(session: Session, ctx: Context, resource_id: int) -> m.Resource:
+    row = session.get(tb.ResourceRow, resource_id)
+    if row is None:
+        raise NotFound("notfound.resource", id=resource_id)
+    res = resources_from_rows(session, [row])[0]
+    if not (ctx.is_federation_admin or res.shared_to(ctx.coop)):
+        raise NotFound("notfound.resource", id=resource_id)
+    return res
+
+
+def list_staff(ctx: Context) -> list[m.Staff]:
+    """Staff of the user's co-op; the federation admin sees everyone."""
+    stmt = select(tb.StaffRow).order_by(tb.StaffRow.coop, tb.StaffRow.login)
+    if not ctx.is_federation_admin:
+        ctx.require(*ADMIN_ROLES, m.Role.RECEPTIONIST)
+        stmt = stmt.where(tb.StaffRow.coop == ctx.coop)
+    with read_session(ctx.engine) as s:
+        return [convert.staff(r) for r in s.exec(stmt).all()]
+
+
+def add_staff(
+    ctx: Context,
+    *,
+    login: str,
+    coop: str,
+    role: str,
+    name: str | None = None,
+    clinician_id: int | None = None,
+) -> m.Staff:
+    """Add (or reactivate) a staff member. Co-op admins manage their own co-op only."""
+    ctx.require(*ADMIN_ROLES)
+    login = v.login(login)
+    coop = v.slug(coop, "coop")
+    role_value = m.Role(v.choice(role, "role", [r.value for r in m.Role]))
+    display = v.name(name or login, "name")
+    if not ctx.is_federation_admin:
+        if coop != ctx.coop:
+            raise NotPermitted("perm.other_coop")
+        if role_value == m.Role.FEDERATION_ADMIN:
+            raise NotPermitted("perm.denied")
+    with write_session(ctx.engine) as s:
+        if s.get(tb.CoopRow, coop) is None:
+            raise BadInput("field.unknown_coop", value=coop)
+        if clinician_id is not None:
+            res = s.get(tb.ResourceRow, clinician_id)
+            if res is None or res.kind != m.ResourceKind.CLINICIAN.value or res.coop != coop:
+                raise BadInput("field.not_clinician", value=clinician_id)
+        row = s.get(tb.StaffRow, login)
+        before = None
+        if row is None:
+            row = tb.StaffRow(login=login, name=display, coop=coop, role=role_value.value, clinician_id=clinician_id)
+        else:
+            if not ctx.is_federation_admin and row.coop != ctx.coop:
+                raise NotPermitted("perm.other_coop")
+            before = {"name": row.name, "coop": row.coop, "role": row.role, "active": row.active}
+            row.name, row.coop, row.role, row.active = display, coop, role_value.value, True
+            row.clinician_id = clinician_id
+        s.add(row)
+        audit.record(
+            s, ctx, "staff.add", "staff", login, coop=coop, before=before,
+            after={"name": display, "coop": coop, "role": role_value.value},
+        )
+        s.flush()
+        return convert.staff(row)

@@ -1,0 +1,57 @@
+"""Rows to domain objects, so nothing outside the store holds an ORM instance."""
+
+from __future__ import annotations
+
+from telecoop.domain import model as m
+from telecoop.store import tables as tb
+
+
+def coop(row: tb.CoopRow) -> m.Coop:
+    return m.Coop(slug=row.slug, name=row.name, region=row.region, tz=row.tz, lang=row.lang)
+
+
+def staff(row: tb.StaffRow) -> m.Staff:
+    return m.Staff(
+        login=row.login,
+        name=row.name,
+        coop=row.coop,
+        role=m.Role(row.role),
+        clinician_id=row.clinician_id,
+        active=row.active,
+    )
+
+
+def resource(row: tb.ResourceRow, tz: str, shared_with: tuple[str, ...] = ()) -> m.Resource:
+    return m.Resource(
+        id=row.id,
+        kind=m.ResourceKind(row.kind),
+        name=row.name,
+        coop=row.coop,
+        tz=tz,
+        specialty=row.specialty or "",
+        languages=tuple(row.languages.split()) if row.languages else (),
+        equipment=row.equipment or "",
+        video_link=row.video_link or "",
+        sharing=m.Sharing(row.sharing),
+        shared_with=tuple(sorted(shared_with)),
+        buffer_minutes=row.buffer_minutes,
+        active=row.active,
+    )
+
+
+def availability(row: tb.AvailabilityRow) -> m.Availability:
+    return m.Availability(
+        id=row.id,
+        resource_id=row.resource_id,
+        weekday=row.weekday,
+        start=row.start,
+        end=row.end,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+    )
+
+
+def closure(row: tb.ClosureRow) -> m.Closure:
+    return m.Closure(
+        id=row.id, resource_id=row.resource_id, coop=row.coop, start=row.start, end=row.end, reason=row.reason
+    )

@@ -1,0 +1,223 @@
+"""Engine factory, SQLite set-up, transactions and schema version.
+
+DESIGN section 5: WAL, ``synchronous=FULL``, a long busy timeout, foreign keys
+on, and ``BEGIN IMMEDIATE`` for every transaction that may write. SQLite-only
+SQL lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from telecoop.domain.errors import StoreError
+from telecoop.store import tables  # noqa: F401  (registers the tables)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 20_000
+
+# The database refuses an overlapping active booking by itself, so that even a
+# write that skips the service (another tool, a bug) cannot double-book.
+# Half-open intervals: [a, b) and [c, d) overlap iff a < d and c < b.
+_OVERLAP_CONDITION = """
+    SELECT RAISE(ABORT, 'telecoop: booking overlaps an active booking')
+    WHERE NEW.status IN ('booked', 'checked_in') AND EXISTS (
+        SELECT 1 FROM booking AS b
+        WHERE b.status IN ('booked', 'checked_in')
+          AND b.id IS NOT NEW.id
+          AND b.start < NEW."end" AND NEW.start < b."end"
+          AND (b.clinician_id = NEW.clinician_id OR b.room_id = NEW.room_id)
+    );
+"""
+SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS booking_no_overlap_insert
+        BEFORE INSERT ON booking BEGIN {_OVERLAP_CONDITION} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS booking_no_overlap_update
+        BEFORE UPDATE OF start, "end", status, clinician_id, room_id ON booking
+        BEGIN {_OVERLAP_CONDITION} END""",
+    # The audit trail is append-only.
+    """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'telecoop: audit events are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'telecoop: audit events are append-only'); END""",
+]
+OVERLAP_MARKER = "booking overlaps an active booking"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own
+    # implicit BEGIN is deferred and cannot be made IMMEDIATE).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # A deferred read that later upgrades to a write fails at once with
+    # "database is locked" instead of waiting; IMMEDIATE takes the write lock
+    # up front and waits for it under busy_timeout.
+    if conn.get_execution_options().get("telecoop_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(path: str | os.PathLike, *, create: bool = True) -> Engine:
+    """Open (and when ``create``, create) the database at ``path``.
+
+    Raises StoreError when the file is missing and ``create`` is False, when
+    it is not a TeleCoop database, or when a newer version wrote it.
+    """
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise StoreError("store.missing", path=str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    try:
+        _ensure_schema(engine)
+    except sa.exc.DatabaseError as exc:
+        engine.dispose()
+        raise StoreError("store.not_db", path=str(path)) from exc
+    except StoreError:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _ensure_schema(engine: Engine) -> None:
+    with engine.connect() as conn:
+        existing = set(sa.inspect(conn).get_table_names())
+    if "meta" in existing:
+        with Session(engine) as s:
+            row = s.get(tables.Meta, "schema_version")
+            version = int(row.value) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError("store.newer", found=version, supported=SCHEMA_VERSION)
+        if version < SCHEMA_VERSION:
+            _migrate(engine, version)
+        return
+    if existing:
+        raise StoreError("store.foreign", tables=", ".join(sorted(existing)))
+    with write_session(engine) as s:
+        conn = s.connection()
+        SQLModel.metadata.create_all(conn)
+        for ddl in SQLITE_TRIGGERS:
+            conn.exec_driver_sql(ddl)
+        s.add(tables.Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+
+
+def _migrate(engine: Engine, version: int) -> None:
+    """Bring an older file up to SCHEMA_VERSION, one step at a time."""
+    # Version 1 is the first schema; future steps go here as
+    # ``if version < 2: ...`` and each bumps the stored version.
+    with write_session(engine) as s:
+        row = s.get(tables.Meta, "schema_version")
+        row.value = str(SCHEMA_VERSION)
+        s.add(row)
+
+
+def schema_version(engine: Engine) -> int:
+    with read_session(engine) as s:
+        row = s.get(tables.Meta, "schema_version")
+        return int(row.value) if row else 0
+
+
+@contextlib.contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction starts with BEGIN IMMEDIATE and commits on exit."""
+    with Session(engine.execution_options(telecoop_write=True), expire_on_commit=False) as s:
+        with s.begin():
+            yield s
+
+
+@contextlib.contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A short read-only session (deferred transaction, rolled back on exit)."""
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+def data_version(engine: Engine) -> int:
+    """SQLite's ``PRAGMA data_version``: changes when another connection commits.
+
+    Only meaningful on one connection over time, so callers keep the
+    connection that ``DataVersionWatcher`` holds.
+    """
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("PRAGMA data_version").scalar_one()
+
+
+class DataVersionWatcher:
+    """Tells cheaply whether another connection committed since the last look.
+
+    ``PRAGMA data_version`` is per connection, so the watcher keeps one raw
+    connection of its own (outside the pool) for its whole life.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._conn = engine.raw_connection()
+        self._last = self._read()
+
+    def _read(self) -> int:
+        cur = self._conn.cursor()
+        try:
+            cur.execute("PRAGMA data_version")
+            return cur.fetchone()[0]
+        finally:
+            cur.close()
+
+    def changed(self) -> bool:
+        current = self._read()
+        if current != self._last:
+            self._last = current
+            return True
+        return False
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def integrity_check(engine: Engine) -> str:
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+        fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if rows == ["ok"] and not fk:
+        return "ok"
+    problems = [r for r in rows if r != "ok"] + [f"foreign key: {tuple(r)}" for r in fk]
+    return "; ".join(problems[:5])
+
+
+def backup(engine: Engine, target: str | os.PathLike) -> None:
+    """Consistent online copy (SQLite's backup API) while others keep working."""
+    import sqlite3
+
+    raw = engine.raw_connection()
+    try:
+        dest = sqlite3.connect(str(target))
+        try:
+            raw.driver_connection.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        raw.close()
+
+
+def is_overlap_error(exc: BaseException) -> bool:
+    return OVERLAP_MARKER in str(exc)

@@ -1,0 +1,143 @@
+"""SQLModel tables. Instants are stored as naive UTC (see ``UTCDateTime``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Column, Field, Index, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; naive UTC in the column.
+
+    Naive storage keeps the column portable (SQLite has no zone type) and
+    makes text comparison in SQLite equal to time order. A naive value handed
+    in is a bug, so it is refused.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.timezone.utc)
+
+
+class Meta(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class CoopRow(SQLModel, table=True):
+    __tablename__ = "coop"
+    slug: str = Field(primary_key=True)
+    name: str
+    region: str
+    tz: str
+    lang: str = "fr"
+
+
+class StaffRow(SQLModel, table=True):
+    __tablename__ = "staff"
+    login: str = Field(primary_key=True)
+    name: str
+    coop: str = Field(foreign_key="coop.slug", index=True)
+    role: str
+    clinician_id: Optional[int] = Field(default=None, foreign_key="resource.id")
+    active: bool = True
+
+
+class ResourceRow(SQLModel, table=True):
+    __tablename__ = "resource"
+    __table_args__ = (Index("ix_resource_kind_specialty", "kind", "specialty"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str
+    name: str
+    coop: str = Field(foreign_key="coop.slug", index=True)
+    specialty: str = ""
+    languages: str = ""  # space-separated codes
+    equipment: str = ""
+    video_link: str = ""
+    sharing: str = "all"
+    buffer_minutes: int = 0
+    active: bool = True
+
+
+class ShareRow(SQLModel, table=True):
+    """One co-op a ``listed`` resource is shared with."""
+
+    __tablename__ = "resource_share"
+    resource_id: int = Field(foreign_key="resource.id", primary_key=True)
+    coop: str = Field(foreign_key="coop.slug", primary_key=True)
+
+
+class AvailabilityRow(SQLModel, table=True):
+    __tablename__ = "availability"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resource_id: int = Field(foreign_key="resource.id", index=True)
+    weekday: int
+    start: dt.time
+    end: dt.time
+    valid_from: Optional[dt.date] = None
+    valid_to: Optional[dt.date] = None
+
+
+class ClosureRow(SQLModel, table=True):
+    __tablename__ = "closure"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resource_id: Optional[int] = Field(default=None, foreign_key="resource.id", index=True)
+    coop: Optional[str] = Field(default=None, foreign_key="coop.slug", index=True)
+    start: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    end: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    reason: str = ""
+
+
+class BookingRow(SQLModel, table=True):
+    __tablename__ = "booking"
+    __table_args__ = (
+        # Search reads a time window of bookings; the overlap trigger reads one
+        # clinician's or one room's bookings around an instant.
+        Index("ix_booking_clinician_start", "clinician_id", "start"),
+        Index("ix_booking_room_start", "room_id", "start"),
+        Index("ix_booking_start", "start"),
+        Index("ix_booking_coop_start", "coop", "start"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    clinician_id: int = Field(foreign_key="resource.id")
+    room_id: Optional[int] = Field(default=None, foreign_key="resource.id")
+    coop: str = Field(foreign_key="coop.slug")
+    booked_by: str
+    start: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    end: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    patient: str
+    reason: str = ""
+    mode: str = "video"
+    status: str = "booked"
+    cancel_reason: str = ""
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AuditRow(SQLModel, table=True):
+    __tablename__ = "audit"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    actor: str
+    coop: Optional[str] = Field(default=None, index=True)
+    action: str
+    entity: str
+    entity_id: str
+    before: Optional[str] = None  # JSON
+    after: Optional[str] = None  # JSON

@@ -1,0 +1,269 @@
+"""Booking use cases on a real SQLite file built from sample_data/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pendulum
+import pytest
+
+from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken, WallTimeError
+from telecoop.domain.model import BookingStatus
+from telecoop.services import booking as bk
+
+PSYCHOLOGIST_ILES = 8  # Étienne Boudreau, Îles (America/Halifax), shared with all, buffer 10
+TUESDAY_10_ILES = "2026-12-08T10:00"  # 14:00Z
+ROOM_GASPE = 40
+
+
+def test_receptionist_in_gaspesie_books_psychologist_of_iles_for_tuesday_10(as_user):
+    ctx = as_user("recep.gaspesie")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB-1234",
+                reason="Suivi", mode="video")
+    assert b.start == pendulum.datetime(2026, 12, 8, 14, 0, tz="UTC")
+    assert b.end == pendulum.datetime(2026, 12, 8, 14, 30, tz="UTC")
+    assert b.coop == "gaspesie" and b.status == BookingStatus.BOOKED and b.patient == "AB-1234"
+    # The audit event was written with the booking.
+    from telecoop.services.audit import list_audit
+
+    events = list_audit(ctx)
+    assert events[0].action == "booking.book" and events[0].entity_id == str(b.id)
+
+
+def test_booked_slot_never_appears_in_a_later_search(as_user):
+    ctx = as_user("recep.gaspesie")
+    before = bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1, limit=100)
+    start = pendulum.datetime(2026, 12, 8, 14, 0, tz="UTC")
+    assert any(s.start == start for s in before)
+    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=start, duration=30, patient="AB")
+    after = bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1, limit=100)
+    buffer = dt.timedelta(minutes=10)
+    for s in after:
+        assert not (s.start < start + dt.timedelta(minutes=30) + buffer and start - buffer < s.end)
+    assert len(after) < len(before)
+
+
+def test_second_booking_of_same_slot_is_refused_with_alternatives(as_user):
+    a, b = as_user("recep.gaspesie"), as_user("recep.saguenay")
+    bk.book(a, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    with pytest.raises(SlotTaken) as err:
+        bk.book(b, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="CD")
+    assert err.value.exit_code == 1
+    assert err.value.message("en") == "this slot was just taken"
+    assert err.value.alternatives, "the refusal offers the next free slots"
+    assert all(s.start >= pendulum.datetime(2026, 12, 8, 14, 40, tz="UTC") for s in err.value.alternatives[:1])
+
+
+def test_buffer_keeps_minutes_free_after_a_booking(as_user):
+    ctx = as_user("recep.gaspesie")
+    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    with pytest.raises(SlotTaken):
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:30", duration=30, patient="CD")
+    # 10:30 + 10 min buffer: 10:45 is fine (buffer of the clinician, 10 min).
+    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:45", duration=30, patient="CD")
+
+
+def test_outside_hours_is_bad_input_not_taken(as_user):
+    ctx = as_user("recep.gaspesie")
+    with pytest.raises(BadInput) as err:
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T12:00", duration=30, patient="AB")
+    assert err.value.key == "booking.unavailable"
+
+
+def test_past_slot_refused(as_user):
+    ctx = as_user("recep.gaspesie")
+    with pytest.raises(BadInput) as err:
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-01T10:00", duration=30, patient="AB")
+    assert err.value.key == "booking.past"
+
+
+def test_no_slot_in_the_past_or_within_minimum_notice(as_user):
+    ctx = as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, 14, 5, tz="UTC"))
+    ctx.settings.min_notice_minutes = 60
+    slots = bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, days=1, limit=5)
+    assert slots and slots[0].start >= pendulum.datetime(2026, 12, 8, 15, 5, tz="UTC")
+
+
+def test_book_with_a_named_room_and_any_room(as_user):
+    ctx = as_user("recep.gaspesie")
+    b1 = bk.book(ctx, clinician_id=1, room_id=ROOM_GASPE, start="2026-12-08T09:00", duration=30, patient="AB", mode="room")
+    assert b1.room_id == ROOM_GASPE
+    b2 = bk.book(ctx, clinician_id=4, any_room=True, start="2026-12-08T09:00", duration=30, patient="CD", mode="room")
+    assert b2.room_id is not None and b2.room_id != ROOM_GASPE
+    with pytest.raises(SlotTaken):
+        bk.book(ctx, clinician_id=5, room_id=ROOM_GASPE, start="2026-12-08T09:15", duration=30, patient="EF")
+
+
+def test_search_with_room_pairs_a_free_room(as_user):
+    ctx = as_user("recep.gaspesie")
+    slots = bk.search_slots(ctx, specialty="family_medicine", with_room=True, from_date=dt.date(2026, 12, 8), days=2, limit=20)
+    assert slots and all(s.room_id is not None for s in slots)
+    assert [s.start for s in slots] == sorted(s.start for s in slots)
+    chosen = slots[0]
+    b = bk.book(ctx, clinician_id=chosen.clinician_id, room_id=chosen.room_id, start=chosen.start, duration=30, patient="AB")
+    assert b.room_id == chosen.room_id
+
+
+def test_search_filters_specialty_language_coop(as_user):
+    ctx = as_user("recep.pontiac")
+    slots = bk.search_slots(ctx, specialty="psychology", language="en", days=7, limit=50)
+    assert slots
+    assert {s.specialty for s in slots} == {"psychology"}
+    assert all("en" in s.languages for s in slots)
+    only = bk.search_slots(ctx, specialty="psychology", coop="iles", days=7, limit=50)
+    assert only and {s.coop for s in only} == {"iles"}
+
+
+def test_private_and_listed_resources_are_only_offered_to_their_coops(as_user):
+    gas, sag = as_user("recep.gaspesie"), as_user("recep.saguenay")
+    # 3: Gaspésie nursing, private. 7: Îles family medicine, listed for gaspesie only.
+    assert bk.search_slots(gas, clinician_id=3, days=7, limit=1)
+    assert not bk.search_slots(sag, clinician_id=3, days=7, limit=1)
+    assert bk.search_slots(gas, clinician_id=7, days=7, limit=1)
+    assert not bk.search_slots(sag, clinician_id=7, days=7, limit=1)
+    with pytest.raises(NotFound):
+        bk.book(sag, clinician_id=3, start="2026-12-08T09:00", duration=30, patient="AB")
+
+
+def test_cancel_needs_a_reason_and_frees_the_slot(as_user):
+    ctx = as_user("recep.gaspesie")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    with pytest.raises(BadInput):
+        bk.cancel(ctx, b.id, reason="  ")
+    assert bk.get_booking(ctx, b.id).status == BookingStatus.BOOKED
+    done = bk.cancel(ctx, b.id, reason="Patient malade")
+    assert done.status == BookingStatus.CANCELLED and done.cancel_reason == "Patient malade"
+    again = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="CD")
+    assert again.id != b.id
+    with pytest.raises(InvalidTransition):
+        bk.cancel(ctx, b.id, reason="twice")
+
+
+def test_reschedule_moves_atomically_keeping_the_id(as_user):
+    ctx = as_user("recep.gaspesie")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=45, patient="AB")
+    moved = bk.reschedule(ctx, b.id, start="2026-12-08T10:15")  # overlaps its own old time: fine
+    assert moved.id == b.id and moved.start == pendulum.datetime(2026, 12, 8, 14, 15, tz="UTC")
+    assert moved.end - moved.start == dt.timedelta(minutes=45)
+    other = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, patient="CD")
+    with pytest.raises(SlotTaken):
+        bk.reschedule(ctx, b.id, start="2026-12-08T13:00")
+    assert bk.get_booking(ctx, b.id).start == moved.start
+    assert bk.get_booking(ctx, other.id).status == BookingStatus.BOOKED
+
+
+def test_status_life_cycle(as_user):
+    ctx = as_user("recep.gaspesie")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    with pytest.raises(InvalidTransition):
+        bk.set_status(ctx, b.id, "completed")
+    assert bk.set_status(ctx, b.id, "checked-in").status == BookingStatus.CHECKED_IN
+    with pytest.raises(InvalidTransition):
+        bk.set_status(ctx, b.id, "no-show")
+    assert bk.set_status(ctx, b.id, "completed").status == BookingStatus.COMPLETED
+    b2 = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, patient="CD")
+    assert bk.set_status(ctx, b2.id, "no-show").status == BookingStatus.NO_SHOW
+    with pytest.raises(InvalidTransition):
+        bk.cancel(ctx, b2.id, reason="late")
+
+
+def test_clinician_marks_own_consultation_but_not_others(as_user):
+    rec = as_user("recep.gaspesie")
+    mine = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    bk.set_status(rec, mine.id, "checked-in")
+    clin = as_user("clin2.iles")  # Étienne Boudreau himself
+    seen = bk.list_bookings(clin)
+    assert [b.id for b in seen] == [mine.id] and seen[0].patient == "AB"
+    assert bk.set_status(clin, mine.id, "completed").status == BookingStatus.COMPLETED
+    other = as_user("clin.gaspesie")
+    with pytest.raises(NotFound):
+        bk.set_status(other, mine.id, "no-show")
+    with pytest.raises(NotPermitted):
+        bk.book(other, clinician_id=1, start="2026-12-08T09:00", duration=30, patient="X")
+
+
+def test_other_coop_sees_busy_never_patient_or_reason(as_user):
+    gas = as_user("recep.gaspesie")
+    b = bk.book(gas, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB-1234", reason="Anxiété")
+    for login in ("recep.iles", "admin.iles", "fed.admin", "recep.pontiac"):
+        ctx = as_user(login)
+        if login == "fed.admin":
+            # The federation admin sits in gaspesie: make a booking of another co-op to check.
+            continue
+        seen = [x for x in bk.list_bookings(ctx) if x.id == b.id]
+        assert seen and seen[0].masked and seen[0].patient is None and seen[0].reason is None
+        from telecoop.services.audit import list_audit
+
+        for e in list_audit(ctx):
+            assert "AB-1234" not in str(e.before) + str(e.after)
+    sag = as_user("recep.saguenay")
+    b2 = bk.book(sag, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, patient="ZZ-9", reason="Deuil")
+    fed = as_user("fed.admin")
+    seen = [x for x in bk.list_bookings(fed) if x.id == b2.id][0]
+    assert seen.masked and seen.patient is None
+    from telecoop.services.audit import list_audit
+
+    assert all("ZZ-9" not in str(e.before) + str(e.after) for e in list_audit(fed))
+
+
+def test_receptionist_cannot_change_another_coops_booking(as_user):
+    gas = as_user("recep.gaspesie")
+    b = bk.book(gas, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    iles = as_user("recep.iles")
+    with pytest.raises(NotPermitted):
+        bk.cancel(iles, b.id, reason="no")
+    with pytest.raises(NotPermitted):
+        bk.reschedule(iles, b.id, start="2026-12-08T13:00")
+    with pytest.raises(NotPermitted):
+        bk.set_status(iles, b.id, "checked-in")
+
+
+def test_wall_time_in_dst_gap_or_fold_is_refused(as_user):
+    ctx = as_user("recep.gaspesie", now=pendulum.datetime(2026, 3, 1, 12, tz="UTC"))
+    with pytest.raises(WallTimeError) as err:
+        bk.book(ctx, clinician_id=1, start="2026-03-08T02:30", duration=30, patient="AB")
+    assert err.value.key == "time.gap" and err.value.exit_code == 2
+    ctx2 = as_user("recep.gaspesie", now=pendulum.datetime(2026, 10, 1, 12, tz="UTC"))
+    with pytest.raises(WallTimeError) as err:
+        bk.book(ctx2, clinician_id=1, start="2026-11-01T01:30", duration=30, patient="AB")
+    assert err.value.key == "time.ambiguous"
+
+
+@pytest.mark.parametrize(
+    "kwargs, key",
+    [
+        ({"patient": ""}, "field.empty"),
+        ({"patient": "x" * 41}, "booking.patient_long"),
+        ({"patient": "AB\x1b[31m"}, "field.control"),
+        ({"duration": 0}, "booking.duration"),
+        ({"mode": "fax"}, "field.choice"),
+        ({"start": "next tuesday"}, "time.invalid"),
+    ],
+)
+def test_bad_booking_input_changes_nothing(as_user, kwargs, key):
+    ctx = as_user("recep.gaspesie")
+    args = {"clinician_id": PSYCHOLOGIST_ILES, "start": TUESDAY_10_ILES, "duration": 30, "patient": "AB"} | kwargs
+    with pytest.raises(BadInput) as err:
+        bk.book(ctx, **args)
+    assert err.value.key == key
+    assert bk.list_bookings(ctx) == []
+
+
+def test_database_refuses_overlapping_insert_that_skips_the_service(as_user, db_path):
+    ctx = as_user("recep.gaspesie")
+    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    conn = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="overlaps"):
+        conn.execute(
+            "INSERT INTO booking (clinician_id, coop, booked_by, start, \"end\", patient, reason, mode, status,"
+            " cancel_reason, created_at, updated_at) VALUES (8, 'iles', 'x', '2026-12-08 14:15:00.000000',"
+            " '2026-12-08 14:45:00.000000', 'P', '', 'video', 'booked', '', '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+        )
+    conn.close()
+
+
+def test_closure_of_whole_coop_removes_slots(as_user):
+    ctx = as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 20, 12, tz="UTC"))
+    slots = bk.search_slots(ctx, coop="gaspesie", from_date=dt.date(2026, 12, 25), days=1, limit=10)
+    assert slots == []

@@ -1,0 +1,53 @@
+"""The layering rule (DESIGN section 4): no Textual outside ``telecoop.tui``."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "telecoop"
+CORE = ("domain", "store", "services", "io")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_layers_never_import_textual_or_the_tui():
+    offenders = []
+    for layer in CORE:
+        for path in (SRC / layer).rglob("*.py"):
+            for name in _imports(path):
+                if name.split(".")[0] in ("textual", "rich") or name.startswith("telecoop.tui"):
+                    offenders.append(f"{path.relative_to(SRC)}: {name}")
+    assert offenders == []
+
+
+def test_domain_imports_neither_sqlmodel_nor_sqlalchemy():
+    offenders = [
+        f"{p.relative_to(SRC)}: {n}"
+        for p in (SRC / "domain").rglob("*.py")
+        for n in _imports(p)
+        if n.split(".")[0] in ("sqlmodel", "sqlalchemy")
+    ]
+    assert offenders == []
+
+
+def test_importing_services_loads_no_textual_module():
+    code = (
+        "import sys, telecoop.services.booking, telecoop.services.admin, telecoop.services.directory, "
+        "telecoop.services.dataio, telecoop.io.csvio, telecoop.cli; "
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith('telecoop.tui')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,119 @@
+"""The store: SQLite set-up, schema version, append-only audit."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+
+from telecoop.domain.errors import StoreError
+from telecoop.store.engine import SCHEMA_VERSION, make_engine, read_session, schema_version, write_session
+from telecoop.store import tables as tb
+
+
+def test_sqlite_is_set_up_as_design_says(tmp_path):
+    engine = make_engine(tmp_path / "a.db")
+    with engine.connect() as conn:
+        pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar_one()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("synchronous") == 2  # FULL
+        assert pragma("busy_timeout") >= 15000
+        assert pragma("foreign_keys") == 1
+    engine.dispose()
+
+
+def test_write_sessions_begin_immediate(tmp_path):
+    engine = make_engine(tmp_path / "a.db")
+    seen = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    with write_session(engine) as s:
+        s.add(tb.Meta(key="x", value="1"))
+    with read_session(engine) as s:
+        s.get(tb.Meta, "x")
+    assert "BEGIN IMMEDIATE" in seen
+    assert seen.count("BEGIN") == 1  # the read
+    engine.dispose()
+
+
+def test_write_session_rolls_back_on_error(tmp_path):
+    engine = make_engine(tmp_path / "a.db")
+    with pytest.raises(RuntimeError):
+        with write_session(engine) as s:
+            s.add(tb.Meta(key="x", value="1"))
+            s.flush()
+            raise RuntimeError("boom")
+    with read_session(engine) as s:
+        assert s.get(tb.Meta, "x") is None
+    engine.dispose()
+
+
+def test_schema_version_is_stored(tmp_path):
+    engine = make_engine(tmp_path / "a.db")
+    assert schema_version(engine) == SCHEMA_VERSION
+    engine.dispose()
+
+
+def test_newer_schema_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "a.db"
+    make_engine(path).dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError) as err:
+        make_engine(path)
+    assert "newer" in err.value.message("en") and "plus récente" in err.value.message("fr")
+
+
+def test_older_schema_is_migrated(tmp_path):
+    path = tmp_path / "a.db"
+    make_engine(path).dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    engine = make_engine(path)
+    assert schema_version(engine) == SCHEMA_VERSION
+    engine.dispose()
+
+
+def test_foreign_file_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError):
+        make_engine(path)
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError):
+        make_engine(garbage)
+
+
+def test_missing_file_is_not_created_when_opening(tmp_path):
+    with pytest.raises(StoreError) as err:
+        make_engine(tmp_path / "nope.db", create=False)
+    assert "telecoop init" in err.value.message("en")
+    assert not (tmp_path / "nope.db").exists()
+
+
+def test_audit_trail_is_append_only(db_path):
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM audit").fetchone()[0] >= 1
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("DELETE FROM audit")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE audit SET actor = 'x'")
+    conn.close()
+
+
+def test_naive_datetime_never_reaches_the_store(tmp_path):
+    import datetime as dt
+
+    engine = make_engine(tmp_path / "a.db")
+    with pytest.raises(Exception, match="naive"):
+        with write_session(engine) as s:
+            s.add(tb.AuditRow(at=dt.datetime(2026, 1, 1), actor="x", action="a", entity="e", entity_id="1"))
+    engine.dispose()
