@@ -1,0 +1,190 @@
+"""The CLI contract (DESIGN section 8): commands, JSON keys, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from telecoop.cli import main
+
+
+@pytest.fixture
+def run(db_path, capsys):
+    def call(*argv: str, login: str | None = "recep.gaspesie", lang: str = "en"):
+        args = ["--db", str(db_path), "--lang", lang]
+        if login:
+            args += ["--as", login]
+        code = main([*args, *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call
+
+
+def _future_tuesday() -> str:
+    import datetime as dt
+
+    import pendulum
+
+    day = pendulum.now("America/Toronto").date() + dt.timedelta(days=7)
+    while day.weekday() != 1 or (day.month == 12 and day.day >= 20) or (day.month == 1 and day.day <= 5):
+        day += dt.timedelta(days=1)
+    return day.isoformat()
+
+
+def test_coops_json_has_the_contract_keys(run):
+    code, out, _ = run("coops", "--json")
+    assert code == 0
+    coops = json.loads(out)
+    assert len(coops) == 7
+    assert {"slug", "name", "region", "tz"} <= coops[0].keys()
+    assert {c["tz"] for c in coops} >= {"America/Toronto", "America/Halifax", "America/Blanc-Sablon"}
+
+
+def test_resources_json_shows_what_my_coop_may_book(run):
+    code, out, _ = run("resources", "--json")
+    res = json.loads(out)
+    assert code == 0
+    assert {"id", "kind", "name", "coop", "specialty", "languages", "sharing"} <= res[0].keys()
+    assert all(isinstance(r["id"], int) for r in res)
+    ids = {r["id"] for r in res}
+    assert 3 in ids  # Gaspésie's own private nurse
+    assert 9 not in ids  # Îles' private nurse
+    code, out, _ = run("resources", "--json", login="recep.saguenay")
+    assert 3 not in {r["id"] for r in json.loads(out)}
+
+
+def test_staff_add_and_list(run):
+    code, out, err = run("staff", "add", "new.recep", "--coop", "gaspesie", "--role", "receptionist", login="admin.gaspesie")
+    assert code == 0, err
+    code, out, _ = run("staff", "list", "--json", login="admin.gaspesie")
+    staff = json.loads(out)
+    assert {"login", "name", "coop", "role"} <= staff[0].keys()
+    assert "new.recep" in {s["login"] for s in staff}
+    # A co-op admin cannot add staff to another co-op; a receptionist cannot add at all.
+    code, _, err = run("staff", "add", "x.y", "--coop", "iles", "--role", "receptionist", login="admin.gaspesie")
+    assert code == 1 and err.count("\n") == 1
+    code, _, err = run("staff", "add", "x.y", "--coop", "gaspesie", "--role", "receptionist")
+    assert code == 1
+
+
+def test_slots_book_bookings_cancel_round(run):
+    day = _future_tuesday()
+    code, out, err = run("slots", "--specialty", "psychology", "--from", day, "--days", "1", "--with-room", "--json")
+    assert code == 0, err
+    slots = json.loads(out)
+    assert slots and {"clinician_id", "clinician", "coop", "room_id", "start", "end", "local_start"} <= slots[0].keys()
+    assert slots[0]["start"].endswith("Z") and slots[0]["room_id"] is not None
+    s = slots[0]
+    code, out, err = run("book", "--clinician", str(s["clinician_id"]), "--room", str(s["room_id"]),
+                         "--start", s["start"], "--duration", "30", "--patient", "AB-1", "--json")
+    assert code == 0, err
+    b = json.loads(out)
+    assert {"id", "clinician_id", "room_id", "coop", "start", "end", "status"} <= b.keys()
+    assert b["start"] == s["start"] and b["status"] == "booked" and b["coop"] == "gaspesie"
+    # Taken: exit 1, one clear line first, then the next free slots.
+    code, _, err = run("book", "--clinician", str(s["clinician_id"]), "--start", s["start"], "--duration", "30",
+                       "--patient", "CD")
+    assert code == 1 and err.splitlines()[0] == "telecoop: this slot was just taken"
+    code, out, _ = run("bookings", "--json", login="recep.iles")
+    seen = [x for x in json.loads(out) if x["id"] == b["id"]]
+    if seen:  # the Îles co-op sees it only when the resource is theirs or shared with them
+        assert seen[0]["patient"] is None and seen[0]["masked"] is True
+    code, _, err = run("cancel", str(b["id"]), "--reason", "Patient malade")
+    assert code == 0, err
+    code, out, _ = run("bookings", "--json")
+    assert [x["status"] for x in json.loads(out) if x["id"] == b["id"]] == ["cancelled"]
+
+
+def test_status_and_reschedule(run):
+    day = _future_tuesday()
+    code, out, err = run("book", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30", "--patient", "AB", "--json")
+    assert code == 0, err
+    bid = str(json.loads(out)["id"])
+    code, out, err = run("reschedule", bid, "--start", f"{day}T11:00", "--json")
+    assert code == 0, err and json.loads(out)["id"] == int(bid)
+    code, out, _ = run("status", bid, "no-show", "--json")
+    assert code == 0 and json.loads(out)["status"] == "no_show"
+    code, _, err = run("status", bid, "checked-in")
+    assert code == 1 and "cannot go from" in err
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["book", "--clinician", "8", "--start", "2030-03-10T02:30", "--patient", "AB"], "does not exist"),
+        (["book", "--clinician", "8", "--start", "2030-11-03T01:30", "--patient", "AB"], "happens twice"),
+        (["book", "--clinician", "8", "--start", "tomorrow", "--patient", "AB"], "not a valid date-time"),
+        (["book", "--clinician", "8", "--start", "2030-03-12T10:00", "--patient", "x" * 41], "40 characters"),
+        (["slots", "--from", "2026-13-01"], "not a valid date"),
+        (["book", "--clinician", "8", "--start", "2030-03-12T10:00", "--patient", "AB", "--duration", "0"], "invalid duration"),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_line(run, argv, expected):
+    code, out, err = run(*argv)
+    assert code == 2
+    assert err.count("\n") == 1 and expected in err and "Traceback" not in err
+
+
+def test_errors_speak_french(run):
+    code, _, err = run("book", "--clinician", "8", "--start", "2030-03-10T02:30", "--patient", "AB", lang="fr")
+    assert code == 2 and "n'existe pas" in err and "heure d'été" in err
+
+
+def test_not_found_and_not_permitted_exit_1(run):
+    assert run("cancel", "999", "--reason", "x")[0] == 1
+    assert run("book", "--clinician", "9", "--start", "2030-03-12T10:00", "--patient", "AB")[0] == 1  # private to Îles
+
+
+def test_unknown_login_is_refused_with_the_command_to_add_it(db_path, capsys, monkeypatch):
+    monkeypatch.setenv("SUDO_USER", "stranger")
+    code = main(["--db", str(db_path), "--lang", "en", "coops"])
+    err = capsys.readouterr().err
+    assert code == 1 and "telecoop staff add stranger" in err
+
+
+def test_init_then_check(tmp_path, capsys):
+    db = tmp_path / "fed.db"
+    code = main(["--db", str(db), "--lang", "en", "init", "--coop", "gaspesie", "--coop-name", "Coop Gaspésie",
+                 "--tz", "America/Toronto", "--admin", "root"])
+    assert code == 0
+    assert main(["--db", str(db), "--lang", "en", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "schema 1, integrity: ok" in out
+    # A second init on the same file is refused, and so is a bad zone.
+    assert main(["--db", str(db), "init", "--coop", "x1", "--coop-name", "X", "--tz", "America/Toronto", "--admin", "a"]) == 1
+    assert main(["--db", str(tmp_path / "b.db"), "init", "--coop", "x1", "--coop-name", "X", "--tz", "Mars/Olympus", "--admin", "a"]) == 2
+
+
+def test_check_on_missing_file_is_a_clear_refusal(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "none.db"), "--lang", "en", "check"]) == 1
+    assert "no database at" in capsys.readouterr().err
+
+
+def test_audit_json(run):
+    code, out, _ = run("audit", "--json", login="fed.admin")
+    events = json.loads(out)
+    assert code == 0 and events and events[0]["action"] == "import"
+
+
+def test_holidays_add_closures_once(run):
+    import holidays
+
+    expected = len(holidays.country_holidays("CA", subdiv="QC", years=2027))
+    code, out, err = run("closures", "holidays", "--year", "2027", login="admin.gaspesie")
+    assert code == 0 and out.startswith(f"{expected} "), err
+    code, out, _ = run("closures", "holidays", "--year", "2027", login="admin.gaspesie")
+    assert code == 0 and " 0 " in f" {out}"
+
+
+def test_backup_is_a_usable_copy(run, tmp_path, capsys):
+    target = tmp_path / "copy.db"
+    code, _, err = run("backup", str(target), login="fed.admin")
+    assert code == 0, err
+    assert main(["--db", str(target), "--lang", "en", "check"]) == 0
+
+
+def test_control_characters_never_reach_the_terminal(run):
+    code, out, err = run("book", "--clinician", "8", "--start", "2030-03-12T10:00", "--patient", "\x1b]0;pwned\x07")
+    assert code == 2 and "\x1b" not in err and "\x07" not in err
