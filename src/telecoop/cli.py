@@ -223,6 +223,20 @@ def build_parser() -> argparse.ArgumentParser:
     bl.add_argument("--to", dest="to_date")
     bl.add_argument("--json", action="store_true")
 
+    ic = sub.add_parser("ics", help="iCalendar export of a booking or of a resource's agenda")
+    ic.add_argument("booking_id", nargs="?", type=int)
+    ic.add_argument("--resource", type=int)
+    ic.add_argument("--from", dest="from_date")
+    ic.add_argument("--to", dest="to_date")
+    ic.add_argument("-o", "--output")
+
+    rp = sub.add_parser("report", help="usage between co-ops, utilisation, no-show rates")
+    rp.add_argument("kind", choices=["usage", "utilisation", "no-shows"])
+    rp.add_argument("--month")
+    fmt = rp.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+
     cl = sub.add_parser("closures")
     clsub = cl.add_subparsers(dest="closures_command", metavar="holidays", required=True)
     h = clsub.add_parser("holidays")
@@ -464,6 +478,64 @@ def cmd_closures(args) -> int:
     return EXIT_OK
 
 
+def cmd_ics(args) -> int:
+    from telecoop.io.ics import bookings_to_ics
+    from telecoop.services.booking import get_booking, list_bookings
+
+    ctx = context(args)
+    if (args.booking_id is None) == (args.resource is None):
+        raise BadInput("ics.usage")
+    if args.booking_id is not None:
+        items = [get_booking(ctx, args.booking_id)]
+    else:
+        from telecoop.services.directory import get_resource
+
+        get_resource(ctx, args.resource)
+        items = list_bookings(ctx, resource_id=args.resource, from_date=_date(args.from_date),
+                              to_date=_date(args.to_date))
+    data = bookings_to_ics(
+        items,
+        busy_label=lambda coop: t("busy.coop", coop=coop),
+        title_label=lambda b: t("ics.title", clinician=b.clinician),
+        now=ctx.now(),
+    )
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from telecoop.services import reports
+
+    ctx = context(args)
+    if args.kind == "usage":
+        rows = reports.usage(ctx, args.month)
+        headers = ["month", "provider", "consumer", "bookings", "minutes"]
+        table = [[r.month, r.provider, r.consumer, r.bookings, r.minutes] for r in rows]
+    elif args.kind == "utilisation":
+        rows = reports.utilisation(ctx, args.month)
+        headers = ["month", "resource_id", "resource", "coop", "available_minutes", "booked_minutes", "rate"]
+        table = [[r.month, r.resource_id, r.resource, r.coop, r.available_minutes, r.booked_minutes,
+                  round(r.rate, 4)] for r in rows]
+    else:
+        rows = reports.no_shows(ctx, args.month)
+        headers = ["month", "coop", "attended", "no_shows", "rate"]
+        table = [[r.month, r.coop, r.attended, r.no_shows, round(r.rate, 4)] for r in rows]
+    if args.json:
+        emit_json([dict(zip(headers, row)) for row in table])
+    elif args.csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(table)
+    else:
+        print_table(table, headers)
+    return EXIT_OK
+
+
 def configure_terminal(low_bandwidth: bool | None, environ: dict | None = None) -> bool:
     """Set Textual's environment before it is imported; returns whether low bandwidth is on."""
     env = os.environ if environ is None else environ
@@ -512,6 +584,8 @@ COMMANDS = {
     "bookings": cmd_bookings,
     "audit": cmd_audit,
     "closures": cmd_closures,
+    "ics": cmd_ics,
+    "report": cmd_report,
 }
 
 

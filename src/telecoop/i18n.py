@@ -192,6 +192,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no terminal: the demo database is ready ({path}); the app was not opened",
     ),
     "cli.no_results": ("aucun résultat", "no results"),
+    "ics.usage": (
+        "indiquez soit un numéro de rendez-vous, soit --resource ID",
+        "give either a booking id or --resource ID",
+    ),
+    "ics.title": ("Téléconsultation — {clinician}", "Teleconsultation — {clinician}"),
 }
 
 

@@ -1,0 +1,148 @@
+"""Reports: usage between co-ops (cost sharing), utilisation, no-show rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from telecoop.domain import availability as av
+from telecoop.domain import model as m
+from telecoop.domain.errors import BadInput
+from telecoop.domain.timeutil import day_bounds_utc, local
+from telecoop.services.context import ADMIN_ROLES, Context
+from telecoop.store import tables as tb
+from telecoop.store.engine import read_session
+
+COUNTED = ("booked", "checked_in", "completed", "no_show")
+
+
+@dataclass(frozen=True)
+class UtilisationRow:
+    month: str
+    resource_id: int
+    resource: str
+    coop: str
+    available_minutes: int
+    booked_minutes: int
+
+    @property
+    def rate(self) -> float:
+        return self.booked_minutes / self.available_minutes if self.available_minutes else 0.0
+
+
+@dataclass(frozen=True)
+class NoShowRow:
+    month: str
+    coop: str
+    attended: int
+    no_shows: int
+
+    @property
+    def rate(self) -> float:
+        total = self.attended + self.no_shows
+        return self.no_shows / total if total else 0.0
+
+
+def parse_month(text: str | None, ctx: Context) -> tuple[str, dt.date, dt.date]:
+    """``YYYY-MM`` (default: this month in the user's zone) -> (label, first day, first day of next month)."""
+    if not text:
+        today = local(ctx.now(), ctx.actor_tz).date()
+        year, month = today.year, today.month
+    else:
+        match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise BadInput("month.invalid", text=text)
+        year, month = int(match.group(1)), int(match.group(2))
+    first = dt.date(year, month, 1)
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return f"{year:04d}-{month:02d}", first, nxt
+
+
+def _month_bookings(session, ctx: Context, first: dt.date, nxt: dt.date):
+    # The month is read in the user's zone; a day of margin either side, then exact filtering.
+    start = day_bounds_utc(first, ctx.actor_tz)[0]
+    end = day_bounds_utc(nxt, ctx.actor_tz)[0]
+    B, R = tb.BookingRow, tb.ResourceRow
+    stmt = (
+        select(B.coop, R.coop, B.clinician_id, B.room_id, B.start, B.end, B.status)
+        .join(R, R.id == B.clinician_id)
+        .where(B.start >= start, B.start < end)
+    )
+    return session.exec(stmt).all()
+
+
+def usage(ctx: Context, month: str | None = None) -> list[m.UsageRow]:
+    """Minutes of one co-op's clinicians booked by another co-op in the month (not cancelled).
+
+    Federation admin: all pairs. Co-op admin: pairs where their co-op provides or consumes.
+    """
+    ctx.require(*ADMIN_ROLES)
+    label, first, nxt = parse_month(month, ctx)
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    with read_session(ctx.engine) as s:
+        for consumer, provider, _cid, _rid, start, end, status in _month_bookings(s, ctx, first, nxt):
+            if status not in COUNTED or consumer == provider:
+                continue
+            if not ctx.is_federation_admin and ctx.coop not in (consumer, provider):
+                continue
+            t = totals[(provider, consumer)]
+            t[0] += 1
+            t[1] += int((end - start).total_seconds() // 60)
+    return [
+        m.UsageRow(month=label, provider=p, consumer=c, bookings=n, minutes=mins)
+        for (p, c), (n, mins) in sorted(totals.items())
+    ]
+
+
+def utilisation(ctx: Context, month: str | None = None) -> list[UtilisationRow]:
+    """Booked minutes over available minutes (weekly hours minus closures) per resource."""
+    ctx.require(*ADMIN_ROLES)
+    label, first, nxt = parse_month(month, ctx)
+    with read_session(ctx.engine) as s:
+        zones = dict(s.exec(select(tb.CoopRow.slug, tb.CoopRow.tz)).all())
+        stmt = select(tb.ResourceRow).where(tb.ResourceRow.active == True)  # noqa: E712
+        if not ctx.is_federation_admin:
+            stmt = stmt.where(tb.ResourceRow.coop == ctx.coop)
+        resources = list(s.exec(stmt.order_by(tb.ResourceRow.coop, tb.ResourceRow.name)).all())
+        ids = [r.id for r in resources]
+        rules = defaultdict(list)
+        for a in s.exec(select(tb.AvailabilityRow).where(col(tb.AvailabilityRow.resource_id).in_(ids))).all():
+            rules[a.resource_id].append(av.WeeklyRule(a.weekday, a.start, a.end, a.valid_from, a.valid_to))
+        closures = defaultdict(list)
+        for c in s.exec(select(tb.ClosureRow)).all():
+            closures[c.resource_id or c.coop].append((c.start, c.end))
+        booked = defaultdict(int)
+        for _consumer, _provider, cid, rid, start, end, status in _month_bookings(s, ctx, first, nxt):
+            if status in COUNTED:
+                minutes = int((end - start).total_seconds() // 60)
+                booked[cid] += minutes
+                if rid is not None:
+                    booked[rid] += minutes
+    rows = []
+    for r in resources:
+        tz = zones[r.coop]
+        start, end = day_bounds_utc(first, tz)[0], day_bounds_utc(nxt, tz)[0]
+        free = av.subtract(av.expand_rules(rules[r.id], tz, start, end), av.merge(closures[r.id] + closures[r.coop]))
+        available = int(sum((e - b).total_seconds() for b, e in free) // 60)
+        rows.append(UtilisationRow(label, r.id, r.name, r.coop, available, booked[r.id]))
+    return rows
+
+
+def no_shows(ctx: Context, month: str | None = None) -> list[NoShowRow]:
+    """No-show rate per booking co-op: no-shows over (completed + no-shows)."""
+    ctx.require(*ADMIN_ROLES)
+    label, first, nxt = parse_month(month, ctx)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    with read_session(ctx.engine) as s:
+        for consumer, _provider, _cid, _rid, _start, _end, status in _month_bookings(s, ctx, first, nxt):
+            if not ctx.is_federation_admin and consumer != ctx.coop:
+                continue
+            if status == m.BookingStatus.COMPLETED.value:
+                counts[consumer][0] += 1
+            elif status == m.BookingStatus.NO_SHOW.value:
+                counts[consumer][1] += 1
+    return [NoShowRow(label, coop, a, n) for coop, (a, n) in sorted(counts.items())]
