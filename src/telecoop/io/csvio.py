@@ -120,7 +120,7 @@ class _Row:
     def blank(self, column: str) -> bool:
         return not self.get(column).strip()
 
-    def problem(self, column: str, key: str, **params: object) -> Any:
+    def problem(self, column: str, key: str, /, **params: object) -> Any:
         self.problems.append((self.file, self.line, column, key, dict(params)))
         self.ok = False
         return BAD
@@ -145,7 +145,7 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> _Table:
     fname = path.name
     table = _Table(kind, fname)
 
-    def fail(line: int, column: str, key: str, **params: object) -> _Table:
+    def fail(line: int, column: str, key: str, /, **params: object) -> _Table:
         problems.append((fname, line, column, key, dict(params)))
         table.complete = False
         return table

@@ -1,0 +1,137 @@
+"""CSV export: the documented format, and export -> import -> export gives the same bytes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from telecoop.io import csvio
+from telecoop.store import tables as tb
+from telecoop.store.engine import make_engine, write_session
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+UTC = dt.timezone.utc
+
+
+def write_csv(folder: Path, name: str, text: str) -> Path:
+    """Write CSV ``text`` as ``folder/name`` (folder created) and return the file's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def normalized(path: Path) -> list[tuple]:
+    """The rows of a CSV file as a sorted list, list cells compared as sets."""
+    out = []
+    for row in rows_of(path):
+        if "shared_with" in row:
+            row["shared_with"] = " ".join(sorted(row["shared_with"].split()))
+        out.append(tuple(sorted(row.items())))
+    return sorted(out)
+
+
+def round_trip(tmp_path: Path, engine, *, include_bookings: bool) -> tuple[Path, Path]:
+    """Export ``engine`` to D1, import D1 into a fresh database, export it to D2."""
+    d1, d2 = tmp_path / "D1", tmp_path / "D2"
+    counts1 = csvio.export_dir(engine, d1, include_bookings=include_bookings)
+    eng2 = make_engine(tmp_path / "db2.db")
+    try:
+        imported = csvio.import_path(eng2, d1)
+        counts2 = csvio.export_dir(eng2, d2, include_bookings=include_bookings)
+    finally:
+        eng2.dispose()
+    assert counts1 == counts2 == imported
+    names = sorted(p.name for p in d1.iterdir())
+    assert names == sorted(p.name for p in d2.iterdir())
+    for name in names:
+        assert (d1 / name).read_bytes() == (d2 / name).read_bytes(), name
+    return d1, d2
+
+
+@pytest.fixture
+def sample_engine(tmp_path):
+    eng = make_engine(tmp_path / "db1.db")
+    csvio.import_path(eng, SAMPLE)
+    yield eng
+    eng.dispose()
+
+
+def test_sample_data_round_trips_byte_for_byte(tmp_path, sample_engine):
+    d1, _ = round_trip(tmp_path, sample_engine, include_bookings=True)
+    assert (d1 / "bookings.csv").read_text(encoding="utf-8") == ",".join(csvio.COLUMNS["bookings"]) + "\n"
+    for src in sorted(SAMPLE.glob("*.csv")):
+        assert normalized(d1 / src.name) == normalized(src), src.name
+
+
+def test_export_format(tmp_path, sample_engine):
+    counts = csvio.export_dir(sample_engine, tmp_path / "out", include_bookings=False)
+    assert counts == {"coops": 7, "resources": 50, "staff": 25, "availability": 429, "closures": 8}
+    assert not (tmp_path / "out" / "bookings.csv").exists()
+    for kind, name in csvio.FILES.items():
+        if kind == "bookings":
+            continue
+        data = (tmp_path / "out" / name).read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf")
+        assert b"\r" not in data and data.endswith(b"\n")
+        assert data.decode("utf-8").split("\n", 1)[0] == ",".join(csvio.COLUMNS[kind])
+    coops = [r["slug"] for r in rows_of(tmp_path / "out" / "coops.csv")]
+    assert coops == sorted(coops)
+    ids = [int(r["id"]) for r in rows_of(tmp_path / "out" / "resources.csv")]
+    assert ids == sorted(ids)
+    hours = [(int(r["resource_id"]), ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(r["weekday"]), r["start"])
+             for r in rows_of(tmp_path / "out" / "availability.csv")]
+    assert hours == sorted(hours)
+    shared = {r["id"]: r["shared_with"] for r in rows_of(tmp_path / "out" / "resources.csv")}
+    assert shared["2"] == "basse-cote-nord iles"
+
+
+def test_round_trip_with_bookings_and_awkward_times(tmp_path, sample_engine):
+    extra = tmp_path / "extra"
+    write_csv(extra, "staff.csv", 'login,name,coop,role,clinician_id\nrecep3.iles,"Doe, ""Jo""",iles,receptionist,\n')
+    write_csv(
+        extra,
+        "closures.csv",
+        "resource_id,coop,start,end,reason\n"
+        "7,,2026-03-08,2026-03-08,DST day in Halifax\n"
+        ",gaspesie,2026-11-01,2026-11-01,Fall-back day\n"
+        "12,,2026-07-01 09:00,2026-07-03 12:30,Multi-day partial\n"
+        ",basse-cote-nord,2026-03-08 02:30,2026-03-08 03:30,No DST here\n"
+        ',iles,2026-06-01 00:00,2026-06-02 00:00,"Midnights, written as a day"\n',
+    )
+    write_csv(
+        extra,
+        "bookings.csv",
+        "id,clinician_id,room_id,coop,booked_by,start,end,patient,reason,mode,status,cancel_reason\n"
+        "12,1,40,gaspesie,recep.gaspesie,2026-12-07T14:00Z,2026-12-07T14:30Z,AB-1,Suivi,room,booked,\n"
+        "3,7,,iles,recep3.iles,2026-12-07T14:00:00Z,2026-12-07T14:45:00Z,\"C,D\",,video,cancelled,Malade\n",
+    )
+    csvio.import_path(sample_engine, extra)
+    # A closure written by a service in the repeated fall-back hour (second 01:30, EST).
+    with write_session(sample_engine) as s:
+        s.add(tb.ClosureRow(coop="saguenay", start=dt.datetime(2026, 11, 1, 6, 30, tzinfo=UTC),
+                            end=dt.datetime(2026, 11, 1, 8, tzinfo=UTC), reason="Panne"))
+    d1, _ = round_trip(tmp_path, sample_engine, include_bookings=True)
+    closures = {r["reason"]: (r["start"], r["end"]) for r in rows_of(d1 / "closures.csv")}
+    assert closures["DST day in Halifax"] == ("2026-03-08", "2026-03-08")
+    assert closures["Fall-back day"] == ("2026-11-01", "2026-11-01")
+    assert closures["Multi-day partial"] == ("2026-07-01 09:00", "2026-07-03 12:30")
+    assert closures["No DST here"] == ("2026-03-08 02:30", "2026-03-08 03:30")
+    assert closures["Midnights, written as a day"] == ("2026-06-01", "2026-06-01")
+    assert closures["Panne"] == ("2026-11-01 01:30-05:00", "2026-11-01 03:00")
+    bookings = rows_of(d1 / "bookings.csv")
+    assert [b["id"] for b in bookings] == ["3", "12"]
+    assert (bookings[0]["patient"], bookings[0]["start"], bookings[0]["room_id"]) == ("C,D", "2026-12-07T14:00:00Z", "")
+    assert bookings[1]["room_id"] == "40"
+    staff = {r["login"]: r["name"] for r in rows_of(d1 / "staff.csv")}
+    assert staff["recep3.iles"] == 'Doe, "Jo"'
