@@ -188,3 +188,26 @@ def test_backup_is_a_usable_copy(run, tmp_path, capsys):
 def test_control_characters_never_reach_the_terminal(run):
     code, out, err = run("book", "--clinician", "8", "--start", "2030-03-12T10:00", "--patient", "\x1b]0;pwned\x07")
     assert code == 2 and "\x1b" not in err and "\x07" not in err
+
+
+def test_import_export_round_trip_through_the_cli(tmp_path, capsys):
+    """The issue's own words: import sample_data, export D1, import D1 anew, export D2 == D1."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    x, y = tmp_path / "x.db", tmp_path / "y.db"
+    d1, d2 = tmp_path / "D1", tmp_path / "D2"
+    assert main(["--db", str(x), "import", str(sample)]) == 0
+    assert main(["--db", str(x), "export", str(d1)]) == 0
+    assert main(["--db", str(y), "import", str(d1)]) == 0
+    assert main(["--db", str(y), "export", str(d2)]) == 0
+    names = sorted(p.name for p in d1.iterdir())
+    assert names == sorted(p.name for p in d2.iterdir())
+    assert {"coops.csv", "staff.csv", "resources.csv", "availability.csv", "closures.csv"} <= set(names)
+    for name in names:
+        assert (d1 / name).read_bytes() == (d2 / name).read_bytes(), name
+
+
+def test_receptionist_may_not_export(run, tmp_path):
+    code, _, err = run("export", str(tmp_path / "out"))
+    assert code == 1 and "not permitted" in err

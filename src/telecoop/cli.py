@@ -294,8 +294,7 @@ def cmd_import(args) -> int:
 def cmd_export(args) -> int:
     from telecoop.services import dataio
 
-    ctx = context(args)
-    counts = dataio.export_data(ctx, Path(args.dir))
+    counts = dataio.export_data(db_path(args), Path(args.dir), args.as_login)
     print(t("export.done", path=args.dir, summary=", ".join(f"{k} {v}" for k, v in counts.items())))
     return EXIT_OK
 

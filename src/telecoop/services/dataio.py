@@ -7,7 +7,7 @@ from pathlib import Path
 from telecoop.domain import model as m
 from telecoop.domain.errors import NotPermitted
 from telecoop.io import csvio
-from telecoop.services.context import Context, load_actor, resolve_login
+from telecoop.services.context import load_actor, may_act_as, resolve_login
 from telecoop.services.admin import is_empty
 from telecoop.store.engine import make_engine
 
@@ -32,10 +32,28 @@ def import_data(db_path: Path, source: Path, as_login: str | None = None) -> dic
         engine.dispose()
 
 
-def export_data(ctx: Context, directory: Path) -> dict[str, int]:
-    """Write the CSV files; bookings (patient data) only for the federation admin."""
-    ctx.require(m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN)
-    return csvio.export_dir(ctx.engine, directory, include_bookings=ctx.is_federation_admin)
+def export_data(db_path: Path, directory: Path, as_login: str | None = None) -> dict[str, int]:
+    """Write the CSV files.
+
+    A co-op admin exports the directory; bookings (patient data) go only to
+    the federation admin. The database file's owner (or root) may export
+    everything without a staff record: they can read the whole file anyway,
+    and this is how a maintainer takes a portable copy.
+    """
+    engine = make_engine(db_path, create=False)
+    try:
+        login = resolve_login(db_path, as_login)
+        try:
+            actor, _tz = load_actor(engine, login)
+        except NotPermitted:
+            if as_login or not may_act_as(db_path):
+                raise
+            return csvio.export_dir(engine, directory, include_bookings=True)
+        if actor.role not in (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN):
+            raise NotPermitted("perm.denied")
+        return csvio.export_dir(engine, directory, include_bookings=actor.role == m.Role.FEDERATION_ADMIN)
+    finally:
+        engine.dispose()
 
 
 def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
