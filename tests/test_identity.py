@@ -32,14 +32,14 @@ def test_sudo_user_is_the_person_behind_the_service_account():
 
 def test_as_is_honoured_for_root_and_for_the_file_owner(db_path):
     owner = db_path.stat().st_uid
-    assert may_act_as(db_path, uid=0)
-    assert may_act_as(db_path, uid=owner)
-    assert resolve_login(db_path, "admin.iles", uid=owner) == "admin.iles"
+    assert may_act_as(db_path, uid=0, environ={})
+    assert may_act_as(db_path, uid=owner, environ={})
+    assert resolve_login(db_path, "admin.iles", environ={}, uid=owner) == "admin.iles"
 
 
 def test_as_is_refused_for_anyone_else(db_path):
     other = _some_other_uid(db_path.stat().st_uid)
-    assert not may_act_as(db_path, uid=other)
+    assert not may_act_as(db_path, uid=other, environ={})
     with pytest.raises(NotPermitted) as err:
         resolve_login(db_path, "fed.admin", environ={}, uid=other)
     assert err.value.key == "identity.as_refused"
@@ -73,3 +73,13 @@ def test_inactive_staff_is_refused(db_path):
     conn.close()
     with pytest.raises(NotPermitted):
         open_context(db_path, environ={"SUDO_USER": "recep.iles"})
+
+
+def test_as_is_refused_to_a_staff_member_running_through_sudo(db_path):
+    """Under ``sudo -u telecoop`` the process owns the file, but the person does not."""
+    owner = db_path.stat().st_uid
+    env = {"SUDO_USER": "recep.iles", "SUDO_UID": "1234"}
+    assert not may_act_as(db_path, uid=owner, environ=env)
+    with pytest.raises(NotPermitted):
+        resolve_login(db_path, "fed.admin", environ=env, uid=owner)
+    assert may_act_as(db_path, uid=owner, environ={"SUDO_USER": "root", "SUDO_UID": "0"})

@@ -540,8 +540,13 @@ def configure_terminal(low_bandwidth: bool | None, environ: dict | None = None) 
     env = os.environ if environ is None else environ
     low = bool(env.get("SSH_CONNECTION")) if low_bandwidth is None else low_bandwidth
     if low:
+        # setdefault: a user who asked for more (e.g. TEXTUAL_COLOR_SYSTEM=truecolor) keeps it.
         env.setdefault("TEXTUAL_ANIMATIONS", "none")
-        env.setdefault("TEXTUAL_FPS", "20")
+        env.setdefault("TEXTUAL_SMOOTH_SCROLL", "0")
+        # A modest frame rate batches several changes into one write.
+        env.setdefault("TEXTUAL_FPS", "15")
+        # 16 colours: the shortest SGR sequences, and what rural terminals show well.
+        env.setdefault("TEXTUAL_COLOR_SYSTEM", "standard")
     return low
 
 

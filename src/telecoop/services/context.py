@@ -89,8 +89,15 @@ def os_login(environ: Mapping[str, str] | None = None, uid: int | None = None) -
         return getpass.getuser()
 
 
-def may_act_as(db_path: Path, uid: int | None = None) -> bool:
-    """``--as`` is honoured only for the database file's owner, or root."""
+def may_act_as(db_path: Path, uid: int | None = None, environ: Mapping[str, str] | None = None) -> bool:
+    """``--as`` is honoured only for the database file's owner, or root.
+
+    Under ``sudo -u telecoop`` the process *is* the owner, but the person is
+    SUDO_USER: they get no ``--as`` unless that person is root.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("SUDO_USER") and env.get("SUDO_UID", "") != "0":
+        return False
     uid = os.getuid() if uid is None else uid
     if uid == 0:
         return True
@@ -108,7 +115,7 @@ def resolve_login(
 ) -> str:
     """The login this run acts as (DESIGN section 6)."""
     if as_login:
-        if not may_act_as(db_path, uid):
+        if not may_act_as(db_path, uid, environ):
             raise NotPermitted("identity.as_refused")
         return as_login
     return os_login(environ, uid)
