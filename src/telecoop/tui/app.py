@@ -1,35 +1,323 @@
-"""The TeleCoop terminal app (minimal: shared resources list)."""
+"""The TeleCoop terminal app: modes, keys, language, live refresh.
+
+Run by ``telecoop`` (``cli.py`` calls :func:`run_app`). The app talks to the
+services only; every database call runs in a worker thread.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Header
+import re
+import threading
+from functools import partial
 
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
+from textual.widgets import Input
+
+from telecoop import i18n
+from telecoop.i18n import t
+from telecoop.services import live
 from telecoop.services.context import Context
-from telecoop.services.directory import list_resources
+from telecoop.tui import modes
+from telecoop.tui.dialogs.help import HelpDialog, help_key
+from telecoop.tui.directory import Directory, load_directory
+from telecoop.tui.messages import UNSET, ServiceFailed, failure, guarded
+from telecoop.tui.screens.base import ModeScreen
+
+#: Seconds between two "did another connection commit?" checks: changes show within 2 s.
+POLL_SECONDS = 1.5
+
+#: The terminal's own 16 colours, default background: no per-cell background
+#: bytes, readable on any palette. The cursor row is reversed rather than
+#: coloured, so it still shows with NO_COLOR.
+THEME = Theme(
+    name="telecoop",
+    primary="ansi_blue",
+    secondary="ansi_cyan",
+    warning="ansi_yellow",
+    error="ansi_red",
+    success="ansi_green",
+    accent="ansi_cyan",
+    foreground="ansi_default",
+    background="ansi_default",
+    surface="ansi_default",
+    panel="ansi_default",
+    boost="ansi_default",
+    dark=True,
+    ansi=True,
+    variables={
+        "ansi-background": "ansi_black",
+        "ansi-foreground": "ansi_white",
+        "block-cursor-foreground": "ansi_default",
+        "block-cursor-background": "ansi_default",
+        "block-cursor-text-style": "reverse",
+        "block-cursor-blurred-foreground": "ansi_default",
+        "block-cursor-blurred-background": "ansi_default",
+        "block-cursor-blurred-text-style": "underline",
+        "input-cursor-background": "ansi_default",
+        "input-cursor-foreground": "ansi_default",
+        "input-cursor-text-style": "reverse",
+        "input-selection-background": "ansi_blue",
+        "input-selection-foreground": "ansi_default",
+        "footer-key-foreground": "ansi_default",
+        "footer-description-foreground": "ansi_default",
+        "border-blurred": "ansi_default",
+        "scrollbar": "ansi_default",
+        "scrollbar-background": "ansi_default",
+        "scrollbar-hover": "ansi_default",
+        "scrollbar-active": "ansi_default",
+        "scrollbar-background-hover": "ansi_default",
+        "scrollbar-background-active": "ansi_default",
+        "scrollbar-corner-color": "ansi_default",
+    },
+)
 
 
-class TeleCoopApp(App):
+def _mode_bindings() -> list[Binding]:
+    return [
+        Binding(spec.key, f"switch_mode('{spec.name}')", spec.label, priority=True, id=f"mode.{spec.name}")
+        for spec in modes.MODES
+    ]
+
+
+class TeleCoopCommands(Provider):
+    """The command palette: every key of the screen it was opened from, in the user's language.
+
+    Mode switches, language, help and quit come with the app's keys; the
+    screen's own actions (book, cancel, move...) with the screen's. So the
+    palette reaches every action a key reaches, and nothing a key cannot.
+    """
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        out = []
+        seen = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description.startswith("tui."):
+                continue
+            if binding.action in ("command_palette", "app.command_palette") or (id(active.node), binding.action) in seen:
+                continue
+            seen.add((id(active.node), binding.action))
+            title = t(help_key(binding.description))
+            keys = self.app.get_key_display(binding)
+            out.append((title, keys, partial(self.app.run_action, binding.action, active.node)))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, keys, command in self._commands():
+            yield DiscoveryHit(title, command, help=keys)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, keys, command in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), command, text=title, help=keys)  # type: ignore[arg-type]
+
+
+class TeleCoopApp(App[None]):
+    """Find a slot, Agenda, Bookings (and, later, Admin and Reports) over one service Context."""
+
+    CSS_PATH = "telecoop.tcss"
     TITLE = "TeleCoop"
-    BINDINGS = [("q", "quit", "Quit")]
+    COMMANDS = {TeleCoopCommands}
+    BINDINGS = [
+        *_mode_bindings(),
+        Binding("f9", "toggle_language", "tui.key.language", priority=True),
+        Binding("f1", "help", "tui.key.help", priority=True),
+        Binding("question_mark", "help", "tui.key.help", show=False),
+        Binding("ctrl+p", "command_palette", "tui.key.palette", priority=True),
+        Binding("ctrl+q", "quit", "tui.key.quit", priority=True, show=False),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
 
-    def __init__(self, ctx: Context, *, low_bandwidth: bool = False) -> None:
+    class DirectoryLoaded(Message):
+        """Co-ops and resources were read (at start, or after another connection committed)."""
+
+        def __init__(self, directory: Directory, changed: bool) -> None:
+            super().__init__()
+            self.directory = directory
+            self.changed = changed
+
+    def __init__(self, ctx: Context, *, low_bandwidth: bool = False, poll_seconds: float | None = POLL_SECONDS) -> None:
+        # Start straight in the user's home mode (read by App.__init__): the
+        # first frame is the real screen, not a blank default one (bytes).
+        self.DEFAULT_MODE = modes.home(ctx)
         super().__init__()
         self.ctx = ctx
         self.low_bandwidth = low_bandwidth
+        self.poll_seconds = poll_seconds
+        self.directory = Directory()
+        # Nothing moves by itself: no animation, no smooth scroll (DESIGN section 10).
+        self.animation_level = "none"
+        self.register_theme(THEME)
+        self.theme = THEME.name
+        self._mode_screens: list[ModeScreen] = []
+        self._watcher: live.Watcher | None = None
+        self._poll_lock = threading.Lock()
+        self._poll_failing = False
+        self._available = {spec.name: spec for spec in modes.available(ctx)}
+        for spec in self._available.values():
+            self.add_mode(spec.name, spec.screen)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="resources", cursor_type="row")
-        yield Footer()
+    # ------------------------------------------------------------------ #
+    # Start, stop
+    # ------------------------------------------------------------------ #
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("id", "kind", "name", "coop", "specialty")
-        for r in list_resources(self.ctx):
-            table.add_row(str(r.id), r.kind.value, Text(r.name), r.coop, r.specialty)
+        self._start()
+        if self.poll_seconds:
+            self.set_interval(self.poll_seconds, self.check_for_changes)
+
+    @work(thread=True, exclusive=True, group="start")
+    def _start(self) -> None:
+        def read() -> Directory:
+            self._watcher = live.watcher(self.ctx)
+            return load_directory(self.ctx)
+
+        directory = guarded(self, read)
+        if directory is not UNSET:
+            self.post_message(self.DirectoryLoaded(directory, changed=False))
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            with self._poll_lock:
+                self._watcher.close()
+            self._watcher = None
+
+    @on(DirectoryLoaded)
+    def _directory_loaded(self, message: DirectoryLoaded) -> None:
+        if message.directory != self.directory:
+            self.directory = message.directory
+            for screen in list(self._mode_screens):
+                screen.directory_changed()
+        if message.changed:
+            self._data_changed()
+
+    @on(ServiceFailed)
+    def _service_failed(self, message: ServiceFailed) -> None:
+        self.notify(message.text, severity="error", markup=False, timeout=10)
+
+    # ------------------------------------------------------------------ #
+    # Live: another process changed something
+    # ------------------------------------------------------------------ #
+
+    def check_for_changes(self) -> None:
+        """Ask whether another connection committed; reload the open screens if so.
+
+        Called by a timer every POLL_SECONDS. The check itself is one
+        ``PRAGMA data_version`` (microseconds), but it runs in a worker thread
+        all the same: the UI thread never waits on SQLite, and a checkpoint or
+        a writer holding the file could make even a pragma wait. While nothing
+        changes nothing is redrawn, so nothing is written to the terminal.
+        """
+        if self._watcher is not None:
+            self._poll()
+
+    @work(thread=True, group="live")
+    def _poll(self) -> None:
+        # One connection, one thread at a time: skip a tick rather than queue it.
+        if not self._poll_lock.acquire(blocking=False):
+            return
+        try:
+            if self._watcher is None or not self._watcher.changed():
+                return
+            directory = load_directory(self.ctx)
+        except Exception as exc:  # noqa: BLE001 - said once, not every 1.5 s
+            if not self._poll_failing:
+                self._poll_failing = True
+                self.post_message(failure(exc))
+            return
+        finally:
+            self._poll_lock.release()
+        self._poll_failing = False
+        self.post_message(self.DirectoryLoaded(directory, changed=True))
+
+    def _data_changed(self) -> None:
+        current = set(map(id, self.screen_stack))
+        for screen in list(self._mode_screens):
+            if id(screen) in current:
+                screen.reload()
+            else:
+                screen.stale = True  # reloads when it shows again
+
+    def register_mode_screen(self, screen: ModeScreen) -> None:
+        """Called by each mode screen when mounted: it will hear of changes and language switches."""
+        if screen not in self._mode_screens:
+            self._mode_screens.append(screen)
+
+    def unregister_mode_screen(self, screen: ModeScreen) -> None:
+        if screen in self._mode_screens:
+            self._mode_screens.remove(screen)
+
+    # ------------------------------------------------------------------ #
+    # Keys
+    # ------------------------------------------------------------------ #
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_mode":
+            # A mode the user's role does not have is neither shown nor reachable;
+            # an open dialog is answered (or closed) before leaving its mode.
+            if parameters and parameters[0] not in self._available:
+                return False
+            return None if isinstance(self.screen, ModalScreen) else True
+        return True
+
+    def get_key_display(self, binding: Binding) -> str:
+        if binding.key_display:
+            return binding.key_display
+        if re.fullmatch(r"f\d+", binding.key):
+            return binding.key.upper()
+        names = {"escape": "Esc", "pageup": "PgUp", "pagedown": "PgDn"}
+        if binding.key in names:
+            return names[binding.key]
+        return super().get_key_display(binding)
+
+    def action_toggle_language(self) -> None:
+        """Switch French/English; every label is redrawn at once."""
+        i18n.set_lang("en" if i18n.get_lang() == "fr" else "fr")
+        screens: list[Screen] = list(self._mode_screens)
+        screens += [s for s in self.screen_stack if s not in screens]
+        for screen in screens:
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None and screen.is_mounted:
+                relabel()
+        self.refresh_bindings()
+
+    def action_help(self) -> None:
+        """List the keys of the current screen (F1 again closes the list)."""
+        if isinstance(self.screen, HelpDialog):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpDialog(self.screen, getattr(self.screen, "MODE_TITLE", None)))
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("tui.palette.placeholder"), id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        self.notify(t("tui.quit_hint"), markup=False)
+
+    def on_descendant_focus(self, event) -> None:
+        """No blinking cursor anywhere (slow links, stable snapshots).
+
+        An app-level rule rather than an Input subclass: it also covers the
+        inputs Textual owns (the command palette's).
+        """
+        widget = event.widget
+        if isinstance(widget, Input) and widget.cursor_blink:
+            widget.cursor_blink = False
 
 
 def run_app(ctx: Context, *, low_bandwidth: bool = False) -> None:
-    TeleCoopApp(ctx, low_bandwidth=low_bandwidth).run()
+    """Open the terminal app for the user of ``ctx`` (called by ``telecoop`` and ``telecoop demo``).
+
+    On a slow link the mouse is left alone: Textual's mouse tracking reports
+    every motion, bytes upstream for nothing (everything works by keyboard).
+    """
+    TeleCoopApp(ctx, low_bandwidth=low_bandwidth).run(mouse=not low_bandwidth)

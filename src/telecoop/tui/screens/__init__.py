@@ -1,0 +1,1 @@
+"""The app's mode screens (one per module) and what they share."""

@@ -1,0 +1,1 @@
+"""Modal dialogs: each a ``ModalScreen[T]`` dismissed with the value it asked for."""

@@ -1,0 +1,222 @@
+"""The booking form: patient reference, reason, mode; confirming books in a worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from telecoop.domain import model as m
+from telecoop.domain.errors import BadInput, SlotTaken
+from telecoop.i18n import get_lang, t
+from telecoop.services import booking as booking_service
+from telecoop.tui.format import clean, day_long, literal, local_day, mode_label, specialty_label, time_pair
+from telecoop.tui.messages import ServiceFailed, failure
+from telecoop.tui.widgets.select_options import reset_options
+
+FIELDS = ("patient",)  # the other fields' errors go to the line above the buttons
+
+
+@dataclass(frozen=True)
+class SlotWasTaken:
+    """The slot went to someone else between the search and the confirmation."""
+
+    alternatives: list[m.Slot]
+
+
+class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
+    """Asks for the patient reference, reason and mode, then books the slot.
+
+    Dismissed with the new ``Booking``; with ``SlotWasTaken`` (and the next
+    free slots) when another person took the slot meanwhile; with ``None``
+    when the user backs out. Bad input is said under its field and the
+    dialog stays open.
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "tui.key.close"),
+        Binding("ctrl+s", "confirm", "tui.key.confirm", show=False),
+    ]
+    AUTO_FOCUS = "#patient"
+
+    class Booked(Message):
+        def __init__(self, booking: m.Booking) -> None:
+            super().__init__()
+            self.booking = booking
+
+    class Taken(Message):
+        def __init__(self, alternatives: list[m.Slot]) -> None:
+            super().__init__()
+            self.alternatives = alternatives
+
+    class Refused(Message):
+        """The service refused one field's value (BadInput)."""
+
+        def __init__(self, field: str | None, text: str) -> None:
+            super().__init__()
+            self.field = field
+            self.text = text
+
+    def __init__(self, slot: m.Slot) -> None:
+        super().__init__()
+        self.slot = slot
+        self._saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static("", id="dialog-title", classes="title", markup=False)
+            yield Static("", id="slot-summary", classes="summary", markup=False)
+            yield Label("", id="patient-label", markup=False)
+            yield Input(max_length=m.PATIENT_MAX, compact=True, id="patient")
+            yield Static("", id="patient-error", classes="error", markup=False)
+            yield Label("", id="reason-label", markup=False)
+            yield Input(max_length=200, compact=True, id="reason")
+            with Horizontal(classes="row"):
+                yield Label("", id="mode-label", markup=False)
+                yield Select(
+                    self._mode_options(),
+                    value=(m.Mode.ROOM if self.slot.room_id else m.Mode.VIDEO).value,
+                    allow_blank=False,
+                    compact=True,
+                    id="mode",
+                )
+            yield Static("", id="form-error", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("", id="confirm", compact=True, variant="primary")
+                yield Button("", id="back", compact=True)
+            yield Static("", id="dialog-hint", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.relabel()
+
+    def _mode_options(self) -> list[tuple[Text, str]]:
+        return [(Text(mode_label(mode)), mode.value) for mode in m.Mode]
+
+    def relabel(self) -> None:
+        """All words in the current language (F9 works inside the dialog too)."""
+        slot = self.slot
+        tz = self.app.ctx.actor_tz  # type: ignore[attr-defined]
+        self.query_one("#dialog-title", Static).update(t("tui.book.title"))
+        summary = Text(end="")
+        summary.append(f"{day_long(local_day(slot.start, tz))}, {time_pair(slot.start, tz, slot.tz, long=True)}\n")
+        summary.append(clean(slot.clinician), style="bold")
+        summary.append(f" — {specialty_label(slot.specialty)} — {clean(slot.coop)}")
+        if slot.room:
+            summary.append("\n" + t("tui.detail.room", room=clean(slot.room)))
+        self.query_one("#slot-summary", Static).update(summary)
+        self.query_one("#patient-label", Label).update(t("tui.book.patient"))
+        self.query_one("#reason-label", Label).update(t("tui.book.reason"))
+        self.query_one("#mode-label", Label).update(t("tui.book.mode") + " ")
+        reset_options(self.query_one("#mode", Select), self._mode_options())
+        self.query_one("#confirm", Button).label = t("tui.book.confirm")
+        self.query_one("#back", Button).label = t("tui.book.back")
+        self.query_one("#dialog-hint", Static).update(t("tui.book.keys"))
+
+    # ------------------------------------------------------------------ #
+
+    def _error(self, field: str | None, text: str) -> None:
+        self.query_one(f"#{field}-error" if field in FIELDS else "#form-error", Static).update(literal(text))
+
+    def _clear_errors(self) -> None:
+        for selector in ("#patient-error", "#form-error"):
+            self.query_one(selector, Static).update("")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_confirm()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        if not self._saving:
+            self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        """Check what can be checked here, then book in a worker."""
+        if self._saving:
+            return
+        self._clear_errors()
+        patient = self.query_one("#patient", Input).value.strip()
+        if not patient:
+            self._error("patient", t("tui.book.patient_required"))
+            self.query_one("#patient", Input).focus()
+            return
+        reason = self.query_one("#reason", Input).value.strip()
+        mode = str(self.query_one("#mode", Select).value)
+        self._saving = True
+        self.query_one("#confirm", Button).disabled = True
+        self.query_one("#form-error", Static).update(t("tui.book.saving"))
+        self._book(patient, reason, mode)
+
+    @work(thread=True, exclusive=True, group="book")
+    def _book(self, patient: str, reason: str, mode: str) -> None:
+        slot = self.slot
+        minutes = int((slot.end - slot.start).total_seconds() // 60)
+
+        def call() -> m.Booking:
+            return booking_service.book(
+                self.app.ctx,  # type: ignore[attr-defined]
+                clinician_id=slot.clinician_id,
+                start=slot.start,
+                duration=minutes,
+                patient=patient,
+                reason=reason,
+                mode=mode,
+                room_id=slot.room_id,
+            )
+
+        try:
+            booking = call()
+        except SlotTaken as exc:
+            self.post_message(self.Taken(list(exc.alternatives)))
+            return
+        except BadInput as exc:
+            field = exc.params.get("field")
+            if exc.key == "booking.patient_long":
+                field = "patient"
+            self.post_message(self.Refused(field if isinstance(field, str) else None, exc.message(get_lang())))
+            return
+        except Exception as exc:  # noqa: BLE001 - said in the dialog, never a traceback
+            self.post_message(failure(exc))
+            return
+        self.post_message(self.Booked(booking))
+
+    def _done_saving(self) -> None:
+        self._saving = False
+        self.query_one("#confirm", Button).disabled = False
+        self.query_one("#form-error", Static).update("")
+
+    @on(Booked)
+    def _booked(self, message: Booked) -> None:
+        self.dismiss(message.booking)
+
+    @on(Taken)
+    def _taken(self, message: Taken) -> None:
+        self.dismiss(SlotWasTaken(message.alternatives))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._done_saving()
+        self._error(message.field, message.text)
+
+    @on(ServiceFailed)
+    def _failed(self, message: ServiceFailed) -> None:
+        message.stop()
+        self._done_saving()
+        self._error(None, message.text)

@@ -1,0 +1,54 @@
+"""Yes or no, for an action that cannot be undone."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from telecoop.i18n import t
+from telecoop.tui.format import paragraph
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Dismissed with True when confirmed, False otherwise.
+
+    Holds its question as an i18n key and parameters (already cleaned of
+    control characters by the caller), so F9 can say it again.
+    """
+
+    BINDINGS = [Binding("escape", "close", "tui.key.close")]
+    AUTO_FOCUS = "#yes"
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__()
+        self.key = key
+        self.params = params
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static("", id="dialog-title", classes="title", markup=False)
+            yield Static("", id="question", classes="summary", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("", id="yes", compact=True, variant="primary")
+                yield Button("", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        self.query_one("#dialog-title", Static).update(t("tui.confirm.title"))
+        self.query_one("#question", Static).update(paragraph(t(self.key, **self.params)))
+        self.query_one("#yes", Button).label = t("tui.confirm.yes")
+        self.query_one("#no", Button).label = t("tui.confirm.no")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_close(self) -> None:
+        self.dismiss(False)

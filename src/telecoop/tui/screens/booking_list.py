@@ -1,0 +1,285 @@
+"""What the Agenda and Bookings screens share: a table of bookings and the actions on one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from telecoop.domain import model as m
+from telecoop.domain.errors import SlotTaken
+from telecoop.i18n import t
+from telecoop.services import booking as booking_service
+from telecoop.services.context import BOOKING_ROLES
+from telecoop.tui.dialogs.cancel import CancelDialog
+from telecoop.tui.dialogs.confirm import ConfirmDialog
+from telecoop.tui.dialogs.reschedule import RescheduleDialog
+from telecoop.tui.format import (
+    clean,
+    day_long,
+    day_short,
+    literal,
+    local_day,
+    mode_label,
+    status_label,
+    time_pair,
+)
+from telecoop.tui.messages import failure
+from telecoop.tui.screens.base import ModeScreen
+from telecoop.tui.widgets.result_table import ResultTable
+
+#: action name -> (service status word, target status)
+STATUS_ACTIONS: dict[str, tuple[str, m.BookingStatus]] = {
+    "check_in": ("checked-in", m.BookingStatus.CHECKED_IN),
+    "complete": ("completed", m.BookingStatus.COMPLETED),
+    "no_show": ("no-show", m.BookingStatus.NO_SHOW),
+}
+#: what a clinician may do (DESIGN section 1); the service checks it again.
+CLINICIAN_ACTIONS = frozenset({"complete", "no_show"})
+BOOKING_ACTIONS = frozenset({"cancel_booking", "reschedule", *STATUS_ACTIONS})
+
+
+class BookingChanged(Message):
+    """A booking action succeeded; ``text`` says what happened."""
+
+    def __init__(self, booking: m.Booking, text: str) -> None:
+        super().__init__()
+        self.booking = booking
+        self.text = text
+
+
+class RescheduleTaken(Message):
+    """The slot picked for a reschedule was taken meanwhile."""
+
+    def __init__(self, booking: m.Booking) -> None:
+        super().__init__()
+        self.booking = booking
+
+
+class BookingListScreen(ModeScreen):
+    """A screen whose table rows are bookings (row key = booking id).
+
+    Subclasses fill ``self.bookings`` and the table ``#TABLE_ID``, and list
+    in their BINDINGS the actions they offer among BOOKING_ACTIONS.
+    """
+
+    TABLE_ID: ClassVar[str] = "bookings"
+    DETAIL_ID: ClassVar[str] = "booking-detail"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bookings: list[m.Booking] = []
+
+    # ------------------------------------------------------------------ #
+    # Rows
+    # ------------------------------------------------------------------ #
+
+    def booking_cells(self, b: m.Booking, *, with_day: bool, with_clinician: bool = True) -> list[Text]:
+        """Cells of one booking: [day,] time, patient (or "busy — co-op"), [clinician,] status."""
+        tz = self.ctx.actor_tz
+        cells = []
+        if with_day:
+            cells.append(literal(day_short(local_day(b.start, tz))))
+        cells.append(literal(time_pair(b.start, tz, b.clinician_tz)))
+        if b.masked:
+            cells.append(literal(t("busy.coop", coop=b.coop), style="italic"))
+        else:
+            cells.append(literal(b.patient or ""))
+        if with_clinician:
+            cells.append(literal(b.clinician))
+        cells.append(literal(status_label(b.status), style="" if b.status.active else "dim"))
+        return cells
+
+    def booking_columns(self, *, with_day: bool, with_clinician: bool = True) -> list[tuple[str, int | None]]:
+        """Columns matching :meth:`booking_cells`; without the clinician, the patient takes the room."""
+        cols: list[tuple[str, int | None]] = []
+        if with_day:
+            cols.append((t("tui.col.day"), 10))
+        cols += [(t("tui.col.time"), None), (t("tui.col.patient"), 12 if with_clinician else 0)]
+        if with_clinician:
+            cols.append((t("tui.col.clinician"), 0))
+        cols.append((t("tui.col.status"), 10))
+        return cols
+
+    def table(self) -> ResultTable:
+        return self.query_one(f"#{self.TABLE_ID}", ResultTable)
+
+    def selected_booking(self) -> m.Booking | None:
+        key = self.table().current_key()
+        for b in self.bookings:
+            if str(b.id) == key:
+                return b
+        return None
+
+    def show_detail(self) -> None:
+        detail = self.query_one(f"#{self.DETAIL_ID}", Static)
+        b = self.selected_booking()
+        if b is None:
+            detail.update("")
+            return
+        tz = self.ctx.actor_tz
+        first = t(
+            "tui.detail.booking",
+            id=b.id,
+            day=day_long(local_day(b.start, tz)),
+            time=time_pair(b.start, tz, b.clinician_tz, long=True),
+            clinician=clean(b.clinician),
+        )
+        second = []
+        if b.masked:
+            second.append(t("busy.coop", coop=clean(self.directory.coop_name(b.coop))))
+        else:
+            second.append(clean(b.patient or ""))
+            second.append(mode_label(b.mode))
+        if b.room:
+            second.append(t("tui.detail.room", room=clean(b.room)))
+        if b.reason:
+            second.append(t("tui.detail.reason", reason=clean(b.reason)))
+        if b.cancel_reason:
+            second.append(t("tui.detail.cancel_reason", reason=clean(b.cancel_reason)))
+        if b.booked_by:
+            second.append(t("tui.detail.booked_by", login=clean(b.booked_by)))
+        detail.update(Text(first + "\n" + " · ".join(second), end="", no_wrap=True, overflow="ellipsis"))
+
+    def directory_changed(self) -> None:
+        super().directory_changed()
+        self.show_detail()
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    # ------------------------------------------------------------------ #
+    # Actions
+    # ------------------------------------------------------------------ #
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in BOOKING_ACTIONS:
+            if self.ctx.role == m.Role.CLINICIAN:
+                return action in CLINICIAN_ACTIONS
+            return self.ctx.role in BOOKING_ROLES
+        return True
+
+    def _actionable(self, target: m.BookingStatus | None) -> m.Booking | None:
+        """The highlighted booking if ``target`` is a step it may take; else say why not.
+
+        ``target`` None: the booking must still be ``booked`` (to move it).
+        """
+        b = self.selected_booking()
+        if b is None:
+            self.notify(t("tui.act.none"), severity="warning", markup=False)
+            return None
+        if b.masked:
+            self.notify(t("tui.act.masked"), severity="warning", markup=False)
+            return None
+        allowed = b.status == m.BookingStatus.BOOKED if target is None else target in m.TRANSITIONS[b.status]
+        if not allowed:
+            self.notify(t("tui.act.not_now", status=status_label(b.status)), severity="warning", markup=False)
+            return None
+        return b
+
+    def action_check_in(self) -> None:
+        """Check the patient in (asks first: it cannot be undone)."""
+        self._status_action("check_in")
+
+    def action_complete(self) -> None:
+        """Mark the consultation completed (asks first)."""
+        self._status_action("complete")
+
+    def action_no_show(self) -> None:
+        """Mark the patient a no-show (asks first)."""
+        self._status_action("no_show")
+
+    def _status_action(self, action: str) -> None:
+        word, target = STATUS_ACTIONS[action]
+        b = self._actionable(target)
+        if b is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._apply(
+                    lambda: booking_service.set_status(self.ctx, b.id, word),
+                    lambda done: t("tui.act.done", id=done.id, status=status_label(done.status)),
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(f"tui.act.confirm.{word}", id=b.id, patient=clean(b.patient or "")), answered
+        )
+
+    def action_cancel_booking(self) -> None:
+        """Cancel the booking; the dialog asks the (required) reason."""
+        b = self._actionable(m.BookingStatus.CANCELLED)
+        if b is None:
+            return
+        tz = self.ctx.actor_tz
+        summary = f"{day_long(local_day(b.start, tz))}, {time_pair(b.start, tz, b.clinician_tz, long=True)} — {clean(b.clinician)} — {clean(b.patient or '')}"
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._apply(
+                    lambda: booking_service.cancel(self.ctx, b.id, reason=reason),
+                    lambda done: t("booking.cancelled", id=done.id),
+                )
+
+        self.app.push_screen(CancelDialog(b.id, summary), answered)
+
+    def action_reschedule(self, notice: str = "") -> None:
+        """Move the booking: pick one of the clinician's free slots."""
+        b = self._actionable(None)
+        if b is None:
+            return
+        self._open_reschedule(b, notice)
+
+    def _open_reschedule(self, b: m.Booking, notice: str = "") -> None:
+        tz = self.ctx.actor_tz
+
+        def picked(slot: m.Slot | None) -> None:
+            if slot is None:
+                return
+            self._apply(
+                lambda: booking_service.reschedule(self.ctx, b.id, start=slot.start),
+                lambda done: t(
+                    "tui.act.moved",
+                    id=done.id,
+                    when=f"{day_short(local_day(done.start, tz))} {time_pair(done.start, tz, done.clinician_tz)}",
+                ),
+                retry=b,
+            )
+
+        self.app.push_screen(RescheduleDialog(b, notice), picked)
+
+    @work(thread=True, group="booking-action")
+    def _apply(
+        self,
+        call: Callable[[], m.Booking],
+        said: Callable[[m.Booking], str],
+        retry: m.Booking | None = None,
+    ) -> None:
+        """Run one booking change off the UI thread; the handlers below say how it went."""
+        try:
+            done = call()
+        except SlotTaken:
+            if retry is not None:
+                self.post_message(RescheduleTaken(retry))
+                return
+            self.post_message(failure(SlotTaken()))
+            return
+        except Exception as exc:  # noqa: BLE001 - said in the app, never a traceback
+            self.post_message(failure(exc))
+            return
+        self.post_message(BookingChanged(done, said(done)))
+
+    @on(BookingChanged)
+    def _booking_changed(self, message: BookingChanged) -> None:
+        self.notify(message.text, markup=False, timeout=6)
+        self.reload()
+
+    @on(RescheduleTaken)
+    def _reschedule_taken(self, message: RescheduleTaken) -> None:
+        self.notify(t("tui.resched.taken"), severity="warning", markup=False)
+        self._open_reschedule(message.booking, "tui.resched.taken")

@@ -1,0 +1,123 @@
+"""Bookings: my co-op's bookings, upcoming / today / all, and what to do with one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Select, Static
+
+from telecoop.domain import model as m
+from telecoop.i18n import t
+from telecoop.services import booking as booking_service
+from telecoop.tui.format import local_day
+from telecoop.tui.messages import UNSET, guarded
+from telecoop.tui.screens.booking_list import BookingListScreen
+from telecoop.tui.widgets.result_table import ResultTable
+from telecoop.tui.widgets.select_options import reset_options
+
+FILTERS = ("upcoming", "today", "all")
+ACTIVE = [m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value]
+
+
+class BookingsScreen(BookingListScreen):
+    """One table of bookings with a filter above and the highlighted booking's details below."""
+
+    MODE_TITLE = "tui.mode.bookings"
+    AUTO_FOCUS = "#bookings"
+    TABLE_ID = "bookings"
+    DETAIL_ID = "booking-detail"
+
+    BINDINGS = [
+        Binding("c", "cancel_booking", "tui.key.cancel_booking"),
+        Binding("r", "reschedule", "tui.key.reschedule"),
+        Binding("i", "check_in", "tui.key.check_in"),
+        Binding("d", "complete", "tui.key.complete"),
+        Binding("n", "no_show", "tui.key.no_show"),
+    ]
+
+    class BookingsLoaded(Message):
+        def __init__(self, which: str, bookings: list[m.Booking]) -> None:
+            super().__init__()
+            self.which = which
+            self.bookings = bookings
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: str | None = None
+        """The filter whose bookings the table shows."""
+        self._requested: str | None = None
+        """The filter last asked for."""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="bookings-bar", classes="bar"):
+            yield Select(self._filter_options(), value="upcoming", allow_blank=False, compact=True, id="bookings-filter")
+            yield Static("", id="bookings-count", classes="notice", markup=False)
+        yield ResultTable(id="bookings")
+        yield Static("", id="booking-detail", classes="detail", markup=False)
+
+    def _filter_options(self) -> list[tuple[Text, str]]:
+        return [(Text(t(f"tui.bookings.{f}")), f) for f in FILTERS]
+
+    def on_mount(self) -> None:
+        # (ModeScreen.on_mount runs too: Textual calls each class's handler.)
+        self.reload()
+
+    def _which(self) -> str:
+        value = self.query_one("#bookings-filter", Select).value
+        return value if isinstance(value, str) else "upcoming"
+
+    def reload(self) -> None:
+        self._requested = self._which()
+        self._load(self._requested)
+
+    @on(Select.Changed, "#bookings-filter")
+    def _filter_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if self._which() != self._requested:
+            self.reload()
+
+    @work(thread=True, exclusive=True, group="bookings")
+    def _load(self, which: str) -> None:
+        ctx = self.ctx
+        if which == "upcoming":
+            kwargs = {"start": ctx.now(), "statuses": ACTIVE}
+        elif which == "today":
+            today = local_day(ctx.now(), ctx.actor_tz)
+            kwargs = {"from_date": today, "to_date": today}
+        else:
+            kwargs = {}
+        found = guarded(self, lambda: booking_service.list_bookings(ctx, own_coop_only=True, **kwargs))
+        if found is not UNSET:
+            self.post_message(self.BookingsLoaded(which, found))
+
+    @on(BookingsLoaded)
+    def _loaded(self, message: BookingsLoaded) -> None:
+        if message.which != self._which():
+            return
+        first = self._shown != message.which
+        self._shown = message.which
+        self.bookings = message.bookings
+        cursor = None
+        if first and message.which == "all":
+            # "All" starts with last year's; put the cursor on the first one still to come.
+            now = self.ctx.now()
+            upcoming = [b for b in self.bookings if b.end > now]
+            cursor = str(upcoming[0].id) if upcoming else None
+        self._fill(cursor)
+
+    def _fill(self, cursor: str | None = None) -> None:
+        rows = [(str(b.id), self.booking_cells(b, with_day=True)) for b in self.bookings]
+        self.table().fill(self.booking_columns(with_day=True), rows, cursor_key=cursor)
+        count = t("tui.bookings.count", n=len(self.bookings)) if self.bookings else t("tui.bookings.empty")
+        self.query_one("#bookings-count", Static).update(count)
+        self.show_detail()
+
+    def relabel(self) -> None:
+        super().relabel()
+        select = self.query_one("#bookings-filter", Select)
+        reset_options(select, self._filter_options())
+        self._fill()

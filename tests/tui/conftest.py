@@ -1,0 +1,74 @@
+"""TUI fixtures: the demo database (sample_data/ plus seeded bookings) at a fixed clock, and apps over it.
+
+The clock is the suite's NOW (Monday 2026-12-07 12:00 UTC, 07:00 in Gaspésie),
+so the seeded bookings, the slots and the snapshots are the same on every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from telecoop import i18n
+from telecoop.services.context import Context, open_context
+from telecoop.tui.app import TeleCoopApp
+
+NOW = pendulum.datetime(2026, 12, 7, 12, 0, tz="UTC")
+SIZE = (80, 24)
+
+
+def clock(now: dt.datetime = NOW) -> Callable[[], dt.datetime]:
+    return lambda: now
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database built once per session at NOW; tests copy it."""
+    from telecoop.services.dataio import build_demo
+    from telecoop.store.engine import make_engine
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo(path, fresh=True, clock=clock())
+    engine = make_engine(path)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path, demo_template) -> Path:
+    target = tmp_path / "telecoop.db"
+    shutil.copy(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def context_for(demo_db):
+    """``context_for("recep.iles")`` -> a service Context on the test's database, at NOW."""
+    opened: list[Context] = []
+
+    def make(login: str) -> Context:
+        ctx = open_context(demo_db, login, clock=clock())
+        opened.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in opened:
+        ctx.engine.dispose()
+
+
+@pytest.fixture
+def app_for(context_for):
+    """``app_for("recep.gaspesie", lang="fr")`` -> a TeleCoopApp with polling left to the test."""
+
+    def make(login: str = "recep.gaspesie", *, lang: str = "en") -> TeleCoopApp:
+        i18n.set_lang(lang)
+        return TeleCoopApp(context_for(login), poll_seconds=None)
+
+    return make

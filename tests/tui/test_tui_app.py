@@ -1,0 +1,203 @@
+"""The app as a whole: language, keys, help, palette, hostile text, live refresh between two apps."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from textual.command import CommandPalette
+from textual.widgets import Input, Select
+
+from telecoop import i18n
+from telecoop.services import booking as booking_service
+from telecoop.tui.dialogs.booking_form import BookingDialog
+from telecoop.tui.dialogs.help import HelpDialog
+from telecoop.tui.screens.agenda import AgendaScreen
+from telecoop.tui.screens.find import FindScreen
+from tui_helpers import screen_text, settle, static_text, table_rows
+
+SIZE = (80, 24)
+HOSTILE = "[b]Bold[/b] [@click=app.quit]x[/] \x1b[31mred\x07"
+SHOWN = "[b]Bold[/b] [@click=app.quit]x[/] ?[31mred?"
+
+
+async def test_f9_switches_every_visible_label_between_french_and_english(app_for):
+    app = app_for("recep.gaspesie", lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(pilot)
+        for english in ("Find a slot", "receptionist", "Any specialty", "With room", "Day", "Clinician",
+                        "F2 Find", "F4 Bookings", "F9 Français", "free slot(s)", "Monday, December 7"):
+            assert english in text, english
+
+        # From inside an input too: function keys are never typed into it.
+        app.screen.query_one("#from-date", Input).focus()
+        await pilot.press("f9")
+        await settle(pilot)
+        assert i18n.get_lang() == "fr"
+        text = screen_text(pilot)
+        for french in ("Trouver un créneau", "réceptionniste", "Toutes spécialités", "Avec salle", "Jour",
+                       "Clinicien", "F2 Trouver", "F4 Rendez-vous", "F9 English", "créneau(x) libre(s)",
+                       "lundi 7 décembre"):
+            assert french in text, french
+        assert app.screen.query_one("#from-date", Input).value == "2026-12-07"
+
+        # The other modes, built before the switch or after, speak French as well.
+        await pilot.press("f4")
+        await settle(pilot)
+        assert "Rendez-vous" in screen_text(pilot) and "Statut" in screen_text(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert "Status" in screen_text(pilot) and "Upcoming" in screen_text(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Any specialty" in screen_text(pilot)
+
+
+async def test_mode_keys_work_while_an_input_has_focus(app_for):
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#from-date", Input).focus()
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.current_mode == "agenda" and isinstance(app.screen, AgendaScreen)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, FindScreen)
+        assert app.screen.query_one("#from-date", Input).value == "2026-12-07", "F-keys typed nothing"
+
+
+async def test_question_mark_lists_the_keys_of_the_screen(app_for):
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpDialog)
+        text = screen_text(pilot)
+        for line in ("Cancel the booking (reason required)", "Move the booking", "Check the patient in",
+                     "Go to 'Find a slot'", "Switch to French", "F1 ?"):
+            assert line in text, line
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f1")  # F1 works even in an input
+        await settle(pilot)
+        assert isinstance(app.screen, HelpDialog)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpDialog)
+
+
+async def test_command_palette_reaches_modes_and_actions_in_the_users_language(app_for):
+    app = app_for("recep.gaspesie", lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert CommandPalette.is_open(app)
+        await pilot.press(*"agenda")
+        await settle(pilot)
+        assert "Aller à l'agenda" in screen_text(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "agenda"
+
+        # The screen's own actions too: "Vue jour ou semaine" is the agenda's "v".
+        await pilot.press("ctrl+p", *"vue jour")
+        await settle(pilot)
+        assert "Vue jour ou semaine" in screen_text(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        assert app.screen.week
+
+
+async def test_a_resource_named_with_markup_and_escapes_is_shown_literally(app_for, demo_db):
+    # The import refuses control characters, so write the name the way a bad tool would.
+    with sqlite3.connect(demo_db) as conn:
+        conn.execute("UPDATE resource SET name = ? WHERE id = 8", (HOSTILE,))
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#specialty", Select).value = "psychology"
+        screen.query_one("#coop", Select).value = "iles"
+        await settle(pilot)
+        assert table_rows(pilot, "#slots")[0][2] == SHOWN
+        assert SHOWN in static_text(pilot, "#slot-detail")
+        text = screen_text(pilot)
+        assert "[b]Bold[/b] [@click=app.quit]x…" in text  # the table cell, cropped
+        assert "\x1b" not in text and "\x07" not in text
+
+        # Clicking the name runs nothing: the app is still here.
+        await pilot.click("#slots", offset=(30, 1))
+        await settle(pilot)
+        assert app.is_running
+        if not isinstance(app.screen, BookingDialog):
+            await pilot.press("enter")
+            await settle(pilot)
+        assert isinstance(app.screen, BookingDialog)
+        assert SHOWN in screen_text(pilot)
+        await pilot.press("escape")
+
+        await pilot.press("f3")
+        await settle(pilot)
+        agenda = app.screen
+        options = [label.plain for label, _ in agenda.query_one("#subject", Select)._options]
+        assert any(option.startswith(SHOWN) for option in options)
+        agenda.query_one("#subject", Select).value = "r8"
+        await pilot.press("v")
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "[b]Bold[/b] [@click=app.quit]x[/]" in text.splitlines()[1]  # the subject chosen
+        assert agenda.bookings and SHOWN in static_text(pilot, "#agenda-detail")
+        assert "\x1b" not in text and "\x07" not in text
+
+
+async def test_two_apps_on_one_database_the_other_stops_offering_a_booked_slot(app_for, demo_db):
+    gaspesie = app_for("recep.gaspesie")
+    iles = app_for("recep.iles")
+    async with gaspesie.run_test(size=SIZE) as pilot_g, iles.run_test(size=SIZE) as pilot_i:
+        for pilot in (pilot_g, pilot_i):
+            await settle(pilot)
+            pilot.app.screen.query_one("#specialty", Select).value = "psychology"
+            pilot.app.screen.query_one("#coop", Select).value = "iles"
+            await settle(pilot)
+        slot = gaspesie.screen._slots[0]
+        key = (slot.clinician_id, slot.start)
+        assert key in [(s.clinician_id, s.start) for s in iles.screen._slots]
+
+        # The Îles app has not looked since: nothing changed for it, nothing is redrawn.
+        iles.check_for_changes()
+        await settle(pilot_i)
+        assert key in [(s.clinician_id, s.start) for s in iles.screen._slots]
+
+        await pilot_g.press("enter")
+        await settle(pilot_g)
+        await pilot_g.press(*"GB-77", "enter")
+        await settle(pilot_g)
+        assert key not in [(s.clinician_id, s.start) for s in gaspesie.screen._slots]
+
+        # Its next poll (every 1.5 s) notices the commit and searches again.
+        iles.check_for_changes()
+        await settle(pilot_i)
+        assert key not in [(s.clinician_id, s.start) for s in iles.screen._slots]
+
+
+async def test_service_errors_are_shown_not_raised(app_for, context_for, demo_db):
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        booking = next(b for b in screen.bookings if b.status == "booked")
+        screen.table().move_cursor(row=screen.bookings.index(booking))
+        # Someone else cancels it while the screen still shows it as booked.
+        booking_service.cancel(context_for("recep2.gaspesie"), booking.id, reason="doublon")
+        await pilot.press("i", "enter")
+        await settle(pilot)
+        assert app.is_running
+        assert any("cannot go from 'cancelled'" in n.message for n in app._notifications)

@@ -1,0 +1,212 @@
+"""The Bookings mode: reschedule, cancel (reason required), check in; and the Agenda."""
+
+from __future__ import annotations
+
+from textual.widgets import Select
+
+from telecoop.domain import model as m
+from telecoop.services import booking as booking_service
+from telecoop.tui.dialogs.cancel import CancelDialog
+from telecoop.tui.dialogs.confirm import ConfirmDialog
+from telecoop.tui.dialogs.reschedule import RescheduleDialog
+from telecoop.tui.screens.agenda import AgendaScreen
+from telecoop.tui.screens.bookings import BookingsScreen
+from tui_helpers import screen_text, settle, static_text, table_rows
+
+SIZE = (80, 24)
+
+
+async def open_bookings(pilot) -> BookingsScreen:
+    await settle(pilot)
+    await pilot.press("f4")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, BookingsScreen)
+    assert screen.bookings
+    return screen
+
+
+async def highlight_first_booked(pilot, screen) -> m.Booking:
+    """Put the cursor on the first upcoming booking still 'booked' (the first may be in progress)."""
+    index, booking = next((i, b) for i, b in enumerate(screen.bookings) if b.status == m.BookingStatus.BOOKED)
+    screen.table().move_cursor(row=index)
+    await settle(pilot)
+    assert screen.selected_booking() == booking
+    return booking
+
+
+async def test_reschedule_moves_the_booking_to_the_slot_picked(app_for, context_for):
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bookings(pilot)
+        booking = await highlight_first_booked(pilot, screen)
+
+        await pilot.press("r")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RescheduleDialog)
+        assert dialog._slots, "the clinician has free slots in the next two weeks"
+        new = dialog._slots[0]
+        assert all(s.clinician_id == booking.clinician_id for s in dialog._slots)
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert app.screen is screen
+        assert any(f"Booking {booking.id} moved" in n.message for n in app._notifications)
+
+    moved = booking_service.get_booking(context_for("recep.gaspesie"), booking.id)
+    assert moved.start == new.start and moved.end - moved.start == booking.end - booking.start
+    assert moved.status == m.BookingStatus.BOOKED
+
+
+async def test_cancel_requires_a_reason(app_for, context_for):
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bookings(pilot)
+        booking = await highlight_first_booked(pilot, screen)
+
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CancelDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog, "no reason, no cancel"
+        assert static_text(pilot, "#reason-error") == "Give the reason for cancelling."
+        assert booking_service.get_booking(context_for("recep.gaspesie"), booking.id).status == "booked"
+
+        await pilot.press(*"Patient hospitalise", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert booking.id not in [b.id for b in screen.bookings], "upcoming shows active bookings only"
+
+    cancelled = booking_service.get_booking(context_for("recep.gaspesie"), booking.id)
+    assert cancelled.status == m.BookingStatus.CANCELLED
+    assert cancelled.cancel_reason == "Patient hospitalise"
+
+
+async def test_check_in_asks_first_then_checks_in(app_for, context_for):
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bookings(pilot)
+        booking = await highlight_first_booked(pilot, screen)
+
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # changed my mind
+        await settle(pilot)
+        assert booking_service.get_booking(context_for("recep.gaspesie"), booking.id).status == "booked"
+
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("enter")  # "Confirm" has the focus
+        await settle(pilot)
+        assert app.screen is screen
+        row = [b for b in screen.bookings if b.id == booking.id][0]
+        assert row.status == m.BookingStatus.CHECKED_IN
+        assert "checked in" in table_rows(pilot, "#bookings")[screen.bookings.index(row)]
+
+        # Completed is the next step; no-show no longer is.
+        await pilot.press("n")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert any("Not possible" in n.message for n in app._notifications)
+
+    assert booking_service.get_booking(context_for("recep.gaspesie"), booking.id).status == "checked_in"
+
+
+async def test_today_and_all_filters(app_for):
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bookings(pilot)
+        upcoming = len(screen.bookings)
+        screen.query_one("#bookings-filter", Select).value = "all"
+        await settle(pilot)
+        statuses = {b.status for b in screen.bookings}
+        assert len(screen.bookings) > upcoming
+        assert {m.BookingStatus.COMPLETED, m.BookingStatus.CANCELLED} <= statuses
+        assert all(b.coop == "gaspesie" for b in screen.bookings)
+        # The cursor starts on the first booking still to come, not last year's.
+        assert screen.selected_booking().end > app.ctx.now()
+        screen.query_one("#bookings-filter", Select).value = "today"
+        await settle(pilot)
+        assert {b.start.date() for b in screen.bookings} <= {app.ctx.now().date()}
+
+
+async def test_agenda_moves_by_day_and_week_and_back_to_today(app_for):
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen)
+        today = screen.day
+        assert "Monday, December 7, 2026" in static_text(pilot, "#period")
+        await pilot.press("right")
+        await settle(pilot)
+        assert (screen.day - today).days == 1
+        assert "Tuesday, December 8, 2026" in static_text(pilot, "#period")
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert (screen.day - today).days == 8
+        await pilot.press("v")
+        await settle(pilot)
+        assert screen.week and "Mon Dec 14 – Sun Dec 20" in static_text(pilot, "#period")
+        assert all(b.coop == "gaspesie" for b in screen.bookings)
+        await pilot.press("t")
+        await settle(pilot)
+        assert screen.day == today
+
+
+async def test_other_coops_bookings_on_a_shared_resource_show_as_busy(app_for):
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#subject", Select).value = "r8"  # Étienne Boudreau, Îles, shared with all
+        await pilot.press("v")
+        await settle(pilot)
+        masked = [b for b in screen.bookings if b.masked]
+        ours = [b for b in screen.bookings if not b.masked]
+        assert masked and all(b.patient is None for b in masked)
+        rows = table_rows(pilot, "#agenda")
+        for b in masked:
+            assert rows[screen.bookings.index(b)][2] == f"busy — {b.coop}"
+        for b in ours:
+            assert rows[screen.bookings.index(b)][2] == b.patient
+        # No action on another co-op's booking.
+        screen.table().move_cursor(row=screen.bookings.index(masked[0]))
+        await pilot.press("i")
+        await settle(pilot)
+        assert any("Another co-op's booking" in n.message for n in app._notifications)
+
+
+async def test_clinician_opens_on_their_agenda_and_marks_a_no_show(app_for, context_for):
+    app = app_for("clin.iles")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "agenda"
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen)
+        await pilot.press("f2")  # no Find mode for clinicians
+        await settle(pilot)
+        assert app.current_mode == "agenda"
+        assert "F2" not in screen_text(pilot).splitlines()[-1]
+
+        await pilot.press("v")
+        await settle(pilot)
+        assert all(b.clinician_id == 7 for b in screen.bookings)
+        index, booking = next((i, b) for i, b in enumerate(screen.bookings) if b.status == "booked")
+        assert booking.patient, "a clinician sees the patient reference of their consultations"
+        screen.table().move_cursor(row=index)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert booking_service.get_booking(context_for("clin.iles"), booking.id).status == "no_show"
