@@ -267,3 +267,15 @@ def test_closure_of_whole_coop_removes_slots(as_user):
     ctx = as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 20, 12, tz="UTC"))
     slots = bk.search_slots(ctx, coop="gaspesie", from_date=dt.date(2026, 12, 25), days=1, limit=10)
     assert slots == []
+
+
+def test_reschedule_search_may_overlap_the_booking_being_moved(as_user):
+    ctx = as_user("recep.gaspesie")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    plain = bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1, limit=100)
+    moving = bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1, limit=100,
+                             exclude_booking_id=b.id)
+    ten_fifteen = pendulum.datetime(2026, 12, 8, 14, 15, tz="UTC")
+    assert ten_fifteen not in {s.start for s in plain}
+    assert ten_fifteen in {s.start for s in moving}
+    assert bk.reschedule(ctx, b.id, start=ten_fifteen).start == ten_fifteen

@@ -166,11 +166,13 @@ def search_slots(
     days: int = 14,
     duration: int | None = None,
     limit: int = 20,
+    exclude_booking_id: int | None = None,
 ) -> list[m.Slot]:
     """Free slots earliest first, over resources the user's co-op may book.
 
     Reads in time chunks (one day, then growing), four queries per chunk,
-    and stops as soon as ``limit`` slots are found.
+    and stops as soon as ``limit`` slots are found. ``exclude_booking_id``
+    treats that booking as free: a reschedule may overlap its own old time.
     """
     ctx.require(*BOOKING_ROLES)
     duration = ctx.settings.default_duration if duration is None else duration
@@ -221,7 +223,7 @@ def search_slots(
             # starts before ``hi`` and ends after it is not lost.
             span_end = min(hi + dur, window_end)
             closures = _closures(s, ids, coops, lo, span_end)
-            busy = _busy(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end)
+            busy = _busy(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end, exclude_booking_id)
             free_c = _free_map(clinicians, rules, closures, busy, lo, span_end)
             room_at: dict[dt.datetime, m.Resource] = {}
             if with_room:

@@ -63,6 +63,7 @@ class RescheduleDialog(ModalScreen["m.Slot | None"]):
                 duration=minutes,
                 days=SEARCH_DAYS,
                 limit=SEARCH_LIMIT,
+                exclude_booking_id=b.id,
             ),
         )
         if slots is not UNSET:
