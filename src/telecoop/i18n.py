@@ -200,6 +200,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# Field names as people know them, for messages that name a field.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "patient": ("référence patient", "patient reference"),
+    "reason": ("motif", "reason"),
+    "name": ("nom", "name"),
+    "coop": ("coopérative", "co-op"),
+    "coop-name": ("nom de la coopérative", "co-op name"),
+    "region": ("région", "region"),
+    "tz": ("fuseau horaire", "time zone"),
+    "login": ("nom d'utilisateur", "login"),
+    "admin": ("administrateur", "admin"),
+    "slug": ("identifiant", "slug"),
+    "specialty": ("spécialité", "specialty"),
+    "languages": ("langues", "languages"),
+    "language": ("langue", "language"),
+    "equipment": ("équipement", "equipment"),
+    "video_link": ("lien vidéo", "video link"),
+    "sharing": ("partage", "sharing"),
+    "shared_with": ("partagé avec", "shared with"),
+    "buffer_minutes": ("battement (min)", "buffer (min)"),
+    "weekday": ("jour", "weekday"),
+    "start": ("début", "start"),
+    "end": ("fin", "end"),
+    "valid_from": ("valide du", "valid from"),
+    "valid_to": ("valide jusqu'au", "valid to"),
+    "days": ("jours", "days"),
+    "limit": ("nombre maximal", "limit"),
+    "duration": ("durée", "duration"),
+    "status": ("statut", "status"),
+    "mode": ("mode", "mode"),
+    "kind": ("type", "kind"),
+    "role": ("rôle", "role"),
+    "lang": ("langue", "language"),
+    "date": ("date", "date"),
+    "year": ("année", "year"),
+}
+
+
+def field_label(field: str, lang: str | None = None) -> str:
+    """A field's name in the user's language (the identifier itself when unknown)."""
+    pair = FIELD_LABELS.get(field)
+    if pair is None:
+        return field
+    return pair[0] if (lang or _current) == "fr" else pair[1]
+
+
 def detect_lang(environ: dict[str, str] | None = None) -> str:
     """The language from the locale environment: ``fr`` unless it says English."""
     env = os.environ if environ is None else environ

@@ -23,9 +23,12 @@ class TeleCoopError(Exception):
 
     def message(self, lang: str | None = None) -> str:
         """The error in the user's language."""
-        from telecoop.i18n import t
+        from telecoop.i18n import field_label, t
 
-        return t(self.key, lang=lang, **self.params)
+        params = dict(self.params)
+        if isinstance(params.get("field"), str):
+            params["field"] = field_label(params["field"], lang)
+        return t(self.key, lang=lang, **params)
 
 
 class BadInput(TeleCoopError):
