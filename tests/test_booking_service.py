@@ -279,3 +279,30 @@ def test_reschedule_search_may_overlap_the_booking_being_moved(as_user):
     assert ten_fifteen not in {s.start for s in plain}
     assert ten_fifteen in {s.start for s in moving}
     assert bk.reschedule(ctx, b.id, start=ten_fifteen).start == ten_fifteen
+
+
+def test_search_sees_a_resource_change_made_by_another_process(as_user, db_path):
+    """Searches cache the directory; a change by another connection invalidates it."""
+    ctx = as_user("recep.gaspesie")
+    assert bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1)
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE resource SET sharing = 'private' WHERE id = ?", (PSYCHOLOGIST_ILES,))
+    conn.commit()
+    conn.close()
+    assert bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1) == []
+
+
+def test_search_issues_a_bounded_number_of_queries(as_user):
+    """No query per resource per day: the count depends on the days read, not on resources."""
+    import sqlalchemy as sa
+
+    ctx = as_user("fed.admin")
+    bk._DIRECTORY_CACHE.clear()
+    statements = []
+    sa.event.listen(ctx.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    # Long slots over every resource: few fit, so the whole 30 days are read.
+    slots = bk.search_slots(ctx, with_room=True, from_date=dt.date(2026, 12, 8), days=30, duration=240, limit=1000)
+    assert len(slots) < 1000
+    # Chunks of 1, 2, 4, 7, 7, 7, 2 days: 7 chunks x 2 queries (closures, bookings), plus
+    # BEGIN and, per kind (clinicians, rooms), version, resources, shares, zones and rules.
+    assert len(statements) <= 7 * 2 + 1 + 2 * 5, statements

@@ -151,7 +151,9 @@ def test_init_then_check(tmp_path, capsys):
     assert code == 0
     assert main(["--db", str(db), "--lang", "en", "check"]) == 0
     out = capsys.readouterr().out
-    assert "schema 1, integrity: ok" in out
+    from telecoop.store.engine import SCHEMA_VERSION
+
+    assert f"schema {SCHEMA_VERSION}, integrity: ok" in out
     # A second init on the same file is refused, and so is a bad zone.
     assert main(["--db", str(db), "init", "--coop", "x1", "--coop-name", "X", "--tz", "America/Toronto", "--admin", "a"]) == 1
     assert main(["--db", str(tmp_path / "b.db"), "init", "--coop", "x1", "--coop-name", "X", "--tz", "Mars/Olympus", "--admin", "a"]) == 2

@@ -117,3 +117,48 @@ def test_naive_datetime_never_reaches_the_store(tmp_path):
         with write_session(engine) as s:
             s.add(tb.AuditRow(at=dt.datetime(2026, 1, 1), actor="x", action="a", entity="e", entity_id="1"))
     engine.dispose()
+
+
+def test_a_version_1_file_gets_the_bounded_trigger_and_directory_version(tmp_path):
+    """Migration 1 -> 2 replaces the overlap triggers and adds the directory counter."""
+    path = tmp_path / "a.db"
+    make_engine(path).dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.execute("DELETE FROM meta WHERE key = 'directory_version'")
+    conn.execute("DROP TRIGGER booking_no_overlap_insert")
+    conn.commit()
+    conn.close()
+    engine = make_engine(path)
+    assert schema_version(engine) == SCHEMA_VERSION
+    with engine.connect() as c:
+        sql = c.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'booking_no_overlap_insert'").scalar_one()
+        assert "-1 day" in sql
+        assert c.exec_driver_sql("SELECT value FROM meta WHERE key = 'directory_version'").scalar_one() == "0"
+    engine.dispose()
+
+
+def test_directory_changes_bump_the_directory_version(db_path):
+    from telecoop.store.engine import directory_version
+
+    engine = make_engine(db_path)
+    with read_session(engine) as s:
+        before = directory_version(s)
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE resource SET name = 'Renamed' WHERE id = 8")
+    conn.commit()
+    conn.close()
+    with read_session(engine) as s:
+        assert directory_version(s) != before
+    engine.dispose()
+
+
+def test_a_booking_longer_than_a_day_is_refused_by_the_database(db_path):
+    conn = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="longer than a day"):
+        conn.execute(
+            "INSERT INTO booking (clinician_id, coop, booked_by, start, \"end\", patient, reason, mode, status,"
+            " cancel_reason, created_at, updated_at) VALUES (8, 'iles', 'x', '2026-12-08 14:00:00.000000',"
+            " '2026-12-10 14:00:00.000000', 'P', '', 'video', 'booked', '', '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+        )
+    conn.close()

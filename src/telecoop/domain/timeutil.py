@@ -231,8 +231,14 @@ def wall_to_utc_lenient(wall: _dt.datetime, tz: str | zoneinfo.ZoneInfo) -> pend
     - Ambiguous: the first occurrence (fold=0 in the Americas, the earlier instant).
     """
     z = tz if isinstance(tz, zoneinfo.ZoneInfo) else zone(tz)
-    info = _classify(wall, z)
-    return _pendulum_utc_from_naive(info.instants[0])
+    return _lenient_cached(wall, z)
+
+
+@lru_cache(maxsize=65536)
+def _lenient_cached(wall: _dt.datetime, z: zoneinfo.ZoneInfo) -> pendulum.DateTime:
+    # Slot search converts the same few wall times (rule edges) for hundreds of
+    # resources and days; the result is immutable, so memoise it.
+    return _pendulum_utc_from_naive(_classify(wall, z).instants[0])
 
 
 # --------------------------------------------------------------------------- #

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -24,7 +25,7 @@ from telecoop.services import audit
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource, resources_from_rows, visible_clause
 from telecoop.store import tables as tb
-from telecoop.store.engine import is_overlap_error, read_session, write_session
+from telecoop.store.engine import directory_version, is_overlap_error, read_session, write_session
 
 ACTIVE = (m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value)
 MAX_BUFFER = dt.timedelta(minutes=120)
@@ -40,9 +41,13 @@ def _rules_by_resource(session: Session, ids: list[int]) -> dict[int, list[av.We
     rules: dict[int, list[av.WeeklyRule]] = defaultdict(list)
     if not ids:
         return rules
-    rows = session.exec(select(tb.AvailabilityRow).where(col(tb.AvailabilityRow.resource_id).in_(ids))).all()
-    for r in rows:
-        rules[r.resource_id].append(av.WeeklyRule(r.weekday, r.start, r.end, r.valid_from, r.valid_to))
+    A = tb.AvailabilityRow
+    # Columns, not ORM entities: thousands of rows per search, identity map not needed.
+    rows = session.exec(
+        select(A.resource_id, A.weekday, A.start, A.end, A.valid_from, A.valid_to).where(col(A.resource_id).in_(ids))
+    ).all()
+    for rid, weekday, t0, t1, d0, d1 in rows:
+        rules[rid].append(av.WeeklyRule(weekday, t0, t1, d0, d1))
     return rules
 
 
@@ -139,7 +144,7 @@ def _candidates(
     ids: list[int] | None = None,
 ) -> list[m.Resource]:
     R = tb.ResourceRow
-    stmt = select(R).where(R.kind == kind.value, R.active == True, visible_clause(ctx.coop))  # noqa: E712
+    stmt = select(*R.__table__.c).where(R.kind == kind.value, R.active == True, visible_clause(ctx.coop))  # noqa: E712
     if specialty:
         stmt = stmt.where(R.specialty == specialty)
     if coop:
@@ -150,6 +155,29 @@ def _candidates(
     if language:
         rows = [r for r in rows if language in r.languages.split()]
     return resources_from_rows(session, rows)
+
+
+# Resources and weekly hours change rarely; searches happen all day. They are
+# cached per process and keyed by the directory version that the database's
+# own triggers bump on every change to co-ops, resources, shares or hours, so
+# another process's change is seen by the next search (one cheap query).
+_DIRECTORY_CACHE: dict[tuple, tuple[list[m.Resource], dict[int, list[av.WeeklyRule]]]] = {}
+_DIRECTORY_CACHE_MAX = 128
+
+
+def _directory(session: Session, ctx: Context, **filters) -> tuple[list[m.Resource], dict[int, list[av.WeeklyRule]]]:
+    """Candidate resources for ``filters`` and their weekly rules, from the cache when still current."""
+    key = (str(ctx.engine.url), directory_version(session), ctx.coop, tuple(sorted(filters.items())))
+    hit = _DIRECTORY_CACHE.get(key)
+    if hit is None:
+        if "ids" in filters and filters["ids"] is not None:
+            filters = dict(filters, ids=list(filters["ids"]))
+        resources = _candidates(session, ctx, **filters)
+        hit = (resources, _rules_by_resource(session, [r.id for r in resources]))
+        if len(_DIRECTORY_CACHE) >= _DIRECTORY_CACHE_MAX:
+            _DIRECTORY_CACHE.clear()
+        _DIRECTORY_CACHE[key] = hit
+    return hit
 
 
 def search_slots(
@@ -198,21 +226,24 @@ def search_slots(
     dur = dt.timedelta(minutes=duration)
 
     with read_session(ctx.engine) as s:
-        clinicians = _candidates(
+        clinicians, rules = _directory(
             s, ctx, kind=m.ResourceKind.CLINICIAN, specialty=specialty, language=language, coop=coop,
-            ids=[clinician_id] if clinician_id is not None else None,
+            ids=(clinician_id,) if clinician_id is not None else None,
         )
         rooms: list[m.Resource] = []
         if with_room:
-            rooms = _candidates(s, ctx, kind=m.ResourceKind.ROOM, ids=[room_id] if room_id is not None else None)
+            rooms, room_rules = _directory(
+                s, ctx, kind=m.ResourceKind.ROOM, ids=(room_id,) if room_id is not None else None
+            )
             # Rooms of the booking co-op first, then by id: a stable, sensible pick.
-            rooms.sort(key=lambda r: (r.coop != ctx.coop, r.id))
+            rooms = sorted(rooms, key=lambda r: (r.coop != ctx.coop, r.id))
+            rules = {**rules, **room_rules}
         if not clinicians or (with_room and not rooms):
             return []
         ids = [r.id for r in clinicians] + [r.id for r in rooms]
-        rules = _rules_by_resource(s, ids)
         coops = {r.coop for r in clinicians} | {r.coop for r in rooms}
         by_id = {r.id: r for r in clinicians}
+        step = ctx.settings.step_minutes
 
         found: list[m.Slot] = []
         chunk = dt.timedelta(days=1)
@@ -225,35 +256,57 @@ def search_slots(
             closures = _closures(s, ids, coops, lo, span_end)
             busy = _busy(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end, exclude_booking_id)
             free_c = _free_map(clinicians, rules, closures, busy, lo, span_end)
-            room_at: dict[dt.datetime, m.Resource] = {}
-            if with_room:
-                free_r = _free_map(rooms, rules, closures, busy, lo, span_end)
-                for room in rooms:  # preferred rooms first: setdefault keeps them
-                    for t in av.slot_starts(free_r.get(room.id, []), duration, ctx.settings.step_minutes):
-                        if t >= hi:
-                            break
-                        room_at.setdefault(t, room)
-                if not room_at:
-                    lo, chunk = hi, min(chunk * 2, dt.timedelta(days=7))
-                    continue
-            batch: list[m.Slot] = []
-            for cid, free in free_c.items():
-                c = by_id[cid]
-                n = 0
-                for t in av.slot_starts(free, duration, ctx.settings.step_minutes):
-                    if t >= hi or n >= limit:
-                        break
-                    room = None
-                    if with_room:
-                        room = room_at.get(t)
-                        if room is None:
-                            continue
-                    batch.append(_slot(c, t, t + dur, room))
-                    n += 1
-            batch.sort(key=lambda sl: (sl.start, sl.clinician, sl.clinician_id))
-            found.extend(batch[: limit - len(found)])
+            room_for = _RoomFinder(rooms, rules, closures, busy, lo, span_end, dur) if with_room else None
+
+            def starts(c: m.Resource, free: list[av.Interval]):
+                for t in av.slot_starts(free, duration, step):
+                    if t >= hi:
+                        return
+                    yield (t, c.name, c.id)
+
+            # Every clinician's starts in (time, name, id) order, lazily: the
+            # first ``limit`` that find a room are the answer, and rooms are
+            # looked at only for those.
+            for t, _name, cid in heapq.merge(*(starts(by_id[cid], free) for cid, free in free_c.items())):
+                room = None
+                if room_for is not None:
+                    room = room_for(t)
+                    if room is None:
+                        continue
+                found.append(_slot(by_id[cid], t, t + dur, room))
+                if len(found) >= limit:
+                    break
             lo, chunk = hi, min(chunk * 2, dt.timedelta(days=7))
         return found
+
+
+class _RoomFinder:
+    """The first preferred room free for ``[t, t + dur)``; each room's free time computed on first need."""
+
+    def __init__(self, rooms, rules, closures, busy, lo, hi, dur) -> None:
+        self.rooms, self.rules, self.closures, self.busy = rooms, rules, closures, busy
+        self.lo, self.hi, self.dur = lo, hi, dur
+        self.free: dict[int, list[av.Interval]] = {}
+        self.picked: dict[dt.datetime, m.Resource | None] = {}
+
+    def __call__(self, t: dt.datetime) -> m.Resource | None:
+        if t in self.picked:
+            return self.picked[t]
+        end = dt.datetime.__add__(t, self.dur)  # stdlib add: pendulum's is ~4 µs a call
+        pick = None
+        for room in self.rooms:
+            free = self.free.get(room.id)
+            if free is None:
+                free = self.free[room.id] = _free_map(
+                    [room], self.rules, self.closures, self.busy, self.lo, self.hi
+                ).get(room.id, [])
+            # Free intervals are sorted and disjoint: only the last one starting at or before t can hold it.
+            i = bisect.bisect_right(free, (t, av.FAR_FUTURE)) - 1
+            if i >= 0 and free[i][0] <= t and end <= free[i][1]:
+                pick = room
+                break
+        self.picked[t] = pick
+        return pick
 
 
 def _slot(c: m.Resource, start: dt.datetime, end: dt.datetime, room: m.Resource | None) -> m.Slot:

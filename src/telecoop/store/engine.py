@@ -20,22 +20,32 @@ from sqlmodel import Session, SQLModel
 from telecoop.domain.errors import StoreError
 from telecoop.store import tables  # noqa: F401  (registers the tables)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 20_000
 
 # The database refuses an overlapping active booking by itself, so that even a
 # write that skips the service (another tool, a bug) cannot double-book.
 # Half-open intervals: [a, b) and [c, d) overlap iff a < d and c < b.
+# The lower bound on b.start lets the (clinician_id, start) and (room_id,
+# start) indexes read only the day before NEW.start instead of all history;
+# it is exact because a booking may not last more than a day (checked first).
 _OVERLAP_CONDITION = """
+    SELECT RAISE(ABORT, 'telecoop: booking longer than a day')
+    WHERE julianday(NEW."end") - julianday(NEW.start) > 1;
     SELECT RAISE(ABORT, 'telecoop: booking overlaps an active booking')
     WHERE NEW.status IN ('booked', 'checked_in') AND EXISTS (
         SELECT 1 FROM booking AS b
         WHERE b.status IN ('booked', 'checked_in')
           AND b.id IS NOT NEW.id
           AND b.start < NEW."end" AND NEW.start < b."end"
+          AND b.start >= datetime(NEW.start, '-1 day')
           AND (b.clinician_id = NEW.clinician_id OR b.room_id = NEW.room_id)
     );
 """
+# Searches cache resources and weekly hours per process; these triggers bump
+# a counter on any change so every process sees when its cache is stale.
+_DIRECTORY_TABLES = ("coop", "resource", "resource_share", "availability")
+_BUMP = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'directory_version';"
 SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS booking_no_overlap_insert
         BEFORE INSERT ON booking BEGIN {_OVERLAP_CONDITION} END""",
@@ -47,7 +57,12 @@ SQLITE_TRIGGERS = [
         BEGIN SELECT RAISE(ABORT, 'telecoop: audit events are append-only'); END""",
     """CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'telecoop: audit events are append-only'); END""",
+] + [
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{op.lower()}_bumps_directory AFTER {op} ON {table} BEGIN {_BUMP} END"
+    for table in _DIRECTORY_TABLES
+    for op in ("INSERT", "UPDATE", "DELETE")
 ]
+SQLITE_TRIGGER_NAMES_V1 = ("booking_no_overlap_insert", "booking_no_overlap_update")
 OVERLAP_MARKER = "booking overlaps an active booking"
 
 
@@ -118,19 +133,35 @@ def _ensure_schema(engine: Engine) -> None:
     with write_session(engine) as s:
         conn = s.connection()
         SQLModel.metadata.create_all(conn)
+        s.add(tables.Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+        s.add(tables.Meta(key="directory_version", value="0"))
+        s.flush()
         for ddl in SQLITE_TRIGGERS:
             conn.exec_driver_sql(ddl)
-        s.add(tables.Meta(key="schema_version", value=str(SCHEMA_VERSION)))
 
 
 def _migrate(engine: Engine, version: int) -> None:
     """Bring an older file up to SCHEMA_VERSION, one step at a time."""
-    # Version 1 is the first schema; future steps go here as
-    # ``if version < 2: ...`` and each bumps the stored version.
     with write_session(engine) as s:
+        conn = s.connection()
+        if version < 2:
+            # 2: overlap triggers bounded by the index, directory version counter.
+            for name in SQLITE_TRIGGER_NAMES_V1:
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+            if s.get(tables.Meta, "directory_version") is None:
+                s.add(tables.Meta(key="directory_version", value="0"))
+                s.flush()
+            for ddl in SQLITE_TRIGGERS:
+                conn.exec_driver_sql(ddl)
         row = s.get(tables.Meta, "schema_version")
         row.value = str(SCHEMA_VERSION)
         s.add(row)
+
+
+def directory_version(session: Session) -> str:
+    """The counter that changes whenever co-ops, resources, shares or hours change."""
+    row = session.get(tables.Meta, "directory_version")
+    return row.value if row else "0"
 
 
 def schema_version(engine: Engine) -> int:
