@@ -596,6 +596,9 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from telecoop.runtime import tune_gc
+
+    tune_gc()
     i18n.set_lang(args.lang or i18n.detect_lang())
     try:
         if args.command is None:

@@ -404,20 +404,25 @@ def book(
     patient = v.patient(patient)
     reason = v.optional_text(reason, "reason", 200)
     mode_value = m.Mode(v.choice(mode, "mode", [x.value for x in m.Mode]))
+    # Resources are read (and permissions checked) before the write lock is
+    # taken: the lock is held only for the checks that must be atomic with
+    # the insert (hours, closures, overlapping bookings) and the insert.
     with read_session(ctx.engine) as s:
         clinician = load_resource(s, ctx, clinician_id)
+        named_room = load_resource(s, ctx, room_id) if room_id is not None else None
     if clinician.kind != m.ResourceKind.CLINICIAN:
         raise BadInput("field.not_clinician", value=clinician_id)
+    if named_room is not None and named_room.kind != m.ResourceKind.ROOM:
+        raise BadInput("field.not_room", value=room_id)
     begin = _resolve_start(start, clinician.tz)
     end = begin + dt.timedelta(minutes=duration)
     _check_not_past(ctx, begin)
     try:
         with write_session(ctx.engine) as s:
-            clinician = load_resource(s, ctx, clinician_id)
             free, taken = _is_free(s, clinician, begin, end)
             if not free:
                 raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=clinician.name)
-            room = _pick_room(s, ctx, begin, end, room_id, any_room)
+            room = _pick_room(s, ctx, begin, end, named_room, any_room)
             now = ctx.now()
             row = tb.BookingRow(
                 clinician_id=clinician.id,
@@ -436,7 +441,6 @@ def book(
             s.add(row)
             s.flush()
             audit.record(s, ctx, "booking.book", "booking", row.id, coop=ctx.coop, after=_booking_dict(row))
-            booking_id = row.id
     except sa.exc.IntegrityError as exc:
         if is_overlap_error(exc):
             raise SlotTaken("booking.taken") from None
@@ -444,27 +448,32 @@ def book(
     except SlotTaken as exc:
         exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, any_room)
         raise
-    return get_booking(ctx, booking_id)
+    names = {clinician.id: (clinician.name, clinician.coop, clinician.tz)}
+    if room is not None:
+        names[room.id] = (room.name, room.coop, room.tz)
+    return _to_booking(ctx, row, names)
 
 
 def _pick_room(
-    session: Session, ctx: Context, start: dt.datetime, end: dt.datetime, room_id: int | None, any_room: bool
+    session: Session, ctx: Context, start: dt.datetime, end: dt.datetime, room: m.Resource | None, any_room: bool
 ) -> m.Resource | None:
-    if room_id is not None:
-        room = load_resource(session, ctx, room_id)
-        if room.kind != m.ResourceKind.ROOM:
-            raise BadInput("field.not_room", value=room_id)
+    if room is not None:
         free, taken = _is_free(session, room, start, end)
         if not free:
             raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=room.name)
         return room
     if not any_room:
         return None
-    rooms = _candidates(session, ctx, kind=m.ResourceKind.ROOM)
-    rooms.sort(key=lambda r: (r.coop != ctx.coop, r.id))
-    for room in rooms:
-        if _is_free(session, room, start, end)[0]:
-            return room
+    # Every room at once, in a fixed number of queries (not three per room).
+    rooms, rules = _directory(session, ctx, kind=m.ResourceKind.ROOM, ids=None)
+    rooms = sorted(rooms, key=lambda r: (r.coop != ctx.coop, r.id))
+    ids = [r.id for r in rooms]
+    closures = _closures(session, ids, {r.coop for r in rooms}, start, end)
+    busy = _busy(session, [], ids, start, end)
+    free = _free_map(rooms, rules, closures, busy, start, end)
+    for candidate in rooms:
+        if free.get(candidate.id) == [(utc(start), utc(end))]:
+            return candidate
     raise SlotTaken("booking.no_room")
 
 

@@ -1,0 +1,847 @@
+"""Federation-size booking benchmark: build, slot search, concurrent booking.
+
+    python benchmarks/booking.py [--db PATH] [--reuse] [--queries 200] [--writers 16]
+
+1. Builds (or, with ``--reuse``, reopens) a database the size of the whole
+   federation: 60 co-ops, 2,000 resources, weekly hours, statutory-holiday and
+   vacation closures, staff, and 1,000,000 bookings over two years around a
+   fixed "now" (non-overlapping per clinician and per room, laid out on each
+   resource's free grid). The schema, indexes and overlap trigger are the
+   application's own (``make_engine``); the rows go in with sqlite3
+   ``executemany`` in big batches inside one write transaction, latest day
+   first (``--order chrono`` inserts oldest first; with schema 1's unbounded
+   overlap trigger that took ~520 s instead of ~20 s, schema 2 bounds the
+   trigger's scan to one day). ``--check`` verifies that no two bookings
+   overlap.
+2. (a) 200 "next 20 free slots for a specialty over 30 days, with a room"
+   searches through ``services.booking.search_slots``: latency and SQL
+   statements per search; (b) 16 writer processes, each with its own
+   ``open_context``, booking 25 distinct free slots through ``book``: latency
+   of each call and SlotTaken count; (c) peak RSS of the search process.
+
+Everything is seeded and the clock is fixed (``NOW``), so two runs on fresh
+builds see the same data. The writer phase runs on a throw-away copy of the
+database, so ``--reuse`` always measures the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import multiprocessing as mp
+import os
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+import zoneinfo
+from pathlib import Path
+
+import pendulum
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DB = HERE / ".cache" / "federation.db"
+
+SEED = 20260914
+# A Monday, 09:00 in Toronto. Bookings span [NOW - 365 d, NOW + 365 d).
+NOW = pendulum.datetime(2026, 9, 14, 13, 0, tz="UTC")
+N_COOPS = 60
+N_CLINICIANS = 1750
+N_ROOMS = 250
+N_BOOKINGS = 1_000_000
+BATCH = 50_000
+
+SEARCH_DAYS = 30
+SEARCH_LIMIT = 20
+TARGET_SEARCH_P95_MS = 20.0
+TARGET_COMMIT_P99_MS = 100.0
+TARGET_TOTAL_S = 600.0
+BOOKINGS_PER_WRITER = 25
+
+UTC = dt.timezone.utc
+DB_FMT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy's DateTime stores instants in SQLite
+
+
+def now_clock():
+    return NOW
+
+
+# --------------------------------------------------------------------------- #
+# 1. Build
+# --------------------------------------------------------------------------- #
+
+REGIONS = [
+    ("gaspesie", "Gaspésie"), ("bas-st-laurent", "Bas-Saint-Laurent"), ("saguenay", "Saguenay"),
+    ("lac-st-jean", "Lac-Saint-Jean"), ("charlevoix", "Charlevoix"), ("beauce", "Beauce"),
+    ("estrie", "Estrie"), ("mauricie", "Mauricie"), ("outaouais", "Outaouais"),
+    ("abitibi", "Abitibi-Témiscamingue"), ("laurentides", "Laurentides"), ("lanaudiere", "Lanaudière"),
+    ("monteregie", "Montérégie"), ("centre-qc", "Centre-du-Québec"), ("cote-nord", "Côte-Nord"),
+    ("nord-du-qc", "Nord-du-Québec"), ("chaudiere", "Chaudière-Appalaches"), ("capitale", "Capitale-Nationale"),
+]
+FIRST = ["Marie", "Jean", "Sophie", "Luc", "Isabelle", "Marc", "Julie", "Pierre", "Nathalie", "Alexandre",
+         "Catherine", "François", "Émilie", "Olivier", "Geneviève", "Mathieu", "Chloé", "Samuel", "Ève", "David"]
+LAST = ["Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin", "Gagné",
+        "Ouellet", "Pelletier", "Bélanger", "Lévesque", "Bergeron", "Leblanc", "Paquette", "Girard", "Simard",
+        "Boucher", "Cyr", "Arsenault", "Chiasson", "Poirier", "Boudreau"]
+REASONS = ["", "", "", "suivi", "première consultation", "renouvellement", "bilan annuel", "résultats"]
+CANCEL_REASONS = ["patient indisponible", "maladie du clinicien", "météo", "rendez-vous déplacé"]
+EQUIPMENT = ["", "otoscope numérique", "dermatoscope", "caméra d'examen, stéthoscope connecté", "ECG"]
+# Clinician hours (local): two blocks a day, in minutes after midnight.
+HOURS = [
+    (0.50, [(510, 720), (780, 990)]),   # 08:30-12:00, 13:00-16:30
+    (0.25, [(480, 720), (780, 1020)]),  # 08:00-12:00, 13:00-17:00
+    (0.15, [(540, 720), (780, 960)]),   # 09:00-12:00, 13:00-16:00
+    (0.10, [(720, 1200)]),              # 12:00-20:00 (evening clinic)
+]
+ROOM_HOURS = [(480, 1020)]  # 08:00-17:00
+
+
+def _pick_weighted(rng: random.Random, table):
+    x = rng.random()
+    for w, value in table:
+        if x < w:
+            return value
+        x -= w
+    return table[-1][1]
+
+
+class _Clock:
+    """Local wall times of a co-op to stored UTC strings, cached (aware datetimes throughout)."""
+
+    def __init__(self) -> None:
+        self._zones: dict[str, zoneinfo.ZoneInfo] = {}
+        self._cache: dict[tuple[str, int, int], str] = {}
+
+    def zone(self, tz: str) -> zoneinfo.ZoneInfo:
+        z = self._zones.get(tz)
+        if z is None:
+            z = self._zones[tz] = zoneinfo.ZoneInfo(tz)
+        return z
+
+    def instant(self, tz: str, day: dt.date, minute: int) -> dt.datetime:
+        local = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=self.zone(tz))
+        return local.astimezone(UTC)
+
+    def s(self, tz: str, ordinal: int, minute: int) -> str:
+        key = (tz, ordinal, minute)
+        v = self._cache.get(key)
+        if v is None:
+            day = dt.date.fromordinal(ordinal + minute // 1440)
+            v = self.instant(tz, day, minute % 1440).strftime(DB_FMT)
+            self._cache[key] = v
+        return v
+
+
+def _db_str(instant: dt.datetime) -> str:
+    return instant.astimezone(UTC).strftime(DB_FMT)
+
+
+def build(path: str | Path, order: str = "reverse") -> dict:
+    """Create the federation database at ``path``. Returns timings."""
+    path = Path(path)
+    from telecoop.domain import model as m
+    from telecoop.store.engine import make_engine
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    t_start = time.perf_counter()
+    rng = random.Random(SEED)
+    clock = _Clock()
+
+    engine = make_engine(path)  # the application's schema, indexes and triggers
+    engine.dispose()
+
+    # ---- co-ops, staff ------------------------------------------------------
+    coops = []  # (slug, name, region, tz, lang)
+    for i in range(N_COOPS):
+        key, label = REGIONS[i % len(REGIONS)]
+        if i < 4:
+            tz, key, label = "America/Blanc-Sablon", "basse-cote-nord", "Basse-Côte-Nord"
+        elif i < 12:
+            tz, key, label = "America/Halifax", "iles", "Îles-de-la-Madeleine"
+        else:
+            tz = "America/Toronto"
+        slug = f"{key}-{i:02d}"
+        lang = "en" if i % 10 == 7 else "fr"
+        coops.append((slug, f"Coop santé {label} {i:02d}", label, tz, lang))
+    slugs = [c[0] for c in coops]
+    tz_of = {c[0]: c[3] for c in coops}
+    staff = [("fed.admin", "Fédération admin", slugs[0], m.Role.FEDERATION_ADMIN.value, None, 1)]
+    receptionists: dict[str, list[str]] = {}
+    for slug in slugs:
+        logins = [f"recep.{slug}"] + ([f"recep2.{slug}"] if rng.random() < 0.5 else [])
+        receptionists[slug] = logins
+        for login in logins:
+            staff.append((login, f"Réception {slug}", slug, m.Role.RECEPTIONIST.value, None, 1))
+        staff.append((f"admin.{slug}", f"Admin {slug}", slug, m.Role.COOP_ADMIN.value, None, 1))
+
+    # ---- resources ----------------------------------------------------------
+    # Co-ops differ in size: weights 0.5..1.5.
+    weights = [0.5 + rng.random() for _ in slugs]
+    kinds = ["clinician"] * N_CLINICIANS + ["room"] * N_ROOMS
+    rng.shuffle(kinds)
+    resources = []  # dicts
+    shares = []
+    for rid, kind in enumerate(kinds, start=1):
+        coop = rng.choices(slugs, weights)[0] if kind == "clinician" else slugs[(rid * 7) % N_COOPS]
+        if kind == "clinician":
+            sharing = _pick_weighted(rng, [(0.80, "all"), (0.10, "private"), (0.10, "listed")])
+        else:
+            sharing = _pick_weighted(rng, [(0.70, "all"), (0.20, "private"), (0.10, "listed")])
+        shared_with = sorted(rng.sample([s for s in slugs if s != coop], rng.randint(3, 8))) if sharing == "listed" else []
+        shares += [(rid, s) for s in shared_with]
+        r = {"id": rid, "kind": kind, "coop": coop, "tz": tz_of[coop], "sharing": sharing, "shared_with": shared_with}
+        if kind == "clinician":
+            r["specialty"] = _pick_weighted(
+                rng, [(0.20, "family_medicine"), (0.10, "nursing")] + [(0.70 / 10, sp) for sp in m.SPECIALTIES[1:] if sp != "nursing"]
+            )
+            r["languages"] = _pick_weighted(rng, [(0.60, "fr"), (0.30, "fr en"), (0.10, "en")])
+            r["name"] = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            r["blocks"] = _pick_weighted(rng, HOURS)
+            ndays = _pick_weighted(rng, [(0.70, 5), (0.20, 4), (0.10, 3)])
+            r["weekdays"] = frozenset(sorted(rng.sample(range(5), ndays)))
+            r["buffer"] = 10 if rng.random() < 0.05 else 0
+            r["load"] = 0.4 + 1.2 * rng.random()
+            r["equipment"] = ""
+        else:
+            r["specialty"] = ""
+            r["languages"] = ""
+            r["name"] = f"Salle {rid} {coop}"
+            r["blocks"] = ROOM_HOURS
+            r["weekdays"] = frozenset(range(5))
+            r["buffer"] = 0
+            r["equipment"] = rng.choice(EQUIPMENT)
+        resources.append(r)
+    clinicians = [r for r in resources if r["kind"] == "clinician"]
+    rooms_of: dict[str, list[dict]] = {s: [] for s in slugs}
+    for r in resources:
+        if r["kind"] == "room":
+            rooms_of[r["coop"]].append(r)
+
+    first_day = (NOW - dt.timedelta(days=365)).date()
+    last_day = (NOW + dt.timedelta(days=365)).date()  # exclusive
+    valid_from = first_day - dt.timedelta(days=30)
+    availability = []
+    for r in resources:
+        for wd in sorted(r["weekdays"]):
+            for a, b in r["blocks"]:
+                availability.append((r["id"], wd, _time_s(a), _time_s(b), valid_from.isoformat(), None))
+
+    # ---- closures: statutory holidays per co-op, vacations per resource -----
+    import holidays as pyholidays
+
+    hol = pyholidays.country_holidays("CA", subdiv="QC", years=range(first_day.year, last_day.year + 1), language="fr")
+    holidays_days = {d.toordinal(): str(label)[:120] for d, label in hol.items() if first_day <= d < last_day}
+    closures = []
+    for slug in slugs:
+        tz = tz_of[slug]
+        for o, label in sorted(holidays_days.items()):
+            closures.append((None, slug, clock.s(tz, o, 0), clock.s(tz, o + 1, 0), label))
+    closed_res: dict[int, set[int]] = {}
+    for r in rng.sample(resources, 160):
+        start_o = rng.randrange(first_day.toordinal(), last_day.toordinal() - 14)
+        length = rng.choice([1, 5, 7, 14]) if r["kind"] == "clinician" else 1
+        closed_res.setdefault(r["id"], set()).update(range(start_o, start_o + length))
+        closures.append((r["id"], None, clock.s(r["tz"], start_o, 0), clock.s(r["tz"], start_o + length, 0),
+                         "vacances" if r["kind"] == "clinician" else "entretien"))
+
+    # ---- insert the small tables -------------------------------------------
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA synchronous = OFF")  # build only; the application's connections use FULL
+    con.execute("PRAGMA cache_size = -1048576")  # 1 GiB: keep the booking indexes in memory while building
+    con.execute("BEGIN IMMEDIATE")
+    con.executemany("INSERT INTO coop (slug, name, region, tz, lang) VALUES (?, ?, ?, ?, ?)", coops)
+    con.executemany(
+        "INSERT INTO resource (id, kind, name, coop, specialty, languages, equipment, video_link, sharing,"
+        " buffer_minutes, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        [
+            (r["id"], r["kind"], r["name"], r["coop"], r["specialty"], r["languages"], r["equipment"],
+             f"https://visio.example.org/{r['id']}" if r["kind"] == "clinician" else "", r["sharing"], r["buffer"])
+            for r in resources
+        ],
+    )
+    con.executemany("INSERT INTO resource_share (resource_id, coop) VALUES (?, ?)", shares)
+    con.executemany(
+        "INSERT INTO availability (resource_id, weekday, start, \"end\", valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?)",
+        availability,
+    )
+    con.executemany("INSERT INTO closure (resource_id, coop, start, \"end\", reason) VALUES (?, ?, ?, ?, ?)", closures)
+    con.executemany(
+        "INSERT INTO staff (login, name, coop, role, clinician_id, active) VALUES (?, ?, ?, ?, ?, ?)", staff
+    )
+    con.execute("COMMIT")
+    t_small = time.perf_counter()
+
+    # ---- how many bookings on each working day of each clinician -----------
+    days = list(range(first_day.toordinal(), last_day.toordinal()))
+    workdays = []  # (clinician index, day ordinal)
+    for ci, r in enumerate(clinicians):
+        wds, closed = r["weekdays"], closed_res.get(r["id"], ())
+        for o in days:
+            if (o - 1) % 7 in wds and o not in holidays_days and o not in closed:
+                workdays.append((ci, o))
+    mean = N_BOOKINGS / len(workdays)
+    counts: dict[tuple[int, int], int] = {}
+    total = 0
+    for key in workdays:
+        k = min(_poisson(rng, mean * clinicians[key[0]]["load"]), 6)
+        if k:
+            counts[key] = k
+        total += k
+    while total != N_BOOKINGS:  # exactly N_BOOKINGS: nudge random days up or down
+        key = workdays[rng.randrange(len(workdays))]
+        k = counts.get(key, 0)
+        if total < N_BOOKINGS and k < 6:
+            counts[key] = k + 1
+            total += 1
+        elif total > N_BOOKINGS and k > 0:
+            counts[key] = k - 1
+            total -= 1
+    by_day: dict[int, list[tuple[int, int]]] = {}
+    for (ci, o), k in counts.items():
+        if k:
+            by_day.setdefault(o, []).append((ci, k))
+    t_plan = time.perf_counter()
+
+    # ---- bookings, day by day ----------------------------------------------
+    now_s = _db_str(NOW)
+    sql = (
+        "INSERT INTO booking (clinician_id, room_id, coop, booked_by, start, \"end\", patient, reason, mode,"
+        " status, cancel_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    day_order = sorted(by_day, reverse=(order == "reverse"))
+    batch: list[tuple] = []
+    inserted = 0
+    t_insert = 0.0
+    n_room = 0
+    con.execute("BEGIN IMMEDIATE")
+    for o in day_order:
+        room_masks: dict[int, int] = {}
+        day_rows: list[tuple] = []
+        for ci, k in sorted(by_day[o]):
+            c = clinicians[ci]
+            tz, own = c["tz"], c["coop"]
+            gap = 1 if c["buffer"] else 0  # one free 15-min cell after each booking (buffer <= 15 min)
+            placed = _place(rng, c["blocks"], k, gap)
+            for start_m, cells in placed:
+                end_m = start_m + 15 * cells
+                booking_coop = own
+                if c["sharing"] == "all" and rng.random() < 0.2:
+                    booking_coop = slugs[rng.randrange(N_COOPS)]
+                elif c["sharing"] == "listed" and rng.random() < 0.3:
+                    booking_coop = rng.choice(c["shared_with"])
+                room_id = None
+                if rng.random() < 0.25:
+                    mask = ((1 << cells) - 1) << (start_m // 15)
+                    cands = rooms_of[own]
+                    for room in rng.sample(cands, len(cands)):
+                        if room["sharing"] != "all" and booking_coop != own and booking_coop not in room["shared_with"]:
+                            continue
+                        if room["id"] in closed_res and o in closed_res[room["id"]]:
+                            continue
+                        if not (480 <= start_m and end_m <= 1020):
+                            break
+                        used = room_masks.get(room["id"], 0)
+                        if not used & mask:
+                            room_masks[room["id"]] = used | mask
+                            room_id = room["id"]
+                            break
+                start_s = clock.s(tz, o, start_m)
+                end_s = clock.s(tz, o, end_m)
+                lead = rng.randint(1, 60)
+                created_s = clock.s(tz, o - lead, 480 + 15 * rng.randrange(36))
+                x = rng.random()
+                cancel = ""
+                if end_s <= now_s:
+                    status = "completed" if x < 0.86 else ("no_show" if x < 0.90 else "cancelled")
+                    updated_s = end_s
+                elif start_s < now_s:
+                    status, updated_s = "checked_in", start_s
+                else:
+                    status = "booked" if x < 0.90 else "cancelled"
+                    updated_s = created_s
+                if status == "cancelled":
+                    cancel = CANCEL_REASONS[rng.randrange(len(CANCEL_REASONS))]
+                    updated_s = clock.s(tz, o - rng.randint(0, lead), 480 + 15 * rng.randrange(36))
+                if room_id is not None:
+                    mode = "room"
+                    n_room += 1
+                else:
+                    mode = "video" if rng.random() < 0.7 else "phone"
+                logins = receptionists[booking_coop]
+                day_rows.append((
+                    c["id"], room_id, booking_coop, logins[rng.randrange(len(logins))], start_s, end_s,
+                    f"P{rng.randrange(10**7):07d}", REASONS[rng.randrange(len(REASONS))], mode, status, cancel,
+                    created_s, updated_s,
+                ))
+        # Latest first when building in reverse: every active insert then finds
+        # only same-day rows in the trigger's (clinician|room, start < NEW.end) range.
+        day_rows.sort(key=lambda row: row[4], reverse=(order == "reverse"))
+        batch += day_rows
+        if len(batch) >= BATCH:
+            t0 = time.perf_counter()
+            con.executemany(sql, batch)
+            t_insert += time.perf_counter() - t0
+            inserted += len(batch)
+            batch = []
+    t0 = time.perf_counter()
+    if batch:
+        con.executemany(sql, batch)
+        inserted += len(batch)
+    con.execute("COMMIT")
+    t_insert += time.perf_counter() - t0
+    assert inserted == N_BOOKINGS, inserted
+    t0 = time.perf_counter()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    t_ckpt = time.perf_counter() - t0
+    con.close()
+    total_s = time.perf_counter() - t_start
+    return {
+        "build_s": total_s,
+        "small_s": t_small - t_start,
+        "plan_s": t_plan - t_small,
+        "insert_s": t_insert,
+        "checkpoint_s": t_ckpt,
+        "bookings": inserted,
+        "with_room": n_room,
+        "closures": len(closures),
+        "staff": len(staff),
+        "availability": len(availability),
+        "order": order,
+    }
+
+
+def _time_s(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}:00.000000"
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _place(rng: random.Random, blocks, k: int, gap: int, small: bool = False) -> list[tuple[int, int]]:
+    """``k`` non-overlapping bookings (start minute, 15-min cells) inside ``blocks``."""
+    sizes = [2 if small or x < 0.65 else (3 if x < 0.80 else 4) for x in (rng.random() for _ in range(k))]
+    per_block: list[list[int]] = [[] for _ in blocks]
+    room = [(b - a) // 15 for a, b in blocks]
+    for size in sizes:
+        opts = [i for i, free in enumerate(room) if free >= size + gap]
+        if not opts:
+            size = 2
+            opts = [i for i, free in enumerate(room) if free >= size + gap]
+            if not opts:
+                continue
+        i = rng.choice(opts)
+        per_block[i].append(size)
+        room[i] -= size + gap
+    if sum(len(x) for x in per_block) < k:
+        # Greedy packing left one out (large sizes in short blocks): all 30 min.
+        return _place(rng, blocks, k, gap, small=True) if not small else []
+    out = []
+    for (a, _b), sizes_i, free in zip(blocks, per_block, room):
+        if not sizes_i:
+            continue
+        # Stars and bars: spread the free cells over the len+1 gaps.
+        cuts = sorted(rng.randint(0, free) for _ in sizes_i)
+        t = a // 15
+        prev = 0
+        for size, cut in zip(sizes_i, cuts):
+            t += cut - prev
+            prev = cut
+            out.append((t * 15, size))
+            t += size + gap
+    return out
+
+
+def check_overlaps(path: Path) -> tuple[int, int]:
+    """Pairs of consecutive bookings (any status) that overlap, per clinician and per room."""
+    con = sqlite3.connect(path)
+    out = []
+    for col in ("clinician_id", "room_id"):
+        out.append(con.execute(
+            f"SELECT count(*) FROM (SELECT start, lag(\"end\") OVER (PARTITION BY {col} ORDER BY start) AS prev_end"
+            f" FROM booking WHERE {col} IS NOT NULL) WHERE prev_end > start"
+        ).fetchone()[0])
+    con.close()
+    return out[0], out[1]
+
+
+# --------------------------------------------------------------------------- #
+# 2a/2c. Search (runs in a fresh process, so its peak RSS is its own)
+# --------------------------------------------------------------------------- #
+
+
+def _receptionists(engine) -> dict[str, list[str]]:
+    from sqlmodel import select
+
+    from telecoop.store import tables as tb
+    from telecoop.store.engine import read_session
+
+    out: dict[str, list[str]] = {}
+    with read_session(engine) as s:
+        for login, coop in s.exec(
+            select(tb.StaffRow.login, tb.StaffRow.coop).where(tb.StaffRow.role == "receptionist").order_by(tb.StaffRow.login)
+        ).all():
+            out.setdefault(coop, []).append(login)
+    return out
+
+
+def _max_chunks(days: int) -> int:
+    """Chunks search_slots reads for ``days`` days: 1, 2, 4, then 7 days each."""
+    n, covered, chunk = 0, 0, 1
+    while covered < days + 1:  # +1: the window may run past the last local day by a DST hour
+        covered += chunk
+        chunk = min(chunk * 2, 7)
+        n += 1
+    return n
+
+
+def _run_into(queue, fn, args):
+    queue.put(fn(*args))
+
+
+def _in_process(fn, *args):
+    """``fn(*args)`` in a fresh (spawned) process; its return value."""
+    spawn = mp.get_context("spawn")
+    q = spawn.Queue()
+    p = spawn.Process(target=_run_into, args=(q, fn, args))
+    p.start()
+    result = q.get()
+    p.join()
+    if p.exitcode:
+        raise SystemExit(f"{fn.__name__} failed (exit {p.exitcode})")
+    return result
+
+
+def _vm_hwm_kb() -> int:
+    """Peak RSS of this process image (/proc VmHWM), for a cross-check of ru_maxrss."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
+
+
+def search_phase(path: str, queries: int) -> dict:
+    from sqlalchemy import event
+
+    from telecoop.domain import model as m
+    from telecoop.services.booking import search_slots
+    from telecoop.services.context import Context, load_actor
+    from telecoop.store.engine import make_engine
+
+    from telecoop.runtime import tune_gc
+
+    engine = make_engine(path, create=False)
+    tune_gc()  # what the CLI does at start-up
+    counter = [0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_args):
+        counter[0] += 1
+
+    rng = random.Random(SEED + 1)
+    recep = _receptionists(engine)
+    coops = sorted(recep)
+    contexts: dict[str, Context] = {}
+
+    def ctx_for(login: str) -> Context:
+        if login not in contexts:
+            actor, tz = load_actor(engine, login)
+            contexts[login] = Context(engine=engine, actor=actor, actor_tz=tz, clock=now_clock)
+        return contexts[login]
+
+    today = NOW.date()
+
+    def one(limit=SEARCH_LIMIT, day_offset=None):
+        coop = rng.choice(coops)
+        ctx = ctx_for(rng.choice(recep[coop]))
+        specialty = rng.choice(m.SPECIALTIES)
+        offset = rng.randint(0, 365 - SEARCH_DAYS) if day_offset is None else day_offset
+        first = today + dt.timedelta(days=offset)
+        counter[0] = 0
+        t0 = time.perf_counter()
+        slots = search_slots(ctx, specialty=specialty, with_room=True, from_date=first, days=SEARCH_DAYS, limit=limit)
+        ms = (time.perf_counter() - t0) * 1000
+        assert all(sl.room_id is not None for sl in slots)
+        return ms, counter[0], len(slots)
+
+    cold_ms, _, _ = one()
+    for _ in range(4):  # warm-up, not counted
+        one()
+    times, stmts, found = [], [], []
+    for _ in range(queries):
+        ms, n, k = one()
+        times.append(ms)
+        stmts.append(n)
+        found.append(k)
+    # Worst case for the statement count: every chunk of the 30 days is read
+    # (one clinician cannot fill 1,000 slots in 30 days), and the broadest
+    # search (the largest specialty, 1,000 slots) to show the count does not
+    # follow the number of resources.
+    ctx = ctx_for(recep[coops[0]][0])
+    first = today + dt.timedelta(days=40)
+    some = search_slots(ctx, specialty="family_medicine", from_date=first, days=SEARCH_DAYS, limit=1)
+    counter[0] = 0
+    t0 = time.perf_counter()
+    slots = search_slots(ctx, clinician_id=some[0].clinician_id, with_room=True, from_date=first,
+                         days=SEARCH_DAYS, limit=1000)
+    worst_ms, worst_stmts, worst_found = (time.perf_counter() - t0) * 1000, counter[0], len(slots)
+    counter[0] = 0
+    t0 = time.perf_counter()
+    slots = search_slots(ctx, specialty="family_medicine", with_room=True, from_date=first, days=SEARCH_DAYS, limit=1000)
+    broad_ms, broad_stmts, broad_found = (time.perf_counter() - t0) * 1000, counter[0], len(slots)
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    hwm_kb = _vm_hwm_kb()
+    engine.dispose()
+    return {
+        "cold_ms": cold_ms, "times": times, "stmts": stmts, "found": found,
+        "worst_ms": worst_ms, "worst_stmts": worst_stmts, "worst_found": worst_found, "rss_kb": rss_kb,
+        "broad_ms": broad_ms, "broad_stmts": broad_stmts, "broad_found": broad_found,
+        "hwm_kb": hwm_kb,
+    }
+
+
+# --------------------------------------------------------------------------- #
+# 2b. Concurrent writers
+# --------------------------------------------------------------------------- #
+
+
+def plan_writes(path: Path, writers: int) -> list[tuple[str, list[tuple[int, dt.datetime, int | None]]]]:
+    """Per writer: a receptionist login and BOOKINGS_PER_WRITER distinct, mutually non-overlapping free slots."""
+    from telecoop.domain import model as m
+    from telecoop.services.booking import search_slots
+    from telecoop.services.context import Context, load_actor
+    from telecoop.store.engine import make_engine
+
+    engine = make_engine(path, create=False)
+    rng = random.Random(SEED + 2)
+    recep = _receptionists(engine)
+    coops = rng.sample(sorted(recep), writers)
+    taken: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+
+    pad = dt.timedelta(minutes=15)  # some clinicians keep a 10-minute buffer between bookings
+
+    def clash(rid, s, e):
+        return any(a < e + pad and s - pad < b for a, b in taken.get(rid, ()))
+
+    plans = []
+    for i, coop in enumerate(coops):
+        login = recep[coop][0]
+        actor, tz = load_actor(engine, login)
+        ctx = Context(engine=engine, actor=actor, actor_tz=tz, clock=now_clock)
+        chosen = []
+        while len(chosen) < BOOKINGS_PER_WRITER + 1:  # the first one warms the writer up
+            first = NOW.date() + dt.timedelta(days=rng.randint(1, 300))
+            slots = search_slots(ctx, specialty=rng.choice(m.SPECIALTIES), with_room=True, from_date=first,
+                                 days=SEARCH_DAYS, limit=20)
+            for sl in rng.sample(slots, min(len(slots), 4)):
+                use_room = rng.random() < 0.6
+                if clash(sl.clinician_id, sl.start, sl.end) or (use_room and clash(sl.room_id, sl.start, sl.end)):
+                    continue
+                taken.setdefault(sl.clinician_id, []).append((sl.start, sl.end))
+                if use_room:
+                    taken.setdefault(sl.room_id, []).append((sl.start, sl.end))
+                chosen.append((sl.clinician_id, sl.start, sl.room_id if use_room else None))
+                if len(chosen) == BOOKINGS_PER_WRITER + 1:
+                    break
+        plans.append((login, chosen))
+    engine.dispose()
+    return plans
+
+
+def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
+    from telecoop.domain.errors import SlotTaken
+    from telecoop.services.booking import book
+    from telecoop.services.directory import get_resource
+    from telecoop.services.context import open_context
+
+    from sqlalchemy import event
+
+    from telecoop.runtime import tune_gc
+
+    ctx = open_context(Path(path), login, clock=now_clock)
+    tune_gc()  # what the CLI does at start-up
+    counter = [0]
+
+    @event.listens_for(ctx.engine, "before_cursor_execute")
+    def _count(*_args):
+        counter[0] += 1
+
+    # Warm up like an application already running: one untimed booking
+    # (connection opened, statements compiled), before the common start.
+    get_resource(ctx, plan[0][0])
+    cid, start, room_id = plan[0]
+    t0 = time.perf_counter()
+    book(ctx, clinician_id=cid, start=start, duration=30, patient=f"WARM{os.getpid()}", room_id=room_id)
+    cold_ms = (time.perf_counter() - t0) * 1000
+    lat, taken, errors = [], 0, []
+    barrier.wait()
+    counter[0] = 0
+    for i, (cid, start, room_id) in enumerate(plan[1:]):
+        t0 = time.perf_counter()
+        try:
+            book(ctx, clinician_id=cid, start=start, duration=30, patient=f"BENCH{os.getpid()}-{i}",
+                 reason="benchmark", mode="room" if room_id else "video", room_id=room_id)
+        except SlotTaken:
+            taken += 1
+        except Exception as exc:  # noqa: BLE001 - reported, not hidden
+            errors.append(f"{type(exc).__name__}: {exc}")
+        lat.append((time.perf_counter() - t0) * 1000)
+    ctx.engine.dispose()
+    out.put({"lat": lat, "taken": taken, "errors": errors, "cold_ms": cold_ms, "stmts": counter[0] / len(lat)})
+
+
+def write_phase(path: Path, writers: int) -> dict:
+    t0 = time.perf_counter()
+    plans = plan_writes(path, writers)
+    plan_s = time.perf_counter() - t0
+    # A throw-away copy: the cached database stays as built.
+    scratch = path.with_name(path.stem + "-writers.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{scratch}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(path, scratch)
+    spawn = mp.get_context("spawn")
+    barrier = spawn.Barrier(writers)
+    out = spawn.Queue()
+    procs = [spawn.Process(target=writer, args=(str(scratch), login, plan, barrier, out)) for login, plan in plans]
+    for p in procs:
+        p.start()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{scratch}{suffix}").unlink(missing_ok=True)
+    lat = sorted(x for r in results for x in r["lat"])
+    errors = [e for r in results for e in r["errors"]]
+    return {
+        "lat": lat, "taken": sum(r["taken"] for r in results), "errors": errors, "plan_s": plan_s,
+        "cold_ms": sorted(r["cold_ms"] for r in results), "stmts": statistics.mean(r["stmts"] for r in results),
+    }
+
+
+# --------------------------------------------------------------------------- #
+# Main
+# --------------------------------------------------------------------------- #
+
+
+def pct(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    if not sorted_values:
+        return float("nan")
+    k = max(0, math.ceil(p / 100 * len(sorted_values)) - 1)
+    return sorted_values[k]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", type=Path, default=DEFAULT_DB)
+    ap.add_argument("--reuse", action="store_true", help="skip the build when the file exists")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--writers", type=int, default=16)
+    ap.add_argument("--order", choices=["reverse", "chrono"], default="reverse",
+                    help="booking insert order for the build (chrono shows the trigger's cost)")
+    ap.add_argument("--check", action="store_true", help="verify no two bookings overlap (any status)")
+    args = ap.parse_args(argv)
+    t_all = time.perf_counter()
+    path = args.db.resolve()
+
+    if args.reuse and path.exists():
+        info = None
+        print(f"reusing {path}")
+    else:
+        print(f"building {path} ({N_BOOKINGS:,} bookings) ...", flush=True)
+        # In its own process: the build's 1 GiB page cache must not count in the
+        # search process's peak RSS (a forked child inherits ru_maxrss).
+        info = _in_process(build, str(path), args.order)
+        print(
+            f"  built in {info['build_s']:.1f} s (small tables {info['small_s']:.1f} s, plan {info['plan_s']:.1f} s,"
+            f" booking executemany+commit {info['insert_s']:.1f} s, checkpoint {info['checkpoint_s']:.1f} s;"
+            f" order {info['order']}); {info['with_room']:,} bookings with a room, {info['closures']} closures",
+            flush=True,
+        )
+    size_mb = path.stat().st_size / 1e6
+    con = sqlite3.connect(path)
+    n_book, n_active = con.execute(
+        "SELECT count(*), sum(status IN ('booked', 'checked_in')) FROM booking"
+    ).fetchone()
+    n_res = con.execute("SELECT count(*) FROM resource").fetchone()[0]
+    con.close()
+    print(f"  {size_mb:.0f} MB, {n_res:,} resources, {n_book:,} bookings ({n_active:,} active)", flush=True)
+    if args.check:
+        t0 = time.perf_counter()
+        oc, orr = check_overlaps(path)
+        print(f"  overlap check: {oc} clinician, {orr} room overlaps ({time.perf_counter() - t0:.1f} s)", flush=True)
+
+    print(f"search: {args.queries} queries ...", flush=True)
+    sr = _in_process(search_phase, str(path), args.queries)
+    times = sorted(sr["times"])
+    stmts = sr["stmts"]
+    bound = 10 + 2 * _max_chunks(SEARCH_DAYS)
+    print(
+        f"  cold first query {sr['cold_ms']:.1f} ms; slots found per query min {min(sr['found'])}"
+        f" mean {statistics.mean(sr['found']):.1f}; statements min {min(stmts)} median"
+        f" {statistics.median(stmts):g} max {max(stmts)}\n  every chunk read (1 clinician, limit 1000):"
+        f" {sr['worst_stmts']} statements, {sr['worst_ms']:.0f} ms, {sr['worst_found']} slots;"
+        f" broadest (family_medicine, limit 1000): {sr['broad_stmts']} statements, {sr['broad_ms']:.0f} ms,"
+        f" {sr['broad_found']} slots",
+        flush=True,
+    )
+
+    print(f"writers: {args.writers} processes x {BOOKINGS_PER_WRITER} bookings ...", flush=True)
+    wr = write_phase(path, args.writers)
+    lat = wr["lat"]
+    print(
+        f"  slots planned in {wr['plan_s']:.1f} s; {len(lat)} timed book() calls, {wr['stmts']:.1f} SQL statements"
+        f" each; untimed first call per process (cold, concurrent) median {statistics.median(wr['cold_ms']):.0f} ms;"
+        f" errors: {len(wr['errors'])}",
+        flush=True,
+    )
+    for e in wr["errors"][:5]:
+        print(f"    {e}")
+    total_s = time.perf_counter() - t_all
+
+    rows = []
+
+    def row(metric, value, target, ok):
+        rows.append((metric, value, target, "" if ok is None else ("PASS" if ok else "MISS")))
+
+    if info:
+        row("build (1M bookings)", f"{info['build_s']:.1f} s", "-", None)
+    row("database size", f"{size_mb:.0f} MB", "-", None)
+    row("search p50", f"{pct(times, 50):.1f} ms", "-", None)
+    row("search p95", f"{pct(times, 95):.1f} ms", f"<= {TARGET_SEARCH_P95_MS:.0f} ms",
+        pct(times, 95) <= TARGET_SEARCH_P95_MS)
+    row("search max", f"{times[-1]:.1f} ms", "-", None)
+    worst = max(max(stmts), sr["worst_stmts"], sr["broad_stmts"])
+    row("SQL statements / search", f"{min(stmts)}-{max(stmts)} (worst {worst})",
+        f"<= {bound}, bounded", worst <= bound)
+    row("book() p50", f"{pct(lat, 50):.1f} ms", "-", None)
+    row(f"book() p99 ({args.writers} writers)", f"{pct(lat, 99):.1f} ms", f"<= {TARGET_COMMIT_P99_MS:.0f} ms",
+        pct(lat, 99) <= TARGET_COMMIT_P99_MS)
+    row("book() max", f"{lat[-1]:.1f} ms", "-", None)
+    row("SlotTaken / errors", f"{wr['taken']} / {len(wr['errors'])}", "0 / 0", wr["taken"] == 0 and not wr["errors"])
+    row("search process peak RSS", f"{sr['rss_kb'] / 1024:.0f} MB (VmHWM {sr['hwm_kb'] / 1024:.0f})", "-", None)
+    row("whole run", f"{total_s:.0f} s", f"<= {TARGET_TOTAL_S:.0f} s", total_s <= TARGET_TOTAL_S)
+    w = [max(len(r[i]) for r in rows + [("metric", "value", "target", "")]) for i in range(4)]
+    print()
+    print(f"{'metric':<{w[0]}}  {'value':>{w[1]}}  {'target':<{w[2]}}  result")
+    for r in rows:
+        print(f"{r[0]:<{w[0]}}  {r[1]:>{w[1]}}  {r[2]:<{w[2]}}  {r[3]}")
+    return 0 if all(r[3] != "MISS" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
