@@ -91,10 +91,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ce fichier contient d'autres tables ({tables}) ; ce n'est pas une base TeleCoop",
         "this file holds other tables ({tables}); it is not a TeleCoop database",
     ),
-    "store.busy": (
-        "la base est occupée depuis trop longtemps ; réessayez dans un moment",
-        "the database has been busy for too long; try again in a moment",
-    ),
     "store.exists": ("la base {path} contient déjà des données", "the database {path} already holds data"),
     # identity
     "identity.unknown": (
