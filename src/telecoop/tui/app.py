@@ -17,7 +17,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
-from textual.widgets import Input
+from textual.widgets import Input, LoadingIndicator
 
 from telecoop import i18n
 from telecoop.i18n import t
@@ -28,6 +28,8 @@ from telecoop.tui.dialogs.help import HelpDialog, help_key
 from telecoop.tui.directory import Directory, load_directory
 from telecoop.tui.messages import UNSET, ServiceFailed, failure, guarded
 from telecoop.tui.screens.base import ModeScreen
+from telecoop.tui.terminal import low_bandwidth_driver
+from telecoop.tui.widgets.still_loading import StillLoadingIndicator
 
 #: Seconds between two "did another connection commit?" checks: changes show within 2 s.
 POLL_SECONDS = 1.5
@@ -120,6 +122,16 @@ class TeleCoopCommands(Provider):
                 yield Hit(score, matcher.highlight(title), command, text=title, help=keys)  # type: ignore[arg-type]
 
 
+class TeleCoopPalette(CommandPalette):
+    """Textual's command palette, with a loading indicator that stays still."""
+
+    def on_mount(self) -> None:
+        # Swapped after compose: the palette's own code finds it by type.
+        moving = self.query_one(LoadingIndicator)
+        moving.parent.mount(StillLoadingIndicator(), after=moving)  # type: ignore[union-attr]
+        moving.remove()
+
+
 class TeleCoopApp(App[None]):
     """Find a slot, Agenda, Bookings (and, later, Admin and Reports) over one service Context."""
 
@@ -133,6 +145,7 @@ class TeleCoopApp(App[None]):
         Binding("question_mark", "help", "tui.key.help", show=False),
         Binding("ctrl+p", "command_palette", "tui.key.palette", priority=True),
         Binding("ctrl+q", "quit", "tui.key.quit", priority=True, show=False),
+        Binding("ctrl+l", "redraw", "tui.key.redraw", show=False),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
@@ -148,9 +161,9 @@ class TeleCoopApp(App[None]):
         # Start straight in the user's home mode (read by App.__init__): the
         # first frame is the real screen, not a blank default one (bytes).
         self.DEFAULT_MODE = modes.home(ctx)
+        self.low_bandwidth = low_bandwidth  # read by get_driver_class, from App.__init__
         super().__init__()
         self.ctx = ctx
-        self.low_bandwidth = low_bandwidth
         self.poll_seconds = poll_seconds
         self.directory = Directory()
         # Nothing moves by itself: no animation, no smooth scroll (DESIGN section 10).
@@ -164,6 +177,13 @@ class TeleCoopApp(App[None]):
         self._available = {spec.name: spec for spec in modes.available(ctx)}
         for spec in self._available.values():
             self.add_mode(spec.name, spec.screen)
+
+    def get_driver_class(self):
+        """On a slow link, a driver that sends only the cells that changed (``tui/terminal.py``)."""
+        driver = super().get_driver_class()
+        if self.low_bandwidth and driver.__name__ == "LinuxDriver":
+            return low_bandwidth_driver() or driver
+        return driver
 
     # ------------------------------------------------------------------ #
     # Start, stop
@@ -298,7 +318,24 @@ class TeleCoopApp(App[None]):
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=t("tui.palette.placeholder"), id="--command-palette"))
+            self.push_screen(TeleCoopPalette(placeholder=t("tui.palette.placeholder"), id="--command-palette"))
+
+    def get_loading_widget(self) -> StillLoadingIndicator:
+        """What ``widget.loading = True`` shows: still text, no spinner."""
+        return StillLoadingIndicator()
+
+    def on_resize(self, event) -> None:
+        # The terminal may have moved or dropped what it showed: send it all again.
+        forget = getattr(self._driver, "forget_screen", None)
+        if forget is not None:
+            forget(event.size.width, event.size.height)
+
+    def action_redraw(self) -> None:
+        """Draw the whole screen again (after another program wrote over it, say)."""
+        forget = getattr(self._driver, "forget_screen", None)
+        if forget is not None:
+            forget()
+        self.screen.refresh(repaint=True, layout=True)
 
     def action_help_quit(self) -> None:
         self.notify(t("tui.quit_hint"), markup=False)

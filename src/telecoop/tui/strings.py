@@ -26,6 +26,7 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.key.language": ("English", "Français"),
     "tui.key.help": ("Touches", "Keys"),
     "tui.key.palette": ("Commandes", "Commands"),
+    "tui.key.redraw": ("Redessiner", "Redraw"),
     "tui.key.quit": ("Quitter", "Quit"),
     # screen keys
     "tui.key.book": ("Réserver", "Book"),
@@ -53,6 +54,7 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.help.language": ("Passer en anglais", "Switch to French"),
     "tui.help.help": ("Lister les touches de cet écran", "List the keys of this screen"),
     "tui.help.palette": ("Chercher une commande", "Search for a command"),
+    "tui.help.redraw": ("Redessiner tout l'écran (s'il a été brouillé)", "Redraw the whole screen (if it got garbled)"),
     "tui.help.quit": ("Quitter TeleCoop", "Quit TeleCoop"),
     "tui.help.book": ("Réserver le créneau sélectionné", "Book the selected slot"),
     "tui.help.toggle_focus": ("Passer des filtres aux résultats et retour", "Move between filters and results"),
