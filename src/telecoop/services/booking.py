@@ -12,6 +12,7 @@ import datetime as dt
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
@@ -133,7 +134,34 @@ def _free_map(
 # --------------------------------------------------------------------------- #
 
 
-def _candidates(
+# Resources and weekly hours change rarely; searches happen all day. The whole
+# directory (every active resource, its shares and its weekly rules) is read
+# once per process and kept, keyed by the directory version that database
+# triggers bump on every change to co-ops, resources, shares or hours: another
+# process's change is seen by the next search, for one cheap query each time.
+@dataclass(frozen=True)
+class _Snapshot:
+    version: str
+    resources: tuple[m.Resource, ...]
+    rules: dict[int, list[av.WeeklyRule]]
+
+
+_SNAPSHOTS: dict[str, _Snapshot] = {}
+
+
+def _snapshot(session: Session, engine_key: str) -> _Snapshot:
+    version = directory_version(session)
+    snap = _SNAPSHOTS.get(engine_key)
+    if snap is None or snap.version != version:
+        R = tb.ResourceRow
+        rows = session.exec(select(*R.__table__.c).where(R.active == True).order_by(R.id)).all()  # noqa: E712
+        resources = tuple(resources_from_rows(session, list(rows)))
+        snap = _Snapshot(version, resources, _rules_by_resource(session, [r.id for r in resources]))
+        _SNAPSHOTS[engine_key] = snap
+    return snap
+
+
+def _directory(
     session: Session,
     ctx: Context,
     *,
@@ -141,43 +169,21 @@ def _candidates(
     specialty: str | None = None,
     language: str | None = None,
     coop: str | None = None,
-    ids: list[int] | None = None,
-) -> list[m.Resource]:
-    R = tb.ResourceRow
-    stmt = select(*R.__table__.c).where(R.kind == kind.value, R.active == True, visible_clause(ctx.coop))  # noqa: E712
-    if specialty:
-        stmt = stmt.where(R.specialty == specialty)
-    if coop:
-        stmt = stmt.where(R.coop == coop)
-    if ids is not None:
-        stmt = stmt.where(col(R.id).in_(ids))
-    rows = list(session.exec(stmt.order_by(R.id)).all())
-    if language:
-        rows = [r for r in rows if language in r.languages.split()]
-    return resources_from_rows(session, rows)
-
-
-# Resources and weekly hours change rarely; searches happen all day. They are
-# cached per process and keyed by the directory version that the database's
-# own triggers bump on every change to co-ops, resources, shares or hours, so
-# another process's change is seen by the next search (one cheap query).
-_DIRECTORY_CACHE: dict[tuple, tuple[list[m.Resource], dict[int, list[av.WeeklyRule]]]] = {}
-_DIRECTORY_CACHE_MAX = 128
-
-
-def _directory(session: Session, ctx: Context, **filters) -> tuple[list[m.Resource], dict[int, list[av.WeeklyRule]]]:
-    """Candidate resources for ``filters`` and their weekly rules, from the cache when still current."""
-    key = (str(ctx.engine.url), directory_version(session), ctx.coop, tuple(sorted(filters.items())))
-    hit = _DIRECTORY_CACHE.get(key)
-    if hit is None:
-        if "ids" in filters and filters["ids"] is not None:
-            filters = dict(filters, ids=list(filters["ids"]))
-        resources = _candidates(session, ctx, **filters)
-        hit = (resources, _rules_by_resource(session, [r.id for r in resources]))
-        if len(_DIRECTORY_CACHE) >= _DIRECTORY_CACHE_MAX:
-            _DIRECTORY_CACHE.clear()
-        _DIRECTORY_CACHE[key] = hit
-    return hit
+    ids: tuple[int, ...] | None = None,
+) -> tuple[list[m.Resource], dict[int, list[av.WeeklyRule]]]:
+    """Active resources of ``kind`` the user's co-op may book, filtered, with their weekly rules."""
+    snap = _snapshot(session, str(ctx.engine.url))
+    found = [
+        r
+        for r in snap.resources
+        if r.kind == kind
+        and r.shared_to(ctx.coop)
+        and (not specialty or r.specialty == specialty)
+        and (not language or language in r.languages)
+        and (not coop or r.coop == coop)
+        and (ids is None or r.id in ids)
+    ]
+    return found, snap.rules
 
 
 def search_slots(
