@@ -57,6 +57,7 @@ def idle(pty: PtySession) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pty")
 def test_a_receptionist_on_a_slow_link_stays_within_budget(demo_db, tmp_path):
     with session(demo_db, LOGIN_DESK, tmp_path) as pty:
         first = pty.wait_quiet(QUIET, timeout=30, expect="free slot")
@@ -95,6 +96,7 @@ def test_a_receptionist_on_a_slow_link_stays_within_budget(demo_db, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pty")
 def test_an_admin_on_a_slow_link_sees_admin_and_reports_without_idle_writes(demo_db, tmp_path):
     with session(demo_db, LOGIN_ADMIN, tmp_path) as pty:
         first = pty.wait_quiet(QUIET, timeout=30, expect="free slot")
