@@ -213,3 +213,9 @@ def test_import_export_round_trip_through_the_cli(tmp_path, capsys):
 def test_receptionist_may_not_export(run, tmp_path):
     code, _, err = run("export", str(tmp_path / "out"))
     assert code == 1 and "not permitted" in err
+
+
+def test_the_app_refuses_to_start_without_a_terminal(db_path, capsys):
+    """ssh -T, scp or a script: no one could use or quit it, so it does not start."""
+    code = main(["--db", str(db_path), "--lang", "en", "--as", "recep.gaspesie"])
+    assert code == 2 and "needs a terminal" in capsys.readouterr().err

@@ -83,3 +83,12 @@ def test_as_is_refused_to_a_staff_member_running_through_sudo(db_path):
     with pytest.raises(NotPermitted):
         resolve_login(db_path, "fed.admin", environ=env, uid=owner)
     assert may_act_as(db_path, uid=owner, environ={"SUDO_USER": "root", "SUDO_UID": "0"})
+
+
+def test_sudo_user_is_not_believed_from_someone_who_is_not_the_service_account(db_path):
+    """SUDO_USER is just a variable: a non-owner setting it stays who the OS says."""
+    other = _some_other_uid(db_path.stat().st_uid)
+    name = pwd.getpwuid(other).pw_name
+    assert os_login(environ={"SUDO_USER": "fed.admin"}, uid=other, db_path=db_path) == name
+    owner = db_path.stat().st_uid
+    assert os_login(environ={"SUDO_USER": "recep.iles"}, uid=owner, db_path=db_path) == "recep.iles"

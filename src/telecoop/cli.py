@@ -574,6 +574,10 @@ def cmd_app(args, *, demo: bool = False) -> int:
         if not sys.stdout.isatty() or not sys.stdin.isatty():
             print(t("demo.no_tty", path=path), file=sys.stderr)
             return EXIT_OK
+    elif not sys.stdout.isatty() or not sys.stdin.isatty():
+        # Without a terminal (ssh -T, scp, a script) nobody can use or quit
+        # the app: it would linger as the service account.
+        raise BadInput("app.no_tty")
     ctx = context(args)
     from telecoop.tui.app import run_app
 

@@ -192,6 +192,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no terminal: the demo database is ready ({path}); the app was not opened",
     ),
     "cli.no_results": ("aucun résultat", "no results"),
+    "app.no_tty": (
+        "l'application a besoin d'un terminal (ssh -t) ; pour un script, utilisez une commande (telecoop --help)",
+        "the app needs a terminal (ssh -t); for a script, use a command (telecoop --help)",
+    ),
     "ics.usage": (
         "indiquez soit un numéro de rendez-vous, soit --resource ID",
         "give either a booking id or --resource ID",

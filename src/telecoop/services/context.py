@@ -71,22 +71,35 @@ BOOKING_ROLES = (m.Role.RECEPTIONIST, m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN
 ADMIN_ROLES = (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN)
 
 
-def os_login(environ: Mapping[str, str] | None = None, uid: int | None = None) -> str:
+def os_login(
+    environ: Mapping[str, str] | None = None, uid: int | None = None, db_path: Path | None = None
+) -> str:
     """The login of the person running the program.
 
     Under the shared-server set-up the program runs as a service account via
-    ``sudo -u telecoop``; the person is then ``SUDO_USER``.
+    ``sudo -u telecoop``; the person is then ``SUDO_USER``. Anyone can set
+    that variable, so it is believed only where sudo is the way in: when the
+    program runs as root or as the database file's owner (the service
+    account). Anyone else is who the OS says they are.
     """
     env = os.environ if environ is None else environ
+    uid = os.getuid() if uid is None else uid
     sudo_user = env.get("SUDO_USER")
-    if sudo_user and sudo_user != "root":
+    if sudo_user and sudo_user != "root" and (uid == 0 or _owns(db_path, uid)):
         return sudo_user
     try:
         import pwd
 
-        return pwd.getpwuid(os.getuid() if uid is None else uid).pw_name
+        return pwd.getpwuid(uid).pw_name
     except (KeyError, ImportError):  # pragma: no cover - containers without passwd entry
         return getpass.getuser()
+
+
+def _owns(db_path: Path | None, uid: int) -> bool:
+    try:
+        return db_path is not None and db_path.stat().st_uid == uid
+    except OSError:
+        return False
 
 
 def may_act_as(db_path: Path, uid: int | None = None, environ: Mapping[str, str] | None = None) -> bool:
@@ -118,7 +131,7 @@ def resolve_login(
         if not may_act_as(db_path, uid, environ):
             raise NotPermitted("identity.as_refused")
         return as_login
-    return os_login(environ, uid)
+    return os_login(environ, uid, db_path)
 
 
 def load_actor(engine: Engine, login: str) -> tuple[m.Staff, str]:
