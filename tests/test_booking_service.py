@@ -310,3 +310,16 @@ def test_search_issues_a_bounded_number_of_queries(as_user):
     statements.clear()
     bk.search_slots(ctx, with_room=True, from_date=dt.date(2026, 12, 8), days=30, duration=240, limit=1000)
     assert len(statements) <= 7 * 2 + 1 + 2, statements
+
+
+def test_when_the_service_check_misses_the_database_trigger_still_refuses(as_user, monkeypatch):
+    """The trigger is the last guard: its refusal reaches the user as 'slot taken', not a crash."""
+    ctx = as_user("recep.gaspesie")
+    first = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    monkeypatch.setattr(bk, "_is_free", lambda *a, **k: (True, False))
+    with pytest.raises(SlotTaken):
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:15", duration=30, patient="CD")
+    other = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T11:00", duration=30, patient="EF")
+    with pytest.raises(SlotTaken):
+        bk.reschedule(ctx, other.id, start=first.start)
+    assert [b.id for b in bk.list_bookings(ctx)] == [first.id, other.id]

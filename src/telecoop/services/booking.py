@@ -8,6 +8,7 @@ overlap trigger is the last guard against a double booking.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import heapq
 from collections import defaultdict
@@ -424,7 +425,7 @@ def book(
     end = begin + dt.timedelta(minutes=duration)
     _check_not_past(ctx, begin)
     try:
-        with write_session(ctx.engine) as s:
+        with _overlap_refused(), write_session(ctx.engine) as s:
             free, taken = _is_free(s, clinician, begin, end)
             if not free:
                 raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=clinician.name)
@@ -447,10 +448,6 @@ def book(
             s.add(row)
             s.flush()
             audit.record(s, ctx, "booking.book", "booking", row.id, coop=ctx.coop, after=_booking_dict(row))
-    except sa.exc.IntegrityError as exc:
-        if is_overlap_error(exc):
-            raise SlotTaken("booking.taken") from None
-        raise
     except SlotTaken as exc:
         exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, any_room)
         raise
@@ -458,6 +455,17 @@ def book(
     if room is not None:
         names[room.id] = (room.name, room.coop, room.tz)
     return _to_booking(ctx, row, names)
+
+
+@contextlib.contextmanager
+def _overlap_refused():
+    """The database's overlap trigger fired: someone else won the race (exit 1, not a crash)."""
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        if is_overlap_error(exc):
+            raise SlotTaken("booking.taken") from None
+        raise
 
 
 def _pick_room(
@@ -560,7 +568,7 @@ def reschedule(ctx: Context, booking_id: int, *, start: dt.datetime | str) -> m.
     end = begin + dt.timedelta(minutes=duration)
     _check_not_past(ctx, begin)
     try:
-        with write_session(ctx.engine) as s:
+        with _overlap_refused(), write_session(ctx.engine) as s:
             row = _load_for_change(s, ctx, booking_id)
             if row.status != m.BookingStatus.BOOKED.value:
                 raise InvalidTransition("booking.not_active", id=booking_id)
@@ -577,10 +585,6 @@ def reschedule(ctx: Context, booking_id: int, *, start: dt.datetime | str) -> m.
             s.add(row)
             s.flush()
             audit.record(s, ctx, "booking.reschedule", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))
-    except sa.exc.IntegrityError as exc:
-        if is_overlap_error(exc):
-            raise SlotTaken("booking.taken") from None
-        raise
     except SlotTaken as exc:
         exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, False)
         raise
