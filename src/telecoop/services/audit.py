@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from telecoop.domain import model as m
@@ -30,9 +31,13 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> None:
-    """Add one audit event to ``session``'s transaction (committed with the change)."""
-    session.add(
-        tb.AuditRow(
+    """Add one audit event to ``session``'s transaction (committed with the change).
+
+    A Core insert, not an ORM object: this runs inside every write
+    transaction, while other writers wait for the lock.
+    """
+    session.execute(
+        sa.insert(tb.AuditRow.__table__).values(
             at=ctx.now(),
             actor=ctx.actor.login,
             coop=coop,
