@@ -219,3 +219,15 @@ def test_the_app_refuses_to_start_without_a_terminal(db_path, capsys):
     """ssh -T, scp or a script: no one could use or quit it, so it does not start."""
     code = main(["--db", str(db_path), "--lang", "en", "--as", "recep.gaspesie"])
     assert code == 2 and "needs a terminal" in capsys.readouterr().err
+
+
+def test_a_refused_import_into_a_new_file_leaves_nothing_behind(tmp_path, capsys):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "coops.csv").write_text("slug;name;region;tz;lang\nx-coop;;R;Mars/Olympus;fr\n", encoding="utf-8")
+    db = tmp_path / "new.db"
+    assert main(["--db", str(db), "--lang", "fr", "import", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "coops.csv:2:name: le champ « nom » est vide" in err
+    assert "coops.csv:2:tz: fuseau horaire inconnu" in err
+    assert not db.exists() and not list(tmp_path.glob("new.db*"))

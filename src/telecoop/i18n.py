@@ -287,6 +287,13 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
         return text
 
 
+def error_text(key: str, lang: str | None = None, **params: object) -> str:
+    """An error message: like ``t``, with a ``field`` parameter named as people know it."""
+    if isinstance(params.get("field"), str):
+        params["field"] = field_label(params["field"], lang)
+    return t(key, lang=lang, **params)
+
+
 def register(messages: dict[str, tuple[str, str]]) -> None:
     """Add a module's messages (e.g. the TUI's) to the catalogue."""
     overlap = MESSAGES.keys() & messages.keys()

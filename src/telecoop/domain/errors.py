@@ -23,12 +23,9 @@ class TeleCoopError(Exception):
 
     def message(self, lang: str | None = None) -> str:
         """The error in the user's language."""
-        from telecoop.i18n import field_label, t
+        from telecoop.i18n import error_text
 
-        params = dict(self.params)
-        if isinstance(params.get("field"), str):
-            params["field"] = field_label(params["field"], lang)
-        return t(self.key, lang=lang, **params)
+        return error_text(self.key, lang=lang, **self.params)
 
 
 class BadInput(TeleCoopError):

@@ -606,9 +606,9 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import") -> dict[st
 
 def format_problems(problems: list[Problem], lang: str | None) -> list[str]:
     """``file:line:column: message`` lines, the message in ``lang``."""
-    from telecoop.i18n import t
+    from telecoop.i18n import error_text
 
-    return [f"{f}:{line}:{column}: {t(key, lang=lang, **params)}" for f, line, column, key, params in problems]
+    return [f"{f}:{line}:{column}: {error_text(key, lang=lang, **params)}" for f, line, column, key, params in problems]
 
 
 # --------------------------------------------------------------------------- #

@@ -20,6 +20,7 @@ def import_data(db_path: Path, source: Path, as_login: str | None = None) -> dic
     A new database (no staff yet) may be loaded by whoever may open the file;
     once it has staff, only a federation admin imports.
     """
+    existed = db_path.exists()
     engine = make_engine(db_path)
     try:
         login = resolve_login(db_path, as_login)
@@ -28,6 +29,12 @@ def import_data(db_path: Path, source: Path, as_login: str | None = None) -> dic
             if actor.role != m.Role.FEDERATION_ADMIN:
                 raise NotPermitted("perm.denied")
         return csvio.import_path(engine, source, actor=login)
+    except BaseException:
+        engine.dispose()
+        if not existed:  # a refused import leaves no empty database behind
+            for suffix in ("", "-wal", "-shm", ".lock"):
+                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        raise
     finally:
         engine.dispose()
 
