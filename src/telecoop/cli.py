@@ -125,7 +125,7 @@ def print_table(rows: list[list[object]], headers: list[str]) -> None:
     if not rows:
         print(t("cli.no_results"))
         return
-    cells = [[safe(h) for h in headers]] + [[safe("" if c is None else c) for c in r] for r in rows]
+    cells = [[safe(i18n.column_label(h)) for h in headers]] + [[safe("" if c is None else c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     for r in cells:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())

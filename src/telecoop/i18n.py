@@ -242,6 +242,51 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# Column headers of the CLI's tables (JSON and CSV keep the contract's names).
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "start": ("début", "start"),
+    "end": ("fin", "end"),
+    "local": ("heure locale", "local"),
+    "clinician": ("clinicien", "clinician"),
+    "coop": ("coop", "co-op"),
+    "specialty": ("spécialité", "specialty"),
+    "room": ("salle", "room"),
+    "status": ("statut", "status"),
+    "patient": ("patient", "patient"),
+    "name": ("nom", "name"),
+    "region": ("région", "region"),
+    "tz": ("fuseau", "zone"),
+    "kind": ("type", "kind"),
+    "lang": ("langues", "languages"),
+    "sharing": ("partage", "sharing"),
+    "login": ("utilisateur", "login"),
+    "role": ("rôle", "role"),
+    "at": ("moment", "at"),
+    "actor": ("auteur", "actor"),
+    "action": ("action", "action"),
+    "entity": ("objet", "entity"),
+    "month": ("mois", "month"),
+    "provider": ("fournisseur", "provider"),
+    "consumer": ("client", "consumer"),
+    "bookings": ("rendez-vous", "bookings"),
+    "minutes": ("minutes", "minutes"),
+    "resource_id": ("id", "id"),
+    "resource": ("ressource", "resource"),
+    "available_minutes": ("min. offertes", "available min"),
+    "booked_minutes": ("min. réservées", "booked min"),
+    "rate": ("taux", "rate"),
+    "attended": ("présents", "attended"),
+    "no_shows": ("absents", "no-shows"),
+}
+
+
+def column_label(name: str, lang: str | None = None) -> str:
+    pair = COLUMN_LABELS.get(name)
+    if pair is None:
+        return name
+    return pair[0] if (lang or _current) == "fr" else pair[1]
+
+
 def field_label(field: str, lang: str | None = None) -> str:
     """A field's name in the user's language (the identifier itself when unknown)."""
     pair = FIELD_LABELS.get(field)
