@@ -231,3 +231,15 @@ def test_a_refused_import_into_a_new_file_leaves_nothing_behind(tmp_path, capsys
     assert "coops.csv:2:name: le champ « nom » est vide" in err
     assert "coops.csv:2:tz: fuseau horaire inconnu" in err
     assert not db.exists() and not list(tmp_path.glob("new.db*"))
+
+
+def test_an_admin_removes_a_departed_staff_member(run, db_path, capsys):
+    code, out, err = run("staff", "remove", "recep2.gaspesie", login="admin.gaspesie")
+    assert code == 0, err
+    code, _, err = run("coops", login="recep2.gaspesie")
+    assert code == 1 and "no active staff record" in err
+    assert run("staff", "remove", "recep.iles", login="admin.gaspesie")[0] == 1  # another co-op
+    assert run("staff", "remove", "admin.gaspesie", login="admin.gaspesie")[0] == 1  # not oneself
+    assert run("staff", "remove", "fed.admin", login="admin.gaspesie")[0] == 1
+    code, out, _ = run("audit", "--json", login="admin.gaspesie")
+    assert json.loads(out)[0]["action"] == "staff.deactivate"

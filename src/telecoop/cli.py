@@ -166,7 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp = sub.add_parser(name)
         sp.add_argument("--json", action="store_true")
     st = sub.add_parser("staff", help="staff directory")
-    stsub = st.add_subparsers(dest="staff_command", metavar="add|list", required=True)
+    stsub = st.add_subparsers(dest="staff_command", metavar="add|list|remove", required=True)
+    sr = stsub.add_parser("remove", help="take away a staff member's access (history is kept)")
+    sr.add_argument("login")
     sa_ = stsub.add_parser("add")
     sa_.add_argument("login")
     sa_.add_argument("--coop", required=True)
@@ -325,9 +327,13 @@ def cmd_resources(args) -> int:
 
 
 def cmd_staff(args) -> int:
-    from telecoop.services.directory import add_staff, list_staff
+    from telecoop.services.directory import add_staff, deactivate_staff, list_staff
 
     ctx = context(args)
+    if args.staff_command == "remove":
+        deactivate_staff(ctx, args.login)
+        print(t("staff.removed", login=args.login))
+        return EXIT_OK
     if args.staff_command == "add":
         st = add_staff(ctx, login=args.login, coop=args.coop, role=args.role, name=args.name,
                        clinician_id=args.clinician_id)

@@ -182,6 +182,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.done": ("exporté dans {path} : {summary}", "exported to {path}: {summary}"),
     # admin
     "init.done": ("base créée : {path}", "database created: {path}"),
+    "staff.self": ("vous ne pouvez pas retirer votre propre accès", "you cannot remove your own access"),
+    "staff.removed": ("accès de « {login} » retiré", "access of '{login}' removed"),
     "staff.added": ("utilisateur « {login} » ajouté", "staff member '{login}' added"),
     "check.ok": ("schéma {version}, intégrité : {integrity}", "schema {version}, integrity: {integrity}"),
     "backup.done": ("copie écrite : {path}", "backup written: {path}"),

@@ -136,3 +136,27 @@ def add_staff(
         )
         s.flush()
         return convert.staff(row)
+
+
+def deactivate_staff(ctx: Context, login: str) -> m.Staff:
+    """Take away a staff member's access (the record and its history stay).
+
+    Co-op admins manage their own co-op; nobody deactivates themselves, so
+    a federation never loses its last admin by a slip.
+    """
+    ctx.require(*ADMIN_ROLES)
+    login = v.login(login)
+    if login == ctx.actor.login:
+        raise NotPermitted("staff.self")
+    with write_session(ctx.engine) as s:
+        row = s.get(tb.StaffRow, login)
+        if row is None or (not ctx.is_federation_admin and row.coop != ctx.coop):
+            raise NotFound("notfound.staff", login=login)
+        if row.role == m.Role.FEDERATION_ADMIN.value and not ctx.is_federation_admin:
+            raise NotPermitted("perm.denied")
+        before = {"active": row.active}
+        row.active = False
+        s.add(row)
+        audit.record(s, ctx, "staff.deactivate", "staff", login, coop=row.coop, before=before, after={"active": False})
+        s.flush()
+        return convert.staff(row)
