@@ -162,3 +162,18 @@ def test_a_booking_longer_than_a_day_is_refused_by_the_database(db_path):
             " '2026-12-10 14:00:00.000000', 'P', '', 'video', 'booked', '', '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
         )
     conn.close()
+
+
+def test_writes_checkpoint_after_their_turn_not_during_a_commit(tmp_path):
+    """Auto-checkpoint is off (it stalled every writer at once); each write checkpoints its own pages."""
+    engine = make_engine(tmp_path / "a.db")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0
+    for i in range(50):
+        with write_session(engine) as s:
+            s.add(tb.Meta(key=f"k{i}", value="x" * 2000))
+    raw = engine.raw_connection()
+    busy, log, done = raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    raw.close()
+    assert busy == 0 and log == done  # nothing was left waiting in the WAL
+    engine.dispose()

@@ -342,30 +342,32 @@ def _check_duration(duration: int) -> None:
 # --------------------------------------------------------------------------- #
 
 
-def _is_free(
-    session: Session, res: m.Resource, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None
-) -> tuple[bool, bool]:
-    """(free, blocked_by_booking): whether ``res`` may take [start, end)."""
-    ids = [res.id]
-    rules = _rules_by_resource(session, ids)
-    closures = _closures(session, ids, {res.coop}, start, end)
-    busy = _busy(
-        session,
-        ids if res.kind == m.ResourceKind.CLINICIAN else [],
-        ids if res.kind == m.ResourceKind.ROOM else [],
-        start,
-        end,
-        exclude_id,
-    )
-    by_res, by_coop = closures
+def _check_open(session: Session, res: m.Resource, start: dt.datetime, end: dt.datetime) -> None:
+    """Refuse (bad input) unless [start, end) lies in ``res``'s hours, outside closures.
+
+    Checked before the write lock: hours and closures change rarely, and a
+    closure added meanwhile would not cancel a booking made a moment earlier
+    either, so nothing is gained by holding other writers up for it.
+    """
+    rules = _rules_by_resource(session, [res.id])
+    by_res, by_coop = _closures(session, [res.id], {res.coop}, start, end)
     closed = by_res.get(res.id, []) + by_coop.get(res.coop, [])
     open_time = av.subtract(av.expand_rules(rules.get(res.id, []), res.tz, start, end), av.merge(closed))
-    within_hours = bool(open_time) and open_time[0] == (utc(start), utc(end))
-    if not within_hours:
-        return False, False
-    blocked = av.widen(busy.get(res.id, []), res.buffer_minutes)
-    overlaps = any(s < end and start < e for s, e in blocked)
-    return not overlaps, overlaps
+    if not (open_time and open_time[0] == (utc(start), utc(end))):
+        raise BadInput("booking.unavailable", name=res.name)
+
+
+def _check_not_taken(
+    session: Session, res: m.Resource, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None
+) -> None:
+    """Refuse (slot taken) when an active booking, widened by the buffer, overlaps [start, end).
+
+    Runs inside the write transaction, atomically with the insert.
+    """
+    is_room = res.kind == m.ResourceKind.ROOM
+    busy = _busy(session, [] if is_room else [res.id], [res.id] if is_room else [], start, end, exclude_id)
+    if any(s < end and start < e for s, e in av.widen(busy.get(res.id, []), res.buffer_minutes)):
+        raise SlotTaken("booking.taken")
 
 
 def _resolve_start(start: dt.datetime | str, tz: str) -> dt.datetime:
@@ -412,9 +414,9 @@ def book(
     patient = v.patient(patient)
     reason = v.optional_text(reason, "reason", 200)
     mode_value = m.Mode(v.choice(mode, "mode", [x.value for x in m.Mode]))
-    # Resources are read (and permissions checked) before the write lock is
-    # taken: the lock is held only for the checks that must be atomic with
-    # the insert (hours, closures, overlapping bookings) and the insert.
+    # Resources, permissions, hours and closures are read before the write
+    # lock is taken: the lock is held only for what must be atomic with the
+    # insert (the overlapping-bookings check) and the insert.
     with read_session(ctx.engine) as s:
         clinician = load_resource(s, ctx, clinician_id)
         named_room = load_resource(s, ctx, room_id) if room_id is not None else None
@@ -425,11 +427,13 @@ def book(
     begin = _resolve_start(start, clinician.tz)
     end = begin + dt.timedelta(minutes=duration)
     _check_not_past(ctx, begin)
+    with read_session(ctx.engine) as s:
+        _check_open(s, clinician, begin, end)
+        if named_room is not None:
+            _check_open(s, named_room, begin, end)
     try:
         with _overlap_refused(), write_session(ctx.engine) as s:
-            free, taken = _is_free(s, clinician, begin, end)
-            if not free:
-                raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=clinician.name)
+            _check_not_taken(s, clinician, begin, end)
             room = _pick_room(s, ctx, begin, end, named_room, any_room)
             now = ctx.now()
             values = dict(
@@ -474,10 +478,8 @@ def _overlap_refused():
 def _pick_room(
     session: Session, ctx: Context, start: dt.datetime, end: dt.datetime, room: m.Resource | None, any_room: bool
 ) -> m.Resource | None:
-    if room is not None:
-        free, taken = _is_free(session, room, start, end)
-        if not free:
-            raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=room.name)
+    if room is not None:  # its hours were checked before the lock
+        _check_not_taken(session, room, start, end)
         return room
     if not any_room:
         return None
@@ -565,24 +567,23 @@ def reschedule(ctx: Context, booking_id: int, *, start: dt.datetime | str) -> m.
     with read_session(ctx.engine) as s:
         row = _load_for_change(s, ctx, booking_id)
         clinician = load_resource(s, ctx, row.clinician_id)
+        room = load_resource(s, ctx, row.room_id) if row.room_id is not None else None
         duration = int((row.end - row.start).total_seconds() // 60)
         room_id = row.room_id
-    begin = _resolve_start(start, clinician.tz)
-    end = begin + dt.timedelta(minutes=duration)
-    _check_not_past(ctx, begin)
+        begin = _resolve_start(start, clinician.tz)
+        end = begin + dt.timedelta(minutes=duration)
+        _check_not_past(ctx, begin)
+        _check_open(s, clinician, begin, end)
+        if room is not None:
+            _check_open(s, room, begin, end)
     try:
         with _overlap_refused(), write_session(ctx.engine) as s:
             row = _load_for_change(s, ctx, booking_id)
             if row.status != m.BookingStatus.BOOKED.value:
                 raise InvalidTransition("booking.not_active", id=booking_id)
-            free, taken = _is_free(s, clinician, begin, end, exclude_id=row.id)
-            if not free:
-                raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=clinician.name)
-            if row.room_id is not None:
-                room = load_resource(s, ctx, row.room_id)
-                free, taken = _is_free(s, room, begin, end, exclude_id=row.id)
-                if not free:
-                    raise SlotTaken("booking.taken") if taken else BadInput("booking.unavailable", name=room.name)
+            _check_not_taken(s, clinician, begin, end, exclude_id=row.id)
+            if room is not None:
+                _check_not_taken(s, room, begin, end, exclude_id=row.id)
             before = _booking_dict(row)
             row.start, row.end, row.updated_at = begin, end, ctx.now()
             s.add(row)
