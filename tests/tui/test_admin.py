@@ -371,3 +371,34 @@ def test_snapshot_resource_form_fr(as_user, snap_compare):
 
     app = app_as(as_user, "admin.iles", lang="fr")
     assert snap_compare(app, terminal_size=SIZE, run_before=form)
+
+
+async def test_an_admin_removes_a_departed_receptionists_access(as_user, db_path):
+    """Staff section, ``a``: asks first, then the login is refused; ``a`` again gives it back."""
+    from telecoop.domain.errors import NotPermitted
+    from telecoop.services.context import open_context
+
+    app = app_as(as_user, "admin.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        admin = await open_admin(pilot)
+        admin._go_to("staff")
+        await settle(pilot)
+        table = app.screen.query_one("#staff")
+        logins = [row[0] for row in table_rows(pilot, "#staff")]
+        table.move_cursor(row=logins.index("recep2.gaspesie"))
+        await settle(pilot)
+        assert admin.selected_staff().login == "recep2.gaspesie"
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        row = next(r for r in table_rows(pilot, "#staff") if r[0] == "recep2.gaspesie")
+        assert row[-1] == "no"
+        with pytest.raises(NotPermitted):
+            open_context(db_path, "recep2.gaspesie")
+        await pilot.press("a")  # giving access back needs no question
+        await settle(pilot)
+        row = next(r for r in table_rows(pilot, "#staff") if r[0] == "recep2.gaspesie")
+        assert row[-1] == "yes"
+    open_context(db_path, "recep2.gaspesie").engine.dispose()

@@ -116,6 +116,12 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
         "Delete closure {id} ({start} → {end}, {reason})?",
     ),
     "tui.adm.confirm.hours": ("Supprimer la plage {day} {start}–{end} ?", "Delete the hours {day} {start}–{end}?"),
+    "tui.adm.confirm.staff_off": (
+        "Retirer l'accès de {name} ({login}) ? L'historique est conservé.",
+        "Remove the access of {name} ({login})? Their history is kept.",
+    ),
+    "tui.adm.staff_on": ("Accès de « {login} » rendu", "Access of '{login}' restored"),
+    "tui.adm.staff_off": ("Accès de « {login} » retiré", "Access of '{login}' removed"),
     "tui.adm.confirm.deactivate": (
         "Désactiver {name} ? On ne pourra plus la réserver ; ses rendez-vous restent.",
         "Deactivate {name}? It can no longer be booked; its bookings stay.",

@@ -44,7 +44,7 @@ WHOLE_COOP = "coop"
 #: Which keys work in which section (``n`` works in all).
 SECTION_ACTIONS = {
     "edit": ("resources",),
-    "toggle_active": ("resources",),
+    "toggle_active": ("resources", "staff"),
     "hours": ("resources",),
     "closures": ("resources",),
     "delete": ("closures",),
@@ -465,7 +465,10 @@ class AdminScreen(ModeScreen):
             self.reload()
 
     def action_toggle_active(self) -> None:
-        """Deactivate (once confirmed) or reactivate the selected resource."""
+        """Deactivate (once confirmed) or reactivate the selected resource or staff member."""
+        if self.section == "staff":
+            self._toggle_staff()
+            return
         r = self.selected_resource()
         if r is None:
             return
@@ -482,6 +485,36 @@ class AdminScreen(ModeScreen):
         ctx = self.ctx
         if guarded(self, lambda: admin_service.set_active(ctx, resource_id, active)) is not UNSET:
             self.post_message(self.Done("tui.adm.activated" if active else "tui.adm.deactivated", id=resource_id))
+
+    def selected_staff(self) -> m.Staff | None:
+        key = self.query_one("#staff", ResultTable).current_key()
+        return next((x for x in self.data.staff if x.login == key), None)
+
+    def _toggle_staff(self) -> None:
+        """Take away a staff member's access (once confirmed), or give it back."""
+        member = self.selected_staff()
+        if member is None:
+            return
+        if member.active:
+            self.app.push_screen(
+                ConfirmDialog("tui.adm.confirm.staff_off", login=clean(member.login), name=clean(member.name)),
+                lambda yes: self._set_staff_active(member, False) if yes else None,
+            )
+        else:
+            self._set_staff_active(member, True)
+
+    @work(thread=True, exclusive=True, group="admin-write")
+    def _set_staff_active(self, member: m.Staff, active: bool) -> None:
+        ctx = self.ctx
+        if active:
+            call = lambda: directory_service.add_staff(  # noqa: E731 - reactivates, same record
+                ctx, login=member.login, coop=member.coop, role=member.role.value, name=member.name,
+                clinician_id=member.clinician_id,
+            )
+        else:
+            call = lambda: directory_service.deactivate_staff(ctx, member.login)  # noqa: E731
+        if guarded(self, call) is not UNSET:
+            self.post_message(self.Done("tui.adm.staff_on" if active else "tui.adm.staff_off", login=member.login))
 
     def action_hours(self) -> None:
         """Open the weekly hours of the selected resource."""
