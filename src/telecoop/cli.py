@@ -585,8 +585,10 @@ def cmd_app(args, *, demo: bool = False) -> int:
         # the app: it would linger as the service account.
         raise BadInput("app.no_tty")
     ctx = context(args)
+    from telecoop.runtime import tune_gc
     from telecoop.tui.app import run_app
 
+    tune_gc()  # again, now that Textual and the store are loaded
     run_app(ctx, low_bandwidth=low)
     return EXIT_OK
 
