@@ -29,6 +29,17 @@ def _english_by_default():
     i18n.set_lang("en")
 
 
+def _fold_wal(path: Path) -> Path:
+    """Fold the WAL into the main file so a plain copy of ``path`` is complete."""
+    from telecoop.store.engine import make_engine
+
+    engine = make_engine(path)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(scope="session")
 def sample_template(tmp_path_factory) -> Path:
     """sample_data/ imported once per session; tests copy it."""
@@ -38,11 +49,18 @@ def sample_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "sample.db"
     engine = make_engine(path)
     csvio.import_path(engine, SAMPLE, actor="test")
-    # Fold the WAL into the main file so a plain copy is complete.
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
-    return path
+    return _fold_wal(path)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database (sample_data/ plus seeded bookings) built once per session at NOW."""
+    from telecoop.services.dataio import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo(path, fresh=True, clock=fixed_clock())
+    return _fold_wal(path)
 
 
 @pytest.fixture

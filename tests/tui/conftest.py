@@ -1,4 +1,4 @@
-"""TUI fixtures: the demo database (sample_data/ plus seeded bookings) at a fixed clock, and apps over it.
+"""TUI fixtures: copies of the demo database (``demo_template``, tests/conftest.py) and apps over them.
 
 The clock is the suite's NOW (Monday 2026-12-07 12:00 UTC, 07:00 in Gaspésie),
 so the seeded bookings, the slots and the snapshots are the same on every run.
@@ -24,21 +24,6 @@ SIZE = (80, 24)
 
 def clock(now: dt.datetime = NOW) -> Callable[[], dt.datetime]:
     return lambda: now
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    """The demo database built once per session at NOW; tests copy it."""
-    from telecoop.services.dataio import build_demo
-    from telecoop.store.engine import make_engine
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo(path, fresh=True, clock=clock())
-    engine = make_engine(path)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    return path
 
 
 @pytest.fixture
