@@ -18,7 +18,6 @@ from telecoop.services.directory import resources_from_rows
 from telecoop.store import convert
 from telecoop.store import tables as tb
 from telecoop.store.engine import (
-    SCHEMA_VERSION,
     backup,
     integrity_check,
     make_engine,
@@ -377,7 +376,3 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None) -> int:
                 audit.record(s, ctx, "closure.add", "closure", row.id, coop=slug, after=row.model_dump())
                 added += 1
     return added
-
-
-def schema_info() -> int:
-    return SCHEMA_VERSION

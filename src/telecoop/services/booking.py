@@ -350,11 +350,14 @@ def _check_open(session: Session, res: m.Resource, start: dt.datetime, end: dt.d
     either, so nothing is gained by holding other writers up for it.
     """
     rules = _rules_by_resource(session, [res.id])
-    by_res, by_coop = _closures(session, [res.id], {res.coop}, start, end)
-    closed = by_res.get(res.id, []) + by_coop.get(res.coop, [])
-    open_time = av.subtract(av.expand_rules(rules.get(res.id, []), res.tz, start, end), av.merge(closed))
-    if not (open_time and open_time[0] == (utc(start), utc(end))):
+    closures = _closures(session, [res.id], {res.coop}, start, end)
+    if not _whole(_free_map([res], rules, closures, {}, start, end).get(res.id), start, end):
         raise BadInput("booking.unavailable", name=res.name)
+
+
+def _whole(free: list[av.Interval] | None, start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether free time computed over [start, end) is all of it."""
+    return free == [(utc(start), utc(end))]
 
 
 def _check_not_taken(
@@ -491,7 +494,7 @@ def _pick_room(
     busy = _busy(session, [], ids, start, end)
     free = _free_map(rooms, rules, closures, busy, start, end)
     for candidate in rooms:
-        if free.get(candidate.id) == [(utc(start), utc(end))]:
+        if _whole(free.get(candidate.id), start, end):
             return candidate
     raise SlotTaken("booking.no_room")
 

@@ -243,16 +243,6 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
-def data_version(engine: Engine) -> int:
-    """SQLite's ``PRAGMA data_version``: changes when another connection commits.
-
-    Only meaningful on one connection over time, so callers keep the
-    connection that ``DataVersionWatcher`` holds.
-    """
-    with engine.connect() as conn:
-        return conn.exec_driver_sql("PRAGMA data_version").scalar_one()
-
-
 class DataVersionWatcher:
     """Tells cheaply whether another connection committed since the last look.
 
