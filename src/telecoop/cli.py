@@ -390,13 +390,11 @@ def print_slots(slots: list[m.Slot], viewer_tz: str) -> None:
     rows = []
     for s in slots:
         here = _fmt_local(s.start, viewer_tz)
-        there = _fmt_local(s.start, s.tz)[11:] if s.tz != viewer_tz and there_differs(s, viewer_tz) else ""
-        rows.append([here, there, s.clinician_id, s.clinician, s.coop, s.specialty, s.room or ""])
+        there = _fmt_local(s.start, s.tz)
+        # The clinician's local time only where it reads differently from mine.
+        rows.append([here, there[11:] if there != here else "", s.clinician_id, s.clinician, s.coop, s.specialty,
+                     s.room or ""])
     print_table(rows, ["start", "local", "id", "clinician", "coop", "specialty", "room"])
-
-
-def there_differs(s: m.Slot, viewer_tz: str) -> bool:
-    return _fmt_local(s.start, viewer_tz) != _fmt_local(s.start, s.tz)
 
 
 def print_booking(b: m.Booking, viewer_tz: str) -> None:
