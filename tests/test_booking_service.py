@@ -155,24 +155,71 @@ def test_reschedule_moves_atomically_keeping_the_id(as_user):
 
 def test_status_life_cycle(as_user):
     ctx = as_user("recep.gaspesie")
-    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB", mode="room")
+    b2 = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T09:00", duration=30, patient="CD")
+    started = as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, 14, 5, tz="UTC"))
     with pytest.raises(InvalidTransition):
-        bk.set_status(ctx, b.id, "completed")
-    assert bk.set_status(ctx, b.id, "checked-in").status == BookingStatus.CHECKED_IN
+        bk.set_status(started, b.id, "completed")  # in person: checked in first
+    assert bk.set_status(started, b.id, "checked-in").status == BookingStatus.CHECKED_IN
     with pytest.raises(InvalidTransition):
+        bk.set_status(started, b.id, "no-show")
+    assert bk.set_status(started, b.id, "completed").status == BookingStatus.COMPLETED
+    assert bk.set_status(started, b2.id, "no-show").status == BookingStatus.NO_SHOW
+    with pytest.raises(InvalidTransition):
+        bk.cancel(started, b2.id, reason="late")
+
+
+def test_status_follows_the_clock(as_user):
+    """Tuesday 10:00 in the Îles (14:00Z): check-in from 13:00Z to 14:30Z, no-show from 14:00Z."""
+    ctx = as_user("recep.gaspesie")  # Monday 07:00 in Gaspésie
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB", mode="room")
+    for word in ("no-show", "completed", "checked-in"):
+        with pytest.raises(InvalidTransition) as err:
+            bk.set_status(ctx, b.id, word)
+        assert err.value.exit_code == 1
+    # Said in the user's zone (Gaspésie, Toronto time): from when it becomes possible.
+    assert err.value.message("en") == f"booking {b.id}: 'checked_in' is possible only from 2026-12-08 08:00"
+    with pytest.raises(InvalidTransition) as err:
         bk.set_status(ctx, b.id, "no-show")
-    assert bk.set_status(ctx, b.id, "completed").status == BookingStatus.COMPLETED
-    b2 = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, patient="CD")
-    assert bk.set_status(ctx, b2.id, "no-show").status == BookingStatus.NO_SHOW
+    assert err.value.message("fr").endswith("à partir du 2026-12-08 09:00")
+    assert bk.get_booking(ctx, b.id).status == BookingStatus.BOOKED
+    at = lambda h, mi: as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, h, mi, tz="UTC"))  # noqa: E731
     with pytest.raises(InvalidTransition):
-        bk.cancel(ctx, b2.id, reason="late")
+        bk.set_status(at(12, 59), b.id, "checked-in")
+    with pytest.raises(InvalidTransition):
+        bk.set_status(at(13, 59), b.id, "no-show")
+    with pytest.raises(InvalidTransition) as err:
+        bk.set_status(at(14, 30), b.id, "checked-in")  # the consultation is over
+    assert "only until 2026-12-08 09:30" in err.value.message("en")
+    assert bk.set_status(at(13, 0), b.id, "checked-in").status == BookingStatus.CHECKED_IN
+    # The slot never came free early: nobody else could take it.
+    assert bk.get_booking(ctx, b.id).status.active
+
+
+def test_video_visit_completed_by_its_clinician_once_started(as_user):
+    rec = as_user("recep.gaspesie")
+    video = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB", mode="video")
+    clin = as_user("clin2.iles")  # Étienne Boudreau himself
+    with pytest.raises(InvalidTransition) as err:
+        bk.set_status(clin, video.id, "completed")
+    assert "possible only from" in err.value.message("en")
+    started = pendulum.datetime(2026, 12, 8, 14, 1, tz="UTC")
+    assert bk.set_status(as_user("clin2.iles", now=started), video.id, "completed").status == BookingStatus.COMPLETED
+    # The booking co-op's receptionist may too; an in-person visit still needs its check-in.
+    phone = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, patient="CD", mode="phone")
+    later = as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, 17, 0, tz="UTC"))
+    assert bk.set_status(later, phone.id, "completed").status == BookingStatus.COMPLETED
+    room = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T09:00", duration=30, patient="EF", mode="room")
+    with pytest.raises(InvalidTransition) as err:
+        bk.set_status(later, room.id, "completed")
+    assert "cannot go from" in err.value.message("en")
 
 
 def test_clinician_marks_own_consultation_but_not_others(as_user):
-    rec = as_user("recep.gaspesie")
+    rec = as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, 13, 30, tz="UTC"))
     mine = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
     bk.set_status(rec, mine.id, "checked-in")
-    clin = as_user("clin2.iles")  # Étienne Boudreau himself
+    clin = as_user("clin2.iles", now=pendulum.datetime(2026, 12, 8, 14, 10, tz="UTC"))  # Étienne Boudreau himself
     seen = bk.list_bookings(clin)
     assert [b.id for b in seen] == [mine.id] and seen[0].patient == "AB"
     assert bk.set_status(clin, mine.id, "completed").status == BookingStatus.COMPLETED

@@ -104,10 +104,39 @@ def test_status_and_reschedule(run):
     bid = str(json.loads(out)["id"])
     code, out, err = run("reschedule", bid, "--start", f"{day}T11:00", "--json")
     assert code == 0, err and json.loads(out)["id"] == int(bid)
-    code, out, _ = run("status", bid, "no-show", "--json")
-    assert code == 0 and json.loads(out)["status"] == "no_show"
+    # Days ahead: refused, saying from when, and nothing changes.
+    code, _, err = run("status", bid, "no-show")
+    assert code == 1 and f"'no_show' is possible only from {day} 10:00" in err and err.count("\n") == 1
+    code, out, _ = run("bookings", "--json")
+    assert [x["status"] for x in json.loads(out) if x["id"] == int(bid)] == ["booked"]
+
+
+def test_status_refused_early_accepted_on_time(run, monkeypatch):
+    """The CLI on the suite's fixed clock: Monday 2026-12-07 07:00 in Gaspésie."""
+    import pendulum
+
+    from telecoop.services import context as context_module
+    from tests.conftest import NOW
+
+    real = context_module.open_context
+    now = [NOW]
+    monkeypatch.setattr(context_module, "open_context", lambda *a, **k: real(*a, **k, clock=lambda: now[0]))
+    code, out, err = run("book", "--clinician", "8", "--start", "2026-12-08T10:00", "--duration", "30",
+                         "--patient", "AB", "--mode", "room", "--json")
+    assert code == 0, err
+    bid = str(json.loads(out)["id"])
     code, _, err = run("status", bid, "checked-in")
-    assert code == 1 and "cannot go from" in err
+    assert code == 1 and err.strip() == f"telecoop: booking {bid}: 'checked_in' is possible only from 2026-12-08 08:00"
+    code, _, err = run("status", bid, "no-show", lang="fr")
+    assert code == 1 and "à partir du 2026-12-08 09:00" in err
+    now[0] = pendulum.datetime(2026, 12, 8, 13, 0, tz="UTC")  # 60 min before the start
+    code, out, err = run("status", bid, "checked-in", "--json")
+    assert code == 0 and json.loads(out)["status"] == "checked_in", err
+    code, _, err = run("status", bid, "completed")
+    assert code == 1 and "possible only from 2026-12-08 09:00" in err
+    now[0] = pendulum.datetime(2026, 12, 8, 14, 0, tz="UTC")
+    code, out, err = run("status", bid, "completed", "--json")
+    assert code == 0 and json.loads(out)["status"] == "completed", err
 
 
 @pytest.mark.parametrize(

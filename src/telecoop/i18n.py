@@ -133,6 +133,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "impossible de passer le rendez-vous {id} de « {old} » à « {new} »",
         "booking {id} cannot go from '{old}' to '{new}'",
     ),
+    # issue 8: the clock rules the life cycle
+    "booking.too_early": (
+        "rendez-vous {id} : « {new} » possible seulement à partir du {when}",
+        "booking {id}: '{new}' is possible only from {when}",
+    ),
+    "booking.too_late": (
+        "rendez-vous {id} : « {new} » n'était possible que jusqu'au {when}",
+        "booking {id}: '{new}' was possible only until {when}",
+    ),
     "booking.not_active": ("le rendez-vous {id} n'est plus actif", "booking {id} is no longer active"),
     "booking.no_room": ("aucune salle libre à ce moment", "no room is free then"),
     "booking.alternatives": ("prochains créneaux libres :", "next free slots:"),

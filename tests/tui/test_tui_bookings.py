@@ -203,10 +203,42 @@ async def test_clinician_opens_on_their_agenda_and_marks_a_no_show(app_for, cont
         index, booking = next((i, b) for i, b in enumerate(screen.bookings) if b.status == "booked")
         assert booking.patient, "a clinician sees the patient reference of their consultations"
         screen.table().move_cursor(row=index)
-        await pilot.press("n")
+        await pilot.press("n")  # days ahead: refused, saying from when
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert any("possible only from" in n.message for n in app._notifications)
+
+    assert booking_service.get_booking(context_for("clin.iles"), booking.id).status == "booked"
+
+
+async def test_clinician_marks_a_started_video_visit_completed_with_d(demo_db):
+    """A video visit needs no check-in: once started, its clinician presses d."""
+    import pendulum
+
+    from telecoop import i18n
+    from telecoop.services.context import open_context
+    from telecoop.tui.app import TeleCoopApp
+
+    clin = open_context(demo_db, "clin.iles")
+    later = next(
+        b for b in booking_service.list_bookings(clin)
+        if b.status == "booked" and b.mode == m.Mode.VIDEO and b.start > pendulum.datetime(2026, 12, 7, 12, tz="UTC")
+    )
+    clin.clock = lambda: later.start + pendulum.duration(minutes=5)
+    i18n.set_lang("en")
+    app = TeleCoopApp(clin, poll_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen)
+        keys = "\n".join(screen_text(pilot).splitlines()[-3:])
+        assert f"d {i18n.t('tui.key.complete')}" in keys
+        index = next(i for i, b in enumerate(screen.bookings) if b.id == later.id)
+        screen.table().move_cursor(row=index)
+        await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
         await settle(pilot)
-
-    assert booking_service.get_booking(context_for("clin.iles"), booking.id).status == "no_show"
+    assert booking_service.get_booking(clin, later.id).status == "completed"
+    clin.engine.dispose()

@@ -44,6 +44,12 @@ class BookingStatus(StrEnum):
 
 ACTIVE_STATUSES = frozenset({BookingStatus.BOOKED, BookingStatus.CHECKED_IN})
 
+class Mode(StrEnum):
+    VIDEO = "video"
+    PHONE = "phone"
+    ROOM = "room"
+
+
 # DESIGN section 2: booked -> checked_in -> completed; booked -> no_show;
 # booked -> cancelled. Nothing else.
 TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
@@ -56,11 +62,56 @@ TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
     BookingStatus.CANCELLED: frozenset(),
 }
 
+# issue 8: the clock rules the life cycle. Nobody walks in to a video or phone
+# visit, so it may go booked -> completed without a check-in.
+REMOTE_MODES = frozenset({Mode.VIDEO, Mode.PHONE})
+#: How long before the start a patient may be checked in.
+CHECK_IN_LEAD = dt.timedelta(minutes=60)
 
-class Mode(StrEnum):
-    VIDEO = "video"
-    PHONE = "phone"
-    ROOM = "room"
+
+def next_statuses(old: BookingStatus, mode: Mode) -> frozenset[BookingStatus]:
+    """The statuses a booking of this ``mode`` may take from ``old``, whatever the time."""
+    steps = TRANSITIONS[old]
+    if old == BookingStatus.BOOKED and mode in REMOTE_MODES:
+        steps = steps | {BookingStatus.COMPLETED}
+    return steps
+
+
+def status_window(new: BookingStatus, start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """``[opens, closes)``: when a booking ``[start, end)`` may take status ``new`` (None: no bound).
+
+    Check-in from 60 minutes before the start until the end; completed and
+    no-show only once the start has passed; a cancellation any time.
+    """
+    if new == BookingStatus.CHECKED_IN:
+        return start - CHECK_IN_LEAD, end
+    if new in (BookingStatus.COMPLETED, BookingStatus.NO_SHOW):
+        return start, None
+    return None, None
+
+
+class StatusRefusal(StrEnum):
+    """Why a status change is refused (None from :func:`status_refusal`: it is allowed)."""
+
+    TRANSITION = "transition"  # the life cycle has no such step
+    TOO_EARLY = "too_early"  # possible from status_window()'s opening
+    TOO_LATE = "too_late"  # it was possible until the window closed
+
+
+def status_refusal(
+    old: BookingStatus, new: BookingStatus, mode: Mode, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> StatusRefusal | None:
+    """The one rule the CLI, the app and the services follow for a status change at ``now``."""
+    if new not in next_statuses(old, mode):
+        return StatusRefusal.TRANSITION
+    opens, closes = status_window(new, start, end)
+    if opens is not None and now < opens:
+        return StatusRefusal.TOO_EARLY
+    if closes is not None and now >= closes:
+        return StatusRefusal.TOO_LATE
+    return None
+
+
 
 
 SPECIALTIES = (

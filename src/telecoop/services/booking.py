@@ -22,7 +22,7 @@ from telecoop.domain import availability as av
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken
-from telecoop.domain.timeutil import day_bounds_utc, local, parse_instant, utc
+from telecoop.domain.timeutil import day_bounds_utc, format_local, local, parse_instant, utc
 from telecoop.services import audit
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource, resources_from_rows, visible_clause
@@ -605,10 +605,37 @@ STATUS_WORDS = {
 }
 
 
-def set_status(ctx: Context, booking_id: int, status: str | m.BookingStatus) -> m.Booking:
-    """checked-in, completed or no-show, following the life cycle (DESIGN section 2).
+def check_status_change(
+    ctx: Context,
+    booking_id: int,
+    old: m.BookingStatus,
+    new: m.BookingStatus,
+    mode: m.Mode,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> None:
+    """Refuse a status change the life cycle or the clock does not allow now (``domain.model.status_refusal``).
 
-    Clinicians may mark their own consultations completed or no-show.
+    The refusal says from when (or until when) it is possible, in the user's zone.
+    """
+    why = m.status_refusal(old, new, mode, start, end, ctx.now())
+    if why is None:
+        return
+    if why == m.StatusRefusal.TRANSITION:
+        raise InvalidTransition("booking.transition", id=booking_id, old=old.value, new=new.value)
+    opens, closes = m.status_window(new, start, end)
+    if why == m.StatusRefusal.TOO_EARLY:
+        assert opens is not None
+        raise InvalidTransition("booking.too_early", id=booking_id, new=new.value, when=format_local(opens, ctx.actor_tz))
+    assert closes is not None
+    raise InvalidTransition("booking.too_late", id=booking_id, new=new.value, when=format_local(closes, ctx.actor_tz))
+
+
+def set_status(ctx: Context, booking_id: int, status: str | m.BookingStatus) -> m.Booking:
+    """checked-in, completed or no-show, following the life cycle and the clock (DESIGN section 2).
+
+    Clinicians may mark their own consultations completed or no-show; a video
+    or phone visit may be completed from ``booked`` once it has started.
     """
     if isinstance(status, str) and status in STATUS_WORDS:
         new = STATUS_WORDS[status]
@@ -624,8 +651,7 @@ def set_status(ctx: Context, booking_id: int, status: str | m.BookingStatus) -> 
     with write_session(ctx.engine) as s:
         row = _load_for_change(s, ctx, booking_id)
         old = m.BookingStatus(row.status)
-        if new not in m.TRANSITIONS[old]:
-            raise InvalidTransition("booking.transition", id=booking_id, old=old.value, new=new.value)
+        check_status_change(ctx, booking_id, old, new, m.Mode(row.mode), row.start, row.end)
         before = _booking_dict(row)
         row.status = new.value
         row.updated_at = ctx.now()

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from telecoop.domain import model as m
-from telecoop.domain.errors import SlotTaken
+from telecoop.domain.errors import InvalidTransition, SlotTaken
 from telecoop.i18n import t
 from telecoop.services import booking as booking_service
 from telecoop.services.context import BOOKING_ROLES
@@ -176,10 +176,17 @@ class BookingListScreen(ModeScreen):
         if b.masked:
             self.notify(t("tui.act.masked"), severity="warning", markup=False)
             return None
-        allowed = b.status == m.BookingStatus.BOOKED if target is None else target in m.TRANSITIONS[b.status]
+        allowed = b.status == m.BookingStatus.BOOKED if target is None else target in m.next_statuses(b.status, b.mode)
         if not allowed:
             self.notify(t("tui.act.not_now", status=status_label(b.status)), severity="warning", markup=False)
             return None
+        if target is not None:
+            # The clock's rule, said before the confirm dialog (the service checks it again).
+            try:
+                booking_service.check_status_change(self.ctx, b.id, b.status, target, b.mode, b.start, b.end)
+            except InvalidTransition as exc:
+                self.notify(exc.message(), severity="warning", markup=False)
+                return None
         return b
 
     def action_check_in(self) -> None:
