@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import icalendar
+import pendulum
 import pytest
 
 from telecoop.domain.errors import BadInput, NotPermitted
@@ -38,7 +39,7 @@ def test_no_show_rate(as_user, december):
     a, _b, c, d = december
     at = as_user("recep.gaspesie", now=__import__("pendulum").datetime(2026, 12, 8, 15, tz="UTC"))
     bk.set_status(at, d.id, "no-show")
-    bk.set_status(at, a.id, "checked-in")
+    bk.set_status(as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, 14, 5, tz="UTC")), a.id, "checked-in")
     bk.set_status(at, a.id, "completed")
     rows = {r.coop: r for r in reports.no_shows(as_user("fed.admin"), "2026-12")}
     assert rows["gaspesie"].no_shows == 1 and rows["gaspesie"].attended == 1 and rows["gaspesie"].rate == 0.5

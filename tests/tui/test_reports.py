@@ -31,7 +31,7 @@ def december(as_user):
     d = booking_service.book(gas, clinician_id=1, start="2026-12-08T09:00", duration=30, patient="GH")
     later = as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, 15, tz="UTC"))
     booking_service.set_status(later, d.id, "no-show")
-    booking_service.set_status(later, a.id, "checked-in")
+    booking_service.set_status(as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, 14, 5, tz="UTC")), a.id, "checked-in")
     booking_service.set_status(later, a.id, "completed")
 
 

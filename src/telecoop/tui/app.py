@@ -162,7 +162,12 @@ class TeleCoopApp(App[None]):
         # first frame is the real screen, not a blank default one (bytes).
         self.DEFAULT_MODE = modes.home(ctx)
         self.low_bandwidth = low_bandwidth  # read by get_driver_class, from App.__init__
-        super().__init__()
+        # Our theme is the terminal's own ANSI colours. Textual picks its
+        # NO_COLOR filter in App.__init__, from the theme current *then* (its
+        # truecolor default): Monochrome, which paints "default" colours
+        # black on black. Saying ANSI here makes it pick NoColor, which only
+        # drops the colours and keeps reverse, bold and underline.
+        super().__init__(ansi_color=True)
         self.ctx = ctx
         self.poll_seconds = poll_seconds
         self.directory = Directory()
