@@ -138,6 +138,25 @@ def test_a_version_1_file_gets_the_bounded_trigger_and_directory_version(tmp_pat
     engine.dispose()
 
 
+def test_a_version_2_file_keeps_its_bookings_and_gains_the_conflict_flag(db_path):
+    """Migration 2 -> 3: the booking table gets ``conflict`` ("" for every existing booking)."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("ALTER TABLE booking DROP COLUMN conflict")
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    conn.execute(
+        "INSERT INTO booking (clinician_id, coop, booked_by, start, \"end\", patient, reason, mode, status,"
+        " cancel_reason, created_at, updated_at) VALUES (8, 'gaspesie', 'recep.gaspesie', '2026-12-08 14:00:00',"
+        " '2026-12-08 14:30:00', 'AB', '', 'video', 'booked', '', '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+    )
+    conn.commit()
+    conn.close()
+    engine = make_engine(db_path)
+    assert schema_version(engine) == SCHEMA_VERSION == 3
+    with engine.connect() as c:
+        assert c.exec_driver_sql("SELECT patient, conflict FROM booking").all() == [("AB", "")]
+    engine.dispose()
+
+
 def test_directory_changes_bump_the_directory_version(db_path):
     from telecoop.store.engine import directory_version
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from telecoop import i18n, locations
 from telecoop.domain import model as m
-from telecoop.domain.errors import BadInput, TeleCoopError
+from telecoop.domain.errors import BadInput, TeleCoopError, WouldStrand
 from telecoop.i18n import t
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -73,6 +73,24 @@ def booking_json(b: m.Booking) -> dict:
         "patient": b.patient,
         "reason": b.reason,
         "cancel_reason": b.cancel_reason,
+        "conflict": b.conflict or None,
+    }
+
+
+def conflict_text(code: str) -> str:
+    """``closure:12`` -> "closure 12", in the user's language ("" for none)."""
+    kind, _, ident = code.partition(":")
+    return t(f"conflict.{kind}", id=ident) if code else ""
+
+
+def closure_json(c: m.Closure) -> dict:
+    return {
+        "id": c.id,
+        "resource_id": c.resource_id,
+        "coop": c.coop,
+        "start": iso_z(c.start),
+        "end": iso_z(c.end),
+        "reason": c.reason,
     }
 
 
@@ -159,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     im = sub.add_parser("import", help="load CSV files (all-or-nothing)")
     im.add_argument("path")
+    im.add_argument("--force", action="store_true", help="closures over active bookings: keep them, flagged")
     ex = sub.add_parser("export", help="write CSV files")
     ex.add_argument("dir")
 
@@ -223,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     bl = sub.add_parser("bookings")
     bl.add_argument("--from", dest="from_date")
     bl.add_argument("--to", dest="to_date")
+    bl.add_argument("--conflicts", action="store_true", help="active bookings left standing by a forced closure")
     bl.add_argument("--json", action="store_true")
 
     ic = sub.add_parser("ics", help="iCalendar export of a booking or of a resource's agenda")
@@ -240,10 +260,23 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--csv", action="store_true")
 
     cl = sub.add_parser("closures")
-    clsub = cl.add_subparsers(dest="closures_command", metavar="holidays", required=True)
+    clsub = cl.add_subparsers(dest="closures_command", metavar="add|list|holidays", required=True)
     h = clsub.add_parser("holidays")
     h.add_argument("--year", type=int, required=True)
     h.add_argument("--coop")
+    h.add_argument("--force", action="store_true")
+    ca = clsub.add_parser("add", help="close a resource or a whole co-op")
+    scope = ca.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--resource", type=int)
+    scope.add_argument("--coop")
+    ca.add_argument("--from", dest="from_date", required=True, help="YYYY-MM-DD or YYYY-MM-DD HH:MM, local time")
+    ca.add_argument("--to", dest="to_date", required=True, help="YYYY-MM-DD (inclusive) or YYYY-MM-DD HH:MM")
+    ca.add_argument("--reason", required=True)
+    ca.add_argument("--force", action="store_true", help="over active bookings: keep them, flagged as conflicts")
+    ca.add_argument("--json", action="store_true")
+    cls = clsub.add_parser("list")
+    cls.add_argument("--resource", type=int)
+    cls.add_argument("--json", action="store_true")
     return p
 
 
@@ -288,7 +321,7 @@ def cmd_import(args) -> int:
     from telecoop.services import dataio
 
     path = Path(args.path)
-    counts = dataio.import_data(db_path(args), path, args.as_login)
+    counts = dataio.import_data(db_path(args), path, args.as_login, force=args.force)
     print(t("import.done", summary=", ".join(f"{k} {v}" for k, v in counts.items())))
     return EXIT_OK
 
@@ -449,15 +482,19 @@ def cmd_bookings(args) -> int:
     from telecoop.services.booking import list_bookings
 
     ctx = context(args)
-    items = list_bookings(ctx, from_date=_date(args.from_date), to_date=_date(args.to_date))
+    items = list_bookings(ctx, from_date=_date(args.from_date), to_date=_date(args.to_date),
+                          conflicts_only=args.conflicts)
     if args.json:
         emit_json([booking_json(b) for b in items])
     else:
-        print_table(
-            [[b.id, _fmt_local(b.start, ctx.actor_tz), b.clinician, b.room or "", b.coop, b.status.value,
-              t("busy.coop", coop=b.coop) if b.masked else b.patient] for b in items],
-            ["id", "start", "clinician", "room", "coop", "status", "patient"],
-        )
+        rows = [[b.id, _fmt_local(b.start, ctx.actor_tz), b.clinician, b.room or "", b.coop, b.status.value,
+                 t("busy.coop", coop=b.coop) if b.masked else b.patient] for b in items]
+        headers = ["id", "start", "clinician", "room", "coop", "status", "patient"]
+        if args.conflicts:
+            for row, b in zip(rows, items):
+                row.append(conflict_text(b.conflict))
+            headers.append("conflict")
+        print_table(rows, headers)
     return EXIT_OK
 
 
@@ -474,10 +511,39 @@ def cmd_audit(args) -> int:
 
 
 def cmd_closures(args) -> int:
-    from telecoop.services.admin import add_holidays
+    from telecoop.services import admin
 
-    count = add_holidays(context(args), year=args.year, coop=args.coop)
-    print(t("holidays.done", count=count))
+    ctx = context(args)
+    if args.closures_command == "holidays":
+        count = admin.add_holidays(ctx, year=args.year, coop=args.coop, force=args.force)
+        print(t("holidays.done", count=count))
+        return EXIT_OK
+    if args.closures_command == "list":
+        items = admin.list_closures(ctx, resource_id=args.resource)
+        if args.json:
+            emit_json([closure_json(c) for c in items])
+        else:
+            print_table([[c.id, c.resource_id or "", c.coop or "", iso_z(c.start), iso_z(c.end), c.reason] for c in items],
+                        ["id", "resource_id", "coop", "start", "end", "reason"])
+        return EXIT_OK
+    def add(force: bool) -> m.Closure:
+        return admin.add_closure(ctx, start=args.from_date, end=args.to_date, reason=args.reason,
+                                 resource_id=args.resource, coop=args.coop, force=force)
+
+    flagged = []
+    try:
+        c = add(False)
+    except WouldStrand as exc:
+        if not args.force:
+            raise
+        flagged = exc.bookings
+        c = add(True)
+    if args.json:
+        emit_json(closure_json(c))
+    else:
+        print(t("closure.added", id=c.id))
+        if flagged:
+            print(t("conflict.flagged", count=len(flagged)))
     return EXIT_OK
 
 
@@ -634,6 +700,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             for line in format_problems(problems, i18n.get_lang()):
                 print(safe(line), file=sys.stderr)
+        stranded = getattr(exc, "bookings", None)
+        if stranded:
+            for b in stranded:
+                room = f"  {safe(b.room)}" if b.room else ""
+                print(f"  #{b.id}  {iso_z(b.start)}  {_fmt_local(b.start, b.clinician_tz or 'UTC')} {b.clinician_tz}  "
+                      f"#{b.clinician_id} {safe(b.clinician)}{room}  {b.coop}  {b.status.value}", file=sys.stderr)
+            print(t("conflict.force_hint"), file=sys.stderr)
         alternatives = getattr(exc, "alternatives", None)
         if alternatives:
             print(t("booking.alternatives"), file=sys.stderr)

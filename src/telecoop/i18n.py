@@ -142,6 +142,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "rendez-vous {id} : « {new} » n'était possible que jusqu'au {when}",
         "booking {id}: '{new}' was possible only until {when}",
     ),
+    # issue 8: closures and withdrawals never strand a patient silently
+    "conflict.refused": (
+        "refusé : {count} rendez-vous actif(s) resteraient sur une ressource fermée ou retirée :",
+        "refused: {count} active booking(s) would be left on a closed or withdrawn resource:",
+    ),
+    "conflict.force_hint": (
+        "--force pour le faire quand même : ils gardent leur heure, marqués en conflit pour leur coop "
+        "(telecoop bookings --conflicts)",
+        "--force to do it anyway: they keep their time, flagged as conflicts for their co-op "
+        "(telecoop bookings --conflicts)",
+    ),
+    "conflict.closure": ("fermeture {id}", "closure {id}"),
+    "conflict.inactive": ("ressource {id} désactivée", "resource {id} deactivated"),
+    "conflict.unshared": ("ressource {id} plus partagée", "resource {id} no longer shared"),
+    "conflict.flagged": ("{count} rendez-vous marqué(s) en conflit", "{count} booking(s) flagged as conflicts"),
+    "closure.added": ("fermeture {id} ajoutée", "closure {id} added"),
+    "closures.usage": ("--resource ou --coop, pas les deux", "--resource or --coop, not both"),
     "booking.not_active": ("le rendez-vous {id} n'est plus actif", "booking {id} is no longer active"),
     "booking.no_room": ("aucune salle libre à ce moment", "no room is free then"),
     "booking.alternatives": ("prochains créneaux libres :", "next free slots:"),

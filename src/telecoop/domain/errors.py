@@ -57,6 +57,18 @@ class SlotTaken(TeleCoopError):
         self.alternatives = alternatives or []
 
 
+class WouldStrand(TeleCoopError):
+    """A closure, deactivation or sharing withdrawal over active bookings, not confirmed (exit 1).
+
+    ``bookings`` lists them (no patient data); confirmed (``--force``, the
+    app's dialog), they stay and are flagged as conflicts.
+    """
+
+    def __init__(self, bookings: list, key: str = "conflict.refused", **params: object) -> None:
+        super().__init__(key, count=len(bookings), **params)
+        self.bookings = bookings
+
+
 class InvalidTransition(TeleCoopError):
     """A booking status change the life cycle does not allow."""
 

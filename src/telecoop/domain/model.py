@@ -225,6 +225,8 @@ class Booking:
     reason: str | None = None
     cancel_reason: str | None = None
     masked: bool = False
+    conflict: str = ""
+    """Why a forced closure or withdrawal left it standing ("closure:12"...); "" none."""
 
 
 @dataclass(frozen=True)

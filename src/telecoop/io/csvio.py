@@ -29,8 +29,9 @@ from sqlmodel import Session, select
 
 from telecoop.domain import model as m
 from telecoop.domain import validate
-from telecoop.domain.errors import BadInput, ImportErrors, NotFound
+from telecoop.domain.errors import BadInput, ImportErrors, NotFound, WouldStrand
 from telecoop.domain.timeutil import day_bounds_utc, format_choice, parse_date, parse_instant, resolve_wall_time, zone
+from telecoop.store import conflicts
 from telecoop.store import tables as tb
 from telecoop.store.engine import read_session, write_session
 
@@ -554,7 +555,7 @@ def _files_of(path: Path) -> list[tuple[str, Path]]:
     return [(kind, path)]
 
 
-def import_path(engine: Engine, path: Path, *, actor: str = "import") -> dict[str, int]:
+def import_path(engine: Engine, path: Path, *, actor: str = "import", force: bool = False) -> dict[str, int]:
     """Load the CSV files of folder ``path`` (or the one file ``path``), all-or-nothing.
 
     Every file is parsed and every row validated, against the other files and
@@ -566,7 +567,9 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import") -> dict[st
     (``{"coops": 7, ...}``).
 
     Raises NotFound when ``path`` does not exist, BadInput when it is a folder
-    with no known file or a file with an unknown name.
+    with no known file or a file with an unknown name, WouldStrand when a
+    closure covers active bookings already in the database, unless ``force``:
+    then they stay, flagged as conflicts (``store/conflicts.py``).
     """
     path = Path(path)
     files = _files_of(path)
@@ -586,11 +589,22 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import") -> dict[st
             problems.sort(key=lambda p: (_ORDER.get(p[0], 99), p[1]))
             raise ImportErrors(problems)  # rolls the (empty) transaction back
         counts = {t.kind: len(check.rows[t.kind]) for t in tables}
+        now = _now()
+        stranded = {
+            id(c): conflicts.stranded(s, now=now, resource_id=c.resource_id, coop=c.coop, start=c.start, end=c.end)
+            for c in check.rows.get("closures", [])
+        }
+        hit = {b.id: b for rows in stranded.values() for b in rows}
+        if hit and not force:
+            raise WouldStrand(conflicts.described(s, sorted(hit.values(), key=lambda b: (b.start, b.id))))
         for kind in FILES:
             rows = check.rows.get(kind)
             if rows:
                 s.add_all(rows)
                 s.flush()
+            if kind == "closures":
+                for c in rows or []:
+                    conflicts.flag(s, stranded[id(c)], f"closure:{c.id}", now)
             if kind == "resources" and check.shares:
                 s.add_all(check.shares)
                 s.flush()

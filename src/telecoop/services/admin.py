@@ -10,12 +10,12 @@ from sqlmodel import Session, col, delete, func, select
 
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
-from telecoop.domain.errors import BadInput, NotFound, NotPermitted, StoreError
+from telecoop.domain.errors import BadInput, NotFound, NotPermitted, StoreError, WouldStrand
 from telecoop.domain.timeutil import day_bounds_utc, resolve_wall_time
 from telecoop.services import audit
 from telecoop.services.context import ADMIN_ROLES, Context
 from telecoop.services.directory import resources_from_rows
-from telecoop.store import convert
+from telecoop.store import conflicts, convert
 from telecoop.store import tables as tb
 from telecoop.store.engine import (
     backup,
@@ -140,8 +140,13 @@ def save_resource(
     sharing: str = "all",
     shared_with: str = "",
     buffer_minutes: int | str = 0,
+    force: bool = False,
 ) -> m.Resource:
-    """Create (``resource_id`` None) or update a resource of the admin's co-op."""
+    """Create (``resource_id`` None) or update a resource of the admin's co-op.
+
+    Withdrawing sharing from co-ops that hold active bookings on it is refused
+    (WouldStrand) unless ``force``; forced, those bookings are flagged.
+    """
     ctx.require(*ADMIN_ROLES)
     kind_v = m.ResourceKind(v.choice(kind, "kind", [k.value for k in m.ResourceKind]))
     fields = {
@@ -178,6 +183,7 @@ def save_resource(
             before = _resource_dict(row, list(old_shares))
             for key, value in fields.items():
                 setattr(row, key, value)
+            _withdrawn_sharing(s, ctx, row, before, share_list, force)
         s.add(row)
         s.flush()
         s.exec(delete(tb.ShareRow).where(tb.ShareRow.resource_id == row.id))
@@ -191,13 +197,47 @@ def save_resource(
         return resources_from_rows(s, [row])[0]
 
 
-def set_active(ctx: Context, resource_id: int, active: bool) -> None:
+def _strand_or_flag(s: Session, ctx: Context, rows: list[tb.BookingRow], code: str, force: bool) -> None:
+    """Refuse a change over active bookings unless forced; forced, flag them (issue 8)."""
+    if not rows:
+        return
+    if not force:
+        raise WouldStrand(conflicts.described(s, rows))
+    conflicts.flag(s, rows, code, ctx.now())
+    for row in rows:
+        audit.record(s, ctx, "booking.conflict", "booking", row.id, coop=row.coop, after={"conflict": code})
+
+
+def set_active(ctx: Context, resource_id: int, active: bool, *, force: bool = False) -> None:
+    """Activate or deactivate a resource; deactivating one with active bookings needs ``force``."""
     with write_session(ctx.engine) as s:
         row = _own_resource(s, ctx, resource_id)
         before = {"active": row.active}
+        if not active and row.active:
+            _strand_or_flag(s, ctx, conflicts.stranded(s, now=ctx.now(), resource_id=row.id), f"inactive:{row.id}", force)
+        elif active:
+            conflicts.clear(s, f"inactive:{row.id}")
         row.active = active
         s.add(row)
         audit.record(s, ctx, "resource.active", "resource", row.id, coop=row.coop, before=before, after={"active": active})
+
+
+def _withdrawn_sharing(s: Session, ctx: Context, row: tb.ResourceRow, before: dict, shares: list[str], force: bool) -> None:
+    """Co-ops that lose sight of ``row``: their active bookings on it are stranded; those who regain it, cleared."""
+    every = set(s.exec(select(tb.CoopRow.slug)).all())
+
+    def seeing(sharing: str, listed) -> set[str]:
+        if sharing == m.Sharing.ALL.value:
+            return set(every)
+        return {row.coop} | (set(listed) if sharing == m.Sharing.LISTED.value else set())
+
+    was = seeing(before["sharing"], before["shared_with"]) | {before["coop"]}
+    now = seeing(row.sharing, shares) | {row.coop}
+    code = f"unshared:{row.id}"
+    if was - now:
+        stranded = conflicts.stranded(s, now=ctx.now(), resource_id=row.id, booking_coops=was - now)
+        _strand_or_flag(s, ctx, stranded, code, force)
+    conflicts.clear(s, code, booking_coops=now)
 
 
 # --------------------------------------------------------------------------- #
@@ -292,9 +332,20 @@ def list_closures(ctx: Context, *, resource_id: int | None = None) -> list[m.Clo
 
 
 def add_closure(
-    ctx: Context, *, start: str, end: str, reason: str, resource_id: int | None = None, coop: str | None = None
+    ctx: Context,
+    *,
+    start: str,
+    end: str,
+    reason: str,
+    resource_id: int | None = None,
+    coop: str | None = None,
+    force: bool = False,
 ) -> m.Closure:
-    """Close a resource, or a whole co-op, from ``start`` to ``end`` (local wall times or dates, end inclusive for dates)."""
+    """Close a resource, or a whole co-op, from ``start`` to ``end`` (local wall times or dates, end inclusive for dates).
+
+    Over active bookings it is refused (WouldStrand, listing them) unless
+    ``force``; forced, they keep their time and are flagged ``closure:ID``.
+    """
     ctx.require(*ADMIN_ROLES)
     reason = v.name(reason, "reason", 120)
     with write_session(ctx.engine) as s:
@@ -314,9 +365,15 @@ def add_closure(
         if t1 <= t0:
             raise BadInput("field.end_before_start")
         row = tb.ClosureRow(resource_id=resource_id, coop=None if resource_id else owner, start=t0, end=t1, reason=reason)
+        hit = conflicts.stranded(
+            s, now=ctx.now(), resource_id=resource_id, coop=None if resource_id else owner, start=t0, end=t1
+        )
+        if hit and not force:
+            raise WouldStrand(conflicts.described(s, hit))
         s.add(row)
         s.flush()
         audit.record(s, ctx, "closure.add", "closure", row.id, coop=owner, after=row.model_dump())
+        _strand_or_flag(s, ctx, hit, f"closure:{row.id}", force)
         return convert.closure(row)
 
 
@@ -330,13 +387,15 @@ def remove_closure(ctx: Context, closure_id: int) -> None:
         if not ctx.is_federation_admin and owner != ctx.coop:
             raise NotPermitted("perm.other_coop")
         audit.record(s, ctx, "closure.remove", "closure", row.id, coop=owner, before=row.model_dump())
+        conflicts.clear(s, f"closure:{row.id}")  # the bookings it stranded are open again
         s.delete(row)
 
 
-def add_holidays(ctx: Context, *, year: int, coop: str | None = None) -> int:
+def add_holidays(ctx: Context, *, year: int, coop: str | None = None, force: bool = False) -> int:
     """Whole-day closures for Quebec's statutory holidays (python-holidays, subdivision QC).
 
-    Idempotent: a holiday already closed for that co-op is skipped.
+    Idempotent: a holiday already closed for that co-op is skipped. Over
+    active bookings, refused unless ``force`` (then flagged), as any closure.
     """
     import holidays as pyholidays
 
@@ -358,6 +417,7 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None) -> int:
         raise NotPermitted("perm.other_coop")
     days = sorted(pyholidays.country_holidays("CA", subdiv="QC", years=year, language="fr").items())
     added = 0
+    stranded: list[tb.BookingRow] = []
     with write_session(ctx.engine) as s:
         for slug in targets:
             tz = all_coops[slug]
@@ -371,8 +431,14 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None) -> int:
                 if exists:
                     continue
                 row = tb.ClosureRow(coop=slug, start=t0, end=t1, reason=str(label)[:120])
+                hit = conflicts.stranded(s, now=ctx.now(), coop=slug, start=t0, end=t1)
+                stranded.extend(hit)
                 s.add(row)
                 s.flush()
                 audit.record(s, ctx, "closure.add", "closure", row.id, coop=slug, after=row.model_dump())
+                if force:
+                    _strand_or_flag(s, ctx, hit, f"closure:{row.id}", force)
                 added += 1
+        if stranded and not force:
+            raise WouldStrand(conflicts.described(s, stranded))  # rolls every holiday back
     return added

@@ -558,6 +558,7 @@ def cancel(ctx: Context, booking_id: int, *, reason: str) -> m.Booking:
         before = _booking_dict(row)
         row.status = m.BookingStatus.CANCELLED.value
         row.cancel_reason = reason
+        row.conflict = ""  # the patient was dealt with
         row.updated_at = ctx.now()
         s.add(row)
         audit.record(s, ctx, "booking.cancel", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))
@@ -589,6 +590,7 @@ def reschedule(ctx: Context, booking_id: int, *, start: dt.datetime | str) -> m.
                 _check_not_taken(s, room, begin, end, exclude_id=row.id)
             before = _booking_dict(row)
             row.start, row.end, row.updated_at = begin, end, ctx.now()
+            row.conflict = ""  # moved to a time that is open (checked above)
             s.add(row)
             s.flush()
             audit.record(s, ctx, "booking.reschedule", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))
@@ -707,6 +709,7 @@ def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, st
         reason=row.reason if own else None,
         cancel_reason=(row.cancel_reason or None) if own else None,
         masked=not own,
+        conflict=row.conflict,
     )
 
 
@@ -736,6 +739,7 @@ def list_bookings(
     resource_id: int | None = None,
     own_coop_only: bool = False,
     statuses: Iterable[str] | None = None,
+    conflicts_only: bool = False,
     limit: int = 2000,
 ) -> list[m.Booking]:
     """Bookings this user may see, by start.
@@ -744,7 +748,14 @@ def list_bookings(
     with the user's co-op as "busy" (no patient, no reason). A clinician sees
     their own agenda. Dates are local days in the user's zone, ``to_date``
     inclusive.
+
+    ``conflicts_only``: the active bookings a forced closure or withdrawal left
+    standing, of the user's own co-op (its patients to call), or of every
+    co-op for a federation admin.
     """
+    if conflicts_only:
+        statuses = ACTIVE
+        own_coop_only = own_coop_only or not ctx.is_federation_admin
     if from_date is not None:
         start = day_bounds_utc(from_date, ctx.actor_tz)[0]
     if to_date is not None:
@@ -757,6 +768,8 @@ def list_bookings(
         stmt = stmt.where(B.start < end)
     if statuses:
         stmt = stmt.where(col(B.status).in_(list(statuses)))
+    if conflicts_only:
+        stmt = stmt.where(B.conflict != "")
     if resource_id is not None:
         stmt = stmt.where(or_(B.clinician_id == resource_id, B.room_id == resource_id))
     with read_session(ctx.engine) as s:

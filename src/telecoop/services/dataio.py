@@ -14,7 +14,7 @@ from telecoop.store.engine import make_engine
 DEMO_LOGIN = "recep.gaspesie"
 
 
-def import_data(db_path: Path, source: Path, as_login: str | None = None) -> dict[str, int]:
+def import_data(db_path: Path, source: Path, as_login: str | None = None, *, force: bool = False) -> dict[str, int]:
     """Load CSV files, all-or-nothing.
 
     A new database (no staff yet) may be loaded by whoever may open the file;
@@ -28,7 +28,7 @@ def import_data(db_path: Path, source: Path, as_login: str | None = None) -> dic
             actor, _tz = load_actor(engine, login)
             if actor.role != m.Role.FEDERATION_ADMIN:
                 raise NotPermitted("perm.denied")
-        return csvio.import_path(engine, source, actor=login)
+        return csvio.import_path(engine, source, actor=login, force=force)
     except BaseException:
         engine.dispose()
         if not existed:  # a refused import leaves no empty database behind

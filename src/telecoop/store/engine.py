@@ -25,7 +25,7 @@ from sqlmodel import Session, SQLModel
 from telecoop.domain.errors import StoreError
 from telecoop.store import tables  # noqa: F401  (registers the tables)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 20_000
 
 # The database refuses an overlapping active booking by itself, so that even a
@@ -163,6 +163,11 @@ def _migrate(engine: Engine, version: int) -> None:
                 s.flush()
             for ddl in SQLITE_TRIGGERS:
                 conn.exec_driver_sql(ddl)
+        if version < 3:
+            # 3: bookings left standing by a forced closure carry a conflict flag.
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("booking")}
+            if "conflict" not in columns:
+                conn.exec_driver_sql("ALTER TABLE booking ADD COLUMN conflict VARCHAR NOT NULL DEFAULT ''")
         row = s.get(tables.Meta, "schema_version")
         row.value = str(SCHEMA_VERSION)
         s.add(row)

@@ -126,6 +126,9 @@ class BookingRow(SQLModel, table=True):
     mode: str = "video"
     status: str = "booked"
     cancel_reason: str = ""
+    # issue 8: why a forced closure, deactivation or sharing withdrawal left this
+    # booking standing over it ("closure:12", "inactive:5", "unshared:5"); "" none.
+    conflict: str = Field(default="", sa_column=Column(sa.String, nullable=False, server_default=""))
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
