@@ -77,12 +77,6 @@ def booking_json(b: m.Booking) -> dict:
     }
 
 
-def conflict_text(code: str) -> str:
-    """``closure:12`` -> "closure 12", in the user's language ("" for none)."""
-    kind, _, ident = code.partition(":")
-    return t(f"conflict.{kind}", id=ident) if code else ""
-
-
 def closure_json(c: m.Closure) -> dict:
     return {
         "id": c.id,
@@ -492,7 +486,7 @@ def cmd_bookings(args) -> int:
         headers = ["id", "start", "clinician", "room", "coop", "status", "patient"]
         if args.conflicts:
             for row, b in zip(rows, items):
-                row.append(conflict_text(b.conflict))
+                row.append(i18n.conflict_label(b.conflict))
             headers.append("conflict")
         print_table(rows, headers)
     return EXIT_OK

@@ -315,6 +315,12 @@ def column_label(name: str, lang: str | None = None) -> str:
     return pair[0] if (lang or _current) == "fr" else pair[1]
 
 
+def conflict_label(code: str, lang: str | None = None) -> str:
+    """A booking's conflict flag said to people: ``closure:12`` -> "closure 12" ("" for none)."""
+    kind, _, ident = (code or "").partition(":")
+    return t(f"conflict.{kind}", lang=lang, id=ident) if kind else ""
+
+
 def field_label(field: str, lang: str | None = None) -> str:
     """A field's name in the user's language (the identifier itself when unknown)."""
     pair = FIELD_LABELS.get(field)

@@ -402,3 +402,62 @@ async def test_an_admin_removes_a_departed_receptionists_access(as_user, db_path
         row = next(r for r in table_rows(pilot, "#staff") if r[0] == "recep2.gaspesie")
         assert row[-1] == "yes"
     open_context(db_path, "recep2.gaspesie").engine.dispose()
+
+
+async def test_closure_over_bookings_asks_with_the_list_then_flags_them(as_user):
+    """issue 8: the Îles admin closes their psychologist on a day Gaspésie booked him."""
+    gas = as_user("recep.gaspesie")
+    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="AB-1")
+    app = app_as(as_user, "admin.iles")
+    async with app.run_test(size=SIZE) as pilot:
+        admin = await open_admin(pilot)
+        index = next(i for i, r in enumerate(admin.data.resources) if r.id == 8)
+        admin.query_one("#resources").move_cursor(row=index)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ClosureDialog)
+        await type_into(pilot, dialog.query_one("#start", Input), "2026-12-08")
+        await type_into(pilot, dialog.query_one("#end", Input), "2026-12-08")
+        await type_into(pilot, dialog.query_one("#reason", Input), "Tempête")
+        await pilot.press("enter")
+        await settle(pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmDialog)
+        text = screen_text(pilot)
+        assert "1 active booking(s) would be left" in text and f"#{booked.id}" in text and "gaspesie" in text
+        assert "AB-1" not in text, "another co-op's patient stays hidden"
+        await pilot.press("escape")  # back: nothing written, the form still open
+        await settle(pilot)
+        assert app.screen is dialog
+        assert booking_service.list_bookings(gas, conflicts_only=True) == []
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # confirmed
+        await settle(pilot)
+        assert isinstance(app.screen, AdminScreen)
+    [flagged] = booking_service.list_bookings(gas, conflicts_only=True)
+    assert flagged.id == booked.id and flagged.conflict.startswith("closure:")
+
+
+async def test_deactivating_a_booked_resource_asks_with_the_list(as_user):
+    gas = as_user("recep.gaspesie")
+    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="AB-1")
+    app = app_as(as_user, "admin.iles")
+    async with app.run_test(size=SIZE) as pilot:
+        admin = await open_admin(pilot)
+        index = next(i for i, r in enumerate(admin.data.resources) if r.id == 8)
+        admin.query_one("#resources").move_cursor(row=index)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("enter")  # yes, deactivate
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert f"#{booked.id}" in screen_text(pilot)
+        await pilot.press("enter")  # yes, even with that booking
+        await settle(pilot)
+    [flagged] = booking_service.list_bookings(gas, conflicts_only=True)
+    assert flagged.conflict == "inactive:8"

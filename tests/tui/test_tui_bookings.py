@@ -242,3 +242,37 @@ async def test_clinician_marks_a_started_video_visit_completed_with_d(demo_db):
         await settle(pilot)
     assert booking_service.get_booking(clin, later.id).status == "completed"
     clin.engine.dispose()
+
+
+async def test_forced_closure_flags_bookings_in_the_bookings_screen(app_for, context_for):
+    """The Îles admin closes their psychologist for a day anyway: Gaspésie sees whom to call."""
+    import datetime as dt
+
+    from telecoop.domain.errors import WouldStrand
+    from telecoop.services import admin as admin_service
+
+    gas = context_for("recep.gaspesie")
+    slot = booking_service.search_slots(gas, clinician_id=8, from_date=dt.date(2026, 12, 8), days=1, limit=1)[0]
+    mine = booking_service.book(gas, clinician_id=8, start=slot.start, duration=30, patient="ZZ-77")
+    day = slot.start.date().isoformat()
+    iles = context_for("admin.iles")
+    try:
+        admin_service.add_closure(iles, resource_id=8, start=day, end=day, reason="Tempête")
+        raise AssertionError("a closure over active bookings needs confirming")
+    except WouldStrand as refused:
+        assert mine.id in {b.id for b in refused.bookings}
+    admin_service.add_closure(iles, resource_id=8, start=day, end=day, reason="Tempête", force=True)
+
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bookings(pilot)
+        row = next(r for r in table_rows(pilot, "#bookings") if "ZZ-77" in r)
+        assert row[-1].startswith("!"), "the marker, readable without colour"
+        screen.query_one("#bookings-filter", Select).value = "conflicts"
+        await settle(pilot)
+        assert screen.bookings and all(b.conflict and b.coop == "gaspesie" for b in screen.bookings)
+        assert mine.id in {b.id for b in screen.bookings}
+        index = next(i for i, b in enumerate(screen.bookings) if b.id == mine.id)
+        screen.table().move_cursor(row=index)
+        await settle(pilot)
+        assert "Conflict: closure" in static_text(pilot, "#booking-detail")

@@ -137,3 +137,14 @@ def languages_label(codes: tuple[str, ...] | list[str]) -> str:
         text = t(key)
         out.append(code if text == key else text)
     return ", ".join(out)
+
+
+def stranded_list(bookings: list[m.Booking], tz: str, *, most: int = 6) -> str:
+    """The bookings a closure or withdrawal would strand, one per line (no patient data)."""
+    lines = [
+        f"#{b.id}  {day_short(local_day(b.start, tz))} {time_pair(b.start, tz, b.clinician_tz)}  {b.clinician} — {b.coop}"
+        for b in bookings[:most]
+    ]
+    if len(bookings) > most:
+        lines.append(t("tui.stranded.more", n=len(bookings) - most))
+    return "\n".join(lines)

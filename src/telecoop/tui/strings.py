@@ -147,6 +147,9 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.bookings.upcoming": ("À venir", "Upcoming"),
     "tui.bookings.today": ("Aujourd'hui (tous statuts)", "Today (all statuses)"),
     "tui.bookings.all": ("Tous (tous statuts)", "All (all statuses)"),
+    # issue 8: bookings stranded by a forced closure or withdrawal
+    "tui.bookings.conflicts": ("En conflit (à rappeler)", "Conflicts (to call)"),
+    "tui.detail.conflict": ("! En conflit : {what}", "! Conflict: {what}"),
     "tui.bookings.count": ("{n} rendez-vous", "{n} booking(s)"),
     "tui.bookings.empty": ("Aucun rendez-vous.", "No bookings."),
     # booking actions
@@ -171,6 +174,14 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.act.done": ("Rendez-vous {id} : {status}", "Booking {id}: {status}"),
     "tui.act.moved": ("Rendez-vous {id} déplacé : {when}", "Booking {id} moved: {when}"),
     # dialogs
+    # issue 8: confirm before stranding bookings
+    "tui.confirm.stranded": (
+        "{count} rendez-vous actif(s) resteraient sur une ressource fermée ou retirée :\n{list}\n"
+        "Confirmer : ils gardent leur heure, marqués en conflit pour leur coop, qui appellera les patients.",
+        "{count} active booking(s) would be left on a closed or withdrawn resource:\n{list}\n"
+        "Confirm: they keep their time, flagged as conflicts for their co-op to call the patients.",
+    ),
+    "tui.stranded.more": ("… et {n} autre(s)", "… and {n} more"),
     "tui.confirm.title": ("Confirmer", "Confirm"),
     "tui.confirm.yes": ("Confirmer", "Confirm"),
     "tui.confirm.no": ("Retour", "Back"),

@@ -69,6 +69,7 @@ class ClosureDialog(AdminFormDialog["m.Closure | None"]):
             reason=values["reason"],
             resource_id=int(ident) if kind == "res" else None,
             coop=ident if kind == "coop" else None,
+            force=self.force,
         )
 
 
@@ -107,4 +108,4 @@ class HolidaysDialog(AdminFormDialog["int | None"]):
 
     def submit(self, values: dict[str, str]) -> int:
         coop = values.get("coop", "")
-        return admin_service.add_holidays(self.ctx, year=values["year"], coop=None if coop in ("", ALL) else coop)  # type: ignore[arg-type]
+        return admin_service.add_holidays(self.ctx, year=values["year"], coop=None if coop in ("", ALL) else coop, force=self.force)  # type: ignore[arg-type]

@@ -23,11 +23,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from telecoop.domain.errors import TeleCoopError
+from telecoop.domain.errors import TeleCoopError, WouldStrand
 from telecoop.i18n import t
 from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
-from telecoop.tui.format import clean, literal
+from telecoop.tui.dialogs.confirm import ConfirmDialog
+from telecoop.tui.format import clean, literal, stranded_list
 from telecoop.tui.messages import ServiceFailed, failure
 
 T = TypeVar("T")
@@ -225,6 +226,8 @@ class AdminFormDialog(ModalScreen[T], Generic[T]):
         super().__init__()
         self.ctx = ctx
         self.saving = False
+        self.force = False
+        """Set once the user confirmed stranding active bookings (forms that may strand pass it on)."""
         self._error: TeleCoopError | str | None = None
         self._error_field: str | None = None
         self._form_error = ""
@@ -356,6 +359,19 @@ class AdminFormDialog(ModalScreen[T], Generic[T]):
     def _refused(self, message: Refused) -> None:
         message.stop()
         self._done_saving()
+        if isinstance(message.error, WouldStrand) and not self.force:
+            # Active bookings in the way: list them, save again only once confirmed.
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.force = True
+                    self.action_save()
+
+            bookings = message.error.bookings
+            self.app.push_screen(
+                ConfirmDialog("tui.confirm.stranded", count=len(bookings), list=stranded_list(bookings, self.ctx.actor_tz)),
+                answered,
+            )
+            return
         self._set_error(message.error)
 
     @on(ServiceFailed)

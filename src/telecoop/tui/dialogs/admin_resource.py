@@ -155,4 +155,5 @@ class ResourceDialog(AdminFormDialog["m.Resource | None"]):
             sharing=values["sharing"],
             shared_with=values.get("shared_with", ""),
             buffer_minutes=values["buffer_minutes"],
+            force=self.force,
         )

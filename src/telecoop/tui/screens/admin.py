@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Select, Static, TabbedContent, TabPane
 
 from telecoop.domain import model as m
+from telecoop.domain.errors import WouldStrand
 from telecoop.domain.timeutil import local
 from telecoop.i18n import t
 from telecoop.services import admin as admin_service
@@ -32,8 +33,8 @@ from telecoop.tui.dialogs.admin_resource import ResourceDialog
 from telecoop.tui.dialogs.admin_staff import StaffDialog
 from telecoop.tui.dialogs.admin_form import reset_select
 from telecoop.tui.dialogs.confirm import ConfirmDialog
-from telecoop.tui.format import clean, languages_label, literal, role_label, specialty_label
-from telecoop.tui.messages import UNSET, guarded
+from telecoop.tui.format import clean, languages_label, literal, role_label, specialty_label, stranded_list
+from telecoop.tui.messages import UNSET, failure, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.result_table import ResultTable
 
@@ -481,10 +482,32 @@ class AdminScreen(ModeScreen):
             self._set_active(r.id, True)
 
     @work(thread=True, exclusive=True, group="admin-write")
-    def _set_active(self, resource_id: int, active: bool) -> None:
+    def _set_active(self, resource_id: int, active: bool, force: bool = False) -> None:
         ctx = self.ctx
-        if guarded(self, lambda: admin_service.set_active(ctx, resource_id, active)) is not UNSET:
-            self.post_message(self.Done("tui.adm.activated" if active else "tui.adm.deactivated", id=resource_id))
+        try:
+            admin_service.set_active(ctx, resource_id, active, force=force)
+        except WouldStrand as exc:
+            self.post_message(self.WouldStrandBookings(resource_id, exc.bookings))
+            return
+        except Exception as exc:  # noqa: BLE001 - said in the app, never a traceback
+            self.post_message(failure(exc))
+            return
+        self.post_message(self.Done("tui.adm.activated" if active else "tui.adm.deactivated", id=resource_id))
+
+    @dataclass
+    class WouldStrandBookings(Message):
+        """Deactivating ``resource_id`` would strand these active bookings: ask before forcing."""
+
+        resource_id: int
+        bookings: list
+
+    @on(WouldStrandBookings)
+    def _confirm_stranding(self, message: WouldStrandBookings) -> None:
+        bookings = message.bookings
+        self.app.push_screen(
+            ConfirmDialog("tui.confirm.stranded", count=len(bookings), list=stranded_list(bookings, self.ctx.actor_tz)),
+            lambda yes: self._set_active(message.resource_id, False, force=True) if yes else None,
+        )
 
     def selected_staff(self) -> m.Staff | None:
         key = self.query_one("#staff", ResultTable).current_key()

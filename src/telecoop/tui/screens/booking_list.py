@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from telecoop.domain import model as m
 from telecoop.domain.errors import InvalidTransition, SlotTaken
-from telecoop.i18n import t
+from telecoop.i18n import conflict_label, t
 from telecoop.services import booking as booking_service
 from telecoop.services.context import BOOKING_ROLES
 from telecoop.tui.dialogs.cancel import CancelDialog
@@ -91,7 +91,11 @@ class BookingListScreen(ModeScreen):
             cells.append(literal(b.patient or ""))
         if with_clinician:
             cells.append(literal(b.clinician))
-        cells.append(literal(status_label(b.status), style="" if b.status.active else "dim"))
+        if b.conflict and b.status.active:
+            # Stranded by a forced closure: a mark that reads without colour.
+            cells.append(literal(f"!{status_label(b.status)}", style="bold"))
+        else:
+            cells.append(literal(status_label(b.status), style="" if b.status.active else "dim"))
         return cells
 
     def booking_columns(self, *, with_day: bool, with_clinician: bool = True) -> list[tuple[str, int | None]]:
@@ -143,6 +147,8 @@ class BookingListScreen(ModeScreen):
             second.append(t("tui.detail.cancel_reason", reason=clean(b.cancel_reason)))
         if b.booked_by:
             second.append(t("tui.detail.booked_by", login=clean(b.booked_by)))
+        if b.conflict and b.status.active:
+            second.insert(0, t("tui.detail.conflict", what=conflict_label(b.conflict)))
         detail.update(Text(first + "\n" + " · ".join(second), end="", no_wrap=True, overflow="ellipsis"))
 
     def directory_changed(self) -> None:

@@ -19,7 +19,7 @@ from telecoop.tui.screens.booking_list import BookingListScreen
 from telecoop.tui.widgets.result_table import ResultTable
 from telecoop.tui.widgets.select_options import reset_options
 
-FILTERS = ("upcoming", "today", "all")
+FILTERS = ("upcoming", "today", "all", "conflicts")
 ACTIVE = [m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value]
 
 
@@ -88,6 +88,9 @@ class BookingsScreen(BookingListScreen):
         elif which == "today":
             today = local_day(ctx.now(), ctx.actor_tz)
             kwargs = {"from_date": today, "to_date": today}
+        elif which == "conflicts":
+            # Left standing by a forced closure or withdrawal: patients to call.
+            kwargs = {"conflicts_only": True}
         else:
             kwargs = {}
         found = guarded(self, lambda: booking_service.list_bookings(ctx, own_coop_only=True, **kwargs))
