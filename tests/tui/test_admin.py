@@ -461,3 +461,29 @@ async def test_deactivating_a_booked_resource_asks_with_the_list(as_user):
         await settle(pilot)
     [flagged] = booking_service.list_bookings(gas, conflicts_only=True)
     assert flagged.conflict == "inactive:8"
+
+
+async def test_making_a_booked_clinician_private_asks_with_the_list(as_user):
+    """Withdrawing sharing from Gaspésie, which holds a booking on him, is confirmed first."""
+    gas = as_user("recep.gaspesie")
+    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="AB-1")
+    app = app_as(as_user, "admin.iles")
+    async with app.run_test(size=SIZE) as pilot:
+        admin = await open_admin(pilot)
+        index = next(i for i, r in enumerate(admin.data.resources) if r.id == 8)
+        admin.query_one("#resources").move_cursor(row=index)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ResourceDialog)
+        choose(pilot, "#sharing", "private")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert f"#{booked.id}" in screen_text(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AdminScreen)
+    [flagged] = booking_service.list_bookings(gas, conflicts_only=True)
+    assert flagged.id == booked.id and flagged.conflict == "unshared:8"

@@ -139,7 +139,7 @@ def languages_label(codes: tuple[str, ...] | list[str]) -> str:
     return ", ".join(out)
 
 
-def stranded_list(bookings: list[m.Booking], tz: str, *, most: int = 6) -> str:
+def stranded_list(bookings: list[m.Booking], tz: str, *, most: int = 5) -> str:
     """The bookings a closure or withdrawal would strand, one per line (no patient data)."""
     lines = [
         f"#{b.id}  {day_short(local_day(b.start, tz))} {time_pair(b.start, tz, b.clinician_tz)}  {b.clinician} — {b.coop}"

@@ -176,7 +176,7 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     # dialogs
     # issue 8: confirm before stranding bookings
     "tui.confirm.stranded": (
-        "{count} rendez-vous actif(s) resteraient sur une ressource fermée ou retirée :\n{list}\n"
+        "{count} rendez-vous actif(s) resteraient sans ressource (fermée ou retirée) :\n{list}\n"
         "Confirmer : ils gardent leur heure, marqués en conflit pour leur coop, qui appellera les patients.",
         "{count} active booking(s) would be left on a closed or withdrawn resource:\n{list}\n"
         "Confirm: they keep their time, flagged as conflicts for their co-op to call the patients.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,7 +42,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def relabel(self) -> None:
         self.query_one("#dialog-title", Static).update(t("tui.confirm.title"))
-        self.query_one("#question", Static).update(paragraph(t(self.key, **self.params)))
+        # Line breaks of the message itself stay (a list of bookings); each line is cleaned.
+        lines = [paragraph(line) for line in t(self.key, **self.params).split("\n")]
+        self.query_one("#question", Static).update(Text("\n", end="").join(lines))
         self.query_one("#yes", Button).label = t("tui.confirm.yes")
         self.query_one("#no", Button).label = t("tui.confirm.no")
 
