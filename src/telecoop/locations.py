@@ -39,3 +39,72 @@ def sample_data_dir() -> Path:
             return candidate
     packaged = here.parent / "sample_data"
     return packaged
+
+
+# --------------------------------------------------------------------------- #
+# issue 9: files that may hold patient data are the user's alone
+# --------------------------------------------------------------------------- #
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def private_umask() -> int:
+    """Make every file this process creates private, whatever umask it was given.
+
+    The database, its -wal/-shm, backups, exports, .ics files and logs hold
+    patient data; a receptionist's ``umask 022`` (or 000) must not make them
+    readable by the other accounts of a shared server. Returns the old umask.
+    """
+    return os.umask(0o077)
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` and its missing parents, each 0700 (existing folders are left alone)."""
+    path = Path(path)
+    missing = []
+    for p in (path, *path.parents):
+        if p.exists():
+            break
+        missing.append(p)
+    for p in reversed(missing):
+        try:
+            p.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            continue
+        os.chmod(p, PRIVATE_DIR)  # mkdir's mode is filtered by the umask
+
+
+def open_private(path: Path, *, exclusive: bool = False) -> int:
+    """A file descriptor on ``path`` opened for writing, created 0600 (an existing file is truncated and made 0600)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+    fd = os.open(path, flags, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    except OSError:  # pragma: no cover - e.g. /dev/full, a FIFO
+        pass
+    return fd
+
+
+def write_private_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (0600)."""
+    with os.fdopen(open_private(path), "wb") as fh:
+        fh.write(data)
+
+
+def create_private_empty(path: Path) -> None:
+    """Create an empty 0600 file at ``path`` (refused if it exists), its folder 0700."""
+    make_private_dir(Path(path).parent)
+    os.close(open_private(path, exclusive=True))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def exposed_to_others(path: Path) -> bool:
+    """True when group or others may read or write ``path``."""
+    try:
+        return bool(Path(path).stat().st_mode & 0o066)
+    except OSError:
+        return False
