@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,8 +20,28 @@ def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
     """``TELECOOP_DB``, else ``telecoop.db`` in the user data dir."""
     env = os.environ if environ is None else environ
     if env.get("TELECOOP_DB"):
-        return Path(env["TELECOOP_DB"]).expanduser()
+        return db_file(env["TELECOOP_DB"])
     return data_dir() / "telecoop.db"
+
+
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def db_file(text: str) -> Path:
+    """The database path a person gave (``--db``, ``TELECOOP_DB``): a file path, never a URL.
+
+    ``postgresql://...`` is refused plainly until that engine exists; any
+    other ``scheme://`` too. (A name such as ``x.db?mode=ro`` is simply a file
+    of that name: the store never reads options out of it.)
+    """
+    from telecoop.domain.errors import BadInput, StoreError
+
+    if _URL_RE.match(text):
+        if text.lower().startswith(("postgresql", "postgres")):
+            raise StoreError("store.url_unsupported")
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        raise BadInput("store.url", value=shown)
+    return Path(text).expanduser()
 
 
 def demo_db_path() -> Path:
@@ -87,9 +108,25 @@ def open_private(path: Path, *, exclusive: bool = False) -> int:
 
 
 def write_private_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` (0600)."""
-    with os.fdopen(open_private(path), "wb") as fh:
-        fh.write(data)
+    """Write ``data`` to ``path`` (0600); a regular file left half-written (full disk) is removed."""
+    fd = open_private(path)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except BaseException:
+        discard_partial(path)
+        raise
+
+
+def discard_partial(path: Path) -> None:
+    """Remove ``path`` if it is a regular file (never a device such as /dev/full, never a folder)."""
+    import stat
+
+    try:
+        if stat.S_ISREG(os.lstat(path).st_mode):
+            os.unlink(path)
+    except OSError:
+        pass
 
 
 def create_private_empty(path: Path) -> None:

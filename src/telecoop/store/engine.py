@@ -134,7 +134,7 @@ def make_engine(path: str | os.PathLike, *, create: bool = True, migrate: bool |
         _ensure_schema(engine)
     except sa.exc.DatabaseError as exc:
         engine.dispose()
-        raise store_error(exc, path) from exc
+        raise (store_error(exc, path) or StoreError("store.not_db", path=str(path))) from exc
     except StoreError:
         engine.dispose()
         raise
@@ -231,7 +231,7 @@ def _inspect_sqlite(path: Path, *, create: bool, migrate: bool) -> int | None:
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             version = int(row[0]) if row and str(row[0]).isdigit() else 0
     except sqlite3.OperationalError as exc:
-        raise store_error(exc, path) from None
+        raise (store_error(exc, path) or StoreError("store.damaged", path=shown)) from None
     except sqlite3.DatabaseError:
         raise StoreError("store.damaged", path=shown) from None
     finally:
@@ -249,8 +249,8 @@ def _inspect_sqlite(path: Path, *, create: bool, migrate: bool) -> int | None:
     return version
 
 
-def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> StoreError:
-    """A database error a user can cause, as one clear message (no SQL text)."""
+def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> StoreError | None:
+    """A database error a user can cause, as one clear message (no SQL text); None for any other."""
     text = str(getattr(exc, "orig", None) or exc).lower()
     shown = str(path) if path is not None else "?"
     if "locked" in text or "busy" in text:
@@ -263,7 +263,7 @@ def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> St
         return StoreError("store.unreadable", path=shown)
     if "malformed" in text or "not a database" in text or "corrupt" in text or "disk i/o" in text:
         return StoreError("store.damaged", path=shown)
-    return StoreError("store.not_db", path=shown)
+    return None
 
 
 def _ensure_schema(engine: Engine) -> None:

@@ -23,6 +23,7 @@ class StaffDialog(AdminFormDialog["m.Staff | None"]):
     AUTO_FOCUS = "#login"
     KEY_FIELDS = {
         "field.login": "login",
+        "staff.exists": "login",
         "field.not_clinician": "clinician_id",
         "field.unknown_coop": "coop",
         "perm.other_coop": "coop",

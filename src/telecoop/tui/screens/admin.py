@@ -507,10 +507,7 @@ class AdminScreen(ModeScreen):
     def _set_staff_active(self, member: m.Staff, active: bool) -> None:
         ctx = self.ctx
         if active:
-            call = lambda: directory_service.add_staff(  # noqa: E731 - reactivates, same record
-                ctx, login=member.login, coop=member.coop, role=member.role.value, name=member.name,
-                clinician_id=member.clinician_id,
-            )
+            call = lambda: directory_service.set_staff(ctx, member.login, active=True)  # noqa: E731
         else:
             call = lambda: directory_service.deactivate_staff(ctx, member.login)  # noqa: E731
         if guarded(self, call) is not UNSET:
