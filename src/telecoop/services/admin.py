@@ -76,6 +76,8 @@ def check(engine) -> m.CheckReport:
 
 def backup_to(ctx: Context, target: Path) -> None:
     ctx.require(*ADMIN_ROLES)
+    if target.is_dir():
+        raise BadInput("output.is_dir", path=str(target))
     if target.exists():
         raise BadInput("field.duplicate", value=str(target))
     backup(ctx.engine, target)

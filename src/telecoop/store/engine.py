@@ -429,7 +429,7 @@ def backup(engine: Engine, target: str | os.PathLike) -> None:
 
     # The copy holds every patient reference: 0600 from its first byte, and
     # never over an existing file (O_EXCL).
-    locations.create_private_empty(Path(target))
+    os.close(locations.open_private(Path(target), exclusive=True))
     raw = engine.raw_connection()
     try:
         dest = sqlite3.connect(str(target))
