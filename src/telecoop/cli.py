@@ -725,6 +725,11 @@ def _shown_arg(arg: str) -> str:
     return safe(text if len(text) <= 40 else text[:39] + "…")
 
 
+def _path_arg(arg: str) -> str:
+    """A path as echoed back: no surrogates or control characters (the cut to a sane length comes later)."""
+    return safe("".join("?" if "\ud800" <= ch <= "\udfff" else ch for ch in arg))
+
+
 def _check_ints(args: argparse.Namespace) -> None:
     """Ids and counts beyond what the store holds (64-bit) are bad input, not an overflow deep inside."""
     for value in vars(args).values():
@@ -745,7 +750,7 @@ def _known_failure(exc: BaseException, args: argparse.Namespace) -> TeleCoopErro
     import errno
 
     if isinstance(exc, OSError) and not _is_db_error(exc):
-        path = _shown_arg(str(exc.filename)) if exc.filename else _shown_arg(_output_arg(args))
+        path = _path_arg(str(exc.filename) if exc.filename else _output_arg(args))
         key = {
             errno.EISDIR: "output.is_dir",
             errno.ENOENT: "output.no_parent",
@@ -756,6 +761,8 @@ def _known_failure(exc: BaseException, args: argparse.Namespace) -> TeleCoopErro
             errno.EROFS: "output.denied",
             errno.ENOTDIR: "output.not_dir",
         }.get(exc.errno)
+        if key in ("output.is_dir", "output.no_parent", "output.not_dir"):
+            return BadInput(key, path=path)  # the path given was wrong: exit 2
         if key is not None:
             return TeleCoopError(key, path=path)
         return TeleCoopError("output.failed", path=path, reason=safe(exc.strerror or type(exc).__name__))
