@@ -299,7 +299,7 @@ def parse_instant(text: str, tz: str) -> pendulum.DateTime:
         )
     except ValueError:
         raise WallTimeError("time.invalid", text=text) from None
-    check_date_range(wall.date(), raw.strip())
+    check_date_range(wall.date(), raw.strip(), WallTimeError)
     off = m["off"]
     if off is None:
         try:
@@ -341,10 +341,10 @@ DATE_MIN = _dt.date(1900, 1, 1)
 DATE_MAX = _dt.date(2199, 12, 31)
 
 
-def check_date_range(day: _dt.date, text: str) -> None:
+def check_date_range(day: _dt.date, text: str, error: type[BadInput] = BadInput) -> None:
     """Refuse (``date.range``) a date outside DATE_MIN..DATE_MAX."""
     if not DATE_MIN <= day <= DATE_MAX:
-        raise BadInput("date.range", text=text, min=DATE_MIN.isoformat(), max=DATE_MAX.isoformat())
+        raise error("date.range", text=text, min=DATE_MIN.isoformat(), max=DATE_MAX.isoformat())
 
 
 def parse_hhmm(text: str) -> _dt.time:
