@@ -43,6 +43,8 @@ WRITERS = [
 def _digest(path: Path) -> str:
     if path.is_dir():
         return "dir:" + ",".join(sorted(os.listdir(path)))
+    if path.is_fifo():
+        return "fifo"
     if not path.exists():
         return "absent"
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -84,6 +86,9 @@ def make_case(name: str, tmp: Path, template: Path) -> tuple[Path, str, dict]:
     if name == "0-byte file":
         db.write_bytes(b"")
         return db, "store.empty_file", {"path": str(db)}
+    if name == "FIFO":  # reading it would block forever
+        os.mkfifo(db)
+        return db, "store.not_db", {"path": str(db)}
     if name == "not SQLite":
         db.write_text("login,name\nfed.admin,x\n")
         return db, "store.not_db", {"path": str(db)}
@@ -111,7 +116,7 @@ def make_case(name: str, tmp: Path, template: Path) -> tuple[Path, str, dict]:
 
 
 CASES = ["folder", "missing parent", "0-byte file", "not SQLite", "foreign SQLite", "truncated",
-         "newer schema", "older schema"]
+         "newer schema", "older schema", "FIFO"]
 MATRIX = [(case, cmd, "en") for case in CASES for cmd in READERS + WRITERS]
 # A read-only file is fine to read; only what writes must be refused.
 MATRIX += [("read-only", cmd, "en") for cmd in (WRITERS[0], WRITERS[2], ["staff", "remove", "recep.iles"])]
@@ -196,3 +201,21 @@ def test_a_damaged_page_says_restore_from_a_backup(db_path, capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert "damaged" in err and "telecoop backup" in err and "Traceback" not in err
+
+
+def test_demo_fresh_erases_only_a_demo_database(tmp_path, sample_template, demo_template, capsys):
+    """``demo --fresh`` deletes the file it rebuilds: never someone's real database."""
+    real = tmp_path / "real.db"
+    shutil.copy(sample_template, real)
+    before = _digest(real)
+    assert main(["--lang", "en", "--db", str(real), "demo", "--fresh"]) == 1
+    assert capsys.readouterr().err == f"telecoop: {real} is not a demo database; 'demo --fresh' will not erase it\n"
+    assert _digest(real) == before
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database\n")
+    assert main(["--lang", "en", "--db", str(other), "demo", "--fresh"]) == 1
+    assert other.read_text() == "not a database\n"
+    demo = tmp_path / "demo.db"
+    shutil.copy(demo_template, demo)
+    assert main(["--lang", "en", "--db", str(demo), "demo", "--fresh"]) == 0  # its own file: rebuilt
+    assert "demo database built" in capsys.readouterr().err

@@ -51,6 +51,10 @@ HARDENING_MESSAGES: dict[str, tuple[str, str]] = {
         "--db prend un chemin de fichier, pas une adresse : « {value} »",
         "--db takes a file path, not an address: '{value}'",
     ),
+    "store.not_demo": (
+        "{path} n'est pas une base de démonstration ; « demo --fresh » ne l'effacera pas",
+        "{path} is not a demo database; 'demo --fresh' will not erase it",
+    ),
     "upgrade.done": (
         "base {path} mise à jour du schéma {found} au schéma {version}",
         "database {path} upgraded from schema {found} to schema {version}",

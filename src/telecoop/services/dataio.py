@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from telecoop.domain import model as m
-from telecoop.domain.errors import NotPermitted
+from telecoop.domain.errors import NotPermitted, StoreError
 from telecoop.io import csvio
 from telecoop.services import policy
 from telecoop.services.context import load_actor, resolve_login
@@ -74,7 +74,30 @@ def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
 
     if path.exists() and not fresh:
         return False
+    if path.exists() and not _is_demo(path):
+        # --fresh deletes the file: only ever a demo database (issue 9).
+        raise StoreError("store.not_demo", path=str(path))
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     build_demo_database(path, clock=clock)
     return True
+
+
+def _is_demo(path: Path) -> bool:
+    """Whether ``path`` is a demo database (``build_demo_database`` marks them; read without writing)."""
+    import sqlite3
+    import urllib.parse
+
+    from telecoop.store.engine import inspect_file
+
+    if path.stat().st_size == 0:
+        return True  # nothing to lose
+    inspect_file(path, create=False, migrate=True)  # refuses a folder, another program's file, a damaged one
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        return conn.execute("SELECT 1 FROM meta WHERE key = 'demo'").fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -175,6 +176,8 @@ def inspect_file(path: Path, *, create: bool, migrate: bool) -> int | None:
             raise StoreError("store.missing", path=shown)
         return None
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device is no database
+            raise StoreError("store.not_db", path=shown)
         with open(path, "rb") as fh:
             header = fh.read(100)
         size = path.stat().st_size
