@@ -401,3 +401,21 @@ def test_restore_from_a_backup(tmp_path, demo_template, capsys):
     assert "integrity: ok" in capsys.readouterr().out
     assert main([*base, "--as", "fed.admin", "bookings", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == wanted
+
+
+def test_the_app_says_busy_without_sql_and_logs_bugs(tmp_path, monkeypatch):
+    """The app's worker guard: the same clear line for a locked database, a logged traceback for a bug."""
+    import sqlalchemy as sa
+
+    from telecoop.tui.messages import failure
+
+    logs = tmp_path / "log"
+    monkeypatch.setattr(locations, "log_dir", lambda: logs)
+    locked = sa.exc.OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+    msg = failure(locked, "/srv/t.db")
+    assert msg.text == "the database has been busy with another operation for too long; try again in a moment"
+    ro = sa.exc.OperationalError("INSERT INTO staff ...", {}, sqlite3.OperationalError("attempt to write a readonly database"))
+    assert failure(ro, "/srv/t.db").text == "the database /srv/t.db is read-only; nothing was changed"
+    bug = failure(KeyError("x"))
+    assert bug.text == f"unexpected error (KeyError); the details are in {logs / 'errors.log'}"
+    assert "KeyError" in (logs / "errors.log").read_text()

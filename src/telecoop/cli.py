@@ -767,45 +767,32 @@ def _known_failure(exc: BaseException, args: argparse.Namespace) -> TeleCoopErro
             return TeleCoopError(key, path=path)
         return TeleCoopError("output.failed", path=path, reason=safe(exc.strerror or type(exc).__name__))
     if _is_db_error(exc):
-        from telecoop.store.engine import store_error
+        from telecoop.errorlog import known_database_error
 
         try:
             path = db_path(args)
         except TeleCoopError:
             path = None
-        return store_error(exc, path)
+        return known_database_error(exc, path)
     return None
 
 
 def _is_db_error(exc: BaseException) -> bool:
-    import sqlite3
+    from telecoop.errorlog import known_database_error
 
-    if isinstance(exc, sqlite3.Error):
-        return True
-    try:
-        from sqlalchemy.exc import DBAPIError
-    except ImportError:  # pragma: no cover
-        return False
-    return isinstance(exc, DBAPIError)
+    return known_database_error(exc) is not None or type(exc).__module__.startswith(("sqlite3", "sqlalchemy"))
 
 
 def _report_unexpected(exc: BaseException) -> int:
     """A bug: the traceback to a private log file in the user's log folder, one line to the user."""
-    import traceback
+    from telecoop import errorlog
 
     detail = safe(type(exc).__name__)
-    log = locations.log_dir() / "errors.log"
-    try:
-        locations.make_private_dir(log.parent)
-        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, locations.PRIVATE_FILE)
-        with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as fh:
-            os.fchmod(fd, locations.PRIVATE_FILE)
-            fh.write(f"--- {dt.datetime.now(dt.timezone.utc).isoformat()} telecoop {' '.join(sys.argv[1:2])}\n")
-            fh.write("".join(traceback.format_exception(exc)))
-    except OSError:
+    log = errorlog.write(exc)
+    if log is None:
         print(f"telecoop: {t('error.unexpected', detail=detail)}", file=sys.stderr)
-        return EXIT_REFUSED
-    print(f"telecoop: {t('error.logged', detail=detail, log=safe(str(log)))}", file=sys.stderr)
+    else:
+        print(f"telecoop: {t('error.logged', detail=detail, log=safe(str(log)))}", file=sys.stderr)
     return EXIT_REFUSED
 
 
