@@ -219,3 +219,19 @@ def test_demo_fresh_erases_only_a_demo_database(tmp_path, sample_template, demo_
     shutil.copy(demo_template, demo)
     assert main(["--lang", "en", "--db", str(demo), "demo", "--fresh"]) == 0  # its own file: rebuilt
     assert "demo database built" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [
+    ["init", "--coop", "gaspesie", "--coop-name", "G", "--tz", "America/Toronto", "--admin", "fed.admin"],
+    ["import", str(Path(__file__).parents[1] / "sample_data" / "coops.csv")],
+])
+def test_init_and_import_do_not_migrate_either(tmp_path, sample_template, capsys, command):
+    """Only ``upgrade`` migrates: init and import on an older file say so and leave it as it was."""
+    db = tmp_path / "old.db"
+    shutil.copy(sample_template, db)
+    _older(db)
+    _fold(db)
+    before = _digest(db)
+    assert main(["--lang", "en", "--db", str(db), *command]) == 1
+    assert capsys.readouterr().err == f"telecoop: {StoreError('store.older', path=str(db), found=1, supported=SCHEMA_VERSION).message('en')}\n"
+    assert _digest(db) == before

@@ -45,7 +45,7 @@ def init_database(path: Path, *, coop: str, coop_name: str, tz: str, admin: str,
     region = v.optional_text(region, "region", 80) or "-"
     lang = v.choice(lang, "lang", m.LANGUAGES)
     actor = os_login(db_path=path)  # from the password database, never $USER
-    engine = make_engine(path)
+    engine = make_engine(path, migrate=False)
     try:
         with write_session(engine) as s:
             if s.exec(select(func.count()).select_from(tb.CoopRow)).one():

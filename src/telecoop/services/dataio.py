@@ -22,7 +22,7 @@ def import_data(db_path: Path, source: Path, as_login: str | None = None) -> dic
     once it has staff, only a federation admin imports.
     """
     existed = db_path.exists()
-    engine = make_engine(db_path)
+    engine = make_engine(db_path, migrate=False)  # an older file: "telecoop upgrade" first
     try:
         login = resolve_login(db_path, as_login)
         if not is_empty(engine):

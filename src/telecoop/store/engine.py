@@ -105,7 +105,8 @@ def make_engine(path: str | os.PathLike, *, create: bool = True, migrate: bool |
 
     ``path`` is a file path, never a URI. Only ``create`` (init, import, the
     demo) may create a database, and only ``migrate`` (default: ``create``;
-    the ``upgrade`` command) may bring an older schema up to date. Everything
+    the ``upgrade`` command passes it; init and import do not) may bring an
+    older schema up to date. Everything
     else about the file is checked first without writing to it (see
     ``inspect_file``), so a command that refuses leaves it byte-identical.
     Raises StoreError when the file is missing and ``create`` is False, when
