@@ -644,7 +644,8 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # Whatever umask the session has, what TeleCoop creates is the user's alone (issue 9).
+    # issue 9: whatever umask the session has, what TeleCoop creates is the user's alone;
+    # arguments with undecodable bytes are refused first, in the user's language.
     locations.private_umask()
     argv = sys.argv[1:] if argv is None else list(argv)
     i18n.set_lang(_lang_in(argv) or i18n.detect_lang())
@@ -659,14 +660,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune_gc()
     i18n.set_lang(args.lang or i18n.detect_lang())
     try:
-        _check_ints(args)
-        if args.command is None:
-            return cmd_app(args)
-        if args.command == "demo":
-            return cmd_app(args, demo=True)
-        return COMMANDS[args.command](args)
+        try:
+            _check_ints(args)
+            if args.command is None:
+                return cmd_app(args)
+            if args.command == "demo":
+                return cmd_app(args, demo=True)
+            return COMMANDS[args.command](args)
+        except (TeleCoopError, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as exc:  # a full disk, a folder given as a file, a locked database...
+            known = _known_failure(exc, args)
+            if known is None or os.environ.get("TELECOOP_DEBUG"):
+                raise
+            raise known from exc
     except TeleCoopError as exc:
-        return _report_error(exc)
+        print(f"telecoop: {safe(exc.message())}", file=sys.stderr)
+        problems = getattr(exc, "problems", None)
+        if problems:
+            from telecoop.io.csvio import format_problems
+
+            for line in format_problems(problems, i18n.get_lang()):
+                print(safe(line), file=sys.stderr)
+        alternatives = getattr(exc, "alternatives", None)
+        if alternatives:
+            print(t("booking.alternatives"), file=sys.stderr)
+            for s in alternatives:
+                room = f"  {safe(s.room)} (#{s.room_id})" if s.room else ""
+                print(f"  {iso_z(s.start)}  {_fmt_local(s.start, s.tz)} {s.tz}  #{s.clinician_id} {safe(s.clinician)}{room}",
+                      file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -674,28 +697,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the contract: one line, never a traceback
         if os.environ.get("TELECOOP_DEBUG"):
             raise
-        known = _known_failure(exc, args)
-        if known is not None:
-            return _report_error(known)
-        return _report_unexpected(exc)
-
-
-def _report_error(exc: TeleCoopError) -> int:
-    print(f"telecoop: {safe(exc.message())}", file=sys.stderr)
-    problems = getattr(exc, "problems", None)
-    if problems:
-        from telecoop.io.csvio import format_problems
-
-        for line in format_problems(problems, i18n.get_lang()):
-            print(safe(line), file=sys.stderr)
-    alternatives = getattr(exc, "alternatives", None)
-    if alternatives:
-        print(t("booking.alternatives"), file=sys.stderr)
-        for s in alternatives:
-            room = f"  {safe(s.room)} (#{s.room_id})" if s.room else ""
-            print(f"  {iso_z(s.start)}  {_fmt_local(s.start, s.tz)} {s.tz}  #{s.clinician_id} {safe(s.clinician)}{room}",
-                  file=sys.stderr)
-    return exc.exit_code
+        return _report_unexpected(exc)  # issue 9: the traceback to the user's log folder
 
 
 # --------------------------------------------------------------------------- #
@@ -706,7 +708,7 @@ INT64_MAX = 2**63 - 1
 
 
 def _lang_in(argv: list[str]) -> str | None:
-    """``--lang`` read before argparse, so that its own refusals are in the user's language too."""
+    """``--lang`` read before argparse, for the refusals that come before it (undecodable bytes)."""
     for i, a in enumerate(argv):
         if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGS:
             return argv[i + 1]
