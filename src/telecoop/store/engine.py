@@ -166,8 +166,7 @@ def inspect_file(path: Path, *, create: bool, migrate: bool) -> int | None:
     everything else that is not a usable TeleCoop database of this version:
     a folder, a missing file, another program's SQLite file, a damaged file,
     an older schema without ``migrate``, a newer schema. The file is read
-    through SQLite's read-only mode; -wal/-shm files that this look created
-    are removed again when the answer is a refusal.
+    through SQLite's read-only mode, and creates nothing beside it.
     """
     shown = str(path)
     if path.is_dir():
@@ -194,15 +193,7 @@ def inspect_file(path: Path, *, create: bool, migrate: bool) -> int | None:
         raise StoreError("store.not_db", path=shown)
     if len(header) < 100 or _truncated(header, size):
         raise StoreError("store.damaged", path=shown)
-    before = {s for s in ("-wal", "-shm") if Path(f"{path}{s}").exists()}
-    try:
-        return _inspect_sqlite(path, create=create, migrate=migrate)
-    except StoreError:
-        for suffix in ("-wal", "-shm"):
-            if suffix not in before:
-                with contextlib.suppress(OSError):
-                    Path(f"{path}{suffix}").unlink()
-        raise
+    return _inspect_sqlite(path, header, create=create, migrate=migrate)
 
 
 def _truncated(header: bytes, size: int) -> bool:
@@ -223,12 +214,18 @@ def _truncated(header: bytes, size: int) -> bool:
     return counter_valid and pages > 0 and size < pages * page_size
 
 
-def _inspect_sqlite(path: Path, *, create: bool, migrate: bool) -> int | None:
+def _inspect_sqlite(path: Path, header: bytes, *, create: bool, migrate: bool) -> int | None:
     import sqlite3
     import urllib.parse
 
     shown = str(path)
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    if header[18] == 2 and not Path(f"{path}-wal").exists():
+        # A WAL file nobody has open (a -wal exists while any connection
+        # does): everything is in the main file, and "immutable" reads it
+        # without creating -wal/-shm beside it. (With a -wal, the read-only
+        # connection shares the files that are already there.)
+        uri += "&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error:
