@@ -292,9 +292,6 @@ def test_parse_instant_accepts(text, expected):
         "10:00",
         "2026-03-10T10:00Zjunk",
         "２０２６-03-10T10:00",  # full-width digits
-        "0001-01-01T00:00+01:00",
-        "9999-12-31T23:59-01:00",
-        "9999-12-31T23:59",  # wall time past the end of datetime in UTC
     ],
 )
 def test_parse_instant_refuses(text):
@@ -302,6 +299,24 @@ def test_parse_instant_refuses(text):
         parse_instant(text, TOR)
     assert exc.value.key == "time.invalid"
     assert exc.value.params == {"text": text}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00+01:00",
+        "9999-12-31T23:59-01:00",
+        "9999-12-31T23:59",  # wall time past the end of datetime in UTC
+        "1899-12-31T23:59Z",
+        "2200-01-01T00:00",
+    ],
+)
+def test_parse_instant_refuses_dates_out_of_range(text):
+    """issue 9: near datetime's edges a date is out of range, said as such (not "invalid")."""
+    with pytest.raises(WallTimeError) as exc:
+        parse_instant(text, TOR)
+    assert exc.value.key == "date.range"
+    assert exc.value.params == {"text": text, "min": "1900-01-01", "max": "2199-12-31"}
 
 
 def test_parse_instant_wall_time_in_gap_or_repeat_is_refused():

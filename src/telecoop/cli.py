@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp = sub.add_parser(name)
         sp.add_argument("--json", action="store_true")
     st = sub.add_parser("staff", help="staff directory")
-    stsub = st.add_subparsers(dest="staff_command", metavar="add|list|remove", required=True)
+    stsub = st.add_subparsers(dest="staff_command", metavar="add|set|list|remove", required=True)
     sr = stsub.add_parser("remove", help="take away a staff member's access (history is kept)")
     sr.add_argument("login")
     sa_ = stsub.add_parser("add")
@@ -188,10 +188,16 @@ def build_parser() -> argparse.ArgumentParser:
     sa_.add_argument("--role", required=True, choices=[r.value for r in m.Role])
     sa_.add_argument("--name")
     sa_.add_argument("--clinician-id", type=int)
+    ss = stsub.add_parser("set", help="change a staff member's role or co-op, or give back their access")
+    ss.add_argument("login")
+    ss.add_argument("--role", choices=[r.value for r in m.Role])
+    ss.add_argument("--coop")
+    ss.add_argument("--restore", action="store_true", help="give back the access that 'staff remove' took away")
     sl = stsub.add_parser("list")
     sl.add_argument("--json", action="store_true")
 
     sub.add_parser("check", help="integrity check and schema version")
+    sub.add_parser("upgrade", help="bring an older database up to this version's schema, in place")
     b = sub.add_parser("backup", help="consistent online copy")
     b.add_argument("file")
 
@@ -280,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db).expanduser() if args.db else locations.default_db_path()
+    return locations.db_file(args.db) if args.db else locations.default_db_path()
 
 
 def context(args: argparse.Namespace):
@@ -361,6 +367,12 @@ def cmd_staff(args) -> int:
         deactivate_staff(ctx, args.login)
         print(t("staff.removed", login=args.login))
         return EXIT_OK
+    if args.staff_command == "set":
+        from telecoop.services.directory import set_staff
+
+        set_staff(ctx, args.login, role=args.role, coop=args.coop, active=True if args.restore else None)
+        print(t("staff.updated", login=args.login))
+        return EXIT_OK
     if args.staff_command == "add":
         st = add_staff(ctx, login=args.login, coop=args.coop, role=args.role, name=args.name,
                        clinician_id=args.clinician_id)
@@ -386,7 +398,24 @@ def cmd_check(args) -> int:
     print(t("check.ok", version=report.schema_version, integrity=report.integrity))
     for name, count in report.counts.items():
         print(f"  {name}: {count}")
+    path = db_path(args)
+    if locations.exposed_to_others(path):
+        print(t("check.exposed", path=path, mode=oct(path.stat().st_mode & 0o777)[2:]), file=sys.stderr)
     return EXIT_OK if report.integrity == "ok" else EXIT_REFUSED
+
+
+def cmd_upgrade(args) -> int:
+    """Migrate an older schema in place (the only command besides init/import that may)."""
+    from telecoop.store.engine import SCHEMA_VERSION, inspect_file, make_engine
+
+    path = db_path(args)
+    found = inspect_file(path, create=False, migrate=True)
+    if found == SCHEMA_VERSION:
+        print(t("upgrade.current", path=path, version=found))
+        return EXIT_OK
+    make_engine(path, create=False, migrate=True).dispose()
+    print(t("upgrade.done", path=path, found=found, version=SCHEMA_VERSION))
+    return EXIT_OK
 
 
 def cmd_backup(args) -> int:
@@ -563,7 +592,7 @@ def cmd_ics(args) -> int:
         now=ctx.now(),
     )
     if args.output:
-        Path(args.output).write_bytes(data)
+        locations.write_private_bytes(Path(args.output), data)
     else:
         sys.stdout.buffer.write(data)
     return EXIT_OK
@@ -629,7 +658,7 @@ def cmd_app(args, *, demo: bool = False) -> int:
     if demo:
         from telecoop.services import dataio
 
-        path = Path(args.db).expanduser() if args.db else locations.demo_db_path()
+        path = locations.db_file(args.db) if args.db else locations.demo_db_path()
         if dataio.build_demo(path, fresh=args.fresh):
             print(t("demo.built", path=path), file=sys.stderr)
         args.db = str(path)
@@ -659,6 +688,7 @@ COMMANDS = {
     "resources": cmd_resources,
     "staff": cmd_staff,
     "check": cmd_check,
+    "upgrade": cmd_upgrade,
     "backup": cmd_backup,
     "slots": cmd_slots,
     "book": cmd_book,
@@ -674,6 +704,15 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # issue 9: whatever umask the session has, what TeleCoop creates is the user's alone;
+    # arguments with undecodable bytes are refused first, in the user's language.
+    locations.private_umask()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    i18n.set_lang(_lang_in(argv) or i18n.detect_lang())
+    bad = next((a for a in argv if _not_utf8(a)), None)
+    if bad is not None:
+        print(f"telecoop: {t('args.not_utf8', value=_shown_arg(bad))}", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)
     from telecoop.runtime import tune_gc
@@ -681,11 +720,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune_gc()
     i18n.set_lang(args.lang or i18n.detect_lang())
     try:
-        if args.command is None:
-            return cmd_app(args)
-        if args.command == "demo":
-            return cmd_app(args, demo=True)
-        return COMMANDS[args.command](args)
+        try:
+            _check_ints(args)
+            if args.command is None:
+                return cmd_app(args)
+            if args.command == "demo":
+                return cmd_app(args, demo=True)
+            return COMMANDS[args.command](args)
+        except (TeleCoopError, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as exc:  # a full disk, a folder given as a file, a locked database...
+            known = _known_failure(exc, args)
+            if known is None or os.environ.get("TELECOOP_DEBUG"):
+                raise
+            raise known from exc
     except TeleCoopError as exc:
         print(f"telecoop: {safe(exc.message())}", file=sys.stderr)
         problems = getattr(exc, "problems", None)
@@ -716,9 +764,105 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the contract: one line, never a traceback
         if os.environ.get("TELECOOP_DEBUG"):
             raise
-        print(f"telecoop: {t('error.unexpected', detail=safe(type(exc).__name__ + ': ' + str(exc))[:300])}",
-              file=sys.stderr)
-        return EXIT_REFUSED
+        return _report_unexpected(exc)  # issue 9: the traceback to the user's log folder
+
+
+# --------------------------------------------------------------------------- #
+# issue 9: things a user can do get their own line; the rest goes to a log file
+# --------------------------------------------------------------------------- #
+
+INT64_MAX = 2**63 - 1
+
+
+def _lang_in(argv: list[str]) -> str | None:
+    """``--lang`` read before argparse, for the refusals that come before it (undecodable bytes)."""
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGS:
+            return argv[i + 1]
+        if a.startswith("--lang=") and a[7:] in i18n.LANGS:
+            return a[7:]
+    return None
+
+
+def _not_utf8(arg: str) -> bool:
+    # Python hands undecodable argument bytes over as lone surrogates (PEP 383).
+    return any("\udc80" <= ch <= "\udcff" for ch in arg)
+
+
+def _shown_arg(arg: str) -> str:
+    text = "".join("?" if "\ud800" <= ch <= "\udfff" else ch for ch in arg)
+    return safe(text if len(text) <= 40 else text[:39] + "…")
+
+
+def _path_arg(arg: str) -> str:
+    """A path as echoed back: no surrogates or control characters (the cut to a sane length comes later)."""
+    return safe("".join("?" if "\ud800" <= ch <= "\udfff" else ch for ch in arg))
+
+
+def _check_ints(args: argparse.Namespace) -> None:
+    """Ids and counts beyond what the store holds (64-bit) are bad input, not an overflow deep inside."""
+    for value in vars(args).values():
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT64_MAX:
+            raise BadInput("field.id", value=_shown_arg(str(value)))
+
+
+def _output_arg(args: argparse.Namespace | None) -> str:
+    for name in ("output", "file", "dir", "path"):
+        value = getattr(args, name, None)
+        if value:
+            return str(value)
+    return "?"
+
+
+def _known_failure(exc: BaseException, args: argparse.Namespace) -> TeleCoopError | None:
+    """A failure a person can cause (a full disk, a folder given as a file, a locked database), as a TeleCoopError."""
+    import errno
+
+    if isinstance(exc, OSError) and not _is_db_error(exc):
+        path = _path_arg(str(exc.filename) if exc.filename else _output_arg(args))
+        key = {
+            errno.EISDIR: "output.is_dir",
+            errno.ENOENT: "output.no_parent",
+            errno.ENOSPC: "output.full",
+            errno.EDQUOT: "output.full",
+            errno.EACCES: "output.denied",
+            errno.EPERM: "output.denied",
+            errno.EROFS: "output.denied",
+            errno.ENOTDIR: "output.not_dir",
+        }.get(exc.errno)
+        if key in ("output.is_dir", "output.no_parent", "output.not_dir"):
+            return BadInput(key, path=path)  # the path given was wrong: exit 2
+        if key is not None:
+            return TeleCoopError(key, path=path)
+        return TeleCoopError("output.failed", path=path, reason=safe(exc.strerror or type(exc).__name__))
+    if _is_db_error(exc):
+        from telecoop.errorlog import known_database_error
+
+        try:
+            path = db_path(args)
+        except TeleCoopError:
+            path = None
+        return known_database_error(exc, path)
+    return None
+
+
+def _is_db_error(exc: BaseException) -> bool:
+    from telecoop.errorlog import known_database_error
+
+    return known_database_error(exc) is not None or type(exc).__module__.startswith(("sqlite3", "sqlalchemy"))
+
+
+def _report_unexpected(exc: BaseException) -> int:
+    """A bug: the traceback to a private log file in the user's log folder, one line to the user."""
+    from telecoop import errorlog
+
+    detail = safe(type(exc).__name__)
+    log = errorlog.write(exc)
+    if log is None:
+        print(f"telecoop: {t('error.unexpected', detail=detail)}", file=sys.stderr)
+    else:
+        print(f"telecoop: {t('error.logged', detail=detail, log=safe(str(log)))}", file=sys.stderr)
+    return EXIT_REFUSED
 
 
 if __name__ == "__main__":  # pragma: no cover

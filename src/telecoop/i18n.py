@@ -379,3 +379,9 @@ def register(messages: dict[str, tuple[str, str]]) -> None:
     if overlap:
         raise ValueError(f"duplicate i18n keys: {sorted(overlap)}")
     MESSAGES.update(messages)
+
+
+# issue 9: the hardening messages live in their own catalogue module.
+from telecoop.messages_hardening import HARDENING_MESSAGES as _HARDENING  # noqa: E402
+
+register(_HARDENING)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,8 +20,28 @@ def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
     """``TELECOOP_DB``, else ``telecoop.db`` in the user data dir."""
     env = os.environ if environ is None else environ
     if env.get("TELECOOP_DB"):
-        return Path(env["TELECOOP_DB"]).expanduser()
+        return db_file(env["TELECOOP_DB"])
     return data_dir() / "telecoop.db"
+
+
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def db_file(text: str) -> Path:
+    """The database path a person gave (``--db``, ``TELECOOP_DB``): a file path, never a URL.
+
+    ``postgresql://...`` is refused plainly until that engine exists; any
+    other ``scheme://`` too. (A name such as ``x.db?mode=ro`` is simply a file
+    of that name: the store never reads options out of it.)
+    """
+    from telecoop.domain.errors import BadInput, StoreError
+
+    if _URL_RE.match(text):
+        if text.lower().startswith(("postgresql", "postgres")):
+            raise StoreError("store.url_unsupported")
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        raise BadInput("store.url", value=shown)
+    return Path(text).expanduser()
 
 
 def demo_db_path() -> Path:
@@ -39,3 +60,88 @@ def sample_data_dir() -> Path:
             return candidate
     packaged = here.parent / "sample_data"
     return packaged
+
+
+# --------------------------------------------------------------------------- #
+# issue 9: files that may hold patient data are the user's alone
+# --------------------------------------------------------------------------- #
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def private_umask() -> int:
+    """Make every file this process creates private, whatever umask it was given.
+
+    The database, its -wal/-shm, backups, exports, .ics files and logs hold
+    patient data; a receptionist's ``umask 022`` (or 000) must not make them
+    readable by the other accounts of a shared server. Returns the old umask.
+    """
+    return os.umask(0o077)
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` and its missing parents, each 0700 (existing folders are left alone)."""
+    path = Path(path)
+    missing = []
+    for p in (path, *path.parents):
+        if p.exists():
+            break
+        missing.append(p)
+    for p in reversed(missing):
+        try:
+            p.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            continue
+        os.chmod(p, PRIVATE_DIR)  # mkdir's mode is filtered by the umask
+
+
+def open_private(path: Path, *, exclusive: bool = False) -> int:
+    """A file descriptor on ``path`` opened for writing, created 0600 (an existing file is truncated and made 0600)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+    fd = os.open(path, flags, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    except OSError:  # pragma: no cover - e.g. /dev/full, a FIFO
+        pass
+    return fd
+
+
+def write_private_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (0600); a regular file left half-written (full disk) is removed."""
+    fd = open_private(path)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except BaseException:
+        discard_partial(path)
+        raise
+
+
+def discard_partial(path: Path) -> None:
+    """Remove ``path`` if it is a regular file (never a device such as /dev/full, never a folder)."""
+    import stat
+
+    try:
+        if stat.S_ISREG(os.lstat(path).st_mode):
+            os.unlink(path)
+    except OSError:
+        pass
+
+
+def create_private_empty(path: Path) -> None:
+    """Create an empty 0600 file at ``path`` (refused if it exists), its folder 0700."""
+    make_private_dir(Path(path).parent)
+    os.close(open_private(path, exclusive=True))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def exposed_to_others(path: Path) -> bool:
+    """True when group or others may read or write ``path``."""
+    try:
+        return bool(Path(path).stat().st_mode & 0o066)
+    except OSError:
+        return False

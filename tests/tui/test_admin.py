@@ -487,3 +487,45 @@ async def test_making_a_booked_clinician_private_asks_with_the_list(as_user):
         assert isinstance(app.screen, AdminScreen)
     [flagged] = booking_service.list_bookings(gas, conflicts_only=True)
     assert flagged.id == booked.id and flagged.conflict == "unshared:8"
+
+
+async def test_an_admin_changes_a_role_through_the_audited_service(as_user):
+    """issue 9: Staff section, ``e``: role (and co-op) through set_staff; the login and name stay."""
+    from telecoop.services.audit import list_audit
+
+    app = app_as(as_user, "admin.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        admin = await open_admin(pilot)
+        admin._go_to("staff")
+        await settle(pilot)
+        table = app.screen.query_one("#staff")
+        logins = [row[0] for row in table_rows(pilot, "#staff")]
+        table.move_cursor(row=logins.index("fed.admin"))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StaffDialog)
+        assert dialog.query_one("#login", Input).disabled and dialog.query_one("#login", Input).value == "fed.admin"
+        dialog.query_one("#role", Select).value = "receptionist"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "only a federation admin" in dialog.form_error  # a co-op admin never demotes them
+        await pilot.press("escape")
+        await settle(pilot)
+        table.move_cursor(row=logins.index("recep.gaspesie"))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert not dialog.query("#clinician_id") and not dialog.query("#coop")
+        dialog.query_one("#role", Select).value = "coop_admin"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AdminScreen)
+        row = next(r for r in table_rows(pilot, "#staff") if r[0] == "recep.gaspesie")
+        assert "co-op admin" in row
+    staff = {s.login: s for s in directory_service.list_staff(as_user("fed.admin"))}
+    assert staff["recep.gaspesie"].role == m.Role.COOP_ADMIN and staff["fed.admin"].role == m.Role.FEDERATION_ADMIN
+    event = [e for e in list_audit(as_user("fed.admin")) if e.action == "staff.set"]
+    assert len(event) == 1 and event[0].actor == "admin.gaspesie" and event[0].entity_id == "recep.gaspesie"

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput
 from telecoop.domain.text import clean_text, has_control
-from telecoop.domain.timeutil import parse_date, parse_hhmm
+from telecoop.domain.timeutil import parse_date, parse_hhmm, zone
 
 _URL_RE = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/?#=&+-]*)?$")
 
@@ -52,8 +51,8 @@ def tz(value: str, field: str = "tz") -> str:
     if has_control(text) or "/" not in text or text.startswith("/") or ".." in text:
         raise BadInput("field.tz", value=_shown(text))
     try:
-        zoneinfo.ZoneInfo(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone(text)  # the one test of a zone name: canonical IANA only
+    except BadInput:
         raise BadInput("field.tz", value=_shown(text)) from None
     return text
 

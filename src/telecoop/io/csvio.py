@@ -27,6 +27,7 @@ from typing import Any, Callable
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from telecoop import locations
 from telecoop.domain import model as m
 from telecoop.domain import validate
 from telecoop.domain.errors import BadInput, ImportErrors, NotFound, WouldStrand
@@ -668,23 +669,31 @@ def _opt(value: object) -> str:
 
 def _write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+    try:  # 0600 (patient data), and no half-written file left on a full disk
+        with os.fdopen(locations.open_private(tmp), "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+    except BaseException:
+        locations.discard_partial(tmp)
+        raise
     os.replace(tmp, path)
 
 
-def export_dir(engine: Engine, directory: Path, *, include_bookings: bool) -> dict[str, int]:
+def export_dir(
+    engine: Engine, directory: Path, *, include_bookings: bool, hide_patient: Callable[[Any], bool] | None = None
+) -> dict[str, int]:
     """Write the CSV files of docs/csv-format.md into ``directory`` (created if missing).
 
     Comma-separated, UTF-8 without BOM, ``\\n`` line endings, header in the
     documented column order, rows sorted by key. Closures are written as local
     wall times of their co-op. ``bookings.csv`` (patient data) only when
-    ``include_bookings``. Returns the number of rows written per file kind.
+    ``include_bookings``; a booking for which ``hide_patient`` is true is
+    written without its patient reference, reason, cancel reason and booker.
+    Folders created 0700, files 0600. Returns the number of rows written per file kind.
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    locations.make_private_dir(directory)
     with read_session(engine) as s:
         coops = s.exec(select(tb.CoopRow)).all()
         staff = s.exec(select(tb.StaffRow)).all()
@@ -693,6 +702,10 @@ def export_dir(engine: Engine, directory: Path, *, include_bookings: bool) -> di
         hours = s.exec(select(tb.AvailabilityRow)).all()
         closures = s.exec(select(tb.ClosureRow)).all()
         bookings = s.exec(select(tb.BookingRow)).all() if include_bookings else []
+    if hide_patient is not None:  # issue 9: detached rows; nothing is written back
+        for b in bookings:
+            if hide_patient(b):
+                b.patient, b.reason, b.cancel_reason, b.booked_by = "", "", "", ""
     tz_of = {c.slug: c.tz for c in coops}
     owner = {r.id: r.coop for r in resources}
     shared: dict[int, list[str]] = defaultdict(list)

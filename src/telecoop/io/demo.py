@@ -25,6 +25,9 @@ REASONS_FR = ("Suivi", "Première consultation", "Renouvellement", "Résultats",
 INITIALS = "ABCDEFGHJKLMNPRSTVW"
 
 
+DEMO_MARK = "demo"
+
+
 def build_demo_database(path: Path, *, clock: Callable[[], dt.datetime] | None = None, sample: Path | None = None) -> None:
     """Create ``path`` from the sample CSV files and add seeded bookings around today.
 
@@ -36,6 +39,8 @@ def build_demo_database(path: Path, *, clock: Callable[[], dt.datetime] | None =
         csvio.import_path(engine, sample or locations.sample_data_dir(), actor="demo")
         now = (clock or (lambda: pendulum.now("UTC")))()
         _add_bookings(engine, now)
+        with write_session(engine) as s:  # what lets 'demo --fresh' erase this file, and only such files
+            s.add(tb.Meta(key=DEMO_MARK, value="1"))
     finally:
         engine.dispose()
 

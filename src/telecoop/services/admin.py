@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 from sqlmodel import Session, col, delete, func, select
@@ -13,7 +12,7 @@ from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, NotFound, NotPermitted, StoreError, WouldStrand
 from telecoop.domain.timeutil import day_bounds_utc, resolve_wall_time
 from telecoop.services import audit
-from telecoop.services.context import ADMIN_ROLES, Context
+from telecoop.services.context import ADMIN_ROLES, Context, os_login
 from telecoop.services.directory import resources_from_rows
 from telecoop.store import conflicts, convert
 from telecoop.store import tables as tb
@@ -45,7 +44,8 @@ def init_database(path: Path, *, coop: str, coop_name: str, tz: str, admin: str,
     login = v.login(admin, "admin")
     region = v.optional_text(region, "region", 80) or "-"
     lang = v.choice(lang, "lang", m.LANGUAGES)
-    engine = make_engine(path)
+    actor = os_login(db_path=path)  # from the password database, never $USER
+    engine = make_engine(path, migrate=False)
     try:
         with write_session(engine) as s:
             if s.exec(select(func.count()).select_from(tb.CoopRow)).one():
@@ -55,7 +55,7 @@ def init_database(path: Path, *, coop: str, coop_name: str, tz: str, admin: str,
             s.add(tb.StaffRow(login=login, name=login, coop=slug, role=m.Role.FEDERATION_ADMIN.value))
             s.add(
                 tb.AuditRow(
-                    at=dt.datetime.now(dt.timezone.utc), actor=os.environ.get("USER", "init"), coop=slug,
+                    at=dt.datetime.now(dt.timezone.utc), actor=actor, coop=slug,
                     action="init", entity="coop", entity_id=slug, after=f'{{"admin": "{login}"}}',
                 )
             )
@@ -76,6 +76,8 @@ def check(engine) -> m.CheckReport:
 
 def backup_to(ctx: Context, target: Path) -> None:
     ctx.require(*ADMIN_ROLES)
+    if target.is_dir():
+        raise BadInput("output.is_dir", path=str(target))
     if target.exists():
         raise BadInput("field.duplicate", value=str(target))
     backup(ctx.engine, target)

@@ -26,6 +26,7 @@ from telecoop.domain.timeutil import day_bounds_utc, format_local, local, parse_
 from telecoop.services import audit
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource, resources_from_rows, visible_clause
+from telecoop.services.policy import sees_patient
 from telecoop.store import tables as tb
 from telecoop.store.engine import directory_version, is_overlap_error, read_session, write_session
 
@@ -688,9 +689,7 @@ def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, st
     c_name, c_coop, c_tz = names.get(row.clinician_id, ("?", "", "UTC"))
     # Patient data is the booking co-op's (Law 25); the clinician giving the
     # consultation needs it too.
-    own = (row.coop == ctx.coop and ctx.role != m.Role.CLINICIAN) or (
-        ctx.role == m.Role.CLINICIAN and row.clinician_id == ctx.actor.clinician_id
-    )
+    own = sees_patient(ctx.actor, row.coop, row.clinician_id)
     return m.Booking(
         id=row.id,
         clinician_id=row.clinician_id,

@@ -87,12 +87,23 @@ def os_login(
     sudo_user = env.get("SUDO_USER")
     if sudo_user and sudo_user != "root" and (uid == 0 or _owns(db_path, uid)):
         return sudo_user
+    return passwd_login(uid)
+
+
+def passwd_login(uid: int) -> str:
+    """The login of ``uid`` from the password database, or refuse.
+
+    Never ``USER``/``LOGNAME``: anyone sets those (a uid with no passwd
+    entry plus ``USER=fed.admin`` must not become the federation admin).
+    """
     try:
         import pwd
-
-        return pwd.getpwuid(uid).pw_name
-    except (KeyError, ImportError):  # pragma: no cover - containers without passwd entry
+    except ImportError:  # pragma: no cover - not POSIX: the OS account name is all there is
         return getpass.getuser()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        raise NotPermitted("identity.no_passwd", uid=uid) from None
 
 
 def _owns(db_path: Path | None, uid: int) -> bool:
@@ -153,9 +164,11 @@ def open_context(
     clock: Callable[[], dt.datetime] | None = None,
 ) -> Context:
     """Open the database at ``db_path`` and identify the user; raise a TeleCoopError otherwise."""
-    login = resolve_login(db_path, as_login, environ, uid)
+    # The file first: a command on something that is not a usable database
+    # says so (and leaves it untouched) before anything about who you are.
     engine = make_engine(db_path, create=False)
     try:
+        login = resolve_login(db_path, as_login, environ, uid)
         actor, tz = load_actor(engine, login)
     except TeleCoopError:
         engine.dispose()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from telecoop.domain import model as m
-from telecoop.domain.errors import NotPermitted
+from telecoop.domain.errors import NotPermitted, StoreError
 from telecoop.io import csvio
-from telecoop.services.context import load_actor, may_act_as, resolve_login
+from telecoop.services import policy
+from telecoop.services.context import load_actor, resolve_login
 from telecoop.services.admin import is_empty
 from telecoop.store.engine import make_engine
 
@@ -21,7 +22,7 @@ def import_data(db_path: Path, source: Path, as_login: str | None = None, *, for
     once it has staff, only a federation admin imports.
     """
     existed = db_path.exists()
-    engine = make_engine(db_path)
+    engine = make_engine(db_path, migrate=False)  # an older file: "telecoop upgrade" first
     try:
         login = resolve_login(db_path, as_login)
         if not is_empty(engine):
@@ -42,23 +43,27 @@ def import_data(db_path: Path, source: Path, as_login: str | None = None, *, for
 def export_data(db_path: Path, directory: Path, as_login: str | None = None) -> dict[str, int]:
     """Write the CSV files.
 
-    A co-op admin exports the directory; bookings (patient data) go only to
-    the federation admin. The database file's owner (or root) may export
-    everything without a staff record: they can read the whole file anyway,
-    and this is how a maintainer takes a portable copy.
+    A co-op admin exports the directory; bookings go only to the federation
+    admin, with other co-ops' patient fields masked as ``bookings`` shows
+    them (``policy.sees_patient``). The full export is for the database
+    file's owner (or root) acting as themselves (``policy.full_export_allowed``):
+    they can read the whole file anyway, and this is how a maintainer takes
+    a portable copy.
     """
     engine = make_engine(db_path, create=False)
     try:
-        login = resolve_login(db_path, as_login)
-        try:
-            actor, _tz = load_actor(engine, login)
-        except NotPermitted:
-            if as_login or not may_act_as(db_path):
-                raise
+        if policy.full_export_allowed(db_path, as_login):
             return csvio.export_dir(engine, directory, include_bookings=True)
+        login = resolve_login(db_path, as_login)
+        actor, _tz = load_actor(engine, login)
         if actor.role not in (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN):
             raise NotPermitted("perm.denied")
-        return csvio.export_dir(engine, directory, include_bookings=actor.role == m.Role.FEDERATION_ADMIN)
+        if actor.role != m.Role.FEDERATION_ADMIN:
+            return csvio.export_dir(engine, directory, include_bookings=False)
+        return csvio.export_dir(
+            engine, directory, include_bookings=True,
+            hide_patient=lambda b: not policy.sees_patient(actor, b.coop, b.clinician_id),
+        )
     finally:
         engine.dispose()
 
@@ -69,7 +74,30 @@ def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
 
     if path.exists() and not fresh:
         return False
+    if path.exists() and not _is_demo(path):
+        # --fresh deletes the file: only ever a demo database (issue 9).
+        raise StoreError("store.not_demo", path=str(path))
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     build_demo_database(path, clock=clock)
     return True
+
+
+def _is_demo(path: Path) -> bool:
+    """Whether ``path`` is a demo database (``build_demo_database`` marks them; read without writing)."""
+    import sqlite3
+    import urllib.parse
+
+    from telecoop.store.engine import inspect_file
+
+    if path.stat().st_size == 0:
+        return True  # nothing to lose
+    inspect_file(path, create=False, migrate=True)  # refuses a folder, another program's file, a damaged one
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        return conn.execute("SELECT 1 FROM meta WHERE key = 'demo'").fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlmodel import Session, col, exists, or_, select
+from sqlmodel import Session, col, exists, func, or_, select
 
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
-from telecoop.domain.errors import BadInput, NotFound, NotPermitted
-from telecoop.services import audit
+from telecoop.domain.errors import BadInput, NotFound, NotPermitted, TeleCoopError
+from telecoop.services import audit, policy
 from telecoop.services.context import ADMIN_ROLES, Context
 from telecoop.store import convert
 from telecoop.store import tables as tb
@@ -101,38 +101,91 @@ def add_staff(
     name: str | None = None,
     clinician_id: int | None = None,
 ) -> m.Staff:
-    """Add (or reactivate) a staff member. Co-op admins manage their own co-op only."""
+    """Add a new staff member. An existing login is never rewritten: see ``set_staff``.
+
+    Who may add whom: ``policy.check_staff_change``.
+    """
     ctx.require(*ADMIN_ROLES)
     login = v.login(login)
     coop = v.slug(coop, "coop")
     role_value = m.Role(v.choice(role, "role", [r.value for r in m.Role]))
     display = v.name(name or login, "name")
-    if not ctx.is_federation_admin:
-        if coop != ctx.coop:
-            raise NotPermitted("perm.other_coop")
-        if role_value == m.Role.FEDERATION_ADMIN:
-            raise NotPermitted("perm.denied")
+    policy.check_staff_change(ctx, None, coop=coop, role=role_value.value, active=True, active_federation_admins=0)
     with write_session(ctx.engine) as s:
         if s.get(tb.CoopRow, coop) is None:
             raise BadInput("field.unknown_coop", value=coop)
         if clinician_id is not None:
-            res = s.get(tb.ResourceRow, clinician_id)
-            if res is None or res.kind != m.ResourceKind.CLINICIAN.value or res.coop != coop:
-                raise BadInput("field.not_clinician", value=clinician_id)
-        row = s.get(tb.StaffRow, login)
-        before = None
-        if row is None:
-            row = tb.StaffRow(login=login, name=display, coop=coop, role=role_value.value, clinician_id=clinician_id)
-        else:
-            if not ctx.is_federation_admin and row.coop != ctx.coop:
-                raise NotPermitted("perm.other_coop")
-            before = {"name": row.name, "coop": row.coop, "role": row.role, "active": row.active}
-            row.name, row.coop, row.role, row.active = display, coop, role_value.value, True
-            row.clinician_id = clinician_id
+            _check_clinician(s, clinician_id, coop)
+        if s.get(tb.StaffRow, login) is not None:
+            # Once, a co-op admin "added" the federation admin as a
+            # receptionist and so demoted them: changes go through set_staff.
+            raise TeleCoopError("staff.exists", login=login)
+        row = tb.StaffRow(login=login, name=display, coop=coop, role=role_value.value, clinician_id=clinician_id)
         s.add(row)
         audit.record(
-            s, ctx, "staff.add", "staff", login, coop=coop, before=before,
+            s, ctx, "staff.add", "staff", login, coop=coop, before=None,
             after={"name": display, "coop": coop, "role": role_value.value},
+        )
+        s.flush()
+        return convert.staff(row)
+
+
+def _check_clinician(s: Session, clinician_id: int, coop: str) -> None:
+    res = s.get(tb.ResourceRow, clinician_id)
+    if res is None or res.kind != m.ResourceKind.CLINICIAN.value or res.coop != coop:
+        raise BadInput("field.not_clinician", value=clinician_id)
+
+
+def _active_federation_admins(s: Session) -> int:
+    return s.exec(
+        select(func.count()).select_from(tb.StaffRow).where(
+            tb.StaffRow.role == m.Role.FEDERATION_ADMIN.value, tb.StaffRow.active == True  # noqa: E712
+        )
+    ).one()
+
+
+def set_staff(
+    ctx: Context,
+    login: str,
+    *,
+    role: str | None = None,
+    coop: str | None = None,
+    active: bool | None = None,
+) -> m.Staff:
+    """Change an existing staff member's role, co-op or access (audited as ``staff.set``).
+
+    Who may change what: ``policy.check_staff_change``. Moving someone to
+    another co-op unlinks their clinician record (it belongs to the old one).
+    """
+    ctx.require(*ADMIN_ROLES)
+    login = v.login(login)
+    new_role = m.Role(v.choice(role, "role", [r.value for r in m.Role])).value if role is not None else None
+    new_coop = v.slug(coop, "coop") if coop is not None else None
+    if new_role is None and new_coop is None and active is None:
+        raise BadInput("staff.set_nothing")
+    if active is False and login == ctx.actor.login:
+        raise NotPermitted("staff.self")
+    with write_session(ctx.engine) as s:
+        row = s.get(tb.StaffRow, login)
+        if row is None:
+            raise NotFound("notfound.staff", login=login)
+        target_coop = new_coop or row.coop
+        target_role = new_role or row.role
+        target_active = row.active if active is None else active
+        policy.check_staff_change(
+            ctx, convert.staff(row), coop=target_coop, role=target_role, active=target_active,
+            active_federation_admins=_active_federation_admins(s),
+        )
+        if s.get(tb.CoopRow, target_coop) is None:
+            raise BadInput("field.unknown_coop", value=target_coop)
+        before = {"coop": row.coop, "role": row.role, "active": row.active}
+        if target_coop != row.coop:
+            row.clinician_id = None
+        row.coop, row.role, row.active = target_coop, target_role, target_active
+        s.add(row)
+        audit.record(
+            s, ctx, "staff.set", "staff", login, coop=target_coop, before=before,
+            after={"coop": row.coop, "role": row.role, "active": row.active},
         )
         s.flush()
         return convert.staff(row)
@@ -141,8 +194,8 @@ def add_staff(
 def deactivate_staff(ctx: Context, login: str) -> m.Staff:
     """Take away a staff member's access (the record and its history stay).
 
-    Co-op admins manage their own co-op; nobody deactivates themselves, so
-    a federation never loses its last admin by a slip.
+    Co-op admins manage their own co-op; nobody deactivates themselves, and
+    the last active federation admin stays (``policy.check_staff_change``).
     """
     ctx.require(*ADMIN_ROLES)
     login = v.login(login)
@@ -152,8 +205,10 @@ def deactivate_staff(ctx: Context, login: str) -> m.Staff:
         row = s.get(tb.StaffRow, login)
         if row is None or (not ctx.is_federation_admin and row.coop != ctx.coop):
             raise NotFound("notfound.staff", login=login)
-        if row.role == m.Role.FEDERATION_ADMIN.value and not ctx.is_federation_admin:
-            raise NotPermitted("perm.denied")
+        policy.check_staff_change(
+            ctx, convert.staff(row), coop=row.coop, role=row.role, active=False,
+            active_federation_admins=_active_federation_admins(s),
+        )
         before = {"active": row.active}
         row.active = False
         s.add(row)

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput
-from telecoop.domain.timeutil import day_bounds_utc, local
+from telecoop.domain.timeutil import DATE_MAX, DATE_MIN, day_bounds_utc, local
 from telecoop.services.context import ADMIN_ROLES, Context
 from telecoop.store import tables as tb
 from telecoop.store.engine import read_session
@@ -57,6 +57,8 @@ def parse_month(text: str | None, ctx: Context) -> tuple[str, dt.date, dt.date]:
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise BadInput("month.invalid", text=text)
         year, month = int(match.group(1)), int(match.group(2))
+        if not DATE_MIN.year <= year <= DATE_MAX.year:  # 0000-01, 9999-12: no such report month
+            raise BadInput("date.range", text=text, min=DATE_MIN.isoformat()[:7], max=DATE_MAX.isoformat()[:7])
     first = dt.date(year, month, 1)
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
     return f"{year:04d}-{month:02d}", first, nxt

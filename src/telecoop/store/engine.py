@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ except ImportError:  # pragma: no cover
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from telecoop import locations
 from telecoop.domain.errors import StoreError
 from telecoop.store import tables  # noqa: F401  (registers the tables)
 
@@ -98,32 +100,176 @@ def _sqlite_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(path: str | os.PathLike, *, create: bool = True) -> Engine:
+def make_engine(path: str | os.PathLike, *, create: bool = True, migrate: bool | None = None) -> Engine:
     """Open (and when ``create``, create) the database at ``path``.
 
+    ``path`` is a file path, never a URI. Only ``create`` (init, import, the
+    demo) may create a database, and only ``migrate`` (default: ``create``;
+    the ``upgrade`` command passes it; init and import do not) may bring an
+    older schema up to date. Everything
+    else about the file is checked first without writing to it (see
+    ``inspect_file``), so a command that refuses leaves it byte-identical.
     Raises StoreError when the file is missing and ``create`` is False, when
-    it is not a TeleCoop database, or when a newer version wrote it.
+    it is not a TeleCoop database, when it is damaged, older (without
+    ``migrate``) or newer.
     """
     path = Path(path)
-    if not path.exists():
-        if not create:
-            raise StoreError("store.missing", path=str(path))
-        path.parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+    migrate = create if migrate is None else migrate
+    version = inspect_file(path, create=create, migrate=migrate)
+    if version is None:  # nothing there yet: a new, private file
+        try:
+            locations.create_private_empty(path)
+        except FileExistsError:
+            pass  # an empty file appeared meanwhile; inspect_file accepted empty ones
+    # URL.create: the path is one opaque file name ("x.db?mode=ro" is a file
+    # called that), never parsed as a URI with options.
+    url = sa.engine.URL.create("sqlite", database=str(path))
+    kwargs: dict = {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}}
+    if not os.stat(path).st_mode & 0o222:
+        # A file marked read-only stays so even for root (who may write
+        # anyway): SQLite's read-only mode, and a write says "read-only".
+        kwargs = {"creator": _read_only_opener(path)}
+    engine = sa.create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
     try:
         _ensure_schema(engine)
     except sa.exc.DatabaseError as exc:
         engine.dispose()
-        raise StoreError("store.not_db", path=str(path)) from exc
+        raise (store_error(exc, path) or StoreError("store.not_db", path=str(path))) from exc
     except StoreError:
         engine.dispose()
         raise
     return engine
+
+
+def _read_only_opener(path: Path):
+    import sqlite3
+    import urllib.parse
+
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+
+    def connect():
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+    return connect
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def inspect_file(path: Path, *, create: bool, migrate: bool) -> int | None:
+    """The schema version of the TeleCoop database at ``path``, found without writing to it.
+
+    None when there is nothing yet (no file, a 0-byte file or an SQLite file
+    with no table) and ``create`` allows making one there. Refuses (StoreError)
+    everything else that is not a usable TeleCoop database of this version:
+    a folder, a missing file, another program's SQLite file, a damaged file,
+    an older schema without ``migrate``, a newer schema. The file is read
+    through SQLite's read-only mode, and creates nothing beside it.
+    """
+    shown = str(path)
+    if path.is_dir():
+        raise StoreError("store.is_dir", path=shown)
+    if not path.exists():
+        if not create:
+            raise StoreError("store.missing", path=shown)
+        return None
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device is no database
+            raise StoreError("store.not_db", path=shown)
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+        size = path.stat().st_size
+    except PermissionError:
+        raise StoreError("store.unreadable", path=shown) from None
+    except OSError:
+        raise StoreError("store.not_db", path=shown) from None
+    if size == 0:
+        if not create:
+            raise StoreError("store.empty_file", path=shown)
+        return None
+    if not header.startswith(SQLITE_MAGIC):
+        raise StoreError("store.not_db", path=shown)
+    if len(header) < 100 or _truncated(header, size):
+        raise StoreError("store.damaged", path=shown)
+    return _inspect_sqlite(path, header, create=create, migrate=migrate)
+
+
+def _truncated(header: bytes, size: int) -> bool:
+    """Whether the file is shorter than its own header says (a cut copy)."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return True
+    if size % page_size:
+        return True
+    if header[18] == 2:
+        # WAL: a checkpoint writes the header page first and grows the file
+        # page by page, so a look in between may see a larger count than
+        # size. Only the whole-page test is safe there.
+        return False
+    pages = int.from_bytes(header[28:32], "big")
+    counter_valid = header[24:28] == header[92:96]
+    return counter_valid and pages > 0 and size < pages * page_size
+
+
+def _inspect_sqlite(path: Path, header: bytes, *, create: bool, migrate: bool) -> int | None:
+    import sqlite3
+    import urllib.parse
+
+    shown = str(path)
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    if header[18] == 2 and not Path(f"{path}-wal").exists():
+        # A WAL file nobody has open (a -wal exists while any connection
+        # does): everything is in the main file, and "immutable" reads it
+        # without creating -wal/-shm beside it. (With a -wal, the read-only
+        # connection shares the files that are already there.)
+        uri += "&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        raise StoreError("store.unreadable", path=shown) from None
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = None
+        if "meta" in names:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row and str(row[0]).isdigit() else 0
+    except sqlite3.OperationalError as exc:
+        raise (store_error(exc, path) or StoreError("store.damaged", path=shown)) from None
+    except sqlite3.DatabaseError:
+        raise StoreError("store.damaged", path=shown) from None
+    finally:
+        conn.close()
+    if version is None:
+        if names:
+            raise StoreError("store.foreign", tables=", ".join(sorted(names)[:8]))
+        if not create:
+            raise StoreError("store.empty_file", path=shown)
+        return None
+    if version > SCHEMA_VERSION:
+        raise StoreError("store.newer", found=version, supported=SCHEMA_VERSION)
+    if version < SCHEMA_VERSION and not migrate:
+        raise StoreError("store.older", path=shown, found=version, supported=SCHEMA_VERSION)
+    return version
+
+
+def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> StoreError | None:
+    """A database error a user can cause, as one clear message (no SQL text); None for any other."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    shown = str(path) if path is not None else "?"
+    if "locked" in text or "busy" in text:
+        return StoreError("store.busy")
+    if "readonly" in text or "read-only" in text:
+        return StoreError("store.readonly", path=shown)
+    if "full" in text:
+        return StoreError("store.full", path=shown)
+    if "unable to open" in text:
+        return StoreError("store.unreadable", path=shown)
+    if "malformed" in text or "not a database" in text or "corrupt" in text or "disk i/o" in text:
+        return StoreError("store.damaged", path=shown)
+    return None
 
 
 def _ensure_schema(engine: Engine) -> None:
@@ -292,6 +438,9 @@ def backup(engine: Engine, target: str | os.PathLike) -> None:
     """Consistent online copy (SQLite's backup API) while others keep working."""
     import sqlite3
 
+    # The copy holds every patient reference: 0600 from its first byte, and
+    # never over an existing file (O_EXCL).
+    os.close(locations.open_private(Path(target), exclusive=True))
     raw = engine.raw_connection()
     try:
         dest = sqlite3.connect(str(target))
@@ -299,6 +448,10 @@ def backup(engine: Engine, target: str | os.PathLike) -> None:
             raw.driver_connection.backup(dest)
         finally:
             dest.close()
+    except BaseException:
+        # A half-written copy (full disk, interrupted) must not pass for a backup.
+        Path(target).unlink(missing_ok=True)
+        raise
     finally:
         raw.close()
 

@@ -39,13 +39,33 @@ def guarded(node: MessagePump, call: Callable[[], T]) -> T | Unset:
     try:
         return call()
     except Exception as exc:  # noqa: BLE001 - shown in the app, never a traceback
-        node.post_message(failure(exc))
+        node.post_message(failure(exc, _db_path(node)))
     return UNSET
 
 
-def failure(exc: Exception) -> ServiceFailed:
-    """The message that tells the user about ``exc``, in their language."""
+def _db_path(node: MessagePump) -> str | None:
+    try:
+        return node.app.ctx.engine.url.database  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - only for the message's wording
+        return None
+
+
+def failure(exc: Exception, db_path: object = None) -> ServiceFailed:
+    """The message that tells the user about ``exc``, in their language.
+
+    A database failure a person can cause (busy too long, read-only, full,
+    damaged) says so without SQL text; anything else is a bug: its traceback
+    goes to the error log and the message names that file.
+    """
+    from telecoop import errorlog
+
+    if not isinstance(exc, TeleCoopError):
+        known = errorlog.known_database_error(exc, db_path or "telecoop.db")
+        if known is not None:
+            exc = known
     if isinstance(exc, TeleCoopError):
         return ServiceFailed(exc.message(get_lang()), exc)
-    detail = f"{type(exc).__name__}: {exc}"[:300]
-    return ServiceFailed(t("tui.error.unexpected", detail=detail))
+    log = errorlog.write(exc, where="app")
+    if log is not None:
+        return ServiceFailed(t("error.logged", detail=type(exc).__name__, log=str(log)))
+    return ServiceFailed(t("tui.error.unexpected", detail=type(exc).__name__))

@@ -28,7 +28,10 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.key.rep.next": ("Mois suiv.", "Next month"),
     "tui.key.rep.month": ("Mois", "Month"),
     "tui.help.adm.new": ("Ajouter (ressource, fermeture, membre du personnel, coopérative)", "Add (resource, closure, staff member, co-op)"),
-    "tui.help.adm.edit": ("Modifier la ressource sélectionnée", "Edit the selected resource"),
+    "tui.help.adm.edit": (
+        "Modifier la ressource sélectionnée, ou le rôle et la coopérative du membre du personnel sélectionné",
+        "Edit the selected resource, or the selected staff member's role and co-op",
+    ),
     "tui.help.adm.toggle": ("Activer ou désactiver la ressource sélectionnée", "Activate or deactivate the selected resource"),
     "tui.help.adm.hours": ("Horaire hebdomadaire de la ressource sélectionnée", "Weekly hours of the selected resource"),
     "tui.help.adm.closures": ("Fermetures de la ressource sélectionnée", "Closures of the selected resource"),
@@ -197,6 +200,8 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.rep.noshow_value": ("{pct} % ({n}/{total})", "{pct}% ({n}/{total})"),
     "tui.rep.none": ("Aucune donnée pour ce mois.", "No data for this month."),
     "tui.rep.loading": ("Calcul…", "Computing…"),
+    # issue 9: a staff member's role and co-op are edited, never rewritten by "add"
+    "tui.adm.staff.edit_title": ("Rôle et coopérative de « {login} »", "Role and co-op of '{login}'"),
 }
 
 i18n.register(ADMIN_MESSAGES)

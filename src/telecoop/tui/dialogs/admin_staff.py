@@ -1,4 +1,8 @@
-"""A new staff member (or a returning one, reactivated): login, name, role, co-op, clinician record."""
+"""A new staff member (login, name, role, co-op, clinician record), or an existing one's role and co-op.
+
+Editing goes through ``directory.set_staff``, the same audited service as
+``telecoop staff set``: an existing login is never rewritten by "add".
+"""
 
 from __future__ import annotations
 
@@ -18,20 +22,30 @@ NONE = "-"
 
 
 class StaffDialog(AdminFormDialog["m.Staff | None"]):
-    """Dismissed with the saved ``Staff``, or None. A co-op admin adds to their own co-op only."""
+    """Dismissed with the saved ``Staff``, or None. A co-op admin adds to their own co-op only.
+
+    With ``member``, the dialog edits that person's role (and, for the
+    federation admin, co-op); login and name are shown, not editable.
+    """
 
     AUTO_FOCUS = "#login"
     KEY_FIELDS = {
         "field.login": "login",
+        "staff.exists": "login",
         "field.not_clinician": "clinician_id",
         "field.unknown_coop": "coop",
         "perm.other_coop": "coop",
     }
 
-    def __init__(self, ctx: Context, coops: list[m.Coop], resources: list[m.Resource]) -> None:
+    def __init__(
+        self, ctx: Context, coops: list[m.Coop], resources: list[m.Resource], member: m.Staff | None = None
+    ) -> None:
         super().__init__(ctx)
         self.coops = coops
         self.clinicians = [r for r in resources if r.kind == m.ResourceKind.CLINICIAN]
+        self.member = member
+        if member is not None:
+            self.AUTO_FOCUS = "#role"
 
     def _roles(self) -> list[m.Role]:
         if self.ctx.is_federation_admin:
@@ -46,12 +60,21 @@ class StaffDialog(AdminFormDialog["m.Staff | None"]):
         return [(Text(t("tui.adm.staff.none")), NONE)] + [(literal(f"{c.id} · {c.name}"), str(c.id)) for c in own]
 
     def compose_fields(self) -> ComposeResult:
-        yield FormField("login", "tui.adm.f.login", Input(max_length=32, compact=True, id="login"))
-        yield FormField("name", "tui.adm.f.name", Input(compact=True, id="name"))
+        member = self.member
+        yield FormField("login", "tui.adm.f.login", Input(
+            member.login if member else "", max_length=32, compact=True, id="login", disabled=member is not None,
+        ))
+        yield FormField("name", "tui.adm.f.name", Input(
+            member.name if member else "", compact=True, id="name", disabled=member is not None,
+        ))
+        role = member.role.value if member else m.Role.RECEPTIONIST.value
+        options = self._role_options()
+        if member is not None and role not in {v for _, v in options}:
+            options = [(Text(role_label(member.role)), role), *options]
         yield FormField(
             "role",
             "tui.adm.f.role",
-            Select(self._role_options(), value=m.Role.RECEPTIONIST.value, allow_blank=False, compact=True, id="role"),
+            Select(options, value=role, allow_blank=False, compact=True, id="role"),
         )
         if self.ctx.is_federation_admin:
             yield FormField(
@@ -59,12 +82,14 @@ class StaffDialog(AdminFormDialog["m.Staff | None"]):
                 "tui.adm.f.coop",
                 Select(
                     [(literal(c.name), c.slug) for c in self.coops],
-                    value=self.ctx.coop,
+                    value=member.coop if member else self.ctx.coop,
                     allow_blank=False,
                     compact=True,
                     id="coop",
                 ),
             )
+        if member is not None:
+            return  # the clinician record is linked when the person is added
         yield FormField(
             "clinician_id",
             "tui.adm.f.clinician_id",
@@ -72,6 +97,8 @@ class StaffDialog(AdminFormDialog["m.Staff | None"]):
         )
 
     def title_text(self) -> str:
+        if self.member is not None:
+            return t("tui.adm.staff.edit_title", login=self.member.login)
         return t("tui.adm.staff.title")
 
     def _coop(self) -> str:
@@ -81,15 +108,21 @@ class StaffDialog(AdminFormDialog["m.Staff | None"]):
 
     def relabel(self) -> None:
         super().relabel()
-        reset_select(self.query_one("#role", Select), self._role_options())
-        reset_select(self.query_one("#clinician_id", Select), self._clinician_options(self._coop()))
+        if self.member is None:
+            reset_select(self.query_one("#role", Select), self._role_options())
+            reset_select(self.query_one("#clinician_id", Select), self._clinician_options(self._coop()))
 
     @on(Select.Changed, "#coop")
     def _coop_changed(self, event: Select.Changed) -> None:
         event.stop()
-        reset_select(self.query_one("#clinician_id", Select), self._clinician_options(str(event.value)))
+        if self.member is None:
+            reset_select(self.query_one("#clinician_id", Select), self._clinician_options(str(event.value)))
 
     def submit(self, values: dict[str, str]) -> m.Staff:
+        if self.member is not None:
+            return directory_service.set_staff(
+                self.ctx, self.member.login, role=values["role"], coop=values.get("coop") or self.member.coop,
+            )
         clinician = values.get("clinician_id", NONE)
         return directory_service.add_staff(
             self.ctx,

@@ -44,7 +44,7 @@ WHOLE_COOP = "coop"
 
 #: Which keys work in which section (``n`` works in all).
 SECTION_ACTIONS = {
-    "edit": ("resources",),
+    "edit": ("resources", "staff"),
     "toggle_active": ("resources", "staff"),
     "hours": ("resources",),
     "closures": ("resources",),
@@ -402,6 +402,8 @@ class AdminScreen(ModeScreen):
             return True
         if self.section not in allowed:
             return False  # not shown at all in this section
+        if action in ("edit", "toggle_active") and self.section == "staff":
+            return self.selected_staff() is not None or None
         if action in ("edit", "toggle_active", "hours", "closures"):
             return self.selected_resource() is not None or None
         if action == "delete":
@@ -440,7 +442,14 @@ class AdminScreen(ModeScreen):
             self.app.push_screen(CoopDialog(ctx), self._coop_saved)
 
     def action_edit(self) -> None:
-        """Edit the selected resource."""
+        """Edit the selected resource, or the selected staff member's role and co-op."""
+        if self.section == "staff":
+            member = self.selected_staff()
+            if member is not None:
+                self.app.push_screen(
+                    StaffDialog(self.ctx, self.data.coops, self.data.resources, member), self._staff_edited
+                )
+            return
         r = self.selected_resource()
         if r is not None:
             self.app.push_screen(ResourceDialog(self.ctx, self.data.coops, r), self._resource_saved)
@@ -458,6 +467,11 @@ class AdminScreen(ModeScreen):
     def _staff_saved(self, s: m.Staff | None) -> None:
         if s is not None:
             self._notice("staff.added", login=s.login)
+            self.reload()
+
+    def _staff_edited(self, s: m.Staff | None) -> None:
+        if s is not None:
+            self._notice("staff.updated", login=s.login)
             self.reload()
 
     def _coop_saved(self, c: m.Coop | None) -> None:
@@ -530,10 +544,7 @@ class AdminScreen(ModeScreen):
     def _set_staff_active(self, member: m.Staff, active: bool) -> None:
         ctx = self.ctx
         if active:
-            call = lambda: directory_service.add_staff(  # noqa: E731 - reactivates, same record
-                ctx, login=member.login, coop=member.coop, role=member.role.value, name=member.name,
-                clinician_id=member.clinician_id,
-            )
+            call = lambda: directory_service.set_staff(ctx, member.login, active=True)  # noqa: E731
         else:
             call = lambda: directory_service.deactivate_staff(ctx, member.login)  # noqa: E731
         if guarded(self, call) is not UNSET:
