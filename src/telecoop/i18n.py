@@ -142,6 +142,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "rendez-vous {id} : « {new} » n'était possible que jusqu'au {when}",
         "booking {id}: '{new}' was possible only until {when}",
     ),
+    # issue 8: a booking's status as people say it (app, CLI and refusals; stored values stay English)
+    "status.booked": ("réservé", "booked"),
+    "status.checked_in": ("arrivé", "checked in"),
+    "status.completed": ("terminé", "completed"),
+    "status.no_show": ("absent", "no-show"),
+    "status.cancelled": ("annulé", "cancelled"),
     # issue 8: closures and withdrawals never strand a patient silently
     "conflict.refused": (
         "refusé : {count} rendez-vous actif(s) resteraient sur une ressource fermée ou retirée :",
@@ -321,6 +327,13 @@ def conflict_label(code: str, lang: str | None = None) -> str:
     return t(f"conflict.{kind}", lang=lang, id=ident) if kind else ""
 
 
+def status_label(status: object, lang: str | None = None) -> str:
+    """A booking status (``no_show`` or its enum) in the user's words: "absent" / "no-show"."""
+    value = getattr(status, "value", status)
+    key = f"status.{value}"
+    return t(key, lang=lang) if key in MESSAGES else str(value)
+
+
 def field_label(field: str, lang: str | None = None) -> str:
     """A field's name in the user's language (the identifier itself when unknown)."""
     pair = FIELD_LABELS.get(field)
@@ -367,9 +380,13 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
 
 
 def error_text(key: str, lang: str | None = None, **params: object) -> str:
-    """An error message: like ``t``, with a ``field`` parameter named as people know it."""
+    """An error message: like ``t``, with a ``field`` parameter named as people know it,
+    and the booking statuses of ``old`` / ``new`` in the user's words (``status_label``)."""
     if isinstance(params.get("field"), str):
         params["field"] = field_label(params["field"], lang)
+    for name in ("old", "new"):
+        if name in params:
+            params[name] = status_label(params[name], lang)
     return t(key, lang=lang, **params)
 
 

@@ -132,12 +132,7 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.bmode.video": ("vidéo", "video"),
     "tui.bmode.phone": ("téléphone", "phone"),
     "tui.bmode.room": ("en salle", "in room"),
-    # statuses
-    "tui.status.booked": ("réservé", "booked"),
-    "tui.status.checked_in": ("arrivé", "checked in"),
-    "tui.status.completed": ("terminé", "completed"),
-    "tui.status.no_show": ("absent", "no-show"),
-    "tui.status.cancelled": ("annulé", "cancelled"),
+    # statuses: i18n.status_label (one home for the app, the CLI and refusals)
     # agenda
     "tui.agenda.my_coop": ("Ma coopérative", "My co-op"),
     "tui.agenda.week": ("{start} – {end}", "{start} – {end}"),
