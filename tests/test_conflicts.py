@@ -132,7 +132,7 @@ def test_cli_closures_add_refused_then_forced_and_bookings_conflicts(run, two_bo
     existing = json.loads(out)
     code, out, err = run(*args)
     lines = err.splitlines()
-    assert code == 1 and lines[0] == "telecoop: refused: 2 active booking(s) would be left on a closed or withdrawn resource:"
+    assert code == 1 and lines[0] == "telecoop: refused: 2 active bookings would be left on a closed or withdrawn resource:"
     assert f"#{a.id}" in lines[1] and f"#{b.id}" in lines[2] and "gaspesie" in lines[1]
     assert "AB-1" not in err, "no patient reference of another co-op"
     assert "--force" in lines[-1]
@@ -141,7 +141,7 @@ def test_cli_closures_add_refused_then_forced_and_bookings_conflicts(run, two_bo
 
     code, out, err = run(*args, "--force")
     assert code == 0, err
-    assert "2 booking(s) flagged as conflicts" in out
+    assert "2 bookings flagged as conflicts" in out
     code, out, _ = run("closures", "list", "--json")
     [closure] = [c for c in json.loads(out) if c not in existing]
     assert {"id", "resource_id", "coop", "start", "end", "reason"} <= closure.keys()
@@ -178,7 +178,7 @@ def test_import_of_a_closure_over_bookings_needs_force(run, two_bookings, tmp_pa
     code, out, _ = run("closures", "list", "--json", login="fed.admin")
     existing = json.loads(out)
     code, _, err = run("import", str(folder), login="fed.admin")
-    assert code == 1 and "2 active booking(s)" in err.splitlines()[0]
+    assert code == 1 and "2 active bookings" in err.splitlines()[0]
     code, out, _ = run("closures", "list", "--json", login="fed.admin")
     assert json.loads(out) == existing
     code, _, err = run("import", str(folder), "--force", login="fed.admin")

@@ -149,9 +149,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.no_show": ("absent", "no-show"),
     "status.cancelled": ("annulé", "cancelled"),
     # issue 8: closures and withdrawals never strand a patient silently
-    "conflict.refused": (
-        "refusé : {count} rendez-vous actif(s) resteraient sur une ressource fermée ou retirée :",
-        "refused: {count} active booking(s) would be left on a closed or withdrawn resource:",
+    "conflict.refused.one": (
+        "refusé : {count} rendez-vous actif resterait sur une ressource fermée ou retirée :",
+        "refused: {count} active booking would be left on a closed or withdrawn resource:",
+    ),
+    "conflict.refused.other": (
+        "refusé : {count} rendez-vous actifs resteraient sur une ressource fermée ou retirée :",
+        "refused: {count} active bookings would be left on a closed or withdrawn resource:",
     ),
     "conflict.force_hint": (
         "--force pour le faire quand même : ils gardent leur heure, marqués en conflit pour leur coop "
@@ -162,7 +166,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "conflict.closure": ("fermeture {id}", "closure {id}"),
     "conflict.inactive": ("ressource {id} désactivée", "resource {id} deactivated"),
     "conflict.unshared": ("ressource {id} plus partagée", "resource {id} no longer shared"),
-    "conflict.flagged": ("{count} rendez-vous marqué(s) en conflit", "{count} booking(s) flagged as conflicts"),
+    "conflict.flagged.one": ("{count} rendez-vous marqué en conflit", "{count} booking flagged as a conflict"),
+    "conflict.flagged.other": ("{count} rendez-vous marqués en conflit", "{count} bookings flagged as conflicts"),
     "closure.added": ("fermeture {id} ajoutée", "closure {id} added"),
     "closures.usage": ("--resource ou --coop, pas les deux", "--resource or --coop, not both"),
     "booking.not_active": ("le rendez-vous {id} n'est plus actif", "booking {id} is no longer active"),
@@ -367,10 +372,30 @@ def get_lang() -> str:
     return _current
 
 
+def plural_form(n: int, lang: str | None = None) -> str:
+    """``one`` or ``other``: French says 0 and 1 in the singular, English only 1."""
+    if (lang or _current) == "fr":
+        return "one" if n in (0, 1) else "other"
+    return "one" if n == 1 else "other"
+
+
+def tn(key: str, n: int, lang: str | None = None, /, **params: object) -> str:
+    """The message ``key.one`` or ``key.other`` as ``n`` asks in ``lang``, formatted with ``params``."""
+    return t(f"{key}.{plural_form(n, lang)}", lang=lang, **params)
+
+
 def t(key: str, lang: str | None = None, **params: object) -> str:
-    """The message ``key`` in ``lang`` (default: current), formatted with ``params``."""
+    """The message ``key`` in ``lang`` (default: current), formatted with ``params``.
+
+    A key with plural forms (``key.one`` / ``key.other``) is said with :func:`tn`
+    for its ``count`` (or ``n``) parameter, so a caller holding a key and its
+    parameters (an error, a confirm dialog) needs nothing more.
+    """
     pair = MESSAGES.get(key)
     if pair is None:
+        n = params.get("count", params.get("n"))
+        if isinstance(n, int) and f"{key}.one" in MESSAGES:
+            return tn(key, n, lang, **params)
         return key
     text = pair[0] if (lang or _current) == "fr" else pair[1]
     try:

@@ -147,5 +147,5 @@ def stranded_list(bookings: list[m.Booking], tz: str, *, most: int = 5) -> str:
         for b in bookings[:most]
     ]
     if len(bookings) > most:
-        lines.append(t("tui.stranded.more", n=len(bookings) - most))
+        lines.append(i18n.tn("tui.stranded.more", len(bookings) - most, n=len(bookings) - most))
     return "\n".join(lines)
