@@ -14,6 +14,7 @@ from telecoop.cli import main
 from telecoop.domain.errors import WouldStrand
 from telecoop.services import admin
 from telecoop.services import booking as bk
+from telecoop.services.audit import list_audit
 
 PSYCHOLOGIST_ILES = 8
 
@@ -44,6 +45,8 @@ def test_closure_over_bookings_is_refused_then_forced_and_flagged(as_user, two_b
     assert [(x.id, x.conflict, x.patient) for x in flagged] == [(a.id, f"closure:{c.id}", "AB-1"), (b.id, f"closure:{c.id}", "CD-2")]
     assert all(x.status == "booked" for x in flagged), "they keep their time"
     assert bk.list_bookings(as_user("recep.iles"), conflicts_only=True) == [], "only the booking co-op's list"
+    events = [(e.entity_id, e.actor, e.coop, e.after) for e in list_audit(as_user("fed.admin")) if e.action == "booking.conflict"]
+    assert sorted(events) == sorted((str(x.id), "admin.iles", "gaspesie", {"conflict": f"closure:{c.id}"}) for x in (a, b))
     # Cancelling one clears its flag; removing the closure clears the rest.
     bk.cancel(gas, a.id, reason="Rappelé, reporté")
     assert [x.id for x in bk.list_bookings(gas, conflicts_only=True)] == [b.id]
@@ -184,4 +187,14 @@ def test_import_of_a_closure_over_bookings_needs_force(run, two_bookings, tmp_pa
     code, _, err = run("import", str(folder), "--force", login="fed.admin")
     assert code == 0, err
     code, out, _ = run("bookings", "--conflicts", "--json", login="recep.gaspesie")
-    assert len(json.loads(out)) == 2
+    flagged = json.loads(out)
+    assert len(flagged) == 2
+    # Audited as the app and `closures add --force` do: one event per flagged booking.
+    code, out, _ = run("audit", "--json", login="fed.admin")
+    events = [(e["action"], e["entity_id"], e["actor"], e["coop"], e["after"]) for e in json.loads(out)
+              if e["actor"] == "fed.admin" and e["action"] in ("booking.conflict", "import")]
+    assert sorted(events, key=str) == sorted(
+        [("import", "csv", "fed.admin", None, {"closures": 1})]
+        + [("booking.conflict", str(b["id"]), "fed.admin", "gaspesie", {"conflict": b["conflict"]}) for b in flagged],
+        key=str,
+    ), events
