@@ -177,8 +177,9 @@ def test_status_follows_the_clock(as_user):
         with pytest.raises(InvalidTransition) as err:
             bk.set_status(ctx, b.id, word)
         assert err.value.exit_code == 1
-    # Said in the user's zone (Gaspésie, Toronto time): from when it becomes possible.
-    assert err.value.message("en") == f"booking {b.id}: 'checked_in' is possible only from 2026-12-08 08:00"
+    # Said in the user's zone (Gaspésie, Toronto time) and words: from when it becomes possible.
+    assert err.value.message("en") == f"booking {b.id}: 'checked in' is possible only from 2026-12-08 08:00"
+    assert err.value.message("fr") == f"rendez-vous {b.id} : « arrivé » possible seulement à partir du 2026-12-08 08:00"
     with pytest.raises(InvalidTransition) as err:
         bk.set_status(ctx, b.id, "no-show")
     assert err.value.message("fr").endswith("à partir du 2026-12-08 09:00")
@@ -212,7 +213,8 @@ def test_video_visit_completed_by_its_clinician_once_started(as_user):
     room = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T09:00", duration=30, patient="EF", mode="room")
     with pytest.raises(InvalidTransition) as err:
         bk.set_status(later, room.id, "completed")
-    assert "cannot go from" in err.value.message("en")
+    assert err.value.message("en") == f"booking {room.id} cannot go from 'booked' to 'completed'"
+    assert err.value.message("fr") == f"impossible de passer le rendez-vous {room.id} de « réservé » à « terminé »"
 
 
 def test_clinician_marks_own_consultation_but_not_others(as_user):

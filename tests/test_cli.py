@@ -106,7 +106,7 @@ def test_status_and_reschedule(run):
     assert code == 0, err and json.loads(out)["id"] == int(bid)
     # Days ahead: refused, saying from when, and nothing changes.
     code, _, err = run("status", bid, "no-show")
-    assert code == 1 and f"'no_show' is possible only from {day} 10:00" in err and err.count("\n") == 1
+    assert code == 1 and f"'no-show' is possible only from {day} 10:00" in err and err.count("\n") == 1
     code, out, _ = run("bookings", "--json")
     assert [x["status"] for x in json.loads(out) if x["id"] == int(bid)] == ["booked"]
 
@@ -126,9 +126,9 @@ def test_status_refused_early_accepted_on_time(run, monkeypatch):
     assert code == 0, err
     bid = str(json.loads(out)["id"])
     code, _, err = run("status", bid, "checked-in")
-    assert code == 1 and err.strip() == f"telecoop: booking {bid}: 'checked_in' is possible only from 2026-12-08 08:00"
+    assert code == 1 and err.strip() == f"telecoop: booking {bid}: 'checked in' is possible only from 2026-12-08 08:00"
     code, _, err = run("status", bid, "no-show", lang="fr")
-    assert code == 1 and "à partir du 2026-12-08 09:00" in err
+    assert code == 1 and "« absent » possible seulement à partir du 2026-12-08 09:00" in err
     now[0] = pendulum.datetime(2026, 12, 8, 13, 0, tz="UTC")  # 60 min before the start
     code, out, err = run("status", bid, "checked-in", "--json")
     assert code == 0 and json.loads(out)["status"] == "checked_in", err

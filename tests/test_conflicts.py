@@ -14,6 +14,7 @@ from telecoop.cli import main
 from telecoop.domain.errors import WouldStrand
 from telecoop.services import admin
 from telecoop.services import booking as bk
+from telecoop.services.audit import list_audit
 
 PSYCHOLOGIST_ILES = 8
 
@@ -44,6 +45,8 @@ def test_closure_over_bookings_is_refused_then_forced_and_flagged(as_user, two_b
     assert [(x.id, x.conflict, x.patient) for x in flagged] == [(a.id, f"closure:{c.id}", "AB-1"), (b.id, f"closure:{c.id}", "CD-2")]
     assert all(x.status == "booked" for x in flagged), "they keep their time"
     assert bk.list_bookings(as_user("recep.iles"), conflicts_only=True) == [], "only the booking co-op's list"
+    events = [(e.entity_id, e.actor, e.coop, e.after) for e in list_audit(as_user("fed.admin")) if e.action == "booking.conflict"]
+    assert sorted(events) == sorted((str(x.id), "admin.iles", "gaspesie", {"conflict": f"closure:{c.id}"}) for x in (a, b))
     # Cancelling one clears its flag; removing the closure clears the rest.
     bk.cancel(gas, a.id, reason="Rappelé, reporté")
     assert [x.id for x in bk.list_bookings(gas, conflicts_only=True)] == [b.id]
@@ -132,7 +135,7 @@ def test_cli_closures_add_refused_then_forced_and_bookings_conflicts(run, two_bo
     existing = json.loads(out)
     code, out, err = run(*args)
     lines = err.splitlines()
-    assert code == 1 and lines[0] == "telecoop: refused: 2 active booking(s) would be left on a closed or withdrawn resource:"
+    assert code == 1 and lines[0] == "telecoop: refused: 2 active bookings would be left on a closed or withdrawn resource:"
     assert f"#{a.id}" in lines[1] and f"#{b.id}" in lines[2] and "gaspesie" in lines[1]
     assert "AB-1" not in err, "no patient reference of another co-op"
     assert "--force" in lines[-1]
@@ -141,7 +144,7 @@ def test_cli_closures_add_refused_then_forced_and_bookings_conflicts(run, two_bo
 
     code, out, err = run(*args, "--force")
     assert code == 0, err
-    assert "2 booking(s) flagged as conflicts" in out
+    assert "2 bookings flagged as conflicts" in out
     code, out, _ = run("closures", "list", "--json")
     [closure] = [c for c in json.loads(out) if c not in existing]
     assert {"id", "resource_id", "coop", "start", "end", "reason"} <= closure.keys()
@@ -178,10 +181,20 @@ def test_import_of_a_closure_over_bookings_needs_force(run, two_bookings, tmp_pa
     code, out, _ = run("closures", "list", "--json", login="fed.admin")
     existing = json.loads(out)
     code, _, err = run("import", str(folder), login="fed.admin")
-    assert code == 1 and "2 active booking(s)" in err.splitlines()[0]
+    assert code == 1 and "2 active bookings" in err.splitlines()[0]
     code, out, _ = run("closures", "list", "--json", login="fed.admin")
     assert json.loads(out) == existing
     code, _, err = run("import", str(folder), "--force", login="fed.admin")
     assert code == 0, err
     code, out, _ = run("bookings", "--conflicts", "--json", login="recep.gaspesie")
-    assert len(json.loads(out)) == 2
+    flagged = json.loads(out)
+    assert len(flagged) == 2
+    # Audited as the app and `closures add --force` do: one event per flagged booking.
+    code, out, _ = run("audit", "--json", login="fed.admin")
+    events = [(e["action"], e["entity_id"], e["actor"], e["coop"], e["after"]) for e in json.loads(out)
+              if e["actor"] == "fed.admin" and e["action"] in ("booking.conflict", "import")]
+    assert sorted(events, key=str) == sorted(
+        [("import", "csv", "fed.admin", None, {"closures": 1})]
+        + [("booking.conflict", str(b["id"]), "fed.admin", "gaspesie", {"conflict": b["conflict"]}) for b in flagged],
+        key=str,
+    ), events

@@ -142,10 +142,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "rendez-vous {id} : « {new} » n'était possible que jusqu'au {when}",
         "booking {id}: '{new}' was possible only until {when}",
     ),
+    # issue 8: a booking's status as people say it (app, CLI and refusals; stored values stay English)
+    "status.booked": ("réservé", "booked"),
+    "status.checked_in": ("arrivé", "checked in"),
+    "status.completed": ("terminé", "completed"),
+    "status.no_show": ("absent", "no-show"),
+    "status.cancelled": ("annulé", "cancelled"),
     # issue 8: closures and withdrawals never strand a patient silently
-    "conflict.refused": (
-        "refusé : {count} rendez-vous actif(s) resteraient sur une ressource fermée ou retirée :",
-        "refused: {count} active booking(s) would be left on a closed or withdrawn resource:",
+    "conflict.refused.one": (
+        "refusé : {count} rendez-vous actif resterait sur une ressource fermée ou retirée :",
+        "refused: {count} active booking would be left on a closed or withdrawn resource:",
+    ),
+    "conflict.refused.other": (
+        "refusé : {count} rendez-vous actifs resteraient sur une ressource fermée ou retirée :",
+        "refused: {count} active bookings would be left on a closed or withdrawn resource:",
     ),
     "conflict.force_hint": (
         "--force pour le faire quand même : ils gardent leur heure, marqués en conflit pour leur coop "
@@ -156,7 +166,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "conflict.closure": ("fermeture {id}", "closure {id}"),
     "conflict.inactive": ("ressource {id} désactivée", "resource {id} deactivated"),
     "conflict.unshared": ("ressource {id} plus partagée", "resource {id} no longer shared"),
-    "conflict.flagged": ("{count} rendez-vous marqué(s) en conflit", "{count} booking(s) flagged as conflicts"),
+    "conflict.flagged.one": ("{count} rendez-vous marqué en conflit", "{count} booking flagged as a conflict"),
+    "conflict.flagged.other": ("{count} rendez-vous marqués en conflit", "{count} bookings flagged as conflicts"),
     "closure.added": ("fermeture {id} ajoutée", "closure {id} added"),
     "closures.usage": ("--resource ou --coop, pas les deux", "--resource or --coop, not both"),
     "booking.not_active": ("le rendez-vous {id} n'est plus actif", "booking {id} is no longer active"),
@@ -321,6 +332,13 @@ def conflict_label(code: str, lang: str | None = None) -> str:
     return t(f"conflict.{kind}", lang=lang, id=ident) if kind else ""
 
 
+def status_label(status: object, lang: str | None = None) -> str:
+    """A booking status (``no_show`` or its enum) in the user's words: "absent" / "no-show"."""
+    value = getattr(status, "value", status)
+    key = f"status.{value}"
+    return t(key, lang=lang) if key in MESSAGES else str(value)
+
+
 def field_label(field: str, lang: str | None = None) -> str:
     """A field's name in the user's language (the identifier itself when unknown)."""
     pair = FIELD_LABELS.get(field)
@@ -354,10 +372,30 @@ def get_lang() -> str:
     return _current
 
 
+def plural_form(n: int, lang: str | None = None) -> str:
+    """``one`` or ``other``: French says 0 and 1 in the singular, English only 1."""
+    if (lang or _current) == "fr":
+        return "one" if n in (0, 1) else "other"
+    return "one" if n == 1 else "other"
+
+
+def tn(key: str, n: int, lang: str | None = None, /, **params: object) -> str:
+    """The message ``key.one`` or ``key.other`` as ``n`` asks in ``lang``, formatted with ``params``."""
+    return t(f"{key}.{plural_form(n, lang)}", lang=lang, **params)
+
+
 def t(key: str, lang: str | None = None, **params: object) -> str:
-    """The message ``key`` in ``lang`` (default: current), formatted with ``params``."""
+    """The message ``key`` in ``lang`` (default: current), formatted with ``params``.
+
+    A key with plural forms (``key.one`` / ``key.other``) is said with :func:`tn`
+    for its ``count`` (or ``n``) parameter, so a caller holding a key and its
+    parameters (an error, a confirm dialog) needs nothing more.
+    """
     pair = MESSAGES.get(key)
     if pair is None:
+        n = params.get("count", params.get("n"))
+        if isinstance(n, int) and f"{key}.one" in MESSAGES:
+            return tn(key, n, lang, **params)
         return key
     text = pair[0] if (lang or _current) == "fr" else pair[1]
     try:
@@ -367,9 +405,13 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
 
 
 def error_text(key: str, lang: str | None = None, **params: object) -> str:
-    """An error message: like ``t``, with a ``field`` parameter named as people know it."""
+    """An error message: like ``t``, with a ``field`` parameter named as people know it,
+    and the booking statuses of ``old`` / ``new`` in the user's words (``status_label``)."""
     if isinstance(params.get("field"), str):
         params["field"] = field_label(params["field"], lang)
+    for name in ("old", "new"):
+        if name in params:
+            params[name] = status_label(params[name], lang)
     return t(key, lang=lang, **params)
 
 

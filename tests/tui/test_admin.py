@@ -427,7 +427,7 @@ async def test_closure_over_bookings_asks_with_the_list_then_flags_them(as_user)
         confirm = app.screen
         assert isinstance(confirm, ConfirmDialog)
         text = screen_text(pilot)
-        assert "1 active booking(s) would be left" in text and f"#{booked.id}" in text and "gaspesie" in text
+        assert "1 active booking would be left" in text and f"#{booked.id}" in text and "gaspesie" in text
         assert "AB-1" not in text, "another co-op's patient stays hidden"
         await pilot.press("escape")  # back: nothing written, the form still open
         await settle(pilot)

@@ -1,5 +1,9 @@
-"""Every mode readable with NO_COLOR, in 16 and in 256 colours: no glyph in its own
-background's colour, and the highlighted row of every table, list and dropdown visible.
+"""Every mode readable with NO_COLOR, in 16 and in 256 colours, at 80x24 and 60x20: no
+glyph in its own background's colour, and the highlighted row of every table, list and
+dropdown visible.
+
+16 and 256 colours are one app (only the terminal's downgrade differs), so one walk
+checks both at each stop; NO_COLOR changes the app's line filter, so it walks alone.
 
 The cells are read from the composed screen (Textual's line filters applied) and
 their colours downgraded as Rich does for the colour system (``colour_check.py``).
@@ -15,9 +19,11 @@ from textual.widgets._select import SelectOverlay
 from colour_check import cells, coloured_cells, row_marked, same_colour_cells
 from tui_helpers import settle
 
-SIZE = (80, 24)
+SIZES = {"80x24": (80, 24), "60x20": (60, 20)}
 SEEN: list[str] = []
 SYSTEMS = {"no_color": None, "16": ColorSystem.STANDARD, "256": ColorSystem.EIGHT_BIT}
+WALKS = {"no_color": ("no_color",), "colour": ("16", "256")}
+"""One walk per app: NO_COLOR alone; 16 and 256 colours checked at every stop of one walk."""
 
 
 def _cursor_line(widget) -> tuple[int, int] | None:
@@ -49,8 +55,16 @@ def _cursor_line(widget) -> tuple[int, int] | None:
     return y, others[0]
 
 
-def _check(app, system, where: str, only=None) -> int:
-    """Assert the screen is readable; returns how many cursors were checked."""
+def _check(app, walk, where: str, only=None) -> int:
+    """Assert the screen is readable in each colour system of ``walk``; returns how many
+    cursors were checked (counted once per screen, whatever the number of systems)."""
+    checked = 0
+    for system in WALKS[walk]:
+        checked = _check_system(app, system, f"{where} [{system}]", only)
+    return checked
+
+
+def _check_system(app, system, where: str, only=None) -> int:
     grid = cells(app, SYSTEMS[system])
     assert not same_colour_cells(grid), f"{where}: glyphs in their background's colour: {same_colour_cells(grid)[:5]}"
     if system == "no_color":
@@ -72,7 +86,7 @@ def _check(app, system, where: str, only=None) -> int:
     return checked
 
 
-async def _every_select(pilot, system, where: str) -> int:
+async def _every_select(pilot, walk, where: str) -> int:
     """Open each visible dropdown in turn, move its cursor, check it, close it."""
     app = pilot.app
     checked = 0
@@ -86,7 +100,7 @@ async def _every_select(pilot, system, where: str) -> int:
         assert select.expanded
         await pilot.press("down")
         await settle(pilot)
-        checked += _check(app, system, f"{where} #{select.id} open", only=[select.query_one(SelectOverlay)])
+        checked += _check(app, walk, f"{where} #{select.id} open", only=[select.query_one(SelectOverlay)])
         await pilot.press("escape")
         await settle(pilot)
     return checked
@@ -94,8 +108,8 @@ async def _every_select(pilot, system, where: str) -> int:
 
 @pytest.fixture
 def colour_app(app_for, monkeypatch):
-    def make(system: str, login: str):
-        if system == "no_color":
+    def make(walk: str, login: str):
+        if walk == "no_color":
             monkeypatch.setenv("NO_COLOR", "1")
         else:
             monkeypatch.delenv("NO_COLOR", raising=False)
@@ -104,18 +118,19 @@ def colour_app(app_for, monkeypatch):
     return make
 
 
-@pytest.mark.parametrize("system", SYSTEMS)
-async def test_every_mode_readable_with_a_visible_cursor(colour_app, system):
-    app = colour_app(system, "fed.admin")
-    async with app.run_test(size=SIZE) as pilot:
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("walk", WALKS)
+async def test_every_mode_readable_with_a_visible_cursor(colour_app, walk, size):
+    app = colour_app(walk, "fed.admin")
+    async with app.run_test(size=SIZES[size]) as pilot:
         await settle(pilot)
         cursors = 0
         for key, mode in (("f2", "find"), ("f3", "agenda"), ("f4", "bookings"), ("f5", "admin"), ("f6", "reports")):
             await pilot.press(key)
             await settle(pilot)
             assert app.current_mode == mode
-            cursors += _check(app, system, mode)
-            cursors += await _every_select(pilot, system, mode)
+            cursors += _check(app, walk, mode)
+            cursors += await _every_select(pilot, walk, mode)
         # Admin: each section, and the form that adds to it (the staff form's
         # clinician dropdown is where a wrong pick hurts).
         await pilot.press("f5")
@@ -125,12 +140,12 @@ async def test_every_mode_readable_with_a_visible_cursor(colour_app, system):
             admin.query_one(f"#{section}", DataTable).focus()
             admin._go_to(section)
             await settle(pilot)
-            cursors += _check(app, system, f"admin {section}")
+            cursors += _check(app, walk, f"admin {section}")
             await pilot.press("n")
             await settle(pilot)
             assert app.screen is not admin
-            cursors += _check(app, system, f"admin {section} form")
-            cursors += await _every_select(pilot, system, f"admin {section} form")
+            cursors += _check(app, walk, f"admin {section} form")
+            cursors += await _every_select(pilot, walk, f"admin {section} form")
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is admin
@@ -139,8 +154,8 @@ async def test_every_mode_readable_with_a_visible_cursor(colour_app, system):
         for key in ("h", "c"):  # hours and closures of a resource
             await pilot.press(key)
             await settle(pilot)
-            cursors += _check(app, system, f"admin {key}")
-            cursors += await _every_select(pilot, system, f"admin {key}")
+            cursors += _check(app, walk, f"admin {key}")
+            cursors += await _every_select(pilot, walk, f"admin {key}")
             await pilot.press("escape")
             await settle(pilot)
         # The booking form, from the first free slot of Find.
@@ -150,8 +165,8 @@ async def test_every_mode_readable_with_a_visible_cursor(colour_app, system):
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "BookingDialog"
-        cursors += _check(app, system, "booking form")
-        cursors += await _every_select(pilot, system, "booking form")
+        cursors += _check(app, walk, "booking form")
+        cursors += await _every_select(pilot, walk, "booking form")
         # Tables, lists and every dropdown opened: a cursor was seen in each.
         # 10 tables and lists, 18 dropdowns: a visible cursor was seen in each.
         assert cursors >= 28, SEEN

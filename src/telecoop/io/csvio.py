@@ -605,7 +605,7 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import", force: boo
                 s.flush()
             if kind == "closures":
                 for c in rows or []:
-                    conflicts.flag(s, stranded[id(c)], f"closure:{c.id}", now)
+                    conflicts.flag(s, stranded[id(c)], f"closure:{c.id}", now, actor=actor)
             if kind == "resources" and check.shares:
                 s.add_all(check.shares)
                 s.flush()

@@ -205,9 +205,7 @@ def _strand_or_flag(s: Session, ctx: Context, rows: list[tb.BookingRow], code: s
         return
     if not force:
         raise WouldStrand(conflicts.described(s, rows))
-    conflicts.flag(s, rows, code, ctx.now())
-    for row in rows:
-        audit.record(s, ctx, "booking.conflict", "booking", row.id, coop=row.coop, after={"conflict": code})
+    conflicts.flag(s, rows, code, ctx.now(), actor=ctx.actor.login)
 
 
 def set_active(ctx: Context, resource_id: int, active: bool, *, force: bool = False) -> None:

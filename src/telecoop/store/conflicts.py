@@ -12,8 +12,10 @@ their time and get a ``conflict`` code (``closure:ID``, ``inactive:RID``,
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from telecoop.domain import model as m
@@ -57,13 +59,23 @@ def stranded(
     return list(session.exec(stmt).all())
 
 
-def flag(session: Session, rows: list[tb.BookingRow], code: str, now: dt.datetime) -> None:
-    """Mark ``rows`` as standing over a change made anyway."""
+def flag(session: Session, rows: list[tb.BookingRow], code: str, now: dt.datetime, *, actor: str) -> None:
+    """Mark ``rows`` as standing over a change made anyway, with one ``booking.conflict``
+    audit event each (for the booking's co-op), whoever forced it: app, CLI or import."""
     for row in rows:
         row.conflict = code
         row.updated_at = now
         session.add(row)
     session.flush()
+    if rows:
+        session.execute(
+            sa.insert(tb.AuditRow.__table__),
+            [
+                dict(at=now, actor=actor, coop=row.coop, action="booking.conflict", entity="booking",
+                     entity_id=str(row.id), before=None, after=json.dumps({"conflict": code}, sort_keys=True))
+                for row in rows
+            ],
+        )
 
 
 def clear(session: Session, code: str, *, booking_coops: Iterable[str] | None = None) -> int:

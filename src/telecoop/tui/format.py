@@ -12,6 +12,7 @@ import unicodedata
 
 from rich.text import Text
 
+from telecoop import i18n
 from telecoop.domain import model as m
 from telecoop.domain.timeutil import local
 from telecoop.i18n import t
@@ -112,7 +113,7 @@ def local_day(instant: dt.datetime, tz: str) -> dt.date:
 
 
 def status_label(status: m.BookingStatus | str) -> str:
-    return t(f"tui.status.{m.BookingStatus(status).value}")
+    return i18n.status_label(m.BookingStatus(status))
 
 
 def mode_label(mode: m.Mode | str) -> str:
@@ -146,5 +147,5 @@ def stranded_list(bookings: list[m.Booking], tz: str, *, most: int = 5) -> str:
         for b in bookings[:most]
     ]
     if len(bookings) > most:
-        lines.append(t("tui.stranded.more", n=len(bookings) - most))
+        lines.append(i18n.tn("tui.stranded.more", len(bookings) - most, n=len(bookings) - most))
     return "\n".join(lines)

@@ -132,12 +132,7 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.bmode.video": ("vidéo", "video"),
     "tui.bmode.phone": ("téléphone", "phone"),
     "tui.bmode.room": ("en salle", "in room"),
-    # statuses
-    "tui.status.booked": ("réservé", "booked"),
-    "tui.status.checked_in": ("arrivé", "checked in"),
-    "tui.status.completed": ("terminé", "completed"),
-    "tui.status.no_show": ("absent", "no-show"),
-    "tui.status.cancelled": ("annulé", "cancelled"),
+    # statuses: i18n.status_label (one home for the app, the CLI and refusals)
     # agenda
     "tui.agenda.my_coop": ("Ma coopérative", "My co-op"),
     "tui.agenda.week": ("{start} – {end}", "{start} – {end}"),
@@ -175,13 +170,20 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.act.moved": ("Rendez-vous {id} déplacé : {when}", "Booking {id} moved: {when}"),
     # dialogs
     # issue 8: confirm before stranding bookings
-    "tui.confirm.stranded": (
-        "{count} rendez-vous actif(s) resteraient sans ressource (fermée ou retirée) :\n{list}\n"
+    "tui.confirm.stranded.one": (
+        "{count} rendez-vous actif resterait sans ressource (fermée ou retirée) :\n{list}\n"
+        "Confirmer : il garde son heure, marqué en conflit pour sa coop, qui appellera le patient.",
+        "{count} active booking would be left on a closed or withdrawn resource:\n{list}\n"
+        "Confirm: it keeps its time, flagged as a conflict for its co-op to call the patient.",
+    ),
+    "tui.confirm.stranded.other": (
+        "{count} rendez-vous actifs resteraient sans ressource (fermée ou retirée) :\n{list}\n"
         "Confirmer : ils gardent leur heure, marqués en conflit pour leur coop, qui appellera les patients.",
-        "{count} active booking(s) would be left on a closed or withdrawn resource:\n{list}\n"
+        "{count} active bookings would be left on a closed or withdrawn resource:\n{list}\n"
         "Confirm: they keep their time, flagged as conflicts for their co-op to call the patients.",
     ),
-    "tui.stranded.more": ("… et {n} autre(s)", "… and {n} more"),
+    "tui.stranded.more.one": ("… et {n} autre", "… and {n} more"),
+    "tui.stranded.more.other": ("… et {n} autres", "… and {n} more"),
     "tui.confirm.title": ("Confirmer", "Confirm"),
     "tui.confirm.yes": ("Confirmer", "Confirm"),
     "tui.confirm.no": ("Retour", "Back"),
