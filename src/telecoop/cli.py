@@ -482,26 +482,11 @@ def cmd_closures(args) -> int:
 
 
 def cmd_ics(args) -> int:
-    from telecoop.io.ics import bookings_to_ics
-    from telecoop.services.booking import get_booking, list_bookings
+    from telecoop.services.calendar import export_ics
 
     ctx = context(args)
-    if (args.booking_id is None) == (args.resource is None):
-        raise BadInput("ics.usage")
-    if args.booking_id is not None:
-        items = [get_booking(ctx, args.booking_id)]
-    else:
-        from telecoop.services.directory import get_resource
-
-        get_resource(ctx, args.resource)
-        items = list_bookings(ctx, resource_id=args.resource, from_date=_date(args.from_date),
-                              to_date=_date(args.to_date))
-    data = bookings_to_ics(
-        items,
-        busy_label=lambda coop: t("busy.coop", coop=coop),
-        title_label=lambda b: t("ics.title", clinician=b.clinician),
-        now=ctx.now(),
-    )
+    data = export_ics(ctx, booking_id=args.booking_id, resource_id=args.resource,
+                      from_date=_date(args.from_date), to_date=_date(args.to_date))
     if args.output:
         Path(args.output).write_bytes(data)
     else:

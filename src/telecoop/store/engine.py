@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from sqlmodel import Session, SQLModel
 from telecoop.domain.errors import StoreError
 from telecoop.store import tables  # noqa: F401  (registers the tables)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 20_000
 
 # The database refuses an overlapping active booking by itself, so that even a
@@ -145,6 +146,7 @@ def _ensure_schema(engine: Engine) -> None:
         SQLModel.metadata.create_all(conn)
         s.add(tables.Meta(key="schema_version", value=str(SCHEMA_VERSION)))
         s.add(tables.Meta(key="directory_version", value="0"))
+        s.add(tables.Meta(key="instance_id", value=uuid.uuid4().hex))
         s.flush()
         for ddl in SQLITE_TRIGGERS:
             conn.exec_driver_sql(ddl)
@@ -163,9 +165,21 @@ def _migrate(engine: Engine, version: int) -> None:
                 s.flush()
             for ddl in SQLITE_TRIGGERS:
                 conn.exec_driver_sql(ddl)
+        if version < 3:
+            # 3: a random identifier of this database, for calendar UIDs that
+            # stay unique when several federations' files meet in one calendar.
+            if s.get(tables.Meta, "instance_id") is None:
+                s.add(tables.Meta(key="instance_id", value=uuid.uuid4().hex))
+                s.flush()
         row = s.get(tables.Meta, "schema_version")
         row.value = str(SCHEMA_VERSION)
         s.add(row)
+
+
+def instance_id(session: Session) -> str:
+    """This database's random identifier (made once, at creation or migration to version 3)."""
+    row = session.get(tables.Meta, "instance_id")
+    return row.value if row else ""
 
 
 def directory_version(session: Session) -> str:
