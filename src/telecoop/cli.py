@@ -159,8 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     im = sub.add_parser("import", help="load CSV files (all-or-nothing)")
     im.add_argument("path")
-    ex = sub.add_parser("export", help="write CSV files")
-    ex.add_argument("dir")
+    ex = sub.add_parser("export", help="write CSV files (or Excel-CSV files, or one .xlsx workbook)")
+    ex.add_argument("dir", nargs="?")
+    ex.add_argument("--excel", metavar="DIR", help="CSV files for a French-locale spreadsheet (BOM, ';', CRLF)")
+    ex.add_argument("--xlsx", metavar="FILE", help="one workbook, a sheet per file")
 
     for name in ("coops", "resources", "audit"):
         sp = sub.add_parser(name)
@@ -238,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = rp.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
+    rp.add_argument("--xlsx", metavar="FILE", help="write the report as a workbook")
 
     cl = sub.add_parser("closures")
     clsub = cl.add_subparsers(dest="closures_command", metavar="holidays", required=True)
@@ -296,8 +299,12 @@ def cmd_import(args) -> int:
 def cmd_export(args) -> int:
     from telecoop.services import dataio
 
-    counts = dataio.export_data(db_path(args), Path(args.dir), args.as_login)
-    print(t("export.done", path=args.dir, summary=", ".join(f"{k} {v}" for k, v in counts.items())))
+    targets = [(fmt, value) for fmt, value in (("csv", args.dir), ("excel", args.excel), ("xlsx", args.xlsx)) if value]
+    if not targets:
+        raise BadInput("export.needs_target")
+    for fmt, value in targets:
+        counts = dataio.export_data(db_path(args), Path(value), args.as_login, fmt=fmt)
+        print(t("export.done", path=value, summary=", ".join(f"{k} {v}" for k, v in counts.items())))
     return EXIT_OK
 
 
@@ -511,7 +518,14 @@ def cmd_report(args) -> int:
         rows = reports.no_shows(ctx, args.month)
         headers = ["month", "coop", "attended", "no_shows", "rate"]
         table = [[r.month, r.coop, r.attended, r.no_shows, round(r.rate, 4)] for r in rows]
-    if args.json:
+    if args.xlsx:
+        if args.json or args.csv:
+            raise BadInput("report.xlsx_csv")
+        from telecoop.io.xlsxio import write_workbook
+
+        write_workbook(Path(args.xlsx), {args.kind: (headers, table)})
+        print(t("xlsx.written", path=args.xlsx, summary=f"{args.kind} {len(table)}"))
+    elif args.json:
         emit_json([dict(zip(headers, row)) for row in table])
     elif args.csv:
         import csv

@@ -39,8 +39,8 @@ def import_data(db_path: Path, source: Path, as_login: str | None = None) -> dic
         engine.dispose()
 
 
-def export_data(db_path: Path, directory: Path, as_login: str | None = None) -> dict[str, int]:
-    """Write the CSV files.
+def export_data(db_path: Path, directory: Path, as_login: str | None = None, *, fmt: str = "csv") -> dict[str, int]:
+    """Write the CSV files (``fmt`` ``csv``), the Excel-CSV files (``excel``) or one workbook (``xlsx``).
 
     A co-op admin exports the directory; bookings (patient data) go only to
     the federation admin. The database file's owner (or root) may export
@@ -55,12 +55,18 @@ def export_data(db_path: Path, directory: Path, as_login: str | None = None) -> 
         except NotPermitted:
             if as_login or not may_act_as(db_path):
                 raise
-            return csvio.export_dir(engine, directory, include_bookings=True)
+            return _export(engine, directory, fmt, include_bookings=True)
         if actor.role not in (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN):
             raise NotPermitted("perm.denied")
-        return csvio.export_dir(engine, directory, include_bookings=actor.role == m.Role.FEDERATION_ADMIN)
+        return _export(engine, directory, fmt, include_bookings=actor.role == m.Role.FEDERATION_ADMIN)
     finally:
         engine.dispose()
+
+
+def _export(engine, target: Path, fmt: str, *, include_bookings: bool) -> dict[str, int]:
+    if fmt == "xlsx":
+        return csvio.export_xlsx(engine, target, include_bookings=include_bookings)
+    return csvio.export_dir(engine, target, include_bookings=include_bookings, excel=fmt == "excel")
 
 
 def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
