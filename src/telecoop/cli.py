@@ -242,6 +242,13 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--csv", action="store_true")
     rp.add_argument("--xlsx", metavar="FILE", help="write the report as a workbook")
 
+    fh = sub.add_parser("fhir", help="FHIR publication of shared clinicians' free and busy time")
+    fhsub = fh.add_subparsers(dest="fhir_command", metavar="publish", required=True)
+    fp = fhsub.add_parser("publish", help="write a $bulk-publish manifest and NDJSON Location/Schedule/Slot files")
+    fp.add_argument("--out", required=True, metavar="DIR")
+    fp.add_argument("--days", type=int, default=14)
+    fp.add_argument("--base-url", default="", help="where the files will be hosted (default: relative URLs)")
+
     cl = sub.add_parser("closures")
     clsub = cl.add_subparsers(dest="closures_command", metavar="holidays", required=True)
     h = clsub.add_parser("holidays")
@@ -538,6 +545,14 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+def cmd_fhir(args) -> int:
+    from telecoop.services.publish import publish
+
+    counts = publish(context(args), Path(args.out), days=args.days, base_url=args.base_url)
+    print(t("fhir.done", path=args.out, summary=", ".join(f"{k} {v}" for k, v in counts.items())))
+    return EXIT_OK
+
+
 def configure_terminal(low_bandwidth: bool | None, environ: dict | None = None) -> bool:
     """Set Textual's environment before it is imported; returns whether low bandwidth is on.
 
@@ -609,6 +624,7 @@ COMMANDS = {
     "closures": cmd_closures,
     "ics": cmd_ics,
     "report": cmd_report,
+    "fhir": cmd_fhir,
 }
 
 

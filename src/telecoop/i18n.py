@@ -219,7 +219,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ics.status.no_show": ("absent", "no-show"),
     "ics.status.cancelled": ("annulé", "cancelled"),
     "ics.video": ("Lien vidéo : {url}", "Video link: {url}"),
-    "ics.written": ("calendrier écrit dans {path}", "calendar written to {path}"),
     "xlsx.written": ("classeur écrit dans {path} ({summary})", "workbook written to {path} ({summary})"),
     "xlsx.unreadable": ("classeur illisible : {detail}", "unreadable workbook: {detail}"),
     "export.needs_target": (
@@ -231,7 +230,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "publication FHIR écrite dans {path} : {summary}",
         "FHIR publication written to {path}: {summary}",
     ),
-    "fhir.days": ("--days doit être entre 1 et {max}", "--days must be between 1 and {max}"),
     "demo.empty_rebuilt": (
         "la base de démonstration {path} n'avait aucune coopérative : reconstruite",
         "the demo database {path} had no co-op: rebuilt",
