@@ -136,6 +136,16 @@ def print_table(rows: list[list[object]], headers: list[str]) -> None:
 # --------------------------------------------------------------------------- #
 
 
+def package_version() -> str:
+    """The installed distribution's version (one home: pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("telecoop")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="telecoop", description="TeleCoop: shared teleconsultation slots between health co-ops.")
     p.add_argument("--db", help="database file (default: $TELECOOP_DB, else the user data dir)")
@@ -144,9 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     bw = p.add_mutually_exclusive_group()
     bw.add_argument("--low-bandwidth", dest="low_bandwidth", action="store_true", default=None)
     bw.add_argument("--no-low-bandwidth", dest="low_bandwidth", action="store_false")
+    p.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    d = sub.add_parser("demo", help="build a demo database from sample_data/ and open the app")
+    co = sub.add_parser("completion", help="print a shell completion script (bash)")
+    co.add_argument("shell", choices=["bash"])
+
+    d = sub.add_parser("demo", help="build a demo database from the sample data and open the app")
     d.add_argument("--fresh", action="store_true", help="rebuild the demo database")
 
     i = sub.add_parser("init", help="new empty database with its first co-op and federation admin")
@@ -545,6 +559,13 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+def cmd_completion(args) -> int:
+    from telecoop.completion import bash_script
+
+    sys.stdout.write(bash_script(build_parser()))
+    return EXIT_OK
+
+
 def cmd_fhir(args) -> int:
     from telecoop.services.publish import publish
 
@@ -625,6 +646,7 @@ COMMANDS = {
     "ics": cmd_ics,
     "report": cmd_report,
     "fhir": cmd_fhir,
+    "completion": cmd_completion,
 }
 
 

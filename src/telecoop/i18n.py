@@ -230,10 +230,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "publication FHIR écrite dans {path} : {summary}",
         "FHIR publication written to {path}: {summary}",
     ),
-    "demo.empty_rebuilt": (
-        "la base de démonstration {path} n'avait aucune coopérative : reconstruite",
-        "the demo database {path} had no co-op: rebuilt",
-    ),
 }
 
 

@@ -70,12 +70,40 @@ def _export(engine, target: Path, fmt: str, *, include_bookings: bool) -> dict[s
 
 
 def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
-    """Build the demo database at ``path`` if missing (or when ``fresh``); True when built."""
+    """Build the demo database at ``path`` if missing, empty (no co-op) or when ``fresh``; True when built.
+
+    A build that fails leaves no file behind: a half-built database would
+    otherwise be taken for a ready demo on the next run.
+    """
     from telecoop.io.demo import build_demo_database
 
-    if path.exists() and not fresh:
+    if path.exists() and not fresh and _has_coops(path):
         return False
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    build_demo_database(path, clock=clock)
+    try:
+        build_demo_database(path, clock=clock)
+    except BaseException:
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        raise
     return True
+
+
+def _has_coops(path: Path) -> bool:
+    """Whether the TeleCoop database at ``path`` has at least one co-op.
+
+    A file that is not a TeleCoop database (or a newer one) raises StoreError:
+    the demo never deletes what it did not make.
+    """
+    from sqlmodel import func, select
+
+    from telecoop.store import tables as tb
+    from telecoop.store.engine import read_session
+
+    engine = make_engine(path, create=False)
+    try:
+        with read_session(engine) as s:
+            return s.exec(select(func.count()).select_from(tb.CoopRow)).one() > 0
+    finally:
+        engine.dispose()
