@@ -80,6 +80,7 @@ def test_free_is_what_slots_offers_busy_is_the_booking_and_no_patient_data(publi
     assert [(dt.datetime.fromisoformat(s["start"]), dt.datetime.fromisoformat(s["end"])) for s in busy] == [(b.start, b.end)]
     assert busy[0]["start"] == "2026-12-08T10:00:00-04:00"  # the clinician's wall time (Halifax)
     offered = {s.start for s in bk.search_slots(admin, clinician_id=8, days=7, limit=1000)}
+    assert dt.datetime.fromisoformat(busy[0]["start"]) not in offered
     free = [s for s in mine if s["status"] == "free"]
     assert free and all(dt.datetime.fromisoformat(s["start"]) in offered for s in free)
     # Back to back, never overlapping one another or the busy time.

@@ -99,5 +99,9 @@ def bookings_to_ics(
         ev.add("transp", "TRANSPARENT" if b.status == m.BookingStatus.CANCELLED else "OPAQUE")
         ev.add("status", "CANCELLED" if b.status == m.BookingStatus.CANCELLED else "CONFIRMED")
         cal.add_component(ev)
-    cal.add_missing_timezones()
+    if bookings:
+        # Observances around the events only (the library's default spans
+        # 1970-2038: kilobytes per zone on a slow link for nothing).
+        years = [b.start.year for b in bookings] + [b.end.year for b in bookings]
+        cal.add_missing_timezones(first_date=dt.date(min(years) - 1, 1, 1), last_date=dt.date(max(years) + 2, 1, 1))
     return cal.to_ical()
