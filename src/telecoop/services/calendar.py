@@ -56,8 +56,10 @@ def export_ics(
     resource_id: int | None = None,
     from_date: dt.date | None = None,
     to_date: dt.date | None = None,
+    lang: str | None = None,
 ) -> bytes:
-    """One booking, or a resource's agenda, as iCalendar bytes in the viewer's language.
+    """One booking, or a resource's agenda, as iCalendar bytes in the viewer's language
+    (``lang``, default the current one).
 
     Only what ``get_booking``/``list_bookings`` let this user see; other
     co-ops' bookings show as busy, with no video link.
@@ -73,4 +75,7 @@ def export_ics(
     with read_session(ctx.engine) as s:
         instance = instance_id(s)
         info = _event_info(s, [b.id for b in items])
-    return bookings_to_ics(items, instance=instance, info=info, text=t, now=ctx.now(), tz=tz)
+    def text(key: str, **params: object) -> str:
+        return t(key, lang=lang, **params)
+
+    return bookings_to_ics(items, instance=instance, info=info, text=text, now=ctx.now(), tz=tz)
