@@ -196,3 +196,27 @@ def test_writes_checkpoint_after_their_turn_not_during_a_commit(tmp_path):
     raw.close()
     assert busy == 0 and log == done  # nothing was left waiting in the WAL
     engine.dispose()
+
+
+def test_a_version_2_file_gets_an_instance_id_that_then_stays(tmp_path):
+    """Migration 2 -> 3 adds the random identifier calendar UIDs carry; new files have their own."""
+    from telecoop.store.engine import instance_id
+
+    path = tmp_path / "a.db"
+    make_engine(path).dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    conn.execute("DELETE FROM meta WHERE key = 'instance_id'")
+    conn.commit()
+    conn.close()
+    ids = []
+    for _ in range(2):
+        engine = make_engine(path)
+        assert schema_version(engine) == SCHEMA_VERSION
+        with read_session(engine) as s:
+            ids.append(instance_id(s))
+        engine.dispose()
+    other = make_engine(tmp_path / "b.db")
+    with read_session(other) as s:
+        assert len(ids[0]) == 32 and ids[0] == ids[1] != instance_id(s)
+    other.dispose()

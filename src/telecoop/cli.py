@@ -148,6 +148,16 @@ def print_table(rows: list[list[object]], headers: list[str]) -> None:
 # --------------------------------------------------------------------------- #
 
 
+def package_version() -> str:
+    """The installed distribution's version (one home: pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("telecoop")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="telecoop", description="TeleCoop: shared teleconsultation slots between health co-ops.")
     p.add_argument("--db", help="database file (default: $TELECOOP_DB, else the user data dir)")
@@ -156,9 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     bw = p.add_mutually_exclusive_group()
     bw.add_argument("--low-bandwidth", dest="low_bandwidth", action="store_true", default=None)
     bw.add_argument("--no-low-bandwidth", dest="low_bandwidth", action="store_false")
+    p.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    d = sub.add_parser("demo", help="build a demo database from sample_data/ and open the app")
+    co = sub.add_parser("completion", help="print a shell completion script (bash)")
+    co.add_argument("shell", choices=["bash"])
+
+    d = sub.add_parser("demo", help="build a demo database from the sample data and open the app")
     d.add_argument("--fresh", action="store_true", help="rebuild the demo database")
 
     i = sub.add_parser("init", help="new empty database with its first co-op and federation admin")
@@ -172,8 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     im = sub.add_parser("import", help="load CSV files (all-or-nothing)")
     im.add_argument("path")
     im.add_argument("--force", action="store_true", help="closures over active bookings: keep them, flagged")
-    ex = sub.add_parser("export", help="write CSV files")
-    ex.add_argument("dir")
+    ex = sub.add_parser("export", help="write CSV files (or Excel-CSV files, or one .xlsx workbook)")
+    ex.add_argument("dir", nargs="?")
+    ex.add_argument("--excel", metavar="DIR", help="CSV files for a French-locale spreadsheet (BOM, ';', CRLF)")
+    ex.add_argument("--xlsx", metavar="FILE", help="one workbook, a sheet per file")
 
     for name in ("coops", "resources", "audit"):
         sp = sub.add_parser(name)
@@ -258,6 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = rp.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
+    rp.add_argument("--xlsx", metavar="FILE", help="write the report as a workbook")
+
+    fh = sub.add_parser("fhir", help="FHIR publication of shared clinicians' free and busy time")
+    fhsub = fh.add_subparsers(dest="fhir_command", metavar="publish", required=True)
+    fp = fhsub.add_parser("publish", help="write a $bulk-publish manifest and NDJSON Location/Schedule/Slot files")
+    fp.add_argument("--out", required=True, metavar="DIR")
+    fp.add_argument("--days", type=int, default=14)
+    fp.add_argument("--base-url", default="", help="where the files will be hosted (default: relative URLs)")
 
     cl = sub.add_parser("closures")
     clsub = cl.add_subparsers(dest="closures_command", metavar="add|list|holidays", required=True)
@@ -329,8 +353,12 @@ def cmd_import(args) -> int:
 def cmd_export(args) -> int:
     from telecoop.services import dataio
 
-    counts = dataio.export_data(db_path(args), Path(args.dir), args.as_login)
-    print(t("export.done", path=args.dir, summary=", ".join(f"{k} {v}" for k, v in counts.items())))
+    targets = [(fmt, value) for fmt, value in (("csv", args.dir), ("excel", args.excel), ("xlsx", args.xlsx)) if value]
+    if not targets:
+        raise BadInput("export.needs_target")
+    for fmt, value in targets:
+        counts = dataio.export_data(db_path(args), Path(value), args.as_login, fmt=fmt)
+        print(t("export.done", path=value, summary=", ".join(f"{k} {v}" for k, v in counts.items())))
     return EXIT_OK
 
 
@@ -571,26 +599,11 @@ def cmd_closures(args) -> int:
 
 
 def cmd_ics(args) -> int:
-    from telecoop.io.ics import bookings_to_ics
-    from telecoop.services.booking import get_booking, list_bookings
+    from telecoop.services.calendar import export_ics
 
     ctx = context(args)
-    if (args.booking_id is None) == (args.resource is None):
-        raise BadInput("ics.usage")
-    if args.booking_id is not None:
-        items = [get_booking(ctx, args.booking_id)]
-    else:
-        from telecoop.services.directory import get_resource
-
-        get_resource(ctx, args.resource)
-        items = list_bookings(ctx, resource_id=args.resource, from_date=_date(args.from_date),
-                              to_date=_date(args.to_date))
-    data = bookings_to_ics(
-        items,
-        busy_label=lambda coop: t("busy.coop", coop=coop),
-        title_label=lambda b: t("ics.title", clinician=b.clinician),
-        now=ctx.now(),
-    )
+    data = export_ics(ctx, booking_id=args.booking_id, resource_id=args.resource,
+                      from_date=_date(args.from_date), to_date=_date(args.to_date))
     if args.output:
         locations.write_private_bytes(Path(args.output), data)
     else:
@@ -615,7 +628,14 @@ def cmd_report(args) -> int:
         rows = reports.no_shows(ctx, args.month)
         headers = ["month", "coop", "attended", "no_shows", "rate"]
         table = [[r.month, r.coop, r.attended, r.no_shows, round(r.rate, 4)] for r in rows]
-    if args.json:
+    if args.xlsx:
+        if args.json or args.csv:
+            raise BadInput("report.xlsx_csv")
+        from telecoop.io.xlsxio import write_workbook
+
+        write_workbook(Path(args.xlsx), {args.kind: (headers, table)})
+        print(t("xlsx.written", path=args.xlsx, summary=f"{args.kind} {len(table)}"))
+    elif args.json:
         emit_json([dict(zip(headers, row)) for row in table])
     elif args.csv:
         import csv
@@ -625,6 +645,21 @@ def cmd_report(args) -> int:
         writer.writerows(table)
     else:
         print_table(table, headers)
+    return EXIT_OK
+
+
+def cmd_completion(args) -> int:
+    from telecoop.completion import bash_script
+
+    sys.stdout.write(bash_script(build_parser()))
+    return EXIT_OK
+
+
+def cmd_fhir(args) -> int:
+    from telecoop.services.publish import publish
+
+    counts = publish(context(args), Path(args.out), days=args.days, base_url=args.base_url)
+    print(t("fhir.done", path=args.out, summary=", ".join(f"{k} {v}" for k, v in counts.items())))
     return EXIT_OK
 
 
@@ -700,6 +735,8 @@ COMMANDS = {
     "closures": cmd_closures,
     "ics": cmd_ics,
     "report": cmd_report,
+    "fhir": cmd_fhir,
+    "completion": cmd_completion,
 }
 
 

@@ -240,6 +240,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "give either a booking id or --resource ID",
     ),
     "ics.title": ("Téléconsultation — {clinician}", "Teleconsultation — {clinician}"),
+    # issue 11: calendars, spreadsheets, FHIR publication, the package
+    "ics.booking": ("Rendez-vous TeleCoop n° {id}", "TeleCoop booking #{id}"),
+    "ics.mode": ("Mode : {mode}", "Mode: {mode}"),
+    "ics.mode.video": ("vidéo", "video"),
+    "ics.mode.phone": ("téléphone", "phone"),
+    "ics.mode.room": ("en salle", "in a room"),
+    "ics.clinician": ("Clinicien : {clinician} ({coop})", "Clinician: {clinician} ({coop})"),
+    "ics.room": ("Salle : {room}", "Room: {room}"),
+    "ics.booked_for": ("Réservé par : {coop}", "Booked by: {coop}"),
+    "ics.status": ("Statut : {status}", "Status: {status}"),
+    "ics.status.booked": ("réservé", "booked"),
+    "ics.status.checked_in": ("arrivé", "checked in"),
+    "ics.status.completed": ("terminé", "completed"),
+    "ics.status.no_show": ("absent", "no-show"),
+    "ics.status.cancelled": ("annulé", "cancelled"),
+    "ics.video": ("Lien vidéo : {url}", "Video link: {url}"),
+    "xlsx.written": ("classeur écrit dans {path} ({summary})", "workbook written to {path} ({summary})"),
+    "xlsx.unreadable": ("classeur illisible : {detail}", "unreadable workbook: {detail}"),
+    "export.needs_target": (
+        "indiquez un dossier, --excel DOSSIER ou --xlsx FICHIER",
+        "give a folder, --excel FOLDER or --xlsx FILE",
+    ),
+    "report.xlsx_csv": ("--xlsx ne va pas avec --json ni --csv", "--xlsx does not go with --json or --csv"),
+    "fhir.done": (
+        "publication FHIR écrite dans {path} : {summary}",
+        "FHIR publication written to {path}: {summary}",
+    ),
 }
 
 

@@ -49,17 +49,16 @@ def demo_db_path() -> Path:
 
 
 def sample_data_dir() -> Path:
-    """The ``sample_data/`` folder shipped beside the package (source checkout)."""
+    """The sample CSV files, shipped inside the package (``telecoop/sample_data``).
+
+    The repository's ``sample_data/`` is a link to the same folder, so there
+    is one copy, found the same way from a source checkout and from a wheel.
+    ``TELECOOP_SAMPLE_DATA`` points elsewhere (tests, a co-op's own demo).
+    """
     env = os.environ.get("TELECOOP_SAMPLE_DATA")
     if env:
         return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "sample_data"
-        if (candidate / "coops.csv").exists():
-            return candidate
-    packaged = here.parent / "sample_data"
-    return packaged
+    return Path(__file__).resolve().parent / "sample_data"
 
 
 # --------------------------------------------------------------------------- #

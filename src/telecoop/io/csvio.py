@@ -36,7 +36,7 @@ from telecoop.store import conflicts
 from telecoop.store import tables as tb
 from telecoop.store.engine import read_session, write_session
 
-__all__ = ["FILES", "COLUMNS", "Problem", "import_path", "export_dir", "format_problems"]
+__all__ = ["FILES", "COLUMNS", "Problem", "import_path", "export_dir", "export_xlsx", "export_rows", "format_problems"]
 
 Problem = tuple[str, int, str, str, dict]
 
@@ -160,6 +160,18 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> _Table:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return fail(1, "", "import.encoding")
+    return _parse_text(table, text, problems)
+
+
+def _parse_text(table: _Table, text: str, problems: list[Problem]) -> _Table:
+    """Rows of one file's text: the delimiter (``,`` or an Excel ``;``) read from the header."""
+    fname, kind = table.file, table.kind
+
+    def fail(line: int, column: str, key: str, /, **params: object) -> _Table:
+        problems.append((fname, line, column, key, dict(params)))
+        table.complete = False
+        return table
+
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -545,6 +557,8 @@ def _now() -> dt.datetime:
 def _files_of(path: Path) -> list[tuple[str, Path]]:
     if not path.exists():
         raise NotFound("notfound.path", path=str(path))
+    if path.is_file() and path.suffix.lower() == ".xlsx":
+        return [(kind, path) for kind in _workbook_sheets(path)]
     if path.is_dir():
         found = [(kind, path / name) for kind, name in FILES.items() if (path / name).is_file()]
         if not found:
@@ -575,7 +589,10 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import", force: boo
     path = Path(path)
     files = _files_of(path)
     problems: list[Problem] = []
-    tables = [_read_table(p, kind, problems) for kind, p in files]
+    tables = [
+        _read_sheet(p, kind, problems) if p.suffix.lower() == ".xlsx" else _read_table(p, kind, problems)
+        for kind, p in files
+    ]
     kinds = {t.kind for t in tables}
     with write_session(engine) as s:
         check = _Check(s, kinds, problems)
@@ -667,11 +684,19 @@ def _opt(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]], *, excel: bool = False) -> None:
+    """One CSV file, written whole then moved into place.
+
+    ``excel``: what a French-locale Excel or LibreOffice opens at once: UTF-8
+    with a BOM (else Excel guesses a legacy code page), ``;`` (the list
+    separator where the decimal mark is a comma) and CRLF line endings.
+    """
     tmp = path.with_name(path.name + ".tmp")
     try:  # 0600 (patient data), and no half-written file left on a full disk
-        with os.fdopen(locations.open_private(tmp), "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
+        with os.fdopen(
+            locations.open_private(tmp), "w", encoding="utf-8-sig" if excel else "utf-8", newline=""
+        ) as fh:
+            writer = csv.writer(fh, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
             writer.writerow(header)
             writer.writerows(rows)
     except BaseException:
@@ -681,19 +706,71 @@ def _write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> No
 
 
 def export_dir(
-    engine: Engine, directory: Path, *, include_bookings: bool, hide_patient: Callable[[Any], bool] | None = None
+    engine: Engine,
+    directory: Path,
+    *,
+    include_bookings: bool,
+    hide_patient: Callable[[Any], bool] | None = None,
+    excel: bool = False,
 ) -> dict[str, int]:
     """Write the CSV files of docs/csv-format.md into ``directory`` (created if missing).
 
     Comma-separated, UTF-8 without BOM, ``\\n`` line endings, header in the
-    documented column order, rows sorted by key. Closures are written as local
-    wall times of their co-op. ``bookings.csv`` (patient data) only when
-    ``include_bookings``; a booking for which ``hide_patient`` is true is
-    written without its patient reference, reason, cancel reason and booker.
-    Folders created 0700, files 0600. Returns the number of rows written per file kind.
+    documented column order, rows sorted by key (``excel``: see ``_write_csv``).
+    Closures are written as local wall times of their co-op. ``bookings.csv``
+    (patient data) only when ``include_bookings``; a booking for which
+    ``hide_patient`` is true is written without its patient reference, reason,
+    cancel reason and booker. Folders created 0700, files 0600. Returns the
+    number of rows written per file kind.
     """
     directory = Path(directory)
     locations.make_private_dir(directory)
+    out = export_rows(engine, include_bookings=include_bookings, hide_patient=hide_patient)
+    for kind, rows in out.items():
+        _write_csv(directory / FILES[kind], COLUMNS[kind], rows, excel=excel)
+    return {kind: len(rows) for kind, rows in out.items()}
+
+
+def export_xlsx(
+    engine: Engine, path: Path, *, include_bookings: bool, hide_patient: Callable[[Any], bool] | None = None
+) -> dict[str, int]:
+    """The same tables as ``export_dir``, one sheet per file kind of one workbook (0600)."""
+    from telecoop.io import xlsxio
+
+    out = export_rows(engine, include_bookings=include_bookings, hide_patient=hide_patient)
+    xlsxio.write_workbook(Path(path), {kind: (COLUMNS[kind], rows) for kind, rows in out.items()})
+    return {kind: len(rows) for kind, rows in out.items()}
+
+
+def _workbook_sheets(path: Path) -> list[str]:
+    from telecoop.io import xlsxio
+
+    kinds = [kind for kind in FILES if kind in xlsxio.sheet_names(path)]
+    if not kinds:
+        raise BadInput("notfound.no_csv", path=str(path))
+    return kinds
+
+
+def _read_sheet(path: Path, kind: str, problems: list[Problem]) -> _Table:
+    """A workbook's sheet named like a file kind, read as the CSV text it stands for."""
+    from telecoop.io import xlsxio
+
+    table = _Table(kind, f"{path.name}[{kind}]")
+    try:
+        rows = xlsxio.read_sheet(path, kind)
+    except BadInput as exc:
+        problems.append((table.file, 1, "", exc.key, dict(exc.params)))
+        table.complete = False
+        return table
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return _parse_text(table, buf.getvalue(), problems)
+
+
+def export_rows(
+    engine: Engine, *, include_bookings: bool, hide_patient: Callable[[Any], bool] | None = None
+) -> dict[str, list[list[str]]]:
+    """Every exported table's rows as text cells, in the documented column order."""
     with read_session(engine) as s:
         coops = s.exec(select(tb.CoopRow)).all()
         staff = s.exec(select(tb.StaffRow)).all()
@@ -746,6 +823,4 @@ def export_dir(
             ]
             for b in sorted(bookings, key=lambda b: b.id)
         ]
-    for kind, rows in out.items():
-        _write_csv(directory / FILES[kind], COLUMNS[kind], rows)
-    return {kind: len(rows) for kind, rows in out.items()}
+    return out

@@ -1,13 +1,32 @@
 """iCalendar (RFC 5545) export of bookings, via the icalendar library.
 
-Patient references stay out of calendar files: calendars get synced to
-phones and shared, and Law 25 asks us to spread patient data no further
-than needed. The booking id lets staff find the rest in TeleCoop.
+What calendar programs (khal, Thunderbird, phones) need to keep a synced
+copy right:
+
+- ``UID`` is ``booking-<id>-<instance>@telecoop``: the instance is a random
+  identifier made once per database (``meta.instance_id``), so two
+  federations' booking 12 never replace each other in one calendar, while a
+  re-export of the same booking (rescheduled, cancelled) keeps its UID and
+  updates the event instead of adding one.
+- ``SEQUENCE`` is the number of changes made to the booking since it was
+  booked, counted from the audit trail (see services/calendar.py), with
+  ``LAST-MODIFIED`` (the booking's ``updated_at``), ``CREATED`` and ``DTSTAMP``.
+- Times carry the ``TZID`` of the resource's zone, with its ``VTIMEZONE``, so
+  a calendar shows the right wall time across DST whatever its own zone.
+
+Patient references and reasons stay out of calendar files: calendars get
+synced to phones and shared, and Law 25 asks us to spread patient data no
+further than needed. The booking id lets staff find the rest in TeleCoop.
+The video link goes only to those who take part in the consultation (the
+booking co-op and the clinician: ``Booking.masked`` is False for them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import icalendar
 
@@ -16,31 +35,73 @@ from telecoop.domain import model as m
 PRODID = "-//TeleCoop//Teleconsultation//FR"
 
 
-def bookings_to_ics(bookings: list[m.Booking], *, busy_label, title_label, now: dt.datetime, host: str = "telecoop") -> bytes:
-    """One VCALENDAR holding a VEVENT per booking (cancelled ones as STATUS:CANCELLED)."""
+@dataclass(frozen=True)
+class EventInfo:
+    """What the store knows of a booking beyond what the viewer's ``Booking`` holds."""
+
+    sequence: int
+    created: dt.datetime
+    last_modified: dt.datetime
+    video_link: str = ""
+
+
+def uid(booking_id: int, instance: str) -> str:
+    return f"booking-{booking_id}-{instance}@telecoop"
+
+
+def bookings_to_ics(
+    bookings: list[m.Booking],
+    *,
+    instance: str,
+    info: Mapping[int, EventInfo],
+    text: Callable[..., str],
+    now: dt.datetime,
+    tz: str | None = None,
+) -> bytes:
+    """One VCALENDAR holding a VEVENT per booking (cancelled ones as STATUS:CANCELLED).
+
+    ``tz``: the zone of every event (a resource's agenda); else each booking's
+    clinician zone. ``text(key, **params)`` gives the viewer's language.
+    """
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    stamp = now.astimezone(dt.timezone.utc)
     for b in bookings:
+        zone = ZoneInfo(tz or b.clinician_tz or "UTC")
+        extra = info.get(b.id)
         ev = icalendar.Event()
-        ev.add("uid", f"booking-{b.id}@{host}")
-        ev.add("dtstamp", now.astimezone(dt.timezone.utc))
-        ev.add("dtstart", b.start.astimezone(dt.timezone.utc))
-        ev.add("dtend", b.end.astimezone(dt.timezone.utc))
+        ev.add("uid", uid(b.id, instance))
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", b.start.astimezone(zone))
+        ev.add("dtend", b.end.astimezone(zone))
+        if extra is not None:
+            ev.add("sequence", extra.sequence)
+            ev.add("created", extra.created.astimezone(dt.timezone.utc))
+            ev.add("last-modified", extra.last_modified.astimezone(dt.timezone.utc))
+        lines = [text("ics.booking", id=b.id)]
         if b.masked:
-            ev.add("summary", busy_label(b.coop))
-            ev.add("transp", "OPAQUE")
+            ev.add("summary", text("busy.coop", coop=b.coop))
         else:
-            ev.add("summary", title_label(b))
-            lines = [f"#{b.id}", f"{b.mode.value}"]
-            if b.room:
-                lines.append(b.room)
-                ev.add("location", b.room)
-            ev.add("description", "\n".join(lines))
-        ev.add(
-            "status",
-            "CANCELLED" if b.status == m.BookingStatus.CANCELLED else "CONFIRMED",
-        )
+            ev.add("summary", text("ics.title", clinician=b.clinician))
+        lines.append(text("ics.mode", mode=text(f"ics.mode.{b.mode.value}")))
+        lines.append(text("ics.clinician", clinician=b.clinician, coop=b.clinician_coop))
+        if b.room:
+            lines.append(text("ics.room", room=b.room))
+            ev.add("location", b.room)
+        lines.append(text("ics.booked_for", coop=b.coop))
+        lines.append(text("ics.status", status=text(f"ics.status.{b.status.value}")))
+        if not b.masked and extra is not None and extra.video_link and b.mode == m.Mode.VIDEO:
+            lines.append(text("ics.video", url=extra.video_link))
+            ev.add("url", extra.video_link)
+        ev.add("description", "\n".join(lines))
+        ev.add("transp", "TRANSPARENT" if b.status == m.BookingStatus.CANCELLED else "OPAQUE")
+        ev.add("status", "CANCELLED" if b.status == m.BookingStatus.CANCELLED else "CONFIRMED")
         cal.add_component(ev)
+    if bookings:
+        # Observances around the events only (the library's default spans
+        # 1970-2038: kilobytes per zone on a slow link for nothing).
+        years = [b.start.year for b in bookings] + [b.end.year for b in bookings]
+        cal.add_missing_timezones(first_date=dt.date(min(years) - 1, 1, 1), last_date=dt.date(max(years) + 2, 1, 1))
     return cal.to_ical()

@@ -40,8 +40,8 @@ def import_data(db_path: Path, source: Path, as_login: str | None = None, *, for
         engine.dispose()
 
 
-def export_data(db_path: Path, directory: Path, as_login: str | None = None) -> dict[str, int]:
-    """Write the CSV files.
+def export_data(db_path: Path, directory: Path, as_login: str | None = None, *, fmt: str = "csv") -> dict[str, int]:
+    """Write the CSV files (``fmt`` ``csv``), the Excel-CSV files (``excel``) or one workbook (``xlsx``).
 
     A co-op admin exports the directory; bookings go only to the federation
     admin, with other co-ops' patient fields masked as ``bookings`` shows
@@ -53,33 +53,53 @@ def export_data(db_path: Path, directory: Path, as_login: str | None = None) -> 
     engine = make_engine(db_path, create=False)
     try:
         if policy.full_export_allowed(db_path, as_login):
-            return csvio.export_dir(engine, directory, include_bookings=True)
+            return _export(engine, directory, fmt, include_bookings=True)
         login = resolve_login(db_path, as_login)
         actor, _tz = load_actor(engine, login)
         if actor.role not in (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN):
             raise NotPermitted("perm.denied")
         if actor.role != m.Role.FEDERATION_ADMIN:
-            return csvio.export_dir(engine, directory, include_bookings=False)
-        return csvio.export_dir(
-            engine, directory, include_bookings=True,
+            return _export(engine, directory, fmt, include_bookings=False)
+        return _export(
+            engine, directory, fmt, include_bookings=True,
             hide_patient=lambda b: not policy.sees_patient(actor, b.coop, b.clinician_id),
         )
     finally:
         engine.dispose()
 
 
+def _export(engine, target: Path, fmt: str, *, include_bookings: bool, hide_patient=None) -> dict[str, int]:
+    if fmt == "xlsx":
+        return csvio.export_xlsx(engine, target, include_bookings=include_bookings, hide_patient=hide_patient)
+    return csvio.export_dir(
+        engine, target, include_bookings=include_bookings, hide_patient=hide_patient, excel=fmt == "excel"
+    )
+
+
 def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
-    """Build the demo database at ``path`` if missing (or when ``fresh``); True when built."""
+    """Build the demo database at ``path`` if missing, empty (no co-op) or when ``fresh``; True when built.
+
+    A build that fails leaves no file behind: a half-built database would
+    otherwise be taken for a ready demo on the next run.
+    """
     from telecoop.io.demo import build_demo_database
 
-    if path.exists() and not fresh:
-        return False
-    if path.exists() and not _is_demo(path):
-        # --fresh deletes the file: only ever a demo database (issue 9).
-        raise StoreError("store.not_demo", path=str(path))
+    if path.exists():
+        has_coops = _has_coops(path)  # refuses another program's file: never deleted
+        if has_coops and not fresh:
+            return False
+        if has_coops and not _is_demo(path):
+            # --fresh deletes the file: only ever a demo database, or one with
+            # nothing in it (what a failed first build used to leave).
+            raise StoreError("store.not_demo", path=str(path))
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    build_demo_database(path, clock=clock)
+    try:
+        build_demo_database(path, clock=clock)
+    except BaseException:
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        raise
     return True
 
 
@@ -101,3 +121,24 @@ def _is_demo(path: Path) -> bool:
         return False
     finally:
         conn.close()
+
+
+def _has_coops(path: Path) -> bool:
+    """Whether the TeleCoop database at ``path`` has at least one co-op.
+
+    A file that is not a TeleCoop database (or a newer one) raises StoreError:
+    the demo never deletes what it did not make.
+    """
+    from sqlmodel import func, select
+
+    from telecoop.store import tables as tb
+    from telecoop.store.engine import read_session
+
+    if path.stat().st_size == 0:
+        return False  # an empty file: nothing built yet
+    engine = make_engine(path, create=False)
+    try:
+        with read_session(engine) as s:
+            return s.exec(select(func.count()).select_from(tb.CoopRow)).one() > 0
+    finally:
+        engine.dispose()

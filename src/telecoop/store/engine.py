@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -291,6 +292,7 @@ def _ensure_schema(engine: Engine) -> None:
         SQLModel.metadata.create_all(conn)
         s.add(tables.Meta(key="schema_version", value=str(SCHEMA_VERSION)))
         s.add(tables.Meta(key="directory_version", value="0"))
+        s.add(tables.Meta(key="instance_id", value=uuid.uuid4().hex))
         s.flush()
         for ddl in SQLITE_TRIGGERS:
             conn.exec_driver_sql(ddl)
@@ -314,9 +316,20 @@ def _migrate(engine: Engine, version: int) -> None:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("booking")}
             if "conflict" not in columns:
                 conn.exec_driver_sql("ALTER TABLE booking ADD COLUMN conflict VARCHAR NOT NULL DEFAULT ''")
+            # 3: a random identifier of this database, for calendar UIDs that
+            # stay unique when several federations' files meet in one calendar.
+            if s.get(tables.Meta, "instance_id") is None:
+                s.add(tables.Meta(key="instance_id", value=uuid.uuid4().hex))
+                s.flush()
         row = s.get(tables.Meta, "schema_version")
         row.value = str(SCHEMA_VERSION)
         s.add(row)
+
+
+def instance_id(session: Session) -> str:
+    """This database's random identifier (made once, at creation or migration to version 3)."""
+    row = session.get(tables.Meta, "instance_id")
+    return row.value if row else ""
 
 
 def directory_version(session: Session) -> str:
