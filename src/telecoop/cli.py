@@ -532,8 +532,10 @@ def cmd_report(args) -> int:
         import csv
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
+        from telecoop.io.csvcell import row_out
+
         writer.writerow(headers)
-        writer.writerows(table)
+        writer.writerows(row_out(r) for r in table)
     else:
         print_table(table, headers)
     return EXIT_OK

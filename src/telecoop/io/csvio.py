@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 from telecoop.domain import model as m
 from telecoop.domain import validate
 from telecoop.domain.errors import BadInput, ImportErrors, NotFound
+from telecoop.io.csvcell import from_cell, row_out
 from telecoop.domain.timeutil import day_bounds_utc, format_choice, parse_date, parse_instant, resolve_wall_time, zone
 from telecoop.store import tables as tb
 from telecoop.store.engine import read_session, write_session
@@ -194,7 +195,7 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> _Table:
             problems.append((fname, line, column, "import.columns", {"found": len(cells), "expected": len(header)}))
             table.complete = False
             continue
-        table.rows.append(_Row(fname, line, dict(zip(header, cells)), problems))
+        table.rows.append(_Row(fname, line, dict(zip(header, map(from_cell, cells))), problems))
     return table
 
 
@@ -657,7 +658,7 @@ def _write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> No
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(row_out(r) for r in rows)
     os.replace(tmp, path)
 
 
