@@ -91,6 +91,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ce fichier contient d'autres tables ({tables}) ; ce n'est pas une base TeleCoop",
         "this file holds other tables ({tables}); it is not a TeleCoop database",
     ),
+    # issue 9: a writer waits for its turn at most the busy timeout
+    "store.busy": (
+        "la base est occupée par une autre écriture depuis {seconds} s ; réessayez dans un instant",
+        "the database has been busy with another write for {seconds} s; try again in a moment",
+    ),
     "store.exists": ("la base {path} contient déjà des données", "the database {path} already holds data"),
     # identity
     "identity.unknown": (

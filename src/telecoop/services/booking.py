@@ -31,7 +31,7 @@ from telecoop.store.engine import directory_version, is_overlap_error, read_sess
 
 ACTIVE = (m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value)
 MAX_BUFFER = dt.timedelta(minutes=120)
-MIN_DURATION, MAX_DURATION = 5, 480
+MIN_DURATION, MAX_DURATION = v.MIN_DURATION, v.MAX_DURATION
 
 
 # --------------------------------------------------------------------------- #
@@ -333,8 +333,7 @@ def _slot(c: m.Resource, start: dt.datetime, end: dt.datetime, room: m.Resource 
 
 
 def _check_duration(duration: int) -> None:
-    if not isinstance(duration, int) or not MIN_DURATION <= duration <= MAX_DURATION:
-        raise BadInput("booking.duration", value=duration)
+    v.duration(duration)
 
 
 # --------------------------------------------------------------------------- #
