@@ -57,31 +57,41 @@ def test_nested_and_chained_overlaps_found_by_the_sweep(engine, db, tmp_path):  
     assert [p[1] for p in refused(engine, db, _bookings(tmp_path, *rows))] == [3, 4]
 
 
-def test_a_write_between_validation_and_insert_is_caught(engine, db, tmp_path, monkeypatch):  # noqa: F811
-    """Validation reads outside the lock; a booking committed meanwhile is seen by the re-check."""
+def _other_writes(db, row) -> None:
+    other = make_engine(db)
+    with write_session(other) as s:
+        s.add(row)
+    other.dispose()
+
+
+def _booking(bid: int, start: str, end: str) -> tb.BookingRow:
+    return tb.BookingRow(
+        id=bid, clinician_id=1, coop="gaspesie", booked_by="recep.gaspesie",
+        start=csvio._utc_instant(start, "start"), end=csvio._utc_instant(end, "end"), patient="ZZ", reason="",
+        mode="video", status="booked", cancel_reason="", created_at=csvio._now(), updated_at=csvio._now(),
+    )
+
+
+@pytest.mark.parametrize("busy_rounds", [1, 3])
+def test_a_write_between_validation_and_insert_is_caught(engine, db, tmp_path, monkeypatch, busy_rounds):  # noqa: F811
+    """Validation reads outside the lock; a booking committed meanwhile is caught by validating again:
+    outside the lock while someone keeps writing (twice), then under it."""
     path = _bookings(tmp_path, ROW.format(id=7, start="2026-12-07T14:00:00Z", end="2026-12-07T14:30:00Z"))
     original = csvio._Check.overlaps
     calls = []
 
-    def overlaps_then_someone_books(self):
+    def overlaps_then_someone_writes(self):
         original(self)
-        if not calls:
-            other = make_engine(db)
-            with write_session(other) as s:
-                s.add(tb.BookingRow(
-                    id=99, clinician_id=1, coop="gaspesie", booked_by="recep.gaspesie",
-                    start=csvio._utc_instant("2026-12-07T14:15:00Z", "start"),
-                    end=csvio._utc_instant("2026-12-07T14:45:00Z", "end"), patient="ZZ", reason="",
-                    mode="video", status="booked", cancel_reason="",
-                    created_at=csvio._now(), updated_at=csvio._now(),
-                ))
-            other.dispose()
         calls.append(1)
+        if len(calls) < busy_rounds:  # someone keeps writing something harmless
+            _other_writes(db, tb.CoopRow(slug=f"c{len(calls)}", name="C", region="R", tz="America/Toronto", lang="fr"))
+        elif len(calls) == busy_rounds:  # then books over the imported row
+            _other_writes(db, _booking(99, "2026-12-07T14:15:00Z", "2026-12-07T14:45:00Z"))
 
-    monkeypatch.setattr(csvio._Check, "overlaps", overlaps_then_someone_books)
+    monkeypatch.setattr(csvio._Check, "overlaps", overlaps_then_someone_writes)
     with pytest.raises(csvio.ImportErrors) as info:
         csvio.import_path(engine, path)
-    assert len(calls) == 2  # validated twice: before the lock, then again under it
+    assert len(calls) == busy_rounds + 1
     assert [p[3] for p in info.value.problems] == ["import.booking_overlap"]
 
 

@@ -208,6 +208,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "give either a booking id or --resource ID",
     ),
     "ics.title": ("Téléconsultation — {clinician}", "Teleconsultation — {clinician}"),
+    # issue 9: command-line usage errors, one line in the user's language
+    "cli.bad_int": ("{arg} : « {value} » n'est pas un nombre entier", "{arg}: '{value}' is not a whole number"),
+    "cli.bad_choice": ("{arg} : « {value} » n'est pas un choix possible ({choices})",
+                       "{arg}: '{value}' is not one of the choices ({choices})"),
+    "cli.required": ("il manque {args}", "missing {args}"),
+    "cli.unrecognized": ("option ou valeur inconnue : {args}", "unknown option or value: {args}"),
+    "cli.exclusive": ("{arg} ne va pas avec {other}", "{arg} cannot be used with {other}"),
+    "cli.expects_value": ("{arg} attend une valeur", "{arg} needs a value"),
+    "cli.usage": ("commande mal formée : {detail}", "malformed command: {detail}"),
+    "cli.bad_id": ("« {value} » n'est pas un numéro (un entier à partir de 1)", "'{value}' is not an id (a whole number from 1)"),
+    "cli.argument": ("{arg} : {detail}", "{arg}: {detail}"),
+    "cli.help_hint": ("(voir {prog} --help)", "(see {prog} --help)"),
 }
 
 
@@ -343,7 +355,14 @@ def error_text(key: str, lang: str | None = None, **params: object) -> str:
     """An error message: like ``t``, with a ``field`` parameter named as people know it."""
     if isinstance(params.get("field"), str):
         params["field"] = field_label(params["field"], lang)
+    for name, value in params.items():  # issue 9: a 10,000-character value is not echoed whole
+        limit = 300 if name in _LONG_PARAMS else 80
+        if isinstance(value, str) and len(value) > limit:
+            params[name] = value[: limit - 1] + "…"
     return t(key, lang=lang, **params)
+
+
+_LONG_PARAMS = frozenset({"choices", "path", "detail", "tables", "summary"})
 
 
 def register(messages: dict[str, tuple[str, str]]) -> None:

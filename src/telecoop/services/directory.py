@@ -117,7 +117,9 @@ def add_staff(
             raise BadInput("field.unknown_coop", value=coop)
         if clinician_id is not None:
             res = s.get(tb.ResourceRow, clinician_id)
-            if res is None or res.kind != m.ResourceKind.CLINICIAN.value or res.coop != coop:
+            if res is None:
+                raise NotFound("notfound.resource", id=clinician_id)
+            if res.kind != m.ResourceKind.CLINICIAN.value or res.coop != coop:
                 raise BadInput("field.not_clinician", value=clinician_id)
         row = s.get(tb.StaffRow, login)
         before = None

@@ -329,6 +329,8 @@ class ReadThenWrite:
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A read transaction (rolled back on exit), outside the writers' turn."""
+        self._version = self._data_version()
+        self.conn.execution_options(telecoop_write=False)  # a plain (deferred) BEGIN
         with Session(bind=self.conn, expire_on_commit=False) as s:
             yield s
             s.rollback()
@@ -336,7 +338,7 @@ class ReadThenWrite:
     @contextlib.contextmanager
     def write(self) -> Iterator[tuple[Session, bool]]:
         """``(session, changed)`` in one BEGIN IMMEDIATE transaction; changed: another connection
-        committed since this object was made."""
+        committed since the last ``read`` began."""
         with _busy_refused(), writer_turn(self.engine):
             self.conn.execution_options(telecoop_write=True)
             with Session(bind=self.conn, expire_on_commit=False) as s:
