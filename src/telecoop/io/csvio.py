@@ -615,26 +615,47 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import") -> dict[st
 
     with read_then_write(engine) as rw:
         # Validation (all the time an import takes) reads a snapshot outside
-        # the writers' turn; only the insert holds everyone else up. If someone
-        # committed meanwhile, validate again outside the turn (twice at most),
-        # then under it, so a busy clinic cannot starve the import.
-        for attempt in range(_OUTSIDE_TRIES + 1):
-            with rw.read() as s:
-                check = validate_all(s)
+        # the writers' turn; only the insert holds everyone else up.
+        # If someone committed in between:
+        # - only bookings (receptionists at work): the rows go in as they are;
+        #   the database's own overlap trigger and keys refuse a conflict, and
+        #   then validation runs again under the turn to name the lines;
+        # - the directory or staff: validate again outside the turn (twice at
+        #   most), then under it, so a busy federation cannot starve an import.
+        locked = False
+        for attempt in range(_OUTSIDE_TRIES + 2):
+            if not locked:
+                with rw.read() as s:
+                    check = validate_all(s)
+                    seen = _fingerprint(s)
             try:
                 with rw.write() as (s, changed):
-                    if changed and attempt < _OUTSIDE_TRIES:
-                        raise _Retry
-                    if changed:
+                    if locked:
+                        check = validate_all(s)
+                    elif changed and _fingerprint(s) != seen:
+                        if attempt < _OUTSIDE_TRIES:
+                            raise _Retry
                         check = validate_all(s)
                     counts = _write_rows(s, check, tables, actor, path)
                 break
             except _Retry:
                 continue
+            except sa.exc.IntegrityError:
+                if locked:
+                    raise
+                locked = True
     return counts
 
 
 _OUTSIDE_TRIES = 2
+
+
+def _fingerprint(s: Session) -> tuple:
+    """What, besides bookings, the validation read from the database: changes when any of it does."""
+    from telecoop.store.engine import directory_version
+
+    staff = s.exec(select(sa.func.count()).select_from(tb.StaffRow)).one()
+    return directory_version(s), staff
 
 
 class _Retry(Exception):
