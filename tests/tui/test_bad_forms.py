@@ -20,6 +20,7 @@ from telecoop.services import directory as directory_service
 from telecoop.tui.app import TeleCoopApp
 from telecoop.tui.dialogs.admin_closure import ClosureDialog
 from telecoop.tui.dialogs.admin_coop import CoopDialog
+from telecoop.tui.dialogs.admin_hours import HoursDialog
 from telecoop.tui.dialogs.admin_resource import ResourceDialog
 from telecoop.tui.dialogs.admin_staff import StaffDialog
 from telecoop.tui.dialogs.booking_form import BookingDialog
@@ -48,6 +49,9 @@ FORMS = {
                  ("start", "2027-03-14 02:30"),  # spring-forward gap (Îles: Halifax time)
                  ("start", "2026-11-01 01:30"),  # fall-back: happens twice
                  ("reason", ""), ("reason", LONG), ("reason", CTRL)]),
+    "hours": ("admin.iles", {"weekday": "sun", "start": "13:00", "end": "14:00", "valid_from": "2027-01-04"},
+              [("start", "25:00"), ("start", ""), ("end", "12:00"), ("end", "1299"), ("valid_from", "2027-02-30"),
+               ("valid_to", "2026-01-01")]),
 }
 BOOKING = [("patient", ""), ("patient", LONG), ("patient", CTRL), ("patient", "x" * 41), ("patient", "   "),
            ("reason", LONG), ("reason", CTRL)]
@@ -70,6 +74,8 @@ def _dialog(kind: str, ctx):
         return CoopDialog(ctx)
     if kind == "resource":
         return ResourceDialog(ctx, coops)
+    if kind == "hours":
+        return HoursDialog(ctx, next(r for r in resources if r.id == 8))
     return ClosureDialog(ctx, coops, resources, scope="res:8")
 
 
@@ -104,7 +110,9 @@ async def test_admin_forms_refuse_bad_values_and_write_nothing(as_user, db_path,
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert app.screen is dialog, f"{kind}.{field}={value[:20]!r} was accepted"
-            message = dialog.field_error(field) or dialog.form_error
+            # under the field, above the buttons, or (end before start) under the other bound
+            message = dialog.field_error(field) or dialog.form_error or next(
+                (f.error for f in dialog.fields.values() if f.error), "")
             assert message, f"{kind}.{field}={value[:20]!r}: nothing said"
             assert "\x1b" not in message and len(message) < 300
             said.append(message)
