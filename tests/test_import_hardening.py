@@ -148,3 +148,30 @@ def test_a_writer_kept_waiting_gets_busy_try_again(db_path, lang, text):
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.count("\n") == 1 and text in proc.stderr and "Traceback" not in proc.stderr
     assert db_path.read_bytes() == before
+
+
+def test_a_writer_thread_kept_waiting_gets_busy_too(engine, monkeypatch):  # noqa: F811
+    """The app's workers (threads: no alarm signal) poll for their turn, bounded the same way."""
+    from telecoop.domain.errors import Busy
+    from telecoop.store import engine as store_engine
+
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", 200)
+    outcome: list[object] = []
+
+    def worker():
+        try:
+            with writer_turn(engine):
+                outcome.append("got the turn")
+        except Busy as exc:
+            outcome.append(exc)
+
+    with writer_turn(engine):
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], Busy)
+    assert outcome[0].exit_code == 1 and "busy" in outcome[0].message("en")
+    thread = threading.Thread(target=worker)  # and once the holder is done, the turn is free
+    thread.start()
+    thread.join(timeout=30)
+    assert outcome[1] == "got the turn"
