@@ -51,7 +51,6 @@ LOGINS = [("", 2), (LONG, 2), (CTRL, 2), (MARKUP, 2), (SQL, 2), ("UPPER CASE", 2
 BOOK = ["book", "--clinician", "8", "--start", "2030-03-12T10:00", "--duration", "30", "--patient", "AB"]
 SLOTS = ["slots", "--specialty", "psychology", "--from", "2030-03-12", "--days", "1"]
 STAFF_ADD = ["staff", "add", "new.person", "--coop", "gaspesie", "--role", "receptionist", "--name", "New Person"]
-INIT = ["init", "--coop", "newcoop", "--coop-name", "New", "--tz", "America/Toronto", "--admin", "new.admin"]
 
 
 def _vary(base: list[str], option: str, values: list[tuple[str, int]]) -> list[tuple[list[str], int]]:
