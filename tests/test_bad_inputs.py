@@ -239,3 +239,24 @@ def test_in_french_too(world, capsys, argv, expected, login):
 
 def test_the_catalogue_is_big_enough():
     assert len(CASES) >= 200, len(CASES)
+
+
+INIT = {"--coop": "newcoop", "--coop-name": "New", "--tz": "America/Toronto", "--admin": "new.admin"}
+INIT_BAD = (
+    [("--coop", v) for v, _ in SLUGS if v != "nowhere"]
+    + [("--coop-name", v) for v in ("", LONG, CTRL, NUL)]
+    + [("--tz", v) for v in ("", "Mars/Olympus", SQL, "UTC/../../etc", CTRL, LONG)]
+    + [("--admin", v) for v, _ in LOGINS]
+)
+
+
+@pytest.mark.parametrize("option, value", INIT_BAD, ids=[f"{o}={v[:12]!r}" for o, v in INIT_BAD])
+def test_init_with_a_bad_value_says_so_and_creates_nothing(tmp_path, capsys, option, value):
+    db = tmp_path / "new.db"
+    argv = ["--db", str(db), "--lang", "en", "init"]
+    for name, good in INIT.items():
+        argv += [name, value if name == option else good]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    _assert_clear_refusal(code, out, err, 2, ["init"])
+    assert not list(tmp_path.glob("new.db*")), "a refused init left a file behind"
