@@ -149,3 +149,34 @@ async def test_booking_form_refuses_bad_values_and_books_nothing(as_user, db_pat
             await pilot.press("escape")
             await settle(pilot)
     assert _digest(db_path) == before
+
+
+@pytest.mark.parametrize("reason", [CTRL, LONG, "\u202eevil"])
+async def test_cancel_with_a_reason_the_service_refuses_cancels_nothing(app_for, context_for, demo_db, reason):
+    """The cancel dialog only checks that a reason is there; the service refuses the rest, and says so."""
+    from telecoop.domain import model as m
+    from telecoop.tui.dialogs.cancel import CancelDialog
+
+    app = app_for("recep.gaspesie")
+    before = _digest(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        index, booking = next((i, b) for i, b in enumerate(screen.bookings) if b.status == m.BookingStatus.BOOKED)
+        screen.table().move_cursor(row=index)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CancelDialog)
+        dialog.query_one("#cancel-reason", Input).value = reason  # pasted
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "control" in said or "long" in said or "characters" in said, said
+        assert "\x1b" not in said
+    assert booking_service.get_booking(context_for("recep.gaspesie"), booking.id).status == "booked"
+    assert _digest(demo_db) == before
