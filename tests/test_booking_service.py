@@ -118,10 +118,14 @@ def test_search_filters_specialty_language_coop(as_user):
 def test_private_and_listed_resources_are_only_offered_to_their_coops(as_user):
     gas, sag = as_user("recep.gaspesie"), as_user("recep.saguenay")
     # 3: Gaspésie nursing, private. 7: Îles family medicine, listed for gaspesie only.
+    # A clinician another co-op may not book is not found (as book says), not "no slots".
     assert bk.search_slots(gas, clinician_id=3, days=7, limit=1)
-    assert not bk.search_slots(sag, clinician_id=3, days=7, limit=1)
+    with pytest.raises(NotFound):
+        bk.search_slots(sag, clinician_id=3, days=7, limit=1)
     assert bk.search_slots(gas, clinician_id=7, days=7, limit=1)
-    assert not bk.search_slots(sag, clinician_id=7, days=7, limit=1)
+    with pytest.raises(NotFound):
+        bk.search_slots(sag, clinician_id=7, days=7, limit=1)
+    assert not bk.search_slots(sag, specialty="nursing", coop="gaspesie", days=7, limit=5)
     with pytest.raises(NotFound):
         bk.book(sag, clinician_id=3, start="2026-12-08T09:00", duration=30, patient="AB")
 
@@ -334,11 +338,15 @@ def test_search_sees_a_resource_change_made_by_another_process(as_user, db_path)
     """Searches cache the directory; a change by another connection invalidates it."""
     ctx = as_user("recep.gaspesie")
     assert bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1)
+    slots = bk.search_slots(ctx, coop="iles", from_date=dt.date(2026, 12, 8), days=1, limit=1000)
+    assert PSYCHOLOGIST_ILES in {sl.clinician_id for sl in slots}
     conn = sqlite3.connect(db_path)
     conn.execute("UPDATE resource SET sharing = 'private' WHERE id = ?", (PSYCHOLOGIST_ILES,))
     conn.commit()
     conn.close()
-    assert bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1) == []
+    # (Searched by co-op: asked by id, a clinician no longer shared is "not found" outright.)
+    slots = bk.search_slots(ctx, coop="iles", from_date=dt.date(2026, 12, 8), days=1, limit=1000)
+    assert PSYCHOLOGIST_ILES not in {sl.clinician_id for sl in slots}
 
 
 def test_search_issues_a_bounded_number_of_queries(as_user):

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -158,8 +159,64 @@ def package_version() -> str:
         return "0+unknown"
 
 
+_ARGPARSE_ERRORS = (
+    # argparse's own (English) messages, said again in the user's language.
+    (re.compile(r"argument (?P<arg>\S+): invalid int value: '(?P<value>.*)'", re.S), "cli.bad_int"),
+    (re.compile(r"argument (?P<arg>\S+): invalid choice: '(?P<value>.*)' \(choose from (?P<choices>.*)\)", re.S),
+     "cli.bad_choice"),
+    (re.compile(r"the following arguments are required: (?P<args>.*)", re.S), "cli.required"),
+    (re.compile(r"unrecognized arguments: (?P<args>.*)", re.S), "cli.unrecognized"),
+    (re.compile(r"argument (?P<arg>\S+): not allowed with argument (?P<other>\S+)", re.S), "cli.exclusive"),
+    (re.compile(r"argument (?P<arg>\S+): expected one argument", re.S), "cli.expects_value"),
+    # our own type functions' messages, already in the user's language
+    (re.compile(r"argument (?P<arg>\S+): (?P<detail>.*)", re.S), "cli.argument"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors are one line in the user's language (exit 2)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from telecoop.domain.validate import _shown
+
+        text = None
+        for pattern, key in _ARGPARSE_ERRORS:
+            found = pattern.fullmatch(message)
+            if found:
+                # ``detail`` is one of our own messages, whose value is already cut to size.
+                params = {k: _shown(v.replace("'", "")) if k in ("value", "args") else v if k == "detail" else _shown(v)
+                          for k, v in found.groupdict().items()}
+                if "choices" in params:
+                    params["choices"] = found["choices"].replace("'", "")[:200]
+                text = t(key, **params)
+                break
+        if text is None:
+            text = t("cli.usage", detail=_shown(message))
+        print(f"telecoop: {safe(text)} {t('cli.help_hint', prog=self.prog)}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _id_arg(text: str) -> int:
+    """An id typed on the command line: a whole number from 1 (argparse says which option)."""
+    from telecoop.domain.validate import _shown
+
+    if re.fullmatch(r"[0-9]{1,19}", text.strip()) and 1 <= int(text) <= INT64_MAX:
+        return int(text)
+    raise argparse.ArgumentTypeError(t("field.id", value=_shown(text)))
+
+
+def _lang_in(argv: Sequence[str]) -> str | None:
+    """``--lang`` from the raw arguments, so that even a usage error speaks the user's language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGS:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in i18n.LANGS:
+            return arg[7:]
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="telecoop", description="TeleCoop: shared teleconsultation slots between health co-ops.")
+    p = _Parser(prog="telecoop", description="TeleCoop: shared teleconsultation slots between health co-ops.")
     p.add_argument("--db", help="database file (default: $TELECOOP_DB, else the user data dir)")
     p.add_argument("--as", dest="as_login", metavar="LOGIN", help="act as another staff member (database owner only)")
     p.add_argument("--lang", choices=i18n.LANGS, help="fr or en (default: from the locale)")
@@ -203,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     sa_.add_argument("--coop", required=True)
     sa_.add_argument("--role", required=True, choices=[r.value for r in m.Role])
     sa_.add_argument("--name")
-    sa_.add_argument("--clinician-id", type=int)
+    sa_.add_argument("--clinician-id", type=_id_arg)
     ss = stsub.add_parser("set", help="change a staff member's role or co-op, or give back their access")
     ss.add_argument("login")
     ss.add_argument("--role", choices=[r.value for r in m.Role])
@@ -221,9 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--specialty", choices=m.SPECIALTIES)
     s.add_argument("--language", choices=m.LANGUAGES)
     s.add_argument("--with-room", action="store_true")
-    s.add_argument("--room", type=int)
+    s.add_argument("--room", type=_id_arg)
     s.add_argument("--coop")
-    s.add_argument("--clinician", type=int)
+    s.add_argument("--clinician", type=_id_arg)
     s.add_argument("--from", dest="from_date")
     s.add_argument("--days", type=int, default=14)
     s.add_argument("--duration", type=int, default=30)
@@ -231,9 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
 
     bk = sub.add_parser("book", help="book a slot")
-    bk.add_argument("--clinician", type=int, required=True)
+    bk.add_argument("--clinician", type=_id_arg, required=True)
     rg = bk.add_mutually_exclusive_group()
-    rg.add_argument("--room", type=int)
+    rg.add_argument("--room", type=_id_arg)
     rg.add_argument("--any-room", action="store_true")
     bk.add_argument("--start", required=True)
     bk.add_argument("--duration", type=int, default=30)
@@ -243,15 +300,15 @@ def build_parser() -> argparse.ArgumentParser:
     bk.add_argument("--json", action="store_true")
 
     c = sub.add_parser("cancel")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=_id_arg)
     c.add_argument("--reason", required=True)
     c.add_argument("--json", action="store_true")
     r = sub.add_parser("reschedule")
-    r.add_argument("id", type=int)
+    r.add_argument("id", type=_id_arg)
     r.add_argument("--start", required=True)
     r.add_argument("--json", action="store_true")
     stt = sub.add_parser("status")
-    stt.add_argument("id", type=int)
+    stt.add_argument("id", type=_id_arg)
     stt.add_argument("status", choices=["checked-in", "completed", "no-show"])
     stt.add_argument("--json", action="store_true")
 
@@ -262,8 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
     bl.add_argument("--json", action="store_true")
 
     ic = sub.add_parser("ics", help="iCalendar export of a booking or of a resource's agenda")
-    ic.add_argument("booking_id", nargs="?", type=int)
-    ic.add_argument("--resource", type=int)
+    ic.add_argument("booking_id", nargs="?", type=_id_arg)
+    ic.add_argument("--resource", type=_id_arg)
     ic.add_argument("--from", dest="from_date")
     ic.add_argument("--to", dest="to_date")
     ic.add_argument("-o", "--output")
@@ -291,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--force", action="store_true")
     ca = clsub.add_parser("add", help="close a resource or a whole co-op")
     scope = ca.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--resource", type=int)
+    scope.add_argument("--resource", type=_id_arg)
     scope.add_argument("--coop")
     ca.add_argument("--from", dest="from_date", required=True, help="YYYY-MM-DD or YYYY-MM-DD HH:MM, local time")
     ca.add_argument("--to", dest="to_date", required=True, help="YYYY-MM-DD (inclusive) or YYYY-MM-DD HH:MM")
@@ -299,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--force", action="store_true", help="over active bookings: keep them, flagged as conflicts")
     ca.add_argument("--json", action="store_true")
     cls = clsub.add_parser("list")
-    cls.add_argument("--resource", type=int)
+    cls.add_argument("--resource", type=_id_arg)
     cls.add_argument("--json", action="store_true")
     return p
 
@@ -322,7 +379,7 @@ def context(args: argparse.Namespace):
 def _date(text: str | None) -> dt.date | None:
     from telecoop.domain.timeutil import parse_date
 
-    return parse_date(text) if text else None
+    return None if text is None else parse_date(text)
 
 
 def _fmt_local(instant: dt.datetime, tz: str) -> str:
@@ -641,8 +698,10 @@ def cmd_report(args) -> int:
         import csv
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
+        from telecoop.io.csvcell import row_out
+
         writer.writerow(headers)
-        writer.writerows(table)
+        writer.writerows(row_out(r) for r in table)
     else:
         print_table(table, headers)
     return EXIT_OK
@@ -744,14 +803,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     # issue 9: whatever umask the session has, what TeleCoop creates is the user's alone;
     # arguments with undecodable bytes are refused first, in the user's language.
     locations.private_umask()
-    argv = sys.argv[1:] if argv is None else list(argv)
-    i18n.set_lang(_lang_in(argv) or i18n.detect_lang())
-    bad = next((a for a in argv if _not_utf8(a)), None)
+    raw = sys.argv[1:] if argv is None else list(argv)
+    i18n.set_lang(_lang_in(raw) or i18n.detect_lang())
+    bad = next((a for a in raw if _not_utf8(a)), None)
     if bad is not None:
         print(f"telecoop: {t('args.not_utf8', value=_shown_arg(bad))}", file=sys.stderr)
         return EXIT_USAGE
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(raw)
+    except SystemExit as exc:  # --help, --version, or a usage error already said in one line
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     from telecoop.runtime import tune_gc
 
     tune_gc()
@@ -809,16 +871,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --------------------------------------------------------------------------- #
 
 INT64_MAX = 2**63 - 1
-
-
-def _lang_in(argv: list[str]) -> str | None:
-    """``--lang`` read before argparse, for the refusals that come before it (undecodable bytes)."""
-    for i, a in enumerate(argv):
-        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGS:
-            return argv[i + 1]
-        if a.startswith("--lang=") and a[7:] in i18n.LANGS:
-            return a[7:]
-    return None
 
 
 def _not_utf8(arg: str) -> bool:

@@ -91,6 +91,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ce fichier contient d'autres tables ({tables}) ; ce n'est pas une base TeleCoop",
         "this file holds other tables ({tables}); it is not a TeleCoop database",
     ),
+    # issue 9: a writer waits for its turn at most the busy timeout
+    "store.busy": (
+        "la base est occupée par une autre écriture depuis {seconds} s ; réessayez dans un instant",
+        "the database has been busy with another write for {seconds} s; try again in a moment",
+    ),
     "store.exists": ("la base {path} contient déjà des données", "the database {path} already holds data"),
     # identity
     "identity.unknown": (
@@ -267,6 +272,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "publication FHIR écrite dans {path} : {summary}",
         "FHIR publication written to {path}: {summary}",
     ),
+    # issue 9: command-line usage errors, one line in the user's language
+    "cli.bad_int": ("{arg} : « {value} » n'est pas un nombre entier", "{arg}: '{value}' is not a whole number"),
+    "cli.bad_choice": ("{arg} : « {value} » n'est pas un choix possible ({choices})",
+                       "{arg}: '{value}' is not one of the choices ({choices})"),
+    "cli.required": ("il manque {args}", "missing {args}"),
+    "cli.unrecognized": ("option ou valeur inconnue : {args}", "unknown option or value: {args}"),
+    "cli.exclusive": ("{arg} ne va pas avec {other}", "{arg} cannot be used with {other}"),
+    "cli.expects_value": ("{arg} attend une valeur", "{arg} needs a value"),
+    "cli.usage": ("commande mal formée : {detail}", "malformed command: {detail}"),
+    "cli.argument": ("{arg} : {detail}", "{arg}: {detail}"),
+    "cli.help_hint": ("(voir {prog} --help)", "(see {prog} --help)"),
 }
 
 
@@ -439,7 +455,14 @@ def error_text(key: str, lang: str | None = None, **params: object) -> str:
     for name in ("old", "new"):
         if name in params:
             params[name] = status_label(params[name], lang)
+    for name, value in params.items():  # issue 9: a 10,000-character value is not echoed whole
+        limit = 300 if name in _LONG_PARAMS else 80
+        if isinstance(value, str) and len(value) > limit:
+            params[name] = value[: limit - 1] + "…"
     return t(key, lang=lang, **params)
+
+
+_LONG_PARAMS = frozenset({"choices", "path", "detail", "tables", "summary"})
 
 
 def register(messages: dict[str, tuple[str, str]]) -> None:

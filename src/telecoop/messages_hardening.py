@@ -31,10 +31,6 @@ HARDENING_MESSAGES: dict[str, tuple[str, str]] = {
         "the database {path} has an older schema ({found}, current: {supported}); "
         "make a copy (telecoop backup), then run 'telecoop upgrade'",
     ),
-    "store.busy": (
-        "la base est occupée par une autre opération depuis trop longtemps ; réessayez dans un moment",
-        "the database has been busy with another operation for too long; try again in a moment",
-    ),
     "store.readonly": (
         "la base {path} est en lecture seule ; rien n'a été changé",
         "the database {path} is read-only; nothing was changed",

@@ -96,3 +96,7 @@ class ImportErrors(BadInput):
     def __init__(self, problems: list[tuple[str, int, str, str, dict]]) -> None:
         super().__init__("import.failed", count=len(problems))
         self.problems = problems
+
+
+class Busy(TeleCoopError):
+    """Another writer held the database past the busy timeout: try again (exit 1)."""

@@ -128,6 +128,27 @@ def patient(value: str) -> str:
     return clean_text(text, "patient", max_len=m.PATIENT_MAX)
 
 
+# issue 9: one rule for how long a booking may last, used by book, reschedule and import.
+MIN_DURATION, MAX_DURATION = 5, 480
+
+
+def duration(minutes: object) -> int:
+    """A booking's length in whole minutes, 5 to 480 (8 h)."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not MIN_DURATION <= minutes <= MAX_DURATION:
+        raise BadInput("booking.duration", value=_shown(str(minutes)))
+    return minutes
+
+
+def booking_span(start: dt.datetime, end: dt.datetime) -> None:
+    """``[start, end)`` of a booking: end after start, and a length ``duration`` accepts."""
+    if end <= start:
+        raise BadInput("field.end_before_start")
+    seconds = (end - start).total_seconds()
+    if seconds % 60:
+        raise BadInput("booking.duration", value=_shown(f"{seconds / 60:.2f}"))
+    duration(int(seconds // 60))
+
+
 def _shown(text: str) -> str:
     """A refused value as it may be echoed back: no control characters, bounded."""
     safe = "".join(ch if not has_control(ch) else "?" for ch in text)

@@ -3,9 +3,13 @@
 Import is all-or-nothing: every file is parsed and every row validated first,
 collecting every problem as ``(file, line, column, i18n key, params)``; only
 when there is none is anything written, in one ``BEGIN IMMEDIATE``
-transaction with one audit event. Validation against the rows already in the
-database runs inside that same transaction, so no other process can add a
-conflicting row between the check and the write.
+transaction with one audit event. Validation (against the other files and the
+rows already in the database) reads a snapshot *outside* the writers' turn,
+in time linear in the rows after a sort, so a big or broken import never
+holds a receptionist's ``book`` up; if another connection committed between
+that snapshot and the write, validation runs again inside the write
+transaction, so no conflicting row can slip in between. Bookings follow
+``book``'s own rules (``validate.booking_span``).
 
 Export writes the same files so that export -> import -> export gives
 byte-identical files.
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -31,10 +36,11 @@ from telecoop import locations
 from telecoop.domain import model as m
 from telecoop.domain import validate
 from telecoop.domain.errors import BadInput, ImportErrors, NotFound, WouldStrand
+from telecoop.io.csvcell import from_cell, row_out
 from telecoop.domain.timeutil import day_bounds_utc, format_choice, parse_date, parse_instant, resolve_wall_time, zone
 from telecoop.store import conflicts
 from telecoop.store import tables as tb
-from telecoop.store.engine import read_session, write_session
+from telecoop.store.engine import read_session, read_then_write
 
 __all__ = ["FILES", "COLUMNS", "Problem", "import_path", "export_dir", "export_xlsx", "export_rows", "format_problems"]
 
@@ -208,7 +214,7 @@ def _parse_text(table: _Table, text: str, problems: list[Problem]) -> _Table:
             problems.append((fname, line, column, "import.columns", {"found": len(cells), "expected": len(header)}))
             table.complete = False
             continue
-        table.rows.append(_Row(fname, line, dict(zip(header, cells)), problems))
+        table.rows.append(_Row(fname, line, dict(zip(header, map(from_cell, cells))), problems))
     return table
 
 
@@ -481,8 +487,9 @@ class _Check:
             row.problem("booked_by", "field.unknown_login", value=booked_by)
         start = row.check("start", _utc_instant, "start")
         end = row.check("end", _utc_instant, "end")
-        if start is not BAD and end is not BAD and end <= start:
-            row.problem("end", "field.end_before_start")
+        if start is not BAD and end is not BAD:
+            # book's own rule: after the start, 5 min to 8 h
+            row.check("end", lambda _cell: validate.booking_span(start, end))
         patient = row.check("patient", validate.patient)
         reason = row.check("reason", validate.optional_text, "reason", TEXT_MAX)
         mode = row.check("mode", validate.choice, "mode", _MODES)
@@ -499,11 +506,13 @@ class _Check:
                 self.busy[clinician_id].append((start, end, row))
                 if room_id is not None:
                     self.busy[room_id].append((start, end, row))
+            # A plain dict, not a BookingRow: building 100,000 ORM objects took 60 % of a big import.
+            now = _now()
             self.rows["bookings"].append(
-                tb.BookingRow(
+                dict(
                     id=bid, clinician_id=clinician_id, room_id=room_id, coop=coop, booked_by=booked_by,
                     start=start, end=end, patient=patient, reason=reason, mode=mode, status=status,
-                    cancel_reason=cancel_reason, created_at=_now(), updated_at=_now(),
+                    cancel_reason=cancel_reason, created_at=now, updated_at=now,
                 )
             )
 
@@ -518,25 +527,36 @@ class _Check:
                 reported.add(row.line)
                 row.problem(column, key, **params)
 
+        # Linear after the sort: each interval is compared with the one of the
+        # earlier ones that ends last (a sweep), not with every earlier one, so
+        # 10,000 rows at one start cost 10,000 steps, not 50 million.
         for (rid, _weekday), items in sorted(self.hours.items(), key=lambda kv: kv[0]):
             items = sorted(items, key=lambda x: (x[0], x[1]))
-            for i, a in enumerate(items):
-                for b in items[i + 1:]:
-                    if b[0] >= a[1]:
-                        break
-                    if _dates_meet(a[2], a[3], b[2], b[3]) and (a[4] or b[4]):
-                        later = max((x for x in (a[4], b[4]) if x), key=lambda r: r.line)
-                        report(later, "start", "import.overlap", value=rid)
+            for a, b in _sweep(items, lambda x: x[0], lambda x: x[1]):
+                if _dates_meet(a[2], a[3], b[2], b[3]) and (a[4] or b[4]):
+                    later = max((x for x in (a[4], b[4]) if x), key=lambda r: r.line)
+                    report(later, "start", "import.overlap", value=rid)
         reported.clear()
         for rid, items in sorted(self.busy.items()):
             items = sorted(items, key=lambda x: (x[0], x[1]))
-            for i, a in enumerate(items):
-                for b in items[i + 1:]:
-                    if b[0] >= a[1]:
-                        break
-                    if a[2] or b[2]:
-                        later = max((x for x in (a[2], b[2]) if x), key=lambda r: r.line)
-                        report(later, "start", "import.booking_overlap", value=rid)
+            for a, b in _sweep(items, lambda x: x[0], lambda x: x[1]):
+                if a[2] or b[2]:
+                    later = max((x for x in (a[2], b[2]) if x), key=lambda r: r.line)
+                    report(later, "start", "import.booking_overlap", value=rid)
+
+
+def _sweep(items: list, start: Callable[[Any], Any], end: Callable[[Any], Any]):
+    """Pairs ``(earlier, item)`` of ``items`` (sorted by start) that overlap, one per overlapping item.
+
+    ``earlier`` is, of the items before, the one that ends last; an item that
+    overlaps anything before it overlaps that one.
+    """
+    reach = None
+    for item in items:
+        if reach is not None and start(item) < end(reach):
+            yield reach, item
+        if reach is None or end(item) > end(reach):
+            reach = item
 
 
 def _dates_meet(f1: dt.date | None, t1: dt.date | None, f2: dt.date | None, t2: dt.date | None) -> bool:
@@ -594,7 +614,13 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import", force: boo
         for kind, p in files
     ]
     kinds = {t.kind for t in tables}
-    with write_session(engine) as s:
+    read_problems = list(problems)
+
+    def validate_all(s: Session) -> _Check:
+        problems[:] = read_problems
+        for table in tables:
+            for row in table.rows:
+                row.ok = True
         check = _Check(s, kinds, problems)
         for table in tables:
             if not table.complete:
@@ -605,35 +631,118 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import", force: boo
         check.overlaps()
         if problems:
             problems.sort(key=lambda p: (_ORDER.get(p[0], 99), p[1]))
-            raise ImportErrors(problems)  # rolls the (empty) transaction back
-        counts = {t.kind: len(check.rows[t.kind]) for t in tables}
-        now = _now()
-        stranded = {
-            id(c): conflicts.stranded(s, now=now, resource_id=c.resource_id, coop=c.coop, start=c.start, end=c.end)
-            for c in check.rows.get("closures", [])
-        }
-        hit = {b.id: b for rows in stranded.values() for b in rows}
-        if hit and not force:
-            raise WouldStrand(conflicts.described(s, sorted(hit.values(), key=lambda b: (b.start, b.id))))
-        for kind in FILES:
-            rows = check.rows.get(kind)
-            if rows:
-                s.add_all(rows)
-                s.flush()
-            if kind == "closures":
-                for c in rows or []:
-                    conflicts.flag(s, stranded[id(c)], f"closure:{c.id}", now, actor=actor)
-            if kind == "resources" and check.shares:
-                s.add_all(check.shares)
-                s.flush()
-        s.add(
-            tb.AuditRow(
-                at=_now(), actor=actor, coop=None, action="import", entity="import",
-                entity_id=path.name or str(path.resolve().name),
-                after=json.dumps(counts, sort_keys=True),
-            )
-        )
+            raise ImportErrors(problems)
+        return check
+
+    with read_then_write(engine) as rw:
+        # Validation (all the time an import takes) reads a snapshot outside
+        # the writers' turn; only the insert holds everyone else up.
+        # If someone committed in between:
+        # - only bookings (receptionists at work): the rows go in as they are;
+        #   the database's own overlap trigger and keys refuse a conflict, and
+        #   then validation runs again under the turn to name the lines;
+        # - the directory or staff: validate again outside the turn (twice at
+        #   most), then under it, so a busy federation cannot starve an import.
+        locked = False
+        for attempt in range(_OUTSIDE_TRIES + 2):
+            if not locked:
+                with rw.read() as s:
+                    check = validate_all(s)
+                    seen = _fingerprint(s)
+            try:
+                with rw.write() as (s, changed):
+                    if locked:
+                        check = validate_all(s)
+                    elif changed and _fingerprint(s) != seen:
+                        if attempt < _OUTSIDE_TRIES:
+                            raise _Retry
+                        check = validate_all(s)
+                    counts = _write_rows(s, check, tables, actor, path, force=force)
+                break
+            except _Retry:
+                continue
+            except sa.exc.IntegrityError:
+                if locked:
+                    raise
+                locked = True
     return counts
+
+
+_OUTSIDE_TRIES = 2
+
+
+def _fingerprint(s: Session) -> tuple:
+    """What, besides bookings, the validation read from the database: changes when any of it does."""
+    from telecoop.store.engine import directory_version
+
+    staff = s.exec(select(sa.func.count()).select_from(tb.StaffRow)).one()
+    return directory_version(s), staff
+
+
+class _Retry(Exception):
+    """Someone wrote between validation and the write turn: give the turn back, validate again."""
+
+
+def _write_rows(
+    s: Session, check: _Check, tables: list[_Table], actor: str, path: Path, *, force: bool
+) -> dict[str, int]:
+    """Insert the checked rows in the writers' turn.
+
+    Closures are weighed against the active bookings already in the database
+    here, under the turn: refused (WouldStrand) unless ``force``, then the
+    bookings stay, flagged, with one audit event each (``store/conflicts.py``).
+    """
+    counts = {t.kind: len(check.rows[t.kind]) for t in tables}
+    now = _now()
+    closures = check.rows.get("closures") or []
+    stranded = {
+        id(c): conflicts.stranded(s, now=now, resource_id=c.resource_id, coop=c.coop, start=c.start, end=c.end)
+        for c in closures
+    }
+    hit = {b.id: b for rows in stranded.values() for b in rows}
+    if hit and not force:
+        raise WouldStrand(conflicts.described(s, sorted(hit.values(), key=lambda b: (b.start, b.id))))
+    for kind in FILES:
+        if kind == "closures" and closures:
+            s.add_all(closures)  # few rows; the ORM gives their ids for the flags
+            s.flush()
+            for c in closures:
+                conflicts.flag(s, stranded[id(c)], f"closure:{c.id}", now, actor=actor)
+        else:
+            _insert(s, kind, check.rows.get(kind))
+        if kind == "resources":
+            _insert(s, "shares", check.shares)
+    s.add(
+        tb.AuditRow(
+            at=_now(), actor=actor, coop=None, action="import", entity="import",
+            entity_id=path.name or str(path.resolve().name),
+            after=json.dumps(counts, sort_keys=True),
+        )
+    )
+    return counts
+
+
+_TABLES = {
+    "coops": tb.CoopRow, "resources": tb.ResourceRow, "shares": tb.ShareRow, "staff": tb.StaffRow,
+    "availability": tb.AvailabilityRow, "closures": tb.ClosureRow, "bookings": tb.BookingRow,
+}
+
+
+def _insert(s: Session, kind: str, rows: list | None) -> None:
+    """Many rows of one table in one executemany (an ORM flush of 100,000 objects takes minutes)."""
+    if not rows:
+        return
+    table = _TABLES[kind].__table__
+    names = [c.name for c in table.columns]
+    if isinstance(rows[0], dict):
+        values = rows
+    else:
+        values = [{n: getattr(r, n) for n in names} for r in rows]
+        for n in names:
+            if table.c[n].primary_key and table.c[n].autoincrement in (True, "auto") and all(v[n] is None for v in values):
+                for v in values:
+                    del v[n]
+    s.execute(sa.insert(table), values)
 
 
 def format_problems(problems: list[Problem], lang: str | None) -> list[str]:
@@ -698,7 +807,7 @@ def _write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]], *, ex
         ) as fh:
             writer = csv.writer(fh, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
             writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerows(row_out(r) for r in rows)
     except BaseException:
         locations.discard_partial(tmp)
         raise
@@ -763,7 +872,9 @@ def _read_sheet(path: Path, kind: str, problems: list[Problem]) -> _Table:
         table.complete = False
         return table
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
+    # A workbook's cells are literal text (no formula can arise): encode them as
+    # CSV cells so that the reader's one rule (csvcell.from_cell) gives them back.
+    csv.writer(buf, lineterminator="\n").writerows(row_out(r) for r in rows)
     return _parse_text(table, buf.getvalue(), problems)
 
 

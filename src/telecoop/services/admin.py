@@ -404,7 +404,7 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None, force: boo
     targets: list[str]
     with read_session(ctx.engine) as s:
         all_coops = {c.slug: c.tz for c in s.exec(select(tb.CoopRow)).all()}
-    if coop:
+    if coop is not None:
         coop = v.slug(coop, "coop")
         if coop not in all_coops:
             raise BadInput("field.unknown_coop", value=coop)

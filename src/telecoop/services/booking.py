@@ -32,7 +32,7 @@ from telecoop.store.engine import directory_version, is_overlap_error, read_sess
 
 ACTIVE = (m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value)
 MAX_BUFFER = dt.timedelta(minutes=120)
-MIN_DURATION, MAX_DURATION = 5, 480
+MIN_DURATION, MAX_DURATION = v.MIN_DURATION, v.MAX_DURATION
 
 
 # --------------------------------------------------------------------------- #
@@ -220,9 +220,17 @@ def search_slots(
         v.choice(specialty, "specialty", m.SPECIALTIES)
     if language:
         v.choice(language, "language", m.LANGUAGES)
-    if coop:
-        v.slug(coop, "coop")
+    if coop is not None:
+        coop = v.slug(coop, "coop")
     with_room = with_room or room_id is not None
+    with read_session(ctx.engine) as s:
+        # issue 9: a co-op, clinician or room that does not exist is said, not answered "no results"
+        if coop is not None and s.get(tb.CoopRow, coop) is None:
+            raise BadInput("field.unknown_coop", value=coop)
+        if clinician_id is not None and load_resource(s, ctx, clinician_id).kind != m.ResourceKind.CLINICIAN:
+            raise BadInput("field.not_clinician", value=clinician_id)
+        if room_id is not None and load_resource(s, ctx, room_id).kind != m.ResourceKind.ROOM:
+            raise BadInput("field.not_room", value=room_id)
 
     earliest = ctx.now() + dt.timedelta(minutes=ctx.settings.min_notice_minutes)
     if start is not None:
@@ -334,8 +342,7 @@ def _slot(c: m.Resource, start: dt.datetime, end: dt.datetime, room: m.Resource 
 
 
 def _check_duration(duration: int) -> None:
-    if not isinstance(duration, int) or not MIN_DURATION <= duration <= MAX_DURATION:
-        raise BadInput("booking.duration", value=duration)
+    v.duration(duration)
 
 
 # --------------------------------------------------------------------------- #
@@ -759,6 +766,8 @@ def list_bookings(
         start = day_bounds_utc(from_date, ctx.actor_tz)[0]
     if to_date is not None:
         end = day_bounds_utc(to_date, ctx.actor_tz)[1]
+    if start is not None and end is not None and end <= start:
+        raise BadInput("field.end_before_start")
     B = tb.BookingRow
     stmt = select(B).order_by(B.start, B.id).limit(limit)
     if start is not None:

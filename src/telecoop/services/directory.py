@@ -132,7 +132,9 @@ def add_staff(
 
 def _check_clinician(s: Session, clinician_id: int, coop: str) -> None:
     res = s.get(tb.ResourceRow, clinician_id)
-    if res is None or res.kind != m.ResourceKind.CLINICIAN.value or res.coop != coop:
+    if res is None:
+        raise NotFound("notfound.resource", id=clinician_id)
+    if res.kind != m.ResourceKind.CLINICIAN.value or res.coop != coop:
         raise BadInput("field.not_clinician", value=clinician_id)
 
 

@@ -49,7 +49,7 @@ class NoShowRow:
 
 def parse_month(text: str | None, ctx: Context) -> tuple[str, dt.date, dt.date]:
     """``YYYY-MM`` (default: this month in the user's zone) -> (label, first day, first day of next month)."""
-    if not text:
+    if text is None:
         today = local(ctx.now(), ctx.actor_tz).date()
         year, month = today.year, today.month
     else:

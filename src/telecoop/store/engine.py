@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,11 +28,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from telecoop import locations
-from telecoop.domain.errors import StoreError
+from telecoop.domain.errors import Busy, StoreError
 from telecoop.store import tables  # noqa: F401  (registers the tables)
 
 SCHEMA_VERSION = 3
-BUSY_TIMEOUT_MS = 20_000
+# How long a writer waits for its turn before "busy, try again". Overridable
+# (TELECOOP_BUSY_TIMEOUT_MS) so that tests and impatient sites need not wait 20 s.
+BUSY_TIMEOUT_MS = int(os.environ.get("TELECOOP_BUSY_TIMEOUT_MS", "") or 20_000)
 
 # The database refuses an overlapping active booking by itself, so that even a
 # write that skips the service (another tool, a bug) cannot double-book.
@@ -261,7 +266,7 @@ def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> St
     text = str(getattr(exc, "orig", None) or exc).lower()
     shown = str(path) if path is not None else "?"
     if "locked" in text or "busy" in text:
-        return StoreError("store.busy")
+        return StoreError("store.busy", seconds=round(BUSY_TIMEOUT_MS / 1000))
     if "readonly" in text or "read-only" in text:
         return StoreError("store.readonly", path=shown)
     if "full" in text:
@@ -366,20 +371,79 @@ def writer_turn(engine: Engine) -> Iterator[None]:
         # against 222 ms blocking.) The wait is bounded by the holder's
         # transaction, itself bounded by busy_timeout; a holder that dies
         # releases the lock with its file descriptor.
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if not _flock_within(fd, BUSY_TIMEOUT_MS / 1000):
+            raise Busy("store.busy", seconds=round(BUSY_TIMEOUT_MS / 1000))
         yield
     finally:
         os.close(fd)  # closing releases the lock
 
 
+class _TurnTimeout(Exception):
+    pass
+
+
+def _raise_turn_timeout(_signum, _frame):
+    raise _TurnTimeout
+
+
+def _flock_within(fd: int, seconds: float) -> bool:
+    """Take the exclusive lock on ``fd``, waiting at most ``seconds``; whether it was taken.
+
+    In the main thread (the CLI) the wait is the kernel's blocking one, cut by
+    an alarm, so turns stay fair; elsewhere (the app's worker threads, which
+    cannot receive signals) it polls with a short back-off.
+    """
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        pass
+    if threading.current_thread() is threading.main_thread() and signal.getitimer(signal.ITIMER_REAL)[0] == 0:
+        previous = signal.signal(signal.SIGALRM, _raise_turn_timeout)
+        try:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, seconds)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                return True
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _TurnTimeout:
+            return False  # (if the alarm beat the return, closing fd releases the lock)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+    deadline = time.monotonic() + seconds
+    pause = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
+
+
 @contextlib.contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction starts with BEGIN IMMEDIATE and commits on exit."""
-    with writer_turn(engine):
+    with _busy_refused(), writer_turn(engine):
         with Session(engine.execution_options(telecoop_write=True), expire_on_commit=False) as s:
             with s.begin():
                 yield s
     _checkpoint(engine)
+
+
+@contextlib.contextmanager
+def _busy_refused() -> Iterator[None]:
+    """SQLite's own lock past busy_timeout (a writer outside TeleCoop's turns): "busy, try again"."""
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        text = str(exc.orig if exc.orig is not None else exc).lower()
+        if "database is locked" in text or "database is busy" in text:
+            raise Busy("store.busy", seconds=round(BUSY_TIMEOUT_MS / 1000)) from None
+        raise
 
 
 def _checkpoint(engine: Engine) -> None:
@@ -398,6 +462,54 @@ def _checkpoint(engine: Engine) -> None:
         cur.close()
     finally:
         raw.close()
+
+
+@contextlib.contextmanager
+def read_then_write(engine: Engine) -> Iterator["ReadThenWrite"]:
+    """One connection for a long validation read and the short write that follows it.
+
+    The import validates thousands of rows in a plain read transaction,
+    outside the writers' turn, so a receptionist's ``book`` never waits for
+    it; only the insert runs in ``BEGIN IMMEDIATE``. ``PRAGMA data_version``
+    of that same connection tells whether any other connection committed in
+    between, in which case the caller validates again inside the write.
+    """
+    with engine.connect() as conn:
+        yield ReadThenWrite(engine, conn)
+
+
+class ReadThenWrite:
+    def __init__(self, engine: Engine, conn: sa.Connection) -> None:
+        self.engine, self.conn = engine, conn
+        self._version = self._data_version()
+
+    def _data_version(self) -> int:
+        cur = self.conn.connection.driver_connection.execute("PRAGMA data_version")
+        try:
+            return cur.fetchone()[0]
+        finally:
+            cur.close()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read transaction (rolled back on exit), outside the writers' turn."""
+        self._version = self._data_version()
+        self.conn.execution_options(telecoop_write=False)  # a plain (deferred) BEGIN
+        with Session(bind=self.conn, expire_on_commit=False) as s:
+            yield s
+            s.rollback()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[tuple[Session, bool]]:
+        """``(session, changed)`` in one BEGIN IMMEDIATE transaction; changed: another connection
+        committed since the last ``read`` began."""
+        with _busy_refused(), writer_turn(self.engine):
+            self.conn.execution_options(telecoop_write=True)
+            with Session(bind=self.conn, expire_on_commit=False) as s:
+                with s.begin():
+                    s.connection()  # BEGIN IMMEDIATE now: from here no one else commits
+                    yield s, self._data_version() != self._version
+        _checkpoint(self.engine)
 
 
 @contextlib.contextmanager
