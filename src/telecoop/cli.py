@@ -223,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     bl = sub.add_parser("bookings")
     bl.add_argument("--from", dest="from_date")
     bl.add_argument("--to", dest="to_date")
+    bl.add_argument("--patient", metavar="REF")
     bl.add_argument("--json", action="store_true")
 
     ic = sub.add_parser("ics", help="iCalendar export of a booking or of a resource's agenda")
@@ -449,7 +450,7 @@ def cmd_bookings(args) -> int:
     from telecoop.services.booking import list_bookings
 
     ctx = context(args)
-    items = list_bookings(ctx, from_date=_date(args.from_date), to_date=_date(args.to_date))
+    items = list_bookings(ctx, from_date=_date(args.from_date), to_date=_date(args.to_date), patient=args.patient)
     if args.json:
         emit_json([booking_json(b) for b in items])
     else:

@@ -178,6 +178,8 @@ async def test_two_apps_on_one_database_the_other_stops_offering_a_booked_slot(a
         await settle(pilot_g)
         await pilot_g.press(*"GB-77", "enter")
         await settle(pilot_g)
+        await pilot_g.press("escape")  # closes the new booking's details
+        await settle(pilot_g)
         assert key not in [(s.clinician_id, s.start) for s in gaspesie.screen._slots]
 
         # Its next poll (every 1.5 s) notices the commit and searches again.

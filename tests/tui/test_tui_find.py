@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Select
 
 from telecoop.services import booking as booking_service
+from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.booking_form import BookingDialog
 from telecoop.tui.screens.find import FindScreen
 from tui_helpers import settle, static_text, table_rows
@@ -37,9 +38,14 @@ async def test_receptionist_books_the_first_free_psychologist(app_for, context_f
         await pilot.press(*"GB-1234", "tab", *"suivi", "enter")
         await settle(pilot)
 
-        # Back on the results, told so, and the slot is no longer offered.
+        # The booking's details stay on screen as its confirmation (issue 10), over the
+        # results, where the slot is no longer offered.
+        assert isinstance(app.screen, BookingDetailsDialog)
+        assert static_text(pilot, "#dialog-title").startswith("Booked: booking #")
+        assert "Patient: GB-1234" in static_text(pilot, "#details-body")
+        await pilot.press("escape")
+        await settle(pilot)
         assert app.screen is screen
-        assert any("Booking" in n.message and "made" in n.message for n in app._notifications)
         offered = [(s.clinician_id, s.start) for s in screen._slots]
         assert (slot.clinician_id, slot.start) not in offered
 

@@ -656,13 +656,36 @@ def _may_see(session: Session, ctx: Context, row: tb.BookingRow) -> bool:
     return False
 
 
+def sees_patient(ctx: Context, row: tb.BookingRow) -> bool:
+    """Whether this user sees a booking's patient data: the one home of that rule.
+
+    Patient data is the booking co-op's (Law 25); the clinician giving the
+    consultation needs it too. Nobody else, federation admin included.
+    """
+    if ctx.role == m.Role.CLINICIAN:
+        return row.clinician_id == ctx.actor.clinician_id
+    return row.coop == ctx.coop
+
+
+def patient_search_clause(ctx: Context):
+    """SQL condition: the bookings a search by patient reference may ever match.
+
+    Only the booking co-op's own bookings, the same rule as :func:`sees_patient`
+    (for a clinician: their own consultations booked by their co-op). A
+    reference is the co-op's own code, meaningless elsewhere, so a search
+    never reaches into another co-op even where that co-op's booking shows
+    as "busy".
+    """
+    B = tb.BookingRow
+    clause = B.coop == ctx.coop
+    if ctx.role == m.Role.CLINICIAN:
+        clause = clause & (B.clinician_id == ctx.actor.clinician_id)
+    return clause
+
+
 def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, str, str]]) -> m.Booking:
     c_name, c_coop, c_tz = names.get(row.clinician_id, ("?", "", "UTC"))
-    # Patient data is the booking co-op's (Law 25); the clinician giving the
-    # consultation needs it too.
-    own = (row.coop == ctx.coop and ctx.role != m.Role.CLINICIAN) or (
-        ctx.role == m.Role.CLINICIAN and row.clinician_id == ctx.actor.clinician_id
-    )
+    own = sees_patient(ctx, row)
     return m.Booking(
         id=row.id,
         clinician_id=row.clinician_id,
@@ -710,6 +733,7 @@ def list_bookings(
     resource_id: int | None = None,
     own_coop_only: bool = False,
     statuses: Iterable[str] | None = None,
+    patient: str | None = None,
     limit: int = 2000,
 ) -> list[m.Booking]:
     """Bookings this user may see, by start.
@@ -717,8 +741,11 @@ def list_bookings(
     Own co-op's bookings in full; other co-ops' bookings on resources shared
     with the user's co-op as "busy" (no patient, no reason). A clinician sees
     their own agenda. Dates are local days in the user's zone, ``to_date``
-    inclusive.
+    inclusive. ``patient``: only bookings whose patient reference contains
+    it (any case), among the co-op's own (:func:`patient_search_clause`).
     """
+    if patient is not None:
+        patient = v.name(patient, "patient", m.PATIENT_MAX)
     if from_date is not None:
         start = day_bounds_utc(from_date, ctx.actor_tz)[0]
     if to_date is not None:
@@ -733,6 +760,10 @@ def list_bookings(
         stmt = stmt.where(col(B.status).in_(list(statuses)))
     if resource_id is not None:
         stmt = stmt.where(or_(B.clinician_id == resource_id, B.room_id == resource_id))
+    if patient is not None:
+        stmt = stmt.where(patient_search_clause(ctx)).where(
+            sa.func.lower(B.patient).contains(patient.lower(), autoescape=True)
+        )
     with read_session(ctx.engine) as s:
         if ctx.role == m.Role.CLINICIAN:
             stmt = stmt.where(B.clinician_id == ctx.actor.clinician_id)
@@ -748,3 +779,47 @@ def list_bookings(
         ids = {r.clinician_id for r in rows} | {r.room_id for r in rows if r.room_id is not None}
         names = _names(s, ids)
         return [_to_booking(ctx, r, names) for r in rows]
+
+
+def booking_details(ctx: Context, booking_id: int) -> m.BookingDetails:
+    """One booking as the details panel shows it (issue 10).
+
+    Who sees what follows :func:`sees_patient`: the video link and the
+    history (who booked, moved, changed it) are the booking co-op's and the
+    clinician's; others get the busy booking with its public facts.
+    """
+    from telecoop.store import convert
+
+    with read_session(ctx.engine) as s:
+        row = s.get(tb.BookingRow, booking_id)
+        if row is None or not _may_see(s, ctx, row):
+            raise NotFound("notfound.booking", id=booking_id)
+        ids = {row.clinician_id} | ({row.room_id} if row.room_id is not None else set())
+        booking = _to_booking(ctx, row, _names(s, ids))
+        rows = {r.id: r for r in s.exec(select(tb.ResourceRow).where(col(tb.ResourceRow.id).in_(sorted(ids)))).all()}
+        res = {r.id: r for r in resources_from_rows(s, list(rows.values()))}
+        clinician = res[row.clinician_id]
+        room = res.get(row.room_id) if row.room_id is not None else None
+        coops = {c.slug: convert.coop(c) for c in s.exec(select(tb.CoopRow)).all()}
+        own = sees_patient(ctx, row)
+        history: list[m.BookingEvent] = []
+        if own:
+            A = tb.AuditRow
+            events = s.exec(
+                select(A).where(A.entity == "booking", A.entity_id == str(booking_id)).order_by(A.at, A.id)
+            ).all()
+            for e in events:
+                after = audit.decode(e.after)
+                start = parse_instant(after["start"], "UTC") if after and after.get("start") else None
+                history.append(m.BookingEvent(at=e.at, actor=e.actor, action=e.action, start=start))
+        return m.BookingDetails(
+            booking=booking,
+            clinician=clinician,
+            clinician_coop=coops[clinician.coop],
+            booking_coop=coops[row.coop],
+            room=room,
+            room_coop=coops[room.coop] if room is not None else None,
+            video_link=(clinician.video_link or None) if own and row.mode == m.Mode.VIDEO.value else None,
+            history=tuple(history),
+        )
+

@@ -42,6 +42,7 @@ class AgendaScreen(BookingListScreen):
         Binding("right", "move(1)", "tui.key.next_day", priority=True, show=False),
         Binding("pageup", "move(-7)", "tui.key.week", priority=True, key_display="PgUp/Dn"),
         Binding("pagedown", "move(7)", "tui.key.next_week", priority=True, show=False),
+        Binding("enter", "details", "tui.key.details"),  # issue 10: the table's Enter opens them
         Binding("t", "today", "tui.key.today"),
         Binding("v", "toggle_view", "tui.key.toggle_view"),
         Binding("i", "check_in", "tui.key.check_in"),

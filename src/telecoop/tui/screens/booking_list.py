@@ -15,6 +15,7 @@ from telecoop.domain.errors import SlotTaken
 from telecoop.i18n import t
 from telecoop.services import booking as booking_service
 from telecoop.services.context import BOOKING_ROLES
+from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.cancel import CancelDialog
 from telecoop.tui.dialogs.confirm import ConfirmDialog
 from telecoop.tui.dialogs.reschedule import RescheduleDialog
@@ -152,6 +153,19 @@ class BookingListScreen(ModeScreen):
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_details()
+
+    def action_details(self) -> None:
+        """Open the highlighted booking's details (Enter)."""
+        b = self.selected_booking()
+        if b is None:
+            self.notify(t("tui.act.none"), severity="warning", markup=False)
+            return
+        self.app.push_screen(BookingDetailsDialog(b.id))
 
     # ------------------------------------------------------------------ #
     # Actions

@@ -18,6 +18,7 @@ from telecoop.domain.errors import BadInput
 from telecoop.domain.timeutil import parse_date
 from telecoop.i18n import get_lang, t
 from telecoop.services import booking as booking_service
+from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.booking_form import BookingDialog, SlotWasTaken
 from telecoop.tui.format import (
     clean,
@@ -338,13 +339,9 @@ class FindScreen(ModeScreen):
             self._set_notice(Notice(key, style="bold"))
             self.notify(t(key), severity="warning", markup=False, timeout=8)
             return
-        tz = self.ctx.actor_tz
-        when = f"{day_short(local_day(result.start, tz))} {time_pair(result.start, tz, result.clinician_tz)}"
-        self.notify(
-            t("tui.find.booked", id=result.id, when=when, clinician=clean(result.clinician)),
-            markup=False,
-            timeout=6,
-        )
+        # The booking's details stay on screen as its confirmation (a toast would
+        # vanish before the receptionist has told the patient).
+        self.app.push_screen(BookingDetailsDialog(result.id, just_booked=True))
         self._search(force=True)
 
     def action_toggle_focus(self) -> None:

@@ -1,0 +1,119 @@
+"""Strings of the receptionist's day (issue 10): find by patient, the booking details panel,
+the confirmation given to the patient.
+
+Registered with :mod:`telecoop.i18n` at import, beside the shell's catalogue
+(:mod:`telecoop.tui.strings`). Binding descriptions follow the shell's rule:
+``tui.key.X`` is the short footer label, ``tui.help.X`` its long help.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from telecoop import i18n
+
+DAY_MESSAGES: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------------ #
+    # Keys
+    # ------------------------------------------------------------------ #
+    "tui.key.search": ("Chercher", "Search"),
+    "tui.help.search": (
+        "Filtrer les rendez-vous en tapant (référence du patient, clinicien, date)",
+        "Filter the bookings as you type (patient reference, clinician, date)",
+    ),
+    "tui.key.clear_search": ("Effacer", "Clear"),
+    "tui.help.clear_search": ("Effacer la recherche et revoir tous les rendez-vous", "Clear the search and see every booking"),
+    "tui.key.details": ("Détails", "Details"),
+    "tui.help.details": (
+        "Ouvrir les détails du rendez-vous (à donner au patient)",
+        "Open the booking's details (to give the patient)",
+    ),
+    "tui.key.copy": ("Copier", "Copy"),
+    "tui.help.copy": (
+        "Copier la confirmation pour le patient dans votre presse-papiers",
+        "Copy the patient's confirmation to your clipboard",
+    ),
+    "tui.key.save_ics": ("Enreg. .ics", "Save .ics"),
+    "tui.help.save_ics": ("Enregistrer le rendez-vous en fichier iCalendar (.ics)", "Save the booking as an iCalendar (.ics) file"),
+    "tui.key.patient_lang": ("Langue patient", "Patient language"),
+    "tui.help.patient_lang": (
+        "Changer la langue de la confirmation (français ou anglais)",
+        "Switch the confirmation's language (French or English)",
+    ),
+    # ------------------------------------------------------------------ #
+    # Find by patient (Bookings)
+    # ------------------------------------------------------------------ #
+    "tui.search.placeholder": ("référence, clinicien ou date", "reference, clinician or date"),
+    "tui.search.label": ("Chercher :", "Search:"),
+    "tui.search.count.one": ("{n} rendez-vous sur {total} correspond", "{n} of {total} bookings matches"),
+    "tui.search.count.other": ("{n} rendez-vous sur {total} correspondent", "{n} of {total} bookings match"),
+    "tui.search.none": ("aucun rendez-vous ne correspond", "no booking matches"),
+    # ------------------------------------------------------------------ #
+    # The details panel
+    # ------------------------------------------------------------------ #
+    "tui.details.title": ("Rendez-vous n° {id} — {status}", "Booking #{id} — {status}"),
+    "tui.details.booked_title": ("Réservé : rendez-vous n° {id}", "Booked: booking #{id}"),
+    "tui.details.when": ("Quand : {day}, {time} ({zone})", "When: {day}, {time} ({zone})"),
+    "tui.details.there": ("   soit {time} {zone} pour le clinicien", "   that is {time} {zone} for the clinician"),
+    "tui.details.clinician": ("Clinicien : {name} — {specialty} — {coop}", "Clinician: {name} — {specialty} — {coop}"),
+    "tui.details.room": ("Salle : {name} — {coop}, {region}", "Room: {name} — {coop}, {region}"),
+    "tui.details.no_room": ("Salle : aucune", "Room: none"),
+    "tui.details.how": ("Durée : {minutes} min · Mode : {mode}", "Duration: {minutes} min · Mode: {mode}"),
+    "tui.details.patient": ("Patient : {patient}", "Patient: {patient}"),
+    "tui.details.video": ("Lien vidéo : {link}", "Video link: {link}"),
+    "tui.details.history": ("Historique :", "History:"),
+    "tui.details.no_history": ("Historique : aucun événement enregistré", "History: no event recorded"),
+    "tui.details.event": ("  {when}  {what} — {actor}", "  {when}  {what} — {actor}"),
+    "tui.details.lang": ("Confirmation en :", "Confirmation in:"),
+    "tui.details.copy": ("Copier la confirmation", "Copy the confirmation"),
+    "tui.details.ics": ("Enregistrer .ics", "Save .ics"),
+    "tui.details.close": ("Fermer", "Close"),
+    "tui.details.keys": ("c copier · s .ics · l langue · Échap fermer", "c copy · s .ics · l language · Esc close"),
+    "tui.details.copied": (
+        "Confirmation copiée dans votre presse-papiers ({language})",
+        "Confirmation copied to your clipboard ({language})",
+    ),
+    "tui.details.saved": ("Enregistré : {path}", "Saved: {path}"),
+    "tui.details.save_failed": ("Impossible d'enregistrer {path} : {error}", "Could not save {path}: {error}"),
+    "tui.details.busy": ("Réservé par une autre coopérative : {coop}", "Booked by another co-op: {coop}"),
+    # what each audit step says in the history
+    "tui.event.booking.book": ("réservé", "booked"),
+    "tui.event.booking.reschedule": ("déplacé au {when}", "moved to {when}"),
+    "tui.event.booking.cancel": ("annulé", "cancelled"),
+    "tui.event.booking.checked_in": ("arrivé", "checked in"),
+    "tui.event.booking.completed": ("terminé", "completed"),
+    "tui.event.booking.no_show": ("absent", "no-show"),
+    # ------------------------------------------------------------------ #
+    # The confirmation given to the patient (in the patient's language)
+    # ------------------------------------------------------------------ #
+    "conf.lang.fr": ("français", "French"),
+    "conf.lang.en": ("anglais", "English"),
+    "conf.intro": ("Votre rendez-vous de téléconsultation (n° {id})", "Your teleconsultation appointment (#{id})"),
+    "conf.when": ("Quand : {day}, {time} ({zone})", "When: {day}, {time} ({zone})"),
+    "conf.with": ("Avec : {name} — {specialty}", "With: {name} — {specialty}"),
+    "conf.how": ("Durée : {minutes} minutes · {mode}", "Duration: {minutes} minutes · {mode}"),
+    "conf.where": ("Où : {room}, {coop}", "Where: {room}, {coop}"),
+    "conf.link": ("Lien vidéo : {link}", "Video link: {link}"),
+    "conf.contact": (
+        "Pour changer ou annuler, communiquez avec {coop}.",
+        "To change or cancel, please contact {coop}.",
+    ),
+    "conf.mode.video": ("en vidéo", "by video"),
+    "conf.mode.phone": ("par téléphone", "by phone"),
+    "conf.mode.room": ("en salle de téléconsultation", "in a teleconsultation room"),
+}
+
+i18n.register(DAY_MESSAGES)
+
+
+def plural_key(key: str, n: int) -> str:
+    """``key.one`` or ``key.other``: French counts 0 and 1 as singular, English only 1."""
+    one = n in (0, 1) if i18n.get_lang() == "fr" else n == 1
+    return f"{key}.{'one' if one else 'other'}"
+
+
+def fold(text: str) -> str:
+    """``text`` for matching as a person expects: any case, accents ignored (é = e)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+

@@ -1,0 +1,145 @@
+"""A receptionist's day (issue 10): find a booking by patient, give the patient its details."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.widgets import Select
+
+from telecoop.services import booking as booking_service
+from telecoop.tui.dialogs import booking_details
+from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
+from telecoop.tui.screens.bookings import BookingsScreen
+from tui_helpers import settle, static_text, table_rows
+
+SIZE = (80, 24)
+DAY = dt.date(2026, 12, 8)  # the Tuesday after the suite's NOW
+
+
+@pytest.fixture
+def booked(context_for):
+    """Gaspésie books Étienne Boudreau (Îles psychologist, video) for patient 'Chart-4711';
+    the Îles co-op books him too, for a reference that contains the same text."""
+    gaspesie = context_for("recep.gaspesie")
+    free = booking_service.search_slots(gaspesie, clinician_id=8, from_date=DAY, days=1, duration=30, limit=40)
+    assert len(free) >= 2, "the demo leaves him free slots that Tuesday"
+    mine = booking_service.book(gaspesie, clinician_id=8, start=free[0].start,
+                                duration=30, patient="Chart-4711", reason="suivi", mode="video")
+    theirs = booking_service.book(context_for("recep.iles"), clinician_id=8, start=free[-1].start, duration=30,
+                                  patient="chart-4711-b")
+    return mine, theirs
+
+
+async def test_slash_filters_bookings_by_patient_reference_as_you_type(app_for, booked):
+    mine, theirs = booked
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BookingsScreen)
+        everything = len(table_rows(pilot, "#bookings"))
+        assert everything > 1
+
+        await pilot.press("slash", *"CHART-47")
+        await settle(pilot)
+        rows = table_rows(pilot, "#bookings")
+        assert [r[2] for r in rows] == ["Chart-4711"], "only my co-op's booking, any case"
+        assert static_text(pilot, "#bookings-count") == f"1 of {everything} bookings matches"
+
+        # Enter goes to the results, Enter again opens the details of the one found.
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog) and app.screen.booking_id == mine.id
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # A clinician's name, accents ignored, or a day, narrow it too.
+        await pilot.press("slash", "ctrl+u", *"etienne 2026-12-08")
+        await settle(pilot)
+        assert [r[2] for r in table_rows(pilot, "#bookings")] == ["Chart-4711"]
+        await pilot.press(*" zzz")
+        await settle(pilot)
+        assert table_rows(pilot, "#bookings") == []
+        assert static_text(pilot, "#bookings-count") == "no booking matches"
+
+        # Escape clears the search: every booking again.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(table_rows(pilot, "#bookings")) == everything
+        assert screen.query_one("#bookings-search-bar").display is False
+
+
+async def test_details_panel_gives_the_patient_everything_in_their_language(app_for, booked, tmp_path, monkeypatch):
+    mine, _ = booked
+    monkeypatch.setattr(booking_details, "ics_folder", lambda: tmp_path / "dl")
+    app = app_for("recep.gaspesie", lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        screen.table().move_cursor(row=[b.id for b in screen.bookings].index(mine.id))
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, BookingDetailsDialog)
+        body = static_text(pilot, "#details-body")
+        assert static_text(pilot, "#dialog-title") == f"Rendez-vous n° {mine.id} — réservé"
+        est, iles = (mine.start.astimezone(ZoneInfo(z)).strftime("%H:%M") for z in ("America/Toronto", "America/Halifax"))
+        assert f"Quand : mardi 8 décembre 2026, {est} (heure de l'Est)" in body
+        assert f"soit {iles} heure des Îles pour le clinicien" in body
+        assert "Étienne Boudreau — psychologie" in body
+        assert "Durée : 30 min · Mode : vidéo · Patient : Chart-4711" in body
+        assert "Lien vidéo : https://visio.example.org/iles-boudreau" in body
+        assert "réservé — recep.gaspesie" in body, "the history comes from the audit trail"
+
+        # The confirmation in the patient's language (the co-op's, French, by default)...
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.clipboard.splitlines()[:2] == [
+            f"Votre rendez-vous de téléconsultation (n° {mine.id})",
+            f"Quand : mardi 8 décembre 2026, {est} (heure de l'Est)",
+        ]
+        assert "Chart-4711" not in app.clipboard
+        assert "Lien vidéo : https://visio.example.org/iles-boudreau" in app.clipboard
+        # ...or in English, while the app stays in French.
+        await pilot.press("l", "c")
+        await settle(pilot)
+        assert app.clipboard.splitlines()[1] == f"When: Tuesday, December 8, 2026, {est} (Eastern time)"
+        assert static_text(pilot, "#details-status") == "Confirmation copiée dans votre presse-papiers (anglais)"
+
+        await pilot.press("s")
+        await settle(pilot)
+        saved = tmp_path / "dl" / f"telecoop-{mine.id}.ics"
+        assert saved.read_bytes().startswith(b"BEGIN:VCALENDAR") and b"Chart-4711" not in saved.read_bytes()
+        assert (saved.stat().st_mode & 0o777) == 0o600
+        assert static_text(pilot, "#details-status") == f"Enregistré : {saved}"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_details_of_another_coops_booking_hold_no_link_and_no_history(app_for, booked):
+    _, theirs = booked
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#subject", Select).value = "r8"
+        await settle(pilot)
+        screen.day = DAY
+        screen.reload()
+        await settle(pilot)
+        screen.table().move_cursor(row=[b.id for b in screen.bookings].index(theirs.id))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog)
+        body = static_text(pilot, "#details-body")
+        assert "Booked by another co-op: Coopérative de santé des Îles" in body
+        assert "chart-4711" not in body.lower() and "visio.example.org" not in body and "History" not in body
