@@ -143,3 +143,28 @@ async def test_details_of_another_coops_booking_hold_no_link_and_no_history(app_
         body = static_text(pilot, "#details-body")
         assert "Booked by another co-op: Coopérative de santé des Îles" in body
         assert "chart-4711" not in body.lower() and "visio.example.org" not in body and "History" not in body
+
+
+# With a room (w), the specialty (s, part of its name, Enter), the first slot (Enter),
+# the patient reference and Enter: 14 keystrokes in either language (31 before issue 10).
+TYPICAL = ["w", "s", *"psycho", "enter", "enter", *"AB-12", "enter"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_a_typical_booking_takes_at_most_20_keystrokes(app_for, context_for, lang):
+    keys = TYPICAL
+    assert len(keys) <= 20, f"{len(keys)} keystrokes"
+    app = app_for("recep.gaspesie", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        first = None
+        for i, key in enumerate(keys):
+            if i == len(keys) - 7:  # the Enter that opens the form: note which slot was first
+                first = screen._slots[0]
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog), "the booking's details confirm it"
+    assert first is not None and first.specialty == "psychology" and first.room_id is not None
+    made = [b for b in booking_service.list_bookings(context_for("recep.gaspesie"), patient="AB-12")]
+    assert [(b.clinician_id, b.room_id, b.start) for b in made] == [(first.clinician_id, first.room_id, first.start)]

@@ -21,6 +21,13 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
         "Filtrer les rendez-vous en tapant (référence du patient, clinicien, date)",
         "Filter the bookings as you type (patient reference, clinician, date)",
     ),
+    "tui.key.pick_specialty": ("Spécialité", "Specialty"),
+    "tui.help.pick_specialty": (
+        "Choisir la spécialité (tapez le début du nom, Entrée), puis retour aux résultats",
+        "Pick the specialty (type part of its name, Enter), then back to the results",
+    ),
+    "tui.key.toggle_room": ("Avec salle", "With room"),
+    "tui.help.toggle_room": ("Chercher avec ou sans salle de téléconsultation", "Search with or without a teleconsultation room"),
     "tui.key.clear_search": ("Effacer", "Clear"),
     "tui.help.clear_search": ("Effacer la recherche et revoir tous les rendez-vous", "Clear the search and see every booking"),
     "tui.key.details": ("Détails", "Details"),

@@ -84,6 +84,9 @@ class FindScreen(ModeScreen):
     BINDINGS = [
         Binding("enter", "book", "tui.key.book", priority=True),
         Binding("escape", "toggle_focus", "tui.key.toggle_focus"),
+        # issue 10: a typical booking in few keys, from the results.
+        Binding("s", "pick_specialty", "tui.key.pick_specialty"),
+        Binding("w", "toggle_room", "tui.key.toggle_room"),
     ]
 
     class SlotsFound(Message):
@@ -100,6 +103,8 @@ class FindScreen(ModeScreen):
         self._slots: list[m.Slot] = []
         self._alternatives = False
         self._notice = Notice()
+        self._back_to_results = False
+        """The specialty list was opened by its key: picking returns to the results."""
 
     # ------------------------------------------------------------------ #
     # Layout
@@ -209,6 +214,21 @@ class FindScreen(ModeScreen):
     def _filter_changed(self, event: Message) -> None:
         event.stop()
         self._search()
+        if self._back_to_results and isinstance(event, Select.Changed) and event.select.id == "specialty":
+            self._back_to_results = False
+            self.query_one("#slots").focus()
+
+    def action_pick_specialty(self) -> None:
+        """Open the specialty list (type to jump, Enter picks); the results get the focus back."""
+        select = self.query_one("#specialty", Select)
+        self._back_to_results = True
+        select.focus()
+        select.action_show_overlay()
+
+    def action_toggle_room(self) -> None:
+        """With a room or not (the patient sits in a teleconsultation room)."""
+        box = self.query_one("#with-room", Checkbox)
+        box.value = not box.value
 
     @on(Input.Submitted, "#from-date")
     def _date_submitted(self, event: Input.Submitted) -> None:
