@@ -52,7 +52,14 @@ def test_second_booking_of_same_slot_is_refused_with_alternatives(as_user):
     assert err.value.exit_code == 1
     assert err.value.message("en") == "this slot was just taken"
     assert err.value.alternatives, "the refusal offers the next free slots"
-    assert all(s.start >= pendulum.datetime(2026, 12, 8, 14, 40, tz="UTC") for s in err.value.alternatives[:1])
+    # issue 10: the same search (a psychologist, any), from the same day, not from after the taken time.
+    alts = err.value.alternatives
+    assert all(s.specialty == "psychology" for s in alts)
+    assert [s.start for s in alts] == sorted(s.start for s in alts)
+    taken = pendulum.datetime(2026, 12, 8, 14, 0, tz="UTC")
+    assert alts[0].start < taken, "earlier that same Tuesday comes first"
+    assert alts[0].start >= pendulum.datetime(2026, 12, 8, 5, 0, tz="UTC"), "from that Tuesday in Gaspésie"
+    assert (PSYCHOLOGIST_ILES, taken) not in [(s.clinician_id, s.start) for s in alts]
 
 
 def test_buffer_keeps_minutes_free_after_a_booking(as_user):

@@ -77,6 +77,12 @@ async def test_slot_taken_meanwhile_is_said_plainly_with_the_next_free_ones(app_
         assert screen._alternatives and screen._slots, "the next free slots replace the results"
         assert (slot.clinician_id, slot.start) not in [(s.clinician_id, s.start) for s in screen._slots]
         assert len(table_rows(pilot, "#slots")) == len(screen._slots)
+        # issue 10: the same filters (any psychologist), from the taken slot's own day.
+        assert all(s.specialty == "psychology" for s in screen._slots)
+        assert len(screen._slots) > 5, "the screen's own search, not only the five the refusal named"
+        assert len({s.clinician_id for s in screen._slots}) > 1, "any clinician, not only the one taken"
+        assert screen._slots[0].start.date() == slot.start.date()
+        assert screen._slots == sorted(screen._slots, key=lambda s: s.start)
 
     ours = booking_service.list_bookings(context_for("recep.gaspesie"), own_coop_only=True, start=slot.start)
     assert not [b for b in ours if b.patient == "GB-1234"], "nothing was booked"

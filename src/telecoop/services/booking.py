@@ -502,19 +502,22 @@ def _pick_room(
 def _alternatives(
     ctx: Context, clinician: m.Resource, start: dt.datetime, duration: int, room_id: int | None, any_room: bool
 ) -> list[m.Slot]:
-    """The next free slots of the same clinician (with a room if one was asked), then of its specialty."""
+    """The next free slots for the same search, any clinician, from the same day (issue 10).
+
+    The same search is the taken clinician's specialty (the clinician alone
+    when it has none), with the same room or any room as asked. "From the
+    same day" is the start of the taken slot's day in the user's zone (never
+    before now): a patient who wanted Tuesday is best offered Tuesday's
+    other times first, not Wednesday's.
+    """
+    day = local(start, ctx.actor_tz).date()
+    since = max(day_bounds_utc(day, ctx.actor_tz)[0], ctx.now())
+    criteria: dict = {"specialty": clinician.specialty} if clinician.specialty else {"clinician_id": clinician.id}
     try:
-        alts = search_slots(
-            ctx, clinician_id=clinician.id, start=start, days=14, duration=duration, limit=5,
-            with_room=any_room or room_id is not None, room_id=room_id,
+        return search_slots(
+            ctx, start=since, days=14, duration=duration, limit=5,
+            with_room=any_room or room_id is not None, room_id=room_id, **criteria,
         )
-        if len(alts) < 5 and clinician.specialty:
-            more = search_slots(
-                ctx, specialty=clinician.specialty, start=start, days=14, duration=duration, limit=5,
-                with_room=any_room or room_id is not None,
-            )
-            alts += [a for a in more if a not in alts][: 5 - len(alts)]
-        return alts
     except Exception:  # noqa: BLE001 - alternatives are a courtesy; the refusal stands
         return []
 

@@ -29,6 +29,8 @@ class SlotWasTaken:
     """The slot went to someone else between the search and the confirmation."""
 
     alternatives: list[m.Slot]
+    slot: m.Slot | None = None
+    """The slot that was taken (issue 10: the screen searches again from its day)."""
 
 
 class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
@@ -208,7 +210,7 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
 
     @on(Taken)
     def _taken(self, message: Taken) -> None:
-        self.dismiss(SlotWasTaken(message.alternatives))
+        self.dismiss(SlotWasTaken(message.alternatives, self.slot))
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:

@@ -201,6 +201,31 @@ class FindScreen(ModeScreen):
         if slots is not UNSET:
             self.post_message(self.SlotsFound(query, slots))
 
+    class AlternativesFound(Message):
+        """The same search, from the taken slot's day, ended."""
+
+        def __init__(self, slots: list[m.Slot]) -> None:
+            super().__init__()
+            self.slots = slots
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run_alternatives(self, query: SlotQuery, taken: m.Slot | None) -> None:
+        kwargs = query.kwargs()
+        if taken is not None:
+            kwargs["from_date"] = local_day(taken.start, self.ctx.actor_tz)
+        slots = guarded(self, lambda: booking_service.search_slots(self.ctx, **kwargs))
+        if slots is not UNSET:
+            gone = (taken.clinician_id, taken.start) if taken is not None else None
+            self.post_message(self.AlternativesFound([s for s in slots if (s.clinician_id, s.start) != gone]))
+
+    @on(AlternativesFound)
+    def _alternatives_found(self, message: AlternativesFound) -> None:
+        if not self._alternatives:
+            return  # a new search started meanwhile
+        self._show(message.slots, cursor_first=True)
+        key = "tui.find.taken" if message.slots else "tui.find.taken_none"
+        self._set_notice(Notice(key, style="bold"))
+
     @on(SlotsFound)
     def _slots_found(self, message: SlotsFound) -> None:
         if message.query != self._query:
@@ -352,12 +377,16 @@ class FindScreen(ModeScreen):
         if result is None:
             return
         if isinstance(result, SlotWasTaken):
-            # Say it plainly, and offer the next free slots in place of the results.
+            # Say it plainly, and offer the next free slots in place of the results:
+            # the service's at once, then those of this screen's own filters (any
+            # clinician) from the taken slot's day (issue 10).
             self._alternatives = True
             self._show(result.alternatives, cursor_first=True)
             key = "tui.find.taken" if result.alternatives else "tui.find.taken_none"
             self._set_notice(Notice(key, style="bold"))
             self.notify(t(key), severity="warning", markup=False, timeout=8)
+            if self._query is not None:
+                self._run_alternatives(self._query, result.slot)
             return
         # The booking's details stay on screen as its confirmation (a toast would
         # vanish before the receptionist has told the patient).
