@@ -330,3 +330,35 @@ def test_when_the_service_check_misses_the_database_trigger_still_refuses(as_use
     with pytest.raises(SlotTaken):
         bk.reschedule(ctx, other.id, start=first.start)
     assert [b.id for b in bk.list_bookings(ctx)] == [first.id, other.id]
+
+
+def test_reschedule_to_another_clinician_of_the_specialty_keeps_the_id_and_audits_it(as_user):
+    """issue 10: a move may go to whoever is free, not only the same clinician."""
+    ctx = as_user("recep.gaspesie")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    free = bk.search_slots(ctx, clinician_id=14, from_date=dt.date(2026, 12, 9), days=3, limit=1)
+    moved = bk.reschedule(ctx, b.id, start=free[0].start, clinician_id=14)
+    assert (moved.id, moved.clinician_id, moved.start) == (b.id, 14, free[0].start)
+    assert moved.end - moved.start == dt.timedelta(minutes=30)
+    details = bk.booking_details(ctx, b.id)
+    assert [e.action for e in details.history] == ["booking.book", "booking.reschedule"]
+    assert details.history[-1].start == free[0].start
+    # A booking without a room cannot be given one by a move; a room is not a clinician.
+    with pytest.raises(BadInput):
+        bk.reschedule(ctx, b.id, start=free[0].start, room_id=ROOM_GASPE)
+    with pytest.raises(BadInput):
+        bk.reschedule(ctx, b.id, start=free[0].start, clinician_id=ROOM_GASPE)
+
+
+def test_booking_details_show_link_and_history_to_the_booking_coop_only(as_user):
+    mine = as_user("recep.gaspesie")
+    b = bk.book(mine, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    d = bk.booking_details(mine, b.id)
+    assert d.video_link == "https://visio.example.org/iles-boudreau" and d.history
+    assert d.minutes == 30 and d.clinician_coop.slug == "iles" and d.booking_coop.slug == "gaspesie"
+    other = bk.booking_details(as_user("recep.iles"), b.id)  # the clinician's co-op, not the booking's
+    assert other.booking.masked and other.video_link is None and other.history == ()
+    admin = bk.booking_details(as_user("fed.admin"), b.id)  # federation admin of Gaspésie: its own
+    assert admin.video_link
+    with pytest.raises(NotFound):
+        bk.booking_details(as_user("recep.saguenay"), 10**6)

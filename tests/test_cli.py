@@ -274,3 +274,18 @@ def test_bookings_by_patient_reference_only_ever_match_my_coop(run):
     # Bad input: one line, exit 2.
     code, _, err = run("bookings", "--patient", "x" * 41)
     assert code == 2 and err.count("\n") == 1
+
+
+def test_reschedule_to_another_clinician(run):
+    day = _future_tuesday()
+    code, out, err = run("book", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30", "--patient", "AB", "--json")
+    assert code == 0, err
+    bid = str(json.loads(out)["id"])
+    code, out, err = run("slots", "--clinician", "14", "--from", day, "--days", "3", "--limit", "1", "--json")
+    start = json.loads(out)[0]["start"]
+    code, out, err = run("reschedule", bid, "--start", start, "--clinician", "14", "--json")
+    assert code == 0, err
+    moved = json.loads(out)
+    assert (moved["id"], moved["clinician_id"], moved["start"]) == (int(bid), 14, start)
+    code, _, err = run("reschedule", bid, "--start", start, "--room", "40")
+    assert code == 2 and err.count("\n") == 1 and "has no room" in err

@@ -214,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("reschedule")
     r.add_argument("id", type=int)
     r.add_argument("--start", required=True)
+    r.add_argument("--clinician", type=int)
+    r.add_argument("--room", type=int)
     r.add_argument("--json", action="store_true")
     stt = sub.add_parser("status")
     stt.add_argument("id", type=int)
@@ -436,7 +438,8 @@ def cmd_reschedule(args) -> int:
     from telecoop.services.booking import reschedule
 
     ctx = context(args)
-    return _report_booking(args, ctx, reschedule(ctx, args.id, start=args.start), "booking.moved")
+    return _report_booking(args, ctx, reschedule(ctx, args.id, start=args.start, clinician_id=args.clinician,
+                                                 room_id=args.room), "booking.moved")
 
 
 def cmd_status(args) -> int:

@@ -133,6 +133,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "impossible de passer le rendez-vous {id} de « {old} » à « {new} »",
         "booking {id} cannot go from '{old}' to '{new}'",
     ),
+    # issue 10: a move to another clinician or room
+    "booking.no_room_to_move": (
+        "ce rendez-vous n'a pas de salle ; déplacez-le sans « --room »",
+        "this booking has no room; move it without '--room'",
+    ),
     "booking.not_active": ("le rendez-vous {id} n'est plus actif", "booking {id} is no longer active"),
     "booking.no_room": ("aucune salle libre à ce moment", "no room is free then"),
     "booking.alternatives": ("prochains créneaux libres :", "next free slots:"),

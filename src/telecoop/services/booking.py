@@ -567,15 +567,33 @@ def cancel(ctx: Context, booking_id: int, *, reason: str) -> m.Booking:
     return get_booking(ctx, booking_id)
 
 
-def reschedule(ctx: Context, booking_id: int, *, start: dt.datetime | str) -> m.Booking:
-    """Move a booked booking to a new start, same id, same duration, clinician and room."""
+def reschedule(
+    ctx: Context,
+    booking_id: int,
+    *,
+    start: dt.datetime | str,
+    clinician_id: int | None = None,
+    room_id: int | None = None,
+) -> m.Booking:
+    """Move a booked booking to a new start, same id, same duration.
+
+    Same clinician and room unless ``clinician_id`` / ``room_id`` name others
+    (issue 10: a move may go to another clinician of the same specialty, or
+    another room); a booking without a room stays without one.
+    """
     ctx.require(*BOOKING_ROLES)
     with read_session(ctx.engine) as s:
         row = _load_for_change(s, ctx, booking_id)
-        clinician = load_resource(s, ctx, row.clinician_id)
-        room = load_resource(s, ctx, row.room_id) if row.room_id is not None else None
+        clinician = load_resource(s, ctx, row.clinician_id if clinician_id is None else clinician_id)
+        if clinician.kind != m.ResourceKind.CLINICIAN:
+            raise BadInput("field.not_clinician", value=clinician.id)
+        if room_id is not None and row.room_id is None:
+            raise BadInput("booking.no_room_to_move")
+        room_id = row.room_id if room_id is None else room_id
+        room = load_resource(s, ctx, room_id) if room_id is not None else None
+        if room is not None and room.kind != m.ResourceKind.ROOM:
+            raise BadInput("field.not_room", value=room.id)
         duration = int((row.end - row.start).total_seconds() // 60)
-        room_id = row.room_id
         begin = _resolve_start(start, clinician.tz)
         end = begin + dt.timedelta(minutes=duration)
         _check_not_past(ctx, begin)
@@ -592,6 +610,7 @@ def reschedule(ctx: Context, booking_id: int, *, start: dt.datetime | str) -> m.
                 _check_not_taken(s, room, begin, end, exclude_id=row.id)
             before = _booking_dict(row)
             row.start, row.end, row.updated_at = begin, end, ctx.now()
+            row.clinician_id, row.room_id = clinician.id, room_id
             s.add(row)
             s.flush()
             audit.record(s, ctx, "booking.reschedule", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))

@@ -56,6 +56,12 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.search.count.other": ("{n} rendez-vous sur {total} correspondent", "{n} of {total} bookings match"),
     "tui.search.none": ("aucun rendez-vous ne correspond", "no booking matches"),
     # ------------------------------------------------------------------ #
+    # Moving a booking (any clinician of the specialty, any room)
+    # ------------------------------------------------------------------ #
+    "tui.resched.old": ("Maintenant : {when}", "Now: {when}"),
+    "tui.resched.new": ("Nouveau : {when}", "New: {when}"),
+    "tui.act.moved_from": ("Rendez-vous {id} déplacé : {old} → {new}", "Booking {id} moved: {old} → {new}"),
+    # ------------------------------------------------------------------ #
     # The details panel
     # ------------------------------------------------------------------ #
     "tui.details.title": ("Rendez-vous n° {id} — {status}", "Booking #{id} — {status}"),

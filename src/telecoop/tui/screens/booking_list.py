@@ -256,11 +256,15 @@ class BookingListScreen(ModeScreen):
             if slot is None:
                 return
             self._apply(
-                lambda: booking_service.reschedule(self.ctx, b.id, start=slot.start),
+                lambda: booking_service.reschedule(
+                    self.ctx, b.id, start=slot.start, clinician_id=slot.clinician_id, room_id=slot.room_id
+                ),
                 lambda done: t(
-                    "tui.act.moved",
+                    "tui.act.moved_from",
                     id=done.id,
-                    when=f"{day_short(local_day(done.start, tz))} {time_pair(done.start, tz, done.clinician_tz)}",
+                    old=f"{day_short(local_day(b.start, tz))} {time_pair(b.start, tz, b.clinician_tz)}",
+                    new=f"{day_short(local_day(done.start, tz))} {time_pair(done.start, tz, done.clinician_tz)}"
+                    + (f" — {clean(done.clinician)}" if done.clinician_id != b.clinician_id else ""),
                 ),
                 retry=b,
             )
