@@ -362,3 +362,16 @@ def test_booking_details_show_link_and_history_to_the_booking_coop_only(as_user)
     assert admin.video_link
     with pytest.raises(NotFound):
         bk.booking_details(as_user("recep.saguenay"), 10**6)
+
+
+def test_with_room_offers_my_coops_rooms_unless_partners_are_asked(as_user):
+    """issue 10: the room is where the patient sits, so my co-op's rooms by default."""
+    ctx = as_user("recep.iles")
+    mine = bk.search_slots(ctx, specialty="psychology", with_room=True, from_date=dt.date(2026, 12, 8), days=3, limit=40)
+    assert mine and {s.room_coop for s in mine} == {"iles"}
+    wide = bk.search_slots(ctx, specialty="psychology", with_room=True, partner_rooms=True,
+                           from_date=dt.date(2026, 12, 8), days=3, limit=200)
+    assert {s.room_coop for s in wide} > {"iles"}
+    # Own rooms stay the preferred pick: at a time my room is free, it is the one offered.
+    mine_at = {(s.clinician_id, s.start): s.room_coop for s in mine}
+    assert all(s.room_coop == "iles" for s in wide if (s.clinician_id, s.start) in mine_at)

@@ -87,6 +87,7 @@ def slot_json(s: m.Slot) -> dict:
         "languages": list(s.languages),
         "room_id": s.room_id,
         "room": s.room,
+        "room_coop": s.room_coop,
         "start": iso_z(s.start),
         "end": iso_z(s.end),
         "local_start": local(s.start, s.tz).isoformat(),
@@ -186,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--specialty", choices=m.SPECIALTIES)
     s.add_argument("--language", choices=m.LANGUAGES)
     s.add_argument("--with-room", action="store_true")
+    s.add_argument("--partner-rooms", action="store_true")
     s.add_argument("--room", type=int)
     s.add_argument("--coop")
     s.add_argument("--clinician", type=int)
@@ -380,7 +382,7 @@ def cmd_slots(args) -> int:
     slots = search_slots(
         ctx, specialty=args.specialty, language=args.language, with_room=args.with_room, room_id=args.room,
         coop=args.coop, clinician_id=args.clinician, from_date=_date(args.from_date), days=args.days,
-        duration=args.duration, limit=args.limit,
+        duration=args.duration, limit=args.limit, partner_rooms=args.partner_rooms,
     )
     if args.json:
         emit_json([slot_json(s) for s in slots])
@@ -396,8 +398,8 @@ def print_slots(slots: list[m.Slot], viewer_tz: str) -> None:
         there = _fmt_local(s.start, s.tz)
         # The clinician's local time only where it reads differently from mine.
         rows.append([here, there[11:] if there != here else "", s.clinician_id, s.clinician, s.coop, s.specialty,
-                     s.room or ""])
-    print_table(rows, ["start", "local", "id", "clinician", "coop", "specialty", "room"])
+                     s.room or "", s.room_coop or ""])
+    print_table(rows, ["start", "local", "id", "clinician", "coop", "specialty", "room", "room_coop"])
 
 
 def print_booking(b: m.Booking, viewer_tz: str) -> None:

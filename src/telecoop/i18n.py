@@ -258,6 +258,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "coop": ("coop", "co-op"),
     "specialty": ("spécialité", "specialty"),
     "room": ("salle", "room"),
+    # issue 10
+    "room_coop": ("coop de la salle", "room co-op"),
     "status": ("statut", "status"),
     "patient": ("patient", "patient"),
     "name": ("nom", "name"),

@@ -151,4 +151,15 @@ async def test_filters_narrow_the_search(app_for):
         await pilot.click("#with-room")
         await settle(pilot)
         assert screen._slots and all(s.room_id is not None for s in screen._slots)
-        assert len(table_rows(pilot, "#slots")[0]) == 5, "a room column appears"
+        rows = table_rows(pilot, "#slots")
+        assert [len(r) for r in rows[:1]] == [4], "the room takes the co-op column's place"
+        # issue 10: my co-op's rooms by default (the patient sits there); partners' on request.
+        assert {s.room_coop for s in screen._slots} == {"gaspesie"}
+        assert rows[0][3] in ("1 — Gaspé", "2 — Sainte-Anne-des-Monts"), "the words all rooms share are left out"
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen._slots and {s.room_coop for s in screen._slots} > {"gaspesie"}
+        rows = table_rows(pilot, "#slots")
+        for row, s in zip(rows, screen._slots):
+            short = s.room.removeprefix("Salle de téléconsultation").lstrip("—- ")
+            assert row[3] == (short if s.room_coop == "gaspesie" else f"{s.room_coop}: {short}")

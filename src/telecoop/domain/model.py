@@ -190,6 +190,7 @@ class Slot:
     languages: tuple[str, ...] = ()
     room_id: int | None = None
     room: str | None = None
+    room_coop: str | None = None  # issue 10: where the patient will sit
 
 
 @dataclass(frozen=True)

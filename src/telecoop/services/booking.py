@@ -203,12 +203,16 @@ def search_slots(
     duration: int | None = None,
     limit: int = 20,
     exclude_booking_id: int | None = None,
+    partner_rooms: bool = False,
 ) -> list[m.Slot]:
     """Free slots earliest first, over resources the user's co-op may book.
 
     Reads in time chunks (one day, then growing), four queries per chunk,
     and stops as soon as ``limit`` slots are found. ``exclude_booking_id``
     treats that booking as free: a reschedule may overlap its own old time.
+
+    With a room: the room is where the patient sits, so only the user's
+    co-op's own rooms unless ``partner_rooms`` (then its own still first).
     """
     ctx.require(*BOOKING_ROLES)
     duration = ctx.settings.default_duration if duration is None else duration
@@ -243,6 +247,8 @@ def search_slots(
             rooms, room_rules = _directory(
                 s, ctx, kind=m.ResourceKind.ROOM, ids=(room_id,) if room_id is not None else None
             )
+            if room_id is None and not partner_rooms:
+                rooms = [r for r in rooms if r.coop == ctx.coop]
             # Rooms of the booking co-op first, then by id: a stable, sensible pick.
             rooms = sorted(rooms, key=lambda r: (r.coop != ctx.coop, r.id))
             rules = {**rules, **room_rules}
@@ -329,6 +335,7 @@ def _slot(c: m.Resource, start: dt.datetime, end: dt.datetime, room: m.Resource 
         languages=c.languages,
         room_id=room.id if room else None,
         room=room.name if room else None,
+        room_coop=room.coop if room else None,
     )
 
 

@@ -28,6 +28,12 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tui.key.toggle_room": ("Avec salle", "With room"),
     "tui.help.toggle_room": ("Chercher avec ou sans salle de téléconsultation", "Search with or without a teleconsultation room"),
+    "tui.key.partner_rooms": ("Salles partenaires", "Partner rooms"),
+    "tui.help.partner_rooms": (
+        "Offrir aussi les salles des coopératives partenaires (sinon : les salles de ma coopérative)",
+        "Offer partner co-ops' rooms too (otherwise: my co-op's rooms)",
+    ),
+    "tui.find.partner_rooms": ("Salles partenaires", "Partner rooms"),
     "tui.key.clear_search": ("Effacer", "Clear"),
     "tui.help.clear_search": ("Effacer la recherche et revoir tous les rendez-vous", "Clear the search and see every booking"),
     "tui.key.details": ("Détails", "Details"),

@@ -52,6 +52,7 @@ class SlotQuery:
     with_room: bool = False
     from_date: dt.date | None = None
     duration: int = 30
+    partner_rooms: bool = False
 
     def kwargs(self) -> dict:
         return {
@@ -59,6 +60,7 @@ class SlotQuery:
             "language": self.language or None,
             "coop": self.coop or None,
             "with_room": self.with_room,
+            "partner_rooms": self.with_room and self.partner_rooms,
             "from_date": self.from_date,
             "duration": self.duration,
             "days": SEARCH_DAYS,
@@ -87,6 +89,7 @@ class FindScreen(ModeScreen):
         # issue 10: a typical booking in few keys, from the results.
         Binding("s", "pick_specialty", "tui.key.pick_specialty"),
         Binding("w", "toggle_room", "tui.key.toggle_room"),
+        Binding("p", "partner_rooms", "tui.key.partner_rooms"),
     ]
 
     class SlotsFound(Message):
@@ -105,6 +108,8 @@ class FindScreen(ModeScreen):
         self._notice = Notice()
         self._back_to_results = False
         """The specialty list was opened by its key: picking returns to the results."""
+        self._room_prefix = ""
+        """What every room shown starts with ("Salle de téléconsultation"): left out of the column."""
 
     # ------------------------------------------------------------------ #
     # Layout
@@ -133,6 +138,7 @@ class FindScreen(ModeScreen):
                 id="duration",
             )
             yield TickBox(Text(t("tui.find.with_room")), False, compact=True, id="with-room")
+            yield TickBox(Text(t("tui.find.partner_rooms")), False, compact=True, id="partner-rooms")
             yield Static("", id="date-error", classes="error", markup=False)
         yield Static("", id="find-notice", classes="notice", markup=False)
         yield ResultTable(id="slots")
@@ -157,6 +163,7 @@ class FindScreen(ModeScreen):
 
     def on_mount(self) -> None:
         # (ModeScreen.on_mount runs too: Textual calls each class's handler.)
+        self.query_one("#partner-rooms").display = False
         self._search()
 
     # ------------------------------------------------------------------ #
@@ -183,6 +190,7 @@ class FindScreen(ModeScreen):
             language=value("#language", ANY),
             coop=value("#coop", ANY),
             with_room=self.query_one("#with-room", Checkbox).value,
+            partner_rooms=self.query_one("#partner-rooms", Checkbox).value,
             from_date=day,
             duration=value("#duration", 30),
         )
@@ -238,6 +246,8 @@ class FindScreen(ModeScreen):
     @on(Checkbox.Changed)
     def _filter_changed(self, event: Message) -> None:
         event.stop()
+        # Partners' rooms are a choice within "with a room": shown only then.
+        self.query_one("#partner-rooms").display = self.query_one("#with-room", Checkbox).value
         self._search()
         if self._back_to_results and isinstance(event, Select.Changed) and event.select.id == "specialty":
             self._back_to_results = False
@@ -249,6 +259,16 @@ class FindScreen(ModeScreen):
         self._back_to_results = True
         select.focus()
         select.action_show_overlay()
+
+    def action_partner_rooms(self) -> None:
+        """Partners' rooms too (with a room): the patient may sit in another co-op's room."""
+        with_room = self.query_one("#with-room", Checkbox)
+        box = self.query_one("#partner-rooms", Checkbox)
+        if not with_room.value:
+            with_room.value = True
+            box.value = True
+        else:
+            box.value = not box.value
 
     def action_toggle_room(self) -> None:
         """With a room or not (the patient sits in a teleconsultation room)."""
@@ -286,17 +306,20 @@ class FindScreen(ModeScreen):
         cols: list[tuple[str, int | None]] = [
             (t("tui.col.day"), 10),
             (t("tui.col.time"), None),
-            (t("tui.col.clinician"), 0 if not with_room else 22),
-            (t("tui.col.coop"), 12),
         ]
         if with_room:
-            cols.append((t("tui.col.room"), 0))
+            # The room is what tells slots apart here (where the patient sits): it gets
+            # the width; the clinician's co-op is in the line under the table.
+            cols += [(t("tui.col.clinician"), 18), (t("tui.col.room"), 0)]
+        else:
+            cols += [(t("tui.col.clinician"), 0), (t("tui.col.coop"), 12)]
         return cols
 
     def _show(self, slots: list[m.Slot], *, cursor_first: bool = False) -> None:
         self._slots = list(slots)
         tz = self.ctx.actor_tz
         with_room = any(s.room_id is not None for s in slots)
+        self._room_prefix = common_words_prefix([s.room for s in slots if s.room])
         rows = []
         seen: set[str] = set()
         for s in slots:
@@ -304,10 +327,8 @@ class FindScreen(ModeScreen):
                 literal(day_short(local_day(s.start, tz))),
                 literal(time_pair(s.start, tz, s.tz)),
                 literal(s.clinician),
-                literal(s.coop),
             ]
-            if with_room:
-                cells.append(literal(s.room or ""))
+            cells.append(literal(self._room_label(s)) if with_room else literal(s.coop))
             key = _slot_key(s)
             while key in seen:
                 key += "+"
@@ -317,6 +338,9 @@ class FindScreen(ModeScreen):
         table.fill(self._columns(with_room), rows, cursor_key=rows[0][0] if (cursor_first and rows) else None)
         self._show_detail()
         self.refresh_bindings()  # "Enter: book" shows only when there is something to book
+
+    def _room_label(self, slot: m.Slot) -> str:
+        return _room_label_for(slot, self.ctx.coop, self._room_prefix)
 
     def _highlighted(self) -> m.Slot | None:
         table = self.query_one("#slots", ResultTable)
@@ -344,7 +368,10 @@ class FindScreen(ModeScreen):
             coop=clean(self.directory.coop_name(slot.coop)),
         )
         if slot.room:
-            second = t("tui.detail.room", room=clean(slot.room)) + " · " + second
+            room = clean(slot.room)
+            if slot.room_coop:
+                room += f" ({clean(self.directory.coop_name(slot.room_coop))})"
+            second = t("tui.detail.room", room=room) + " · " + second
         detail.update(Text(f"{first}\n{second}", end="", no_wrap=True, overflow="ellipsis"))
 
     @on(DataTable.RowHighlighted, "#slots")
@@ -415,6 +442,7 @@ class FindScreen(ModeScreen):
         self._reset_select("#coop", self._coop_options())
         self._reset_select("#duration", self._duration_options())
         self.query_one("#with-room", Checkbox).label = Text(t("tui.find.with_room"))
+        self.query_one("#partner-rooms", Checkbox).label = Text(t("tui.find.partner_rooms"))
         self.query_one("#from-label", Label).update(t("tui.find.from"))
         self.query_one("#from-date", Input).placeholder = t("tui.find.date_placeholder")
         self._read_query()  # re-says a date error in the new language
@@ -425,6 +453,33 @@ class FindScreen(ModeScreen):
         super().directory_changed()
         self._reset_select("#coop", self._coop_options())
         self._show_detail()
+
+
+def common_words_prefix(names: list[str]) -> str:
+    """The whole words every one of two or more distinct ``names`` starts with ("" if none)."""
+    distinct = sorted(set(names))
+    if len(distinct) < 2:
+        return ""
+    first, last = distinct[0].split(" "), distinct[-1].split(" ")
+    words = []
+    for a, b in zip(first, last):
+        if a != b:
+            break
+        words.append(a)
+    prefix = " ".join(words)
+    return prefix + " " if prefix and all(n.startswith(prefix + " ") for n in distinct) else ""
+
+
+def _room_label_for(slot: m.Slot, own_coop: str, prefix: str = "") -> str:
+    """The room's name without the ``prefix`` all rooms shown share, after its co-op when
+    that is not the user's (issue 10: say where the patient will sit, in the width there is)."""
+    if not slot.room:
+        return ""
+    name = slot.room[len(prefix):].lstrip("—- ") if prefix and slot.room.startswith(prefix) else slot.room
+    name = name or slot.room
+    if slot.room_coop and slot.room_coop != own_coop:
+        return f"{slot.room_coop}: {name}"
+    return name
 
 
 def _slot_key(slot: m.Slot) -> str:
