@@ -248,6 +248,7 @@ class FindScreen(ModeScreen):
         event.stop()
         # Partners' rooms are a choice within "with a room": shown only then.
         self.query_one("#partner-rooms").display = self.query_one("#with-room", Checkbox).value
+        self.refresh_bindings()
         self._search()
         if self._back_to_results and isinstance(event, Select.Changed) and event.select.id == "specialty":
             self._back_to_results = False
@@ -262,13 +263,8 @@ class FindScreen(ModeScreen):
 
     def action_partner_rooms(self) -> None:
         """Partners' rooms too (with a room): the patient may sit in another co-op's room."""
-        with_room = self.query_one("#with-room", Checkbox)
         box = self.query_one("#partner-rooms", Checkbox)
-        if not with_room.value:
-            with_room.value = True
-            box.value = True
-        else:
-            box.value = not box.value
+        box.value = not box.value
 
     def action_toggle_room(self) -> None:
         """With a room or not (the patient sits in a teleconsultation room)."""
@@ -388,6 +384,9 @@ class FindScreen(ModeScreen):
         self.action_book()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "partner_rooms":
+            # Only a choice within "with a room" (and the footer has no room to spare).
+            return self.query_one("#with-room", Checkbox).value
         if action == "book":
             # Enter books only from the results; on a filter it opens the filter.
             return self.focused is self.query_one("#slots") and bool(self._slots)
