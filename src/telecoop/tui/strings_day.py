@@ -21,12 +21,12 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
         "Filtrer les rendez-vous en tapant (référence du patient, clinicien, date)",
         "Filter the bookings as you type (patient reference, clinician, date)",
     ),
-    "tui.key.pick_specialty": ("Spécialité", "Specialty"),
+    "tui.key.pick_specialty": ("Spéc.", "Specialty"),
     "tui.help.pick_specialty": (
         "Choisir la spécialité (tapez le début du nom, Entrée), puis retour aux résultats",
         "Pick the specialty (type part of its name, Enter), then back to the results",
     ),
-    "tui.key.toggle_room": ("Avec salle", "With room"),
+    "tui.key.toggle_room": ("Salle", "With room"),
     "tui.help.toggle_room": ("Chercher avec ou sans salle de téléconsultation", "Search with or without a teleconsultation room"),
     "tui.key.partner_rooms": ("Salles partenaires", "Partner rooms"),
     "tui.help.partner_rooms": (
