@@ -375,3 +375,23 @@ def test_with_room_offers_my_coops_rooms_unless_partners_are_asked(as_user):
     # Own rooms stay the preferred pick: at a time my room is free, it is the one offered.
     mine_at = {(s.clinician_id, s.start): s.room_coop for s in mine}
     assert all(s.room_coop == "iles" for s in wide if (s.clinician_id, s.start) in mine_at)
+
+
+def test_a_change_to_a_booking_that_moved_meanwhile_is_refused_and_says_how_it_is_now(as_user):
+    """issue 10: stale dialogs. Nothing is done to a booking the user did not see as it is."""
+    from telecoop.domain.errors import StaleBooking
+
+    a, b = as_user("recep.gaspesie"), as_user("admin.gaspesie")
+    seen = bk.book(a, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    later = bk.search_slots(b, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 10), days=3, limit=1)[0]
+    bk.reschedule(b, seen.id, start=later.start)
+    with pytest.raises(StaleBooking) as err:
+        bk.cancel(a, seen.id, reason="malade", seen=seen)
+    assert err.value.exit_code == 1 and err.value.current.start == later.start
+    assert bk.get_booking(a, seen.id).status == BookingStatus.BOOKED
+    with pytest.raises(StaleBooking):
+        bk.set_status(a, seen.id, "checked-in", seen=seen)
+    with pytest.raises(StaleBooking):
+        bk.reschedule(a, seen.id, start=TUESDAY_10_ILES, seen=seen)
+    # Seen as it is now, it goes through.
+    assert bk.cancel(a, seen.id, reason="malade", seen=err.value.current).status == BookingStatus.CANCELLED

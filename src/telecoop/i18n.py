@@ -138,6 +138,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ce rendez-vous n'a pas de salle ; déplacez-le sans « --room »",
         "this booking has no room; move it without '--room'",
     ),
+    "booking.changed": (
+        "le rendez-vous {id} a été modifié par quelqu'un d'autre entre-temps ; rien n'a été fait",
+        "booking {id} was changed by someone else meanwhile; nothing was done",
+    ),
     "booking.not_active": ("le rendez-vous {id} n'est plus actif", "booking {id} is no longer active"),
     "booking.no_room": ("aucune salle libre à ce moment", "no room is free then"),
     "booking.alternatives": ("prochains créneaux libres :", "next free slots:"),

@@ -202,4 +202,5 @@ async def test_service_errors_are_shown_not_raised(app_for, context_for, demo_db
         await pilot.press("i", "enter")
         await settle(pilot)
         assert app.is_running
-        assert any("cannot go from 'cancelled'" in n.message for n in app._notifications)
+        # issue 10: the dialog knew the booking as it was; the change is refused as stale.
+        assert any(f"booking {booking.id} was changed by someone else" in n.message for n in app._notifications)

@@ -168,3 +168,53 @@ async def test_a_typical_booking_takes_at_most_20_keystrokes(app_for, context_fo
     assert first is not None and first.specialty == "psychology" and first.room_id is not None
     made = [b for b in booking_service.list_bookings(context_for("recep.gaspesie"), patient="AB-12")]
     assert [(b.clinician_id, b.room_id, b.start) for b in made] == [(first.clinician_id, first.room_id, first.start)]
+
+
+async def test_confirming_on_a_booking_moved_meanwhile_says_so_and_asks_again(app_for, context_for, booked):
+    """issue 10: stale dialogs. The check-in question is asked again, on the booking as it is now."""
+    from telecoop.tui.dialogs.confirm import ConfirmDialog
+
+    mine, _ = booked
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        screen.table().move_cursor(row=[b.id for b in screen.bookings].index(mine.id))
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        # While the question waits, a colleague moves the booking.
+        other = context_for("admin.gaspesie")
+        later = booking_service.search_slots(other, clinician_id=8, from_date=DAY + dt.timedelta(days=2), days=3,
+                                             limit=1)[0]
+        booking_service.reschedule(other, mine.id, start=later.start)
+        await pilot.press("enter")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, ConfirmDialog), "asked again"
+        notice = static_text(pilot, "#stale-notice")
+        assert f"Someone else just changed booking {mine.id}; nothing was done." in notice
+        assert booking_service.get_booking(other, mine.id).status == "booked"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+    assert booking_service.get_booking(context_for("recep.gaspesie"), mine.id).status == "checked_in"
+
+
+async def test_the_cursor_stays_where_it_was_after_a_booking_leaves_the_list(app_for):
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        index = next(i for i, b in enumerate(screen.bookings) if i >= 3 and b.status == "booked")
+        after = screen.bookings[index + 1]
+        screen.table().move_cursor(row=index)
+        await pilot.press("c", *"doublon", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.table().cursor_row == index, "not back to the top"
+        assert screen.selected_booking().id == after.id

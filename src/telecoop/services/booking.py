@@ -21,7 +21,7 @@ from sqlmodel import Session, col, or_, select
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
-from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken
+from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken, StaleBooking
 from telecoop.domain.timeutil import day_bounds_utc, local, parse_instant, utc
 from telecoop.services import audit
 from telecoop.services.context import BOOKING_ROLES, Context
@@ -475,6 +475,19 @@ def book(
 
 
 @contextlib.contextmanager
+def _stale_said(ctx: Context, booking_id: int):
+    """A StaleBooking leaves with the booking as it is now (read after the refused transaction)."""
+    try:
+        yield
+    except StaleBooking as exc:
+        try:
+            exc.current = get_booking(ctx, booking_id)
+        except NotFound:
+            exc.current = None
+        raise
+
+
+@contextlib.contextmanager
 def _overlap_refused():
     """The database's overlap trigger fired: someone else won the race (exit 1, not a crash)."""
     try:
@@ -549,18 +562,37 @@ def _load_for_change(session: Session, ctx: Context, booking_id: int) -> tb.Book
     return row
 
 
+def _check_as_seen(row: tb.BookingRow, seen: m.Booking | None) -> None:
+    """Refuse a change to a booking that is no longer what the user saw when they chose it.
+
+    Issue 10: a dialog stays open while a person thinks; meanwhile another
+    receptionist may move or cancel the booking. Checked inside the write
+    transaction, so confirming never acts on a booking the user did not see.
+    """
+    if seen is None:
+        return
+    now = (row.start, row.end, row.status, row.clinician_id, row.room_id)
+    then = (seen.start, seen.end, m.BookingStatus(seen.status).value, seen.clinician_id, seen.room_id)
+    if now != then:
+        raise StaleBooking("booking.changed", id=row.id)
+
+
 def _may_manage(ctx: Context, row: tb.BookingRow) -> bool:
     if ctx.role == m.Role.CLINICIAN:
         return row.clinician_id == ctx.actor.clinician_id
     return row.coop == ctx.coop
 
 
-def cancel(ctx: Context, booking_id: int, *, reason: str) -> m.Booking:
-    """Cancel an active booking of the user's co-op; a reason is required."""
+def cancel(ctx: Context, booking_id: int, *, reason: str, seen: m.Booking | None = None) -> m.Booking:
+    """Cancel an active booking of the user's co-op; a reason is required.
+
+    ``seen``: the booking as the user saw it; StaleBooking if it changed since.
+    """
     ctx.require(*BOOKING_ROLES)
     reason = v.name(reason, "reason", 200)
-    with write_session(ctx.engine) as s:
+    with _stale_said(ctx, booking_id), write_session(ctx.engine) as s:
         row = _load_for_change(s, ctx, booking_id)
+        _check_as_seen(row, seen)
         if row.status != m.BookingStatus.BOOKED.value:
             raise InvalidTransition(
                 "booking.transition", id=booking_id, old=row.status, new=m.BookingStatus.CANCELLED.value
@@ -581,6 +613,7 @@ def reschedule(
     start: dt.datetime | str,
     clinician_id: int | None = None,
     room_id: int | None = None,
+    seen: m.Booking | None = None,
 ) -> m.Booking:
     """Move a booked booking to a new start, same id, same duration.
 
@@ -608,8 +641,9 @@ def reschedule(
         if room is not None:
             _check_open(s, room, begin, end)
     try:
-        with _overlap_refused(), write_session(ctx.engine) as s:
+        with _stale_said(ctx, booking_id), _overlap_refused(), write_session(ctx.engine) as s:
             row = _load_for_change(s, ctx, booking_id)
+            _check_as_seen(row, seen)
             if row.status != m.BookingStatus.BOOKED.value:
                 raise InvalidTransition("booking.not_active", id=booking_id)
             _check_not_taken(s, clinician, begin, end, exclude_id=row.id)
@@ -634,7 +668,9 @@ STATUS_WORDS = {
 }
 
 
-def set_status(ctx: Context, booking_id: int, status: str | m.BookingStatus) -> m.Booking:
+def set_status(
+    ctx: Context, booking_id: int, status: str | m.BookingStatus, *, seen: m.Booking | None = None
+) -> m.Booking:
     """checked-in, completed or no-show, following the life cycle (DESIGN section 2).
 
     Clinicians may mark their own consultations completed or no-show.
@@ -650,8 +686,9 @@ def set_status(ctx: Context, booking_id: int, status: str | m.BookingStatus) -> 
             raise NotPermitted("perm.denied")
     else:
         ctx.require(*BOOKING_ROLES)
-    with write_session(ctx.engine) as s:
+    with _stale_said(ctx, booking_id), write_session(ctx.engine) as s:
         row = _load_for_change(s, ctx, booking_id)
+        _check_as_seen(row, seen)
         old = m.BookingStatus(row.status)
         if new not in m.TRANSITIONS[old]:
             raise InvalidTransition("booking.transition", id=booking_id, old=old.value, new=new.value)

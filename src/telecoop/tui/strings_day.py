@@ -68,6 +68,19 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.resched.new": ("Nouveau : {when}", "New: {when}"),
     "tui.act.moved_from": ("Rendez-vous {id} déplacé : {old} → {new}", "Booking {id} moved: {old} → {new}"),
     # ------------------------------------------------------------------ #
+    # Stale dialogs: the booking changed while the dialog was open
+    # ------------------------------------------------------------------ #
+    "tui.stale.notice": (
+        "Quelqu'un d'autre vient de modifier le rendez-vous {id} ; rien n'a été fait. "
+        "Il est maintenant : {when} — {clinician} — {status}. Confirmez de nouveau si c'est toujours voulu.",
+        "Someone else just changed booking {id}; nothing was done. "
+        "It is now: {when} — {clinician} — {status}. Confirm again if it is still what you want.",
+    ),
+    "tui.stale.moved": (
+        "Quelqu'un d'autre vient de modifier ce rendez-vous ; rien n'a été fait. Choisissez de nouveau.",
+        "Someone else just changed this booking; nothing was done. Pick again.",
+    ),
+    # ------------------------------------------------------------------ #
     # The details panel
     # ------------------------------------------------------------------ #
     "tui.details.title": ("Rendez-vous n° {id} — {status}", "Booking #{id} — {status}"),

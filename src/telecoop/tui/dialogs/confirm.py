@@ -23,14 +23,17 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "close", "tui.key.close")]
     AUTO_FOCUS = "#yes"
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, notice: tuple[str, dict] | None = None, **params: object) -> None:
         super().__init__()
         self.key = key
         self.params = params
+        self.notice = notice
+        """An i18n key and its parameters said above the question (e.g. "changed meanwhile")."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static("", id="dialog-title", classes="title", markup=False)
+            yield Static("", id="stale-notice", classes="summary", markup=False)
             yield Static("", id="question", classes="summary", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("", id="yes", compact=True, variant="primary")
@@ -42,6 +45,10 @@ class ConfirmDialog(ModalScreen[bool]):
     def relabel(self) -> None:
         self.query_one("#dialog-title", Static).update(t("tui.confirm.title"))
         self.query_one("#question", Static).update(paragraph(t(self.key, **self.params)))
+        notice = self.query_one("#stale-notice", Static)
+        notice.display = self.notice is not None
+        if self.notice is not None:
+            notice.update(paragraph(t(self.notice[0], **self.notice[1]), style="bold"))
         self.query_one("#yes", Button).label = t("tui.confirm.yes")
         self.query_one("#no", Button).label = t("tui.confirm.no")
 

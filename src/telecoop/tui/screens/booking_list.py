@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from telecoop.domain import model as m
-from telecoop.domain.errors import SlotTaken
+from telecoop.domain.errors import SlotTaken, StaleBooking
 from telecoop.i18n import t
 from telecoop.services import booking as booking_service
 from telecoop.services.context import BOOKING_ROLES
@@ -59,6 +59,16 @@ class RescheduleTaken(Message):
     def __init__(self, booking: m.Booking) -> None:
         super().__init__()
         self.booking = booking
+
+
+class BookingWasStale(Message):
+    """A change was refused: the booking changed since the dialog opened (issue 10)."""
+
+    def __init__(self, booking_id: int, current: m.Booking | None, ask_again: Callable[[m.Booking], None]) -> None:
+        super().__init__()
+        self.booking_id = booking_id
+        self.current = current
+        self.ask_again = ask_again
 
 
 class BookingListScreen(ModeScreen):
@@ -209,38 +219,55 @@ class BookingListScreen(ModeScreen):
         self._status_action("no_show")
 
     def _status_action(self, action: str) -> None:
-        word, target = STATUS_ACTIONS[action]
-        b = self._actionable(target)
-        if b is None:
-            return
+        b = self._actionable(STATUS_ACTIONS[action][1])
+        if b is not None:
+            self._ask_status(action, b)
+
+    def _ask_status(self, action: str, b: m.Booking, notice: tuple[str, dict] | None = None) -> None:
+        word, _target = STATUS_ACTIONS[action]
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._apply(
-                    lambda: booking_service.set_status(self.ctx, b.id, word),
+                    lambda: booking_service.set_status(self.ctx, b.id, word, seen=b),
                     lambda done: t("tui.act.done", id=done.id, status=status_label(done.status)),
+                    ask_again=lambda now: self._ask_status(action, now, self._stale_notice(now)),
                 )
 
         self.app.push_screen(
-            ConfirmDialog(f"tui.act.confirm.{word}", id=b.id, patient=clean(b.patient or "")), answered
+            ConfirmDialog(f"tui.act.confirm.{word}", notice, id=b.id, patient=clean(b.patient or "")), answered
         )
+
+    def _stale_notice(self, now: m.Booking) -> tuple[str, dict]:
+        """"Changed by someone else; now: …": said above the question asked again."""
+        tz = self.ctx.actor_tz
+        when = f"{day_short(local_day(now.start, tz))} {time_pair(now.start, tz, now.clinician_tz)}"
+        return "tui.stale.notice", {
+            "id": now.id,
+            "when": when,
+            "clinician": clean(now.clinician),
+            "status": status_label(now.status),
+        }
 
     def action_cancel_booking(self) -> None:
         """Cancel the booking; the dialog asks the (required) reason."""
         b = self._actionable(m.BookingStatus.CANCELLED)
-        if b is None:
-            return
+        if b is not None:
+            self._ask_cancel(b)
+
+    def _ask_cancel(self, b: m.Booking, notice: tuple[str, dict] | None = None) -> None:
         tz = self.ctx.actor_tz
         summary = f"{day_long(local_day(b.start, tz))}, {time_pair(b.start, tz, b.clinician_tz, long=True)} — {clean(b.clinician)} — {clean(b.patient or '')}"
 
         def answered(reason: str | None) -> None:
             if reason:
                 self._apply(
-                    lambda: booking_service.cancel(self.ctx, b.id, reason=reason),
+                    lambda: booking_service.cancel(self.ctx, b.id, reason=reason, seen=b),
                     lambda done: t("booking.cancelled", id=done.id),
+                    ask_again=lambda now: self._ask_cancel(now, self._stale_notice(now)),
                 )
 
-        self.app.push_screen(CancelDialog(b.id, summary), answered)
+        self.app.push_screen(CancelDialog(b.id, summary, notice), answered)
 
     def action_reschedule(self, notice: str = "") -> None:
         """Move the booking: pick one of the clinician's free slots."""
@@ -257,7 +284,7 @@ class BookingListScreen(ModeScreen):
                 return
             self._apply(
                 lambda: booking_service.reschedule(
-                    self.ctx, b.id, start=slot.start, clinician_id=slot.clinician_id, room_id=slot.room_id
+                    self.ctx, b.id, start=slot.start, clinician_id=slot.clinician_id, room_id=slot.room_id, seen=b
                 ),
                 lambda done: t(
                     "tui.act.moved_from",
@@ -267,6 +294,7 @@ class BookingListScreen(ModeScreen):
                     + (f" — {clean(done.clinician)}" if done.clinician_id != b.clinician_id else ""),
                 ),
                 retry=b,
+                ask_again=lambda now: self._open_reschedule(now, "tui.stale.moved"),
             )
 
         self.app.push_screen(RescheduleDialog(b, notice), picked)
@@ -277,10 +305,21 @@ class BookingListScreen(ModeScreen):
         call: Callable[[], m.Booking],
         said: Callable[[m.Booking], str],
         retry: m.Booking | None = None,
+        ask_again: Callable[[m.Booking], None] | None = None,
     ) -> None:
-        """Run one booking change off the UI thread; the handlers below say how it went."""
+        """Run one booking change off the UI thread; the handlers below say how it went.
+
+        ``ask_again``: when the booking changed since the dialog opened, the
+        same question on the booking as it is now.
+        """
         try:
             done = call()
+        except StaleBooking as exc:
+            if ask_again is not None:
+                self.post_message(BookingWasStale(int(exc.params.get("id", 0)), exc.current, ask_again))
+                return
+            self.post_message(failure(exc))
+            return
         except SlotTaken:
             if retry is not None:
                 self.post_message(RescheduleTaken(retry))
@@ -296,6 +335,16 @@ class BookingListScreen(ModeScreen):
     def _booking_changed(self, message: BookingChanged) -> None:
         self.notify(message.text, markup=False, timeout=6)
         self.reload()
+
+    @on(BookingWasStale)
+    def _booking_was_stale(self, message: BookingWasStale) -> None:
+        """Say it, refresh the table, and ask again on the booking as it is now (if still possible)."""
+        self.reload()
+        now = message.current
+        if now is None or now.masked or not (now.status == m.BookingStatus.BOOKED or now.status.active):
+            self.notify(t("booking.changed", id=message.booking_id), severity="warning", markup=False, timeout=8)
+            return
+        message.ask_again(now)
 
     @on(RescheduleTaken)
     def _reschedule_taken(self, message: RescheduleTaken) -> None:

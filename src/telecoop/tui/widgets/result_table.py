@@ -46,9 +46,10 @@ class ResultTable(DataTable):
     def fill(self, columns: Sequence[Column], rows: Sequence[Row], *, cursor_key: str | None = None) -> None:
         """Replace columns and rows; put the cursor on ``cursor_key`` or on the same key as before."""
         keep = cursor_key or self.current_key()
+        row = self.cursor_row if self.row_count else 0
         self._columns_spec = list(columns)
         self._rows_spec = list(rows)
-        self._redraw(keep)
+        self._redraw(keep, row)
 
     def _width(self) -> int:
         return self.size.width or self.app.size.width
@@ -64,7 +65,9 @@ class ResultTable(DataTable):
         rest = max(self._width() - 1 - sum(widths) - padding, 6)
         return [rest if w == 0 else w for w in widths]
 
-    def _redraw(self, keep: str | None) -> None:
+    def _redraw(self, keep: str | None, row: int = 0) -> None:
+        """Rebuild; the cursor on ``keep``, else at the same height ``row`` (issue 10:
+        after a booking leaves the list, the cursor stays where it was, on the next one)."""
         self._fill_width = self._width()
         self.clear(columns=True)
         for (label, _), width in zip(self._columns_spec, self._widths()):
@@ -75,6 +78,8 @@ class ResultTable(DataTable):
             keys.append(key)
         if keep is not None and keep in keys:
             self.move_cursor(row=keys.index(keep), animate=False, scroll=True)
+        elif keys and row:
+            self.move_cursor(row=min(row, len(keys) - 1), animate=False, scroll=True)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._columns_spec and event.size.width != self._fill_width:
