@@ -218,3 +218,45 @@ async def test_the_cursor_stays_where_it_was_after_a_booking_leaves_the_list(app
         assert app.screen is screen
         assert screen.table().cursor_row == index, "not back to the top"
         assert screen.selected_booking().id == after.id
+
+
+async def test_admins_read_the_audit_trail_in_the_app_scoped_to_their_coop(app_for, booked):
+    """issue 10: a co-op admin sees their co-op's events; F1 lists the keys of the section shown."""
+    from telecoop.tui.dialogs.help import HelpDialog
+    from telecoop.tui.screens.admin import AdminScreen
+
+    mine, theirs = booked
+    app = app_for("admin.gaspesie")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AdminScreen)
+        await pilot.press("s", "s", "s")
+        await settle(pilot)
+        assert screen.section == "audit"
+        rows = table_rows(pilot, "#audit")
+        assert [r[3] for r in rows] == ["booking made"], "Gaspésie's booking, not the Îles' one"
+        assert rows[0][4] == f"booking {mine.id}" and rows[0][1] == "recep.gaspesie"
+        detail = static_text(pilot, "#audit-detail")
+        assert detail.startswith("Event ") and "patient=Chart-4711" in detail
+        assert static_text(pilot, "#admin-status") == "1 audit event"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpDialog)
+        keys = static_text(pilot, "#help-keys")
+        assert "Next section" in keys or "section" in keys.lower()
+        assert "Add (resource" not in keys, "nothing to add to the audit trail"
+
+    app = app_for("fed.admin")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5", "s", "s", "s", "s")
+        await settle(pilot)
+        rows = table_rows(pilot, "#audit")
+        assert [r[3] for r in rows][:2] == ["booking made", "booking made"], "the federation admin sees all"
+        assert "data imported" in [r[3] for r in rows]
+        app.screen.query_one("#audit").move_cursor(row=[r[4] for r in rows].index(f"booking {theirs.id}"))
+        await settle(pilot)
+        assert "chart-4711-b" not in static_text(pilot, "#audit-detail"), "another co-op's patient stays masked"

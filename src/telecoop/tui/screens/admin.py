@@ -22,9 +22,11 @@ from telecoop.domain import model as m
 from telecoop.domain.timeutil import local
 from telecoop.i18n import t
 from telecoop.services import admin as admin_service
+from telecoop.services import audit as audit_service
 from telecoop.services import directory as directory_service
 from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
+from telecoop.tui.strings_day import plural_key
 from telecoop.tui.dialogs.admin_closure import ClosureDialog, HolidaysDialog, scope_value
 from telecoop.tui.dialogs.admin_coop import CoopDialog
 from telecoop.tui.dialogs.admin_hours import HoursDialog
@@ -37,9 +39,11 @@ from telecoop.tui.messages import UNSET, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.result_table import ResultTable
 
-SECTIONS = ("resources", "closures", "staff", "coops")
+SECTIONS = ("resources", "closures", "staff", "coops", "audit")
 ALL = "all"
 WHOLE_COOP = "coop"
+#: the audit section shows this many latest events (the CLI's 'audit --json' has more)
+AUDIT_SHOWN = 300
 
 #: Which keys work in which section (``n`` works in all).
 SECTION_ACTIONS = {
@@ -49,6 +53,7 @@ SECTION_ACTIONS = {
     "closures": ("resources",),
     "delete": ("closures",),
     "holidays": ("closures",),
+    "new": ("resources", "closures", "staff", "coops"),  # the audit trail is read-only
 }
 
 
@@ -60,6 +65,7 @@ class AdminData:
     coops: list[m.Coop] = field(default_factory=list)
     closures: list[m.Closure] = field(default_factory=list)
     staff: list[m.Staff] = field(default_factory=list)
+    audit: list[m.AuditEvent] = field(default_factory=list)
 
 
 def load_admin_data(ctx: Context) -> AdminData:
@@ -76,6 +82,8 @@ def load_admin_data(ctx: Context) -> AdminData:
         coops=directory_service.list_coops(ctx),
         closures=admin_service.list_closures(ctx),
         staff=directory_service.list_staff(ctx),
+        # issue 10: the audit trail, scoped by the service as the CLI's 'audit' is
+        audit=audit_service.list_audit(ctx, limit=AUDIT_SHOWN),
     )
 
 
@@ -86,6 +94,36 @@ def closure_span(closure: m.Closure, tz: str) -> tuple[str, str]:
         last = end.date() - dt.timedelta(days=1)
         return start.date().isoformat(), max(last, start.date()).isoformat()
     return start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M")
+
+
+def audit_action_label(action: str) -> str:
+    """``booking.cancel`` -> "booking cancelled" in the user's language (the code when unknown)."""
+    key = f"tui.audit.action.{action}"
+    text = t(key)
+    return action if text == key else text
+
+
+def audit_entity_label(entity: str) -> str:
+    key = f"tui.audit.entity.{entity}"
+    text = t(key)
+    return entity if text == key else text
+
+
+def audit_change_text(event: m.AuditEvent) -> str:
+    """What changed, field by field (before → after), on two lines at most; patient data
+    is already left out by the service for anyone outside the booking co-op."""
+    before, after = event.before or {}, event.after or {}
+    changes = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if event.before is None:
+            changes.append(f"{name}={clean(new)}")
+        else:
+            changes.append(f"{name}: {clean(old)} → {clean(new)}")
+    head = t("tui.audit.detail", actor=clean(event.actor), id=event.id)
+    return head + "\n" + (" · ".join(changes) if changes else t("tui.audit.no_change"))
 
 
 class AdminScreen(ModeScreen):
@@ -140,6 +178,9 @@ class AdminScreen(ModeScreen):
                 with TabPane(t("tui.adm.tab.coops"), id="sec-coops"):
                     yield ResultTable(id="coops")
                     yield Static("", id="coop-detail", classes="detail", markup=False)
+            with TabPane(t("tui.adm.tab.audit"), id="sec-audit"):
+                yield ResultTable(id="audit")
+                yield Static("", id="audit-detail", classes="detail", markup=False)
         yield Static("", id="admin-status", classes="notice", markup=False)
 
     def on_mount(self) -> None:
@@ -184,6 +225,7 @@ class AdminScreen(ModeScreen):
         self._show_staff()
         if self.ctx.is_federation_admin:
             self._show_coops()
+        self._show_audit()
         self._show_status()
         self.refresh_bindings()
 
@@ -360,6 +402,41 @@ class AdminScreen(ModeScreen):
     def _coop_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_coop_detail()
 
+    def _show_audit(self) -> None:
+        """Newest first: when (my zone), who, which co-op, what happened, to what."""
+        tz = self.ctx.actor_tz
+        columns: list[tuple[str, int | None]] = [
+            (t("tui.adm.col.at"), 16),
+            (t("tui.adm.col.actor"), 14),
+            (t("tui.adm.col.coop"), 9),
+            (t("tui.adm.col.action"), 0),
+            (t("tui.adm.col.entity"), 12),
+        ]
+        rows = []
+        for e in self.data.audit:
+            rows.append((str(e.id), [
+                literal(local(e.at, tz).strftime("%Y-%m-%d %H:%M")),
+                literal(e.actor),
+                literal(e.coop or ""),
+                literal(audit_action_label(e.action)),
+                literal(f"{audit_entity_label(e.entity)} {e.entity_id}"),
+            ]))
+        self.query_one("#audit", ResultTable).fill(columns, rows)
+        self._show_audit_detail()
+
+    def _show_audit_detail(self) -> None:
+        key = self.query_one("#audit", ResultTable).current_key()
+        event = next((e for e in self.data.audit if str(e.id) == key), None)
+        detail = self.query_one("#audit-detail", Static)
+        if event is None:
+            detail.update("")
+            return
+        detail.update(Text(audit_change_text(event), no_wrap=True, overflow="ellipsis", end=""))
+
+    @on(DataTable.RowHighlighted, "#audit")
+    def _audit_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_audit_detail()
+
     def _show_status(self) -> None:
         if not self.loaded:
             text = t("tui.loading")
@@ -369,8 +446,11 @@ class AdminScreen(ModeScreen):
                 "closures": len(self.visible_closures()),
                 "staff": len(self.data.staff),
                 "coops": len(self.data.coops),
+                "audit": len(self.data.audit),
             }
-            text = t(f"tui.adm.count.{self.section}", n=counts[self.section])
+            key = f"tui.adm.count.{self.section}"
+            text = t(plural_key(key, counts[key.rsplit('.', 1)[1]]) if self.section == "audit" else key,
+                     n=counts[self.section])
         self.query_one("#admin-status", Static).update(literal(text))
 
     # ------------------------------------------------------------------ #
