@@ -80,6 +80,15 @@ SPECIALTIES = (
 LANGUAGES = ("fr", "en")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUPPORTED_TZ_HINT = ("America/Toronto", "America/Halifax", "America/Blanc-Sablon")
+#: issue 10: the zones a co-op's form offers (Quebec's three first, then the rest of Canada's)
+COOP_ZONES = SUPPORTED_TZ_HINT + (
+    "America/Moncton",
+    "America/St_Johns",
+    "America/Winnipeg",
+    "America/Regina",
+    "America/Edmonton",
+    "America/Vancouver",
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
 LOGIN_RE = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")

@@ -105,6 +105,28 @@ def add_coop(ctx: Context, *, slug: str, name: str, region: str, tz: str, lang: 
         return convert.coop(row)
 
 
+def update_coop(ctx: Context, slug: str, *, name: str, region: str, tz: str, lang: str = "fr") -> m.Coop:
+    """Federation admin corrects a co-op's name, region, zone or language (the slug stays: it is the key).
+
+    A zone change moves the co-op's weekly hours with it: they are wall-clock
+    times in the co-op's zone (DESIGN section 3); bookings keep their instants.
+    """
+    ctx.require(m.Role.FEDERATION_ADMIN)
+    values = dict(name=v.name(name, "name"), region=v.name(region, "region"), tz=v.tz(tz),
+                  lang=v.choice(lang, "lang", m.LANGUAGES))
+    with write_session(ctx.engine) as s:
+        row = s.get(tb.CoopRow, slug)
+        if row is None:
+            raise BadInput("field.unknown_coop", value=slug)
+        before = row.model_dump()
+        for key, value in values.items():
+            setattr(row, key, value)
+        s.add(row)
+        audit.record(s, ctx, "coop.update", "coop", row.slug, coop=row.slug, before=before, after=row.model_dump())
+        s.flush()
+        return convert.coop(row)
+
+
 # --------------------------------------------------------------------------- #
 # Resources
 # --------------------------------------------------------------------------- #

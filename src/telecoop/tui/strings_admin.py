@@ -28,7 +28,7 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.key.rep.next": ("Mois suiv.", "Next month"),
     "tui.key.rep.month": ("Mois", "Month"),
     "tui.help.adm.new": ("Ajouter (ressource, fermeture, membre du personnel, coopérative)", "Add (resource, closure, staff member, co-op)"),
-    "tui.help.adm.edit": ("Modifier la ressource sélectionnée", "Edit the selected resource"),
+    "tui.help.adm.edit": ("Modifier la ressource (ou la coopérative) sélectionnée", "Edit the selected resource (or co-op)"),
     "tui.help.adm.toggle": ("Activer ou désactiver la ressource sélectionnée", "Activate or deactivate the selected resource"),
     "tui.help.adm.hours": ("Horaire hebdomadaire de la ressource sélectionnée", "Weekly hours of the selected resource"),
     "tui.help.adm.closures": ("Fermetures de la ressource sélectionnée", "Closures of the selected resource"),

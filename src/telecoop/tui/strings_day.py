@@ -81,6 +81,11 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
         "Someone else just changed this booking; nothing was done. Pick again.",
     ),
     # ------------------------------------------------------------------ #
+    # Admin: editing a co-op
+    # ------------------------------------------------------------------ #
+    "tui.adm.coop.edit_title": ("Modifier la coopérative « {slug} »", "Edit co-op '{slug}'"),
+    "tui.adm.coop_saved": ("Coopérative « {slug} » enregistrée", "Co-op '{slug}' saved"),
+    # ------------------------------------------------------------------ #
     # Admin: the audit trail
     # ------------------------------------------------------------------ #
     "tui.adm.tab.audit": ("Journal", "Audit"),

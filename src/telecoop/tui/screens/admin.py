@@ -47,7 +47,7 @@ AUDIT_SHOWN = 300
 
 #: Which keys work in which section (``n`` works in all).
 SECTION_ACTIONS = {
-    "edit": ("resources",),
+    "edit": ("resources", "coops"),
     "toggle_active": ("resources", "staff"),
     "hours": ("resources",),
     "closures": ("resources",),
@@ -481,6 +481,8 @@ class AdminScreen(ModeScreen):
             return True
         if self.section not in allowed:
             return False  # not shown at all in this section
+        if action == "edit" and self.section == "coops":
+            return self.selected_coop() is not None or None
         if action in ("edit", "toggle_active", "hours", "closures"):
             return self.selected_resource() is not None or None
         if action == "delete":
@@ -518,8 +520,24 @@ class AdminScreen(ModeScreen):
         elif section == "coops":
             self.app.push_screen(CoopDialog(ctx), self._coop_saved)
 
+    def selected_coop(self) -> m.Coop | None:
+        if not self.ctx.is_federation_admin:
+            return None
+        key = self.query_one("#coops", ResultTable).current_key()
+        return next((c for c in self.data.coops if c.slug == key), None)
+
+    @on(DataTable.RowSelected, "#coops")
+    def _coop_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
     def action_edit(self) -> None:
-        """Edit the selected resource."""
+        """Edit the selected resource (or co-op, in the co-ops section)."""
+        if self.section == "coops":
+            coop = self.selected_coop()
+            if coop is not None:
+                self.app.push_screen(CoopDialog(self.ctx, coop), self._coop_edited)
+            return
         r = self.selected_resource()
         if r is not None:
             self.app.push_screen(ResourceDialog(self.ctx, self.data.coops, r), self._resource_saved)
@@ -542,6 +560,11 @@ class AdminScreen(ModeScreen):
     def _coop_saved(self, c: m.Coop | None) -> None:
         if c is not None:
             self._notice("tui.adm.coop_added", slug=c.slug)
+            self.reload()
+
+    def _coop_edited(self, c: m.Coop | None) -> None:
+        if c is not None:
+            self._notice("tui.adm.coop_saved", slug=c.slug)
             self.reload()
 
     def action_toggle_active(self) -> None:
