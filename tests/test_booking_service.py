@@ -395,3 +395,27 @@ def test_a_change_to_a_booking_that_moved_meanwhile_is_refused_and_says_how_it_i
         bk.reschedule(a, seen.id, start=TUESDAY_10_ILES, seen=seen)
     # Seen as it is now, it goes through.
     assert bk.cancel(a, seen.id, reason="malade", seen=err.value.current).status == BookingStatus.CANCELLED
+
+
+def test_the_demo_tells_a_true_story(tmp_path):
+    """issue 10: statutory holidays are closed (no slot on Christmas Day) and some of the last
+    working day's video and phone visits are still open for their clinician to close."""
+    from telecoop.io.demo import build_demo_database
+    from telecoop.services.context import open_context
+
+    NOW_MONDAY = pendulum.datetime(2026, 12, 7, 12, 0, tz="UTC")  # the suite's NOW
+    path = tmp_path / "demo.db"
+    build_demo_database(path, clock=lambda: NOW_MONDAY)
+    ctx = open_context(path, "recep.saguenay", clock=lambda: NOW_MONDAY)
+    try:
+        assert bk.search_slots(ctx, from_date=dt.date(2026, 12, 25), days=1, limit=5) == []
+        assert bk.search_slots(ctx, from_date=dt.date(2026, 12, 24), days=1, limit=5), "the day before is open"
+        fed = open_context(path, "fed.admin", clock=lambda: NOW_MONDAY)
+        friday = bk.list_bookings(fed, from_date=dt.date(2026, 12, 4), to_date=dt.date(2026, 12, 6))
+        left = [b for b in friday if b.status == BookingStatus.BOOKED and b.end <= NOW_MONDAY]
+        assert left and all(b.mode.value in ("video", "phone") for b in left)
+        assert len(left) < len([b for b in friday if b.status == BookingStatus.COMPLETED]), "some, not most"
+        assert not [b for b in bk.list_bookings(fed, from_date=dt.date(2026, 12, 25), to_date=dt.date(2026, 12, 25))]
+        fed.engine.dispose()
+    finally:
+        ctx.engine.dispose()

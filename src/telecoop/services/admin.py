@@ -360,7 +360,7 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None) -> int:
 
     Idempotent: a holiday already closed for that co-op is skipped.
     """
-    import holidays as pyholidays
+    from telecoop.domain.holidays import statutory_holidays
 
     ctx.require(*ADMIN_ROLES)
     year = v.integer(year, "year", 2000, 2100)
@@ -378,7 +378,7 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None) -> int:
         targets = [ctx.coop]
     if not ctx.is_federation_admin and any(t != ctx.coop for t in targets):
         raise NotPermitted("perm.other_coop")
-    days = sorted(pyholidays.country_holidays("CA", subdiv="QC", years=year, language="fr").items())
+    days = statutory_holidays(year)
     added = 0
     with write_session(ctx.engine) as s:
         for slug in targets:
