@@ -12,7 +12,7 @@ from telecoop.services import booking as booking_service
 from telecoop.tui.dialogs import booking_details
 from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.screens.bookings import BookingsScreen
-from tui_helpers import settle, static_text, table_rows
+from tui_helpers import screen_text, settle, static_text, table_rows
 
 SIZE = (80, 24)
 DAY = dt.date(2026, 12, 8)  # the Tuesday after the suite's NOW
@@ -260,3 +260,25 @@ async def test_admins_read_the_audit_trail_in_the_app_scoped_to_their_coop(app_f
         app.screen.query_one("#audit").move_cursor(row=[r[4] for r in rows].index(f"booking {theirs.id}"))
         await settle(pilot)
         assert "chart-4711-b" not in static_text(pilot, "#audit-detail"), "another co-op's patient stays masked"
+
+
+async def test_the_palettes_no_matches_is_said_in_the_users_language(app_for):
+    from textual.command import CommandList, CommandPalette
+
+    app = app_for("recep.gaspesie", lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        palette._NO_MATCHES_COUNTDOWN = 0.001  # no waiting half a second in a test
+        await pilot.press(*"xxxxxxx")
+        commands = palette.query_one(CommandList)
+        prompts: list[str] = []
+        for _ in range(200):  # until the search has ended and said so (no sleep)
+            await pilot.pause()
+            prompts = [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+            if any("correspond" in p or "No matches" in p for p in prompts):
+                break
+        assert prompts and all("Aucune commande ne correspond" in p for p in prompts), prompts
