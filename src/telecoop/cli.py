@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from telecoop import i18n, locations
+from telecoop import cli_help, i18n, locations
+from telecoop.cli_help import TeleParser
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput, TeleCoopError
 from telecoop.i18n import t
@@ -138,7 +139,7 @@ def print_table(rows: list[list[object]], headers: list[str]) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="telecoop", description="TeleCoop: shared teleconsultation slots between health co-ops.")
+    p = TeleParser(prog="telecoop", description="TeleCoop: shared teleconsultation slots between health co-ops.")
     p.add_argument("--db", help="database file (default: $TELECOOP_DB, else the user data dir)")
     p.add_argument("--as", dest="as_login", metavar="LOGIN", help="act as another staff member (database owner only)")
     p.add_argument("--lang", choices=i18n.LANGS, help="fr or en (default: from the locale)")
@@ -620,7 +621,12 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The help and argparse's own errors in the user's language (issue 10).
+    lang = cli_help.early_lang(argv)
+    i18n.set_lang(lang)
+    cli_help.install(lang)
+    parser = cli_help.localize(build_parser(), lang)
     args = parser.parse_args(argv)
     from telecoop.runtime import tune_gc
 

@@ -133,7 +133,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "impossible de passer le rendez-vous {id} de « {old} » à « {new} »",
         "booking {id} cannot go from '{old}' to '{new}'",
     ),
-    # issue 10: a move to another clinician or room
+    # issue 10: the CLI's usage errors, and a move to another clinician or room
+    "cli.usage_hint": ("voir « {prog} --help »", "see '{prog} --help'"),
     "booking.no_room_to_move": (
         "ce rendez-vous n'a pas de salle ; déplacez-le sans « --room »",
         "this booking has no room; move it without '--room'",
@@ -155,7 +156,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "booking.status_set": ("rendez-vous {id} : {status}", "booking {id}: {status}"),
     "busy.coop": ("occupé — {coop}", "busy — {coop}"),
     # import
-    "import.failed": ("importation refusée : {count} erreur(s), rien n'a été écrit", "import refused: {count} error(s), nothing was written"),
+    "import.failed.one": ("importation refusée : {count} erreur, rien n'a été écrit", "import refused: {count} error, nothing was written"),
+    "import.failed.other": ("importation refusée : {count} erreurs, rien n'a été écrit", "import refused: {count} errors, nothing was written"),
     "import.header": ("colonne obligatoire manquante : « {column} »", "missing required column: '{column}'"),
     "import.unknown_file": ("fichier inconnu : {name}", "unknown file: {name}"),
     "import.encoding": ("le fichier n'est pas en UTF-8", "the file is not UTF-8"),
@@ -196,7 +198,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "staff.added": ("utilisateur « {login} » ajouté", "staff member '{login}' added"),
     "check.ok": ("schéma {version}, intégrité : {integrity}", "schema {version}, integrity: {integrity}"),
     "backup.done": ("copie écrite : {path}", "backup written: {path}"),
-    "holidays.done": ("{count} fermeture(s) de jours fériés ajoutée(s)", "{count} statutory-holiday closure(s) added"),
+    "holidays.done.one": ("{count} fermeture de jour férié ajoutée", "{count} statutory-holiday closure added"),
+    "holidays.done.other": ("{count} fermetures de jours fériés ajoutées", "{count} statutory-holiday closures added"),
     "demo.built": ("base de démonstration créée : {path}", "demo database built: {path}"),
     "demo.no_tty": (
         "pas de terminal : la base de démonstration est prête ({path}), l'application n'est pas ouverte",
@@ -333,12 +336,27 @@ def get_lang() -> str:
     return _current
 
 
+def plural_form(n: int, lang: str) -> str:
+    """``one`` or ``other``: French counts 0 and 1 as singular (« 0 créneau »), English only 1."""
+    return "one" if (n in (0, 1) if lang == "fr" else n == 1) else "other"
+
+
 def t(key: str, lang: str | None = None, **params: object) -> str:
-    """The message ``key`` in ``lang`` (default: current), formatted with ``params``."""
+    """The message ``key`` in ``lang`` (default: current), formatted with ``params``.
+
+    A message with plural forms is two keys, ``key.one`` and ``key.other``
+    (issue 10: no more "créneau(x)"); the count is the ``n`` or ``count``
+    parameter.
+    """
+    lang = lang or _current
     pair = MESSAGES.get(key)
     if pair is None:
+        count = params.get("n", params.get("count"))
+        if isinstance(count, int) and f"{key}.other" in MESSAGES:
+            pair = MESSAGES.get(f"{key}.{plural_form(count, lang)}")
+    if pair is None:
         return key
-    text = pair[0] if (lang or _current) == "fr" else pair[1]
+    text = pair[0] if lang == "fr" else pair[1]
     try:
         return text.format(**params) if params else text
     except (KeyError, IndexError):

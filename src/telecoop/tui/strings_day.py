@@ -180,12 +180,6 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
 i18n.register(DAY_MESSAGES)
 
 
-def plural_key(key: str, n: int) -> str:
-    """``key.one`` or ``key.other``: French counts 0 and 1 as singular, English only 1."""
-    one = n in (0, 1) if i18n.get_lang() == "fr" else n == 1
-    return f"{key}.{'one' if one else 'other'}"
-
-
 def fold(text: str) -> str:
     """``text`` for matching as a person expects: any case, accents ignored (é = e)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -26,7 +26,7 @@ from telecoop.services import audit as audit_service
 from telecoop.services import directory as directory_service
 from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
-from telecoop.tui.strings_day import plural_key
+from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.admin_closure import ClosureDialog, HolidaysDialog, scope_value
 from telecoop.tui.dialogs.admin_coop import CoopDialog
 from telecoop.tui.dialogs.admin_hours import HoursDialog
@@ -448,9 +448,7 @@ class AdminScreen(ModeScreen):
                 "coops": len(self.data.coops),
                 "audit": len(self.data.audit),
             }
-            key = f"tui.adm.count.{self.section}"
-            text = t(plural_key(key, counts[key.rsplit('.', 1)[1]]) if self.section == "audit" else key,
-                     n=counts[self.section])
+            text = t(f"tui.adm.count.{self.section}", n=counts[self.section])
         self.query_one("#admin-status", Static).update(literal(text))
 
     # ------------------------------------------------------------------ #

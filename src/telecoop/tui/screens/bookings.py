@@ -15,7 +15,7 @@ from telecoop.i18n import t
 from telecoop.services import booking as booking_service
 from telecoop.tui.format import day_long, day_short, local_day
 from telecoop.tui.messages import UNSET, guarded
-from telecoop.tui.strings_day import fold, plural_key
+from telecoop.tui.strings_day import fold
 from telecoop.tui.screens.booking_list import BookingListScreen
 from telecoop.tui.widgets.result_table import ResultTable
 from telecoop.tui.widgets.select_options import reset_options
@@ -124,7 +124,7 @@ class BookingsScreen(BookingListScreen):
         self.table().fill(self.booking_columns(with_day=True), rows, cursor_key=cursor)
         if needle and self.bookings:
             count = (
-                t(plural_key("tui.search.count", len(shown)), n=len(shown), total=len(self.bookings))
+                t("tui.search.count", n=len(shown), total=len(self.bookings))
                 if shown
                 else t("tui.search.none")
             )
