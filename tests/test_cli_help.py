@@ -87,3 +87,20 @@ def test_counts_have_real_plural_forms():
     assert i18n.t("tui.find.count", "fr", n=2) == "2 créneaux libres — Entrée pour réserver"
     assert i18n.t("tui.find.count", "en", n=0) == "0 free slots — Enter to book"
     assert i18n.t("holidays.done", "en", count=1) == "1 statutory-holiday closure added"
+
+
+def test_cli_tables_say_statuses_in_words_and_times_locally(db_path, capsys):
+    """JSON keeps the contract's codes and UTC; the tables are for people."""
+    import json
+
+    base = ["--db", str(db_path), "--as", "recep.gaspesie"]
+    assert main([*base, "--lang", "fr", "book", "--clinician", "8", "--start", "2026-12-08T10:00",
+                 "--patient", "AB", "--json"]) == 0
+    made = json.loads(capsys.readouterr().out)
+    assert made["status"] == "booked" and made["start"] == "2026-12-08T14:00:00Z"
+    assert main([*base, "--lang", "fr", "bookings", "--patient", "AB"]) == 0
+    out = capsys.readouterr().out
+    assert "statut" in out.splitlines()[0] and "réservé" in out and "2026-12-08 09:00" in out
+    assert main([*base, "--lang", "fr", "audit"]) == 0
+    out = capsys.readouterr().out
+    assert "Z" not in "".join(line.split()[1] for line in out.splitlines()[1:2]), "local times, not UTC"

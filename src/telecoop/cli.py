@@ -403,11 +403,26 @@ def print_slots(slots: list[m.Slot], viewer_tz: str) -> None:
     print_table(rows, ["start", "local", "id", "clinician", "coop", "specialty", "room", "room_coop"])
 
 
+#: each status's catalogue key, written out (a translator's tools find every key used)
+STATUS_KEYS = {
+    m.BookingStatus.BOOKED: "cli.status.booked",
+    m.BookingStatus.CHECKED_IN: "cli.status.checked_in",
+    m.BookingStatus.COMPLETED: "cli.status.completed",
+    m.BookingStatus.NO_SHOW: "cli.status.no_show",
+    m.BookingStatus.CANCELLED: "cli.status.cancelled",
+}
+
+
+def _status_word(status: m.BookingStatus) -> str:
+    """A booking status in the user's language, for tables (JSON keeps the code)."""
+    return t(STATUS_KEYS[m.BookingStatus(status)])
+
+
 def print_booking(b: m.Booking, viewer_tz: str) -> None:
     who = b.patient if not b.masked else t("busy.coop", coop=b.coop)
     print_table(
         [[b.id, _fmt_local(b.start, viewer_tz), _fmt_local(b.end, viewer_tz)[11:], b.clinician, b.room or "",
-          b.coop, b.status.value, who]],
+          b.coop, _status_word(b.status), who]],
         ["id", "start", "end", "clinician", "room", "coop", "status", "patient"],
     )
 
@@ -425,7 +440,7 @@ def _report_booking(args, ctx, b: m.Booking, key: str) -> int:
     if args.json:
         emit_json(booking_json(b))
     else:
-        print(t(key, id=b.id, status=b.status.value))
+        print(t(key, id=b.id, status=_status_word(b.status)))
         print_booking(b, ctx.actor_tz)
     return EXIT_OK
 
@@ -461,7 +476,7 @@ def cmd_bookings(args) -> int:
         emit_json([booking_json(b) for b in items])
     else:
         print_table(
-            [[b.id, _fmt_local(b.start, ctx.actor_tz), b.clinician, b.room or "", b.coop, b.status.value,
+            [[b.id, _fmt_local(b.start, ctx.actor_tz), b.clinician, b.room or "", b.coop, _status_word(b.status),
               t("busy.coop", coop=b.coop) if b.masked else b.patient] for b in items],
             ["id", "start", "clinician", "room", "coop", "status", "patient"],
         )
@@ -471,11 +486,13 @@ def cmd_bookings(args) -> int:
 def cmd_audit(args) -> int:
     from telecoop.services.audit import list_audit
 
-    events = list_audit(context(args))
+    ctx = context(args)
+    events = list_audit(ctx)
     if args.json:
         emit_json([audit_json(e) for e in events])
     else:
-        print_table([[e.id, iso_z(e.at), e.actor, e.coop or "", e.action, e.entity_id] for e in events],
+        print_table([[e.id, _fmt_local(e.at, ctx.actor_tz), e.actor, e.coop or "", e.action, e.entity_id]
+                     for e in events],
                     ["id", "at", "actor", "coop", "action", "entity"])
     return EXIT_OK
 

@@ -133,6 +133,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "impossible de passer le rendez-vous {id} de « {old} » à « {new} »",
         "booking {id} cannot go from '{old}' to '{new}'",
     ),
+    # issue 10: the CLI tables' words (JSON and CSV keep the codes)
+    "cli.status.booked": ("réservé", "booked"),
+    "cli.status.checked_in": ("arrivé", "checked in"),
+    "cli.status.completed": ("terminé", "completed"),
+    "cli.status.no_show": ("absent", "no-show"),
+    "cli.status.cancelled": ("annulé", "cancelled"),
     # issue 10: the CLI's usage errors, and a move to another clinician or room
     "cli.usage_hint": ("voir « {prog} --help »", "see '{prog} --help'"),
     "booking.no_room_to_move": (
