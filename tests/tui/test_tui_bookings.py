@@ -182,7 +182,7 @@ async def test_other_coops_bookings_on_a_shared_resource_show_as_busy(app_for):
         assert masked and all(b.patient is None for b in masked)
         rows = table_rows(pilot, "#agenda")
         for b in masked:
-            assert rows[screen.bookings.index(b)][2] == f"busy — {b.coop}"
+            assert rows[screen.bookings.index(b)][2] == f"busy — {app.directory.coop_short(b.coop)}"
         for b in ours:
             assert rows[screen.bookings.index(b)][2] == b.patient
         # No action on another co-op's booking.

@@ -282,3 +282,29 @@ async def test_the_palettes_no_matches_is_said_in_the_users_language(app_for):
             if any("correspond" in p or "No matches" in p for p in prompts):
                 break
         assert prompts and all("Aucune commande ne correspond" in p for p in prompts), prompts
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (200, 50)])
+async def test_columns_fit_their_content_at_every_size(app_for, size):
+    """issue 10: co-op names, a specialty column when there is room, the least important
+    width given up first at 60x20 and no column falling off the edge."""
+    from telecoop.tui.widgets.result_table import ResultTable
+
+    app = app_for("recep.gaspesie")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        find = app.screen.query_one("#slots", ResultTable)
+        labels = [c.label.plain for c in find.columns.values()]
+        assert labels[:4] == ["Day", "Time", "Clinician", "Co-op"]
+        assert ("Specialty" in labels) == (size[0] >= 110)
+        assert sum(c.get_render_width(find) for c in find.columns.values()) <= size[0]
+        assert "basse-cote-" not in screen_text(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        table = app.screen.query_one("#bookings", ResultTable)
+        widths = [c.get_render_width(table) for c in table.columns.values()]
+        assert sum(widths) <= size[0], "the status column stays on screen"
+        first = table_rows(pilot, "#bookings")[0]
+        assert first[4] in ("booked", "checked in")
+        clinician = list(table.columns.values())[3]
+        assert clinician.get_render_width(table) >= 14 + 2, "the name keeps a readable width"

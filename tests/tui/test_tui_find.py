@@ -30,7 +30,10 @@ async def test_receptionist_books_the_first_free_psychologist(app_for, context_f
         screen = await find_psychologists(pilot)
         slot = screen._slots[0]
         first = table_rows(pilot, "#slots")[0]
-        assert first[2] == slot.clinician and first[3] == slot.coop
+        # issue 10: the co-op's name as the column holds it, not a cut slug
+        assert first[2] == slot.clinician and first[3] == app.directory.coop_short(slot.coop)
+        assert {app.directory.coop_short(c) for c in ("iles", "basse-cote-nord", "gaspesie", "saguenay")} == {
+            "Îles", "Basse-Côte-Nord", "Gaspésie", "Fjord"}
 
         await pilot.press("enter")
         await settle(pilot)
@@ -162,4 +165,4 @@ async def test_filters_narrow_the_search(app_for):
         rows = table_rows(pilot, "#slots")
         for row, s in zip(rows, screen._slots):
             short = s.room.removeprefix("Salle de téléconsultation").lstrip("—- ")
-            assert row[3] == (short if s.room_coop == "gaspesie" else f"{s.room_coop}: {short}")
+            assert row[3] == (short if s.room_coop == "gaspesie" else f"{app.directory.coop_short(s.room_coop)}: {short}")

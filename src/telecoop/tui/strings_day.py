@@ -53,6 +53,7 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
         "Changer la langue de la confirmation (français ou anglais)",
         "Switch the confirmation's language (French or English)",
     ),
+    "tui.col.specialty": ("Spécialité", "Specialty"),
     "tui.palette.no_matches": ("Aucune commande ne correspond", "No matching command"),
     # ------------------------------------------------------------------ #
     # Find by patient (Bookings)

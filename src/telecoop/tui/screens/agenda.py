@@ -138,6 +138,9 @@ class AgendaScreen(BookingListScreen):
         self.bookings = message.bookings
         self._fill()
 
+    def refill(self) -> None:
+        self._fill()
+
     def _fill(self) -> None:
         # One clinician's agenda needs no clinician column: the patient (or
         # "busy — co-op") gets the width instead.

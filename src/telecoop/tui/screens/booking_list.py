@@ -97,7 +97,7 @@ class BookingListScreen(ModeScreen):
             cells.append(literal(day_short(local_day(b.start, tz))))
         cells.append(literal(time_pair(b.start, tz, b.clinician_tz)))
         if b.masked:
-            cells.append(literal(t("busy.coop", coop=b.coop), style="italic"))
+            cells.append(literal(t("busy.coop", coop=self.directory.coop_short(b.coop)), style="italic"))
         else:
             cells.append(literal(b.patient or ""))
         if with_clinician:
@@ -159,6 +159,10 @@ class BookingListScreen(ModeScreen):
     def directory_changed(self) -> None:
         super().directory_changed()
         self.show_detail()
+        self.refill()  # co-op names arrive with the directory
+
+    def refill(self) -> None:
+        """Redraw the table's rows from the bookings already read."""
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:

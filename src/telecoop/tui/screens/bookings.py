@@ -117,6 +117,9 @@ class BookingsScreen(BookingListScreen):
             cursor = str(upcoming[0].id) if upcoming else None
         self._fill(cursor)
 
+    def refill(self) -> None:
+        self._fill()
+
     def _fill(self, cursor: str | None = None) -> None:
         needle = self._needle()
         shown = [b for b in self.bookings if self._matches(b, needle)] if needle else self.bookings

@@ -37,6 +37,8 @@ from telecoop.tui.widgets.select_options import reset_options
 from telecoop.tui.widgets.tick_box import TickBox
 
 DURATIONS = (15, 30, 45, 60)
+#: from this many columns the results also show each slot's specialty
+WIDE = 110
 SEARCH_DAYS = 14
 SEARCH_LIMIT = 60
 ANY = ""
@@ -109,6 +111,7 @@ class FindScreen(ModeScreen):
         self._back_to_results = False
         """The specialty list was opened by its key: picking returns to the results."""
         self._room_prefix = ""
+        self._shown_wide = False
         """What every room shown starts with ("Salle de téléconsultation"): left out of the column."""
 
     # ------------------------------------------------------------------ #
@@ -308,14 +311,25 @@ class FindScreen(ModeScreen):
             # the width; the clinician's co-op is in the line under the table.
             cols += [(t("tui.col.clinician"), 18), (t("tui.col.room"), 0)]
         else:
-            cols += [(t("tui.col.clinician"), 0), (t("tui.col.coop"), 12)]
+            cols += [(t("tui.col.clinician"), 0), (t("tui.col.coop"), 16)]
+        if self._wide():
+            cols.append((t("tui.col.specialty"), 22))
         return cols
+
+    def _wide(self) -> bool:
+        """Room for a specialty column (issue 10: no width wasted on a wide terminal)."""
+        return self.app.size.width >= WIDE
+
+    def on_resize(self, event) -> None:
+        if self._wide() != self._shown_wide:
+            self._show(self._slots)
 
     def _show(self, slots: list[m.Slot], *, cursor_first: bool = False) -> None:
         self._slots = list(slots)
         tz = self.ctx.actor_tz
         with_room = any(s.room_id is not None for s in slots)
         self._room_prefix = common_words_prefix([s.room for s in slots if s.room])
+        wide = self._shown_wide = self._wide()
         rows = []
         seen: set[str] = set()
         for s in slots:
@@ -324,7 +338,9 @@ class FindScreen(ModeScreen):
                 literal(time_pair(s.start, tz, s.tz)),
                 literal(s.clinician),
             ]
-            cells.append(literal(self._room_label(s)) if with_room else literal(s.coop))
+            cells.append(literal(self._room_label(s)) if with_room else literal(self.directory.coop_short(s.coop)))
+            if wide:
+                cells.append(literal(specialty_label(s.specialty)))
             key = _slot_key(s)
             while key in seen:
                 key += "+"
@@ -336,7 +352,7 @@ class FindScreen(ModeScreen):
         self.refresh_bindings()  # "Enter: book" shows only when there is something to book
 
     def _room_label(self, slot: m.Slot) -> str:
-        return _room_label_for(slot, self.ctx.coop, self._room_prefix)
+        return _room_label_for(slot, self.ctx.coop, self._room_prefix, self.directory.coop_short)
 
     def _highlighted(self) -> m.Slot | None:
         table = self.query_one("#slots", ResultTable)
@@ -451,7 +467,7 @@ class FindScreen(ModeScreen):
     def directory_changed(self) -> None:
         super().directory_changed()
         self._reset_select("#coop", self._coop_options())
-        self._show_detail()
+        self._show(self._slots)  # co-op names arrive with the directory
 
 
 def common_words_prefix(names: list[str]) -> str:
@@ -469,7 +485,7 @@ def common_words_prefix(names: list[str]) -> str:
     return prefix + " " if prefix and all(n.startswith(prefix + " ") for n in distinct) else ""
 
 
-def _room_label_for(slot: m.Slot, own_coop: str, prefix: str = "") -> str:
+def _room_label_for(slot: m.Slot, own_coop: str, prefix: str = "", coop_label=lambda slug: slug) -> str:
     """The room's name without the ``prefix`` all rooms shown share, after its co-op when
     that is not the user's (issue 10: say where the patient will sit, in the width there is)."""
     if not slot.room:
@@ -477,7 +493,7 @@ def _room_label_for(slot: m.Slot, own_coop: str, prefix: str = "") -> str:
     name = slot.room[len(prefix):].lstrip("—- ") if prefix and slot.room.startswith(prefix) else slot.room
     name = name or slot.room
     if slot.room_coop and slot.room_coop != own_coop:
-        return f"{slot.room_coop}: {name}"
+        return f"{coop_label(slot.room_coop)}: {name}"
     return name
 
 

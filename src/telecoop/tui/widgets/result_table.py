@@ -14,6 +14,10 @@ from telecoop.tui.format import literal
 #: A column: its label and width; ``None`` sizes to content, ``0`` takes what is left.
 Column = tuple[str, "int | None"]
 Row = tuple[str, Sequence[Text]]
+#: the width below which the column that takes the rest (a name) is not worth reading
+REST_MIN = 14
+#: the narrowest a shrunk column gets (a time, "HH:MM…": the first time whole)
+SHRUNK_MIN = 6
 
 
 class ResultTable(DataTable):
@@ -55,14 +59,33 @@ class ResultTable(DataTable):
         return self.size.width or self.app.size.width
 
     def _widths(self) -> list[int]:
-        """Fixed widths as given, ``None`` sized to the widest cell, ``0`` the rest."""
+        """Fixed widths as given, ``None`` sized to the widest cell, ``0`` the rest.
+
+        When the rest would be too narrow to read (a 60-column terminal), the
+        content-sized columns give first (a two-zone time keeps its first time,
+        the line under the table has both), then the fixed ones from the
+        right, each down to its label's width: the column that takes the rest
+        (a name) is the last to shrink, and no column falls off the edge.
+        """
         widths = []
         for i, (label, width) in enumerate(self._columns_spec):
             if width is None:
                 width = max([len(label)] + [cells[i].cell_len for _, cells in self._rows_spec if i < len(cells)])
             widths.append(width)
         padding = 2 * self.cell_padding * len(widths)
-        rest = max(self._width() - 1 - sum(widths) - padding, 6)
+        available = self._width() - 1 - padding
+        if 0 in widths:
+            short = REST_MIN - (available - sum(widths))
+            sized = [i for i, (_, w) in enumerate(self._columns_spec) if w is None]
+            fixed = [i for i, (_, w) in reversed(list(enumerate(self._columns_spec))) if w]
+            for i in sized + fixed:
+                if short <= 0:
+                    break
+                floor = max(len(self._columns_spec[i][0]), SHRUNK_MIN)
+                give = min(short, max(widths[i] - floor, 0))
+                widths[i] -= give
+                short -= give
+        rest = max(available - sum(widths), 6)
         return [rest if w == 0 else w for w in widths]
 
     def _redraw(self, keep: str | None, row: int = 0) -> None:
