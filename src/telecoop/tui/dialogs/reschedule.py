@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
+from telecoop.tui.widgets.room_names import common_words_prefix, short_room
 
 from telecoop.domain import model as m
 from telecoop.i18n import t
@@ -97,6 +98,7 @@ class RescheduleDialog(ModalScreen["m.Slot | None"]):
             return
         tz = self.app.ctx.actor_tz  # type: ignore[attr-defined]
         with_room = any(s.room for s in self._slots)
+        prefix = common_words_prefix([s.room for s in self._slots if s.room])
         rows = []
         for i, s in enumerate(self._slots):
             cells = [
@@ -105,7 +107,7 @@ class RescheduleDialog(ModalScreen["m.Slot | None"]):
                 literal(s.clinician, style="" if s.clinician_id == self.booking.clinician_id else "bold"),
             ]
             if with_room:
-                cells.append(literal(s.room or ""))
+                cells.append(literal(short_room(s.room or "", prefix)))
             rows.append((str(i), cells))
         columns: list[tuple[str, int | None]] = [
             (t("tui.col.day"), 10),

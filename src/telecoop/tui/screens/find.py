@@ -33,6 +33,7 @@ from telecoop.tui.format import (
 from telecoop.tui.messages import UNSET, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.result_table import ResultTable
+from telecoop.tui.widgets.room_names import common_words_prefix, short_room
 from telecoop.tui.widgets.select_options import reset_options
 from telecoop.tui.widgets.tick_box import TickBox
 
@@ -470,28 +471,12 @@ class FindScreen(ModeScreen):
         self._show(self._slots)  # co-op names arrive with the directory
 
 
-def common_words_prefix(names: list[str]) -> str:
-    """The whole words every one of two or more distinct ``names`` starts with ("" if none)."""
-    distinct = sorted(set(names))
-    if len(distinct) < 2:
-        return ""
-    first, last = distinct[0].split(" "), distinct[-1].split(" ")
-    words = []
-    for a, b in zip(first, last):
-        if a != b:
-            break
-        words.append(a)
-    prefix = " ".join(words)
-    return prefix + " " if prefix and all(n.startswith(prefix + " ") for n in distinct) else ""
-
-
 def _room_label_for(slot: m.Slot, own_coop: str, prefix: str = "", coop_label=lambda slug: slug) -> str:
     """The room's name without the ``prefix`` all rooms shown share, after its co-op when
     that is not the user's (issue 10: say where the patient will sit, in the width there is)."""
     if not slot.room:
         return ""
-    name = slot.room[len(prefix):].lstrip("—- ") if prefix and slot.room.startswith(prefix) else slot.room
-    name = name or slot.room
+    name = short_room(slot.room, prefix)
     if slot.room_coop and slot.room_coop != own_coop:
         return f"{coop_label(slot.room_coop)}: {name}"
     return name
