@@ -109,7 +109,8 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         summary = Text(end="")
         summary.append(f"{day_long(local_day(slot.start, tz))}, {time_pair(slot.start, tz, slot.tz, long=True)}\n")
         summary.append(clean(slot.clinician), style="bold")
-        summary.append(f" — {specialty_label(slot.specialty)} — {clean(slot.coop)}")
+        coop = self.app.directory.coop_name(slot.coop)  # type: ignore[attr-defined]
+        summary.append(f" — {specialty_label(slot.specialty)} — {clean(coop)}")
         if slot.room:
             summary.append("\n" + t("tui.detail.room", room=clean(slot.room)))
         self.query_one("#slot-summary", Static).update(summary)
