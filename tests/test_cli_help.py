@@ -104,3 +104,15 @@ def test_cli_tables_say_statuses_in_words_and_times_locally(db_path, capsys):
     assert main([*base, "--lang", "fr", "audit"]) == 0
     out = capsys.readouterr().out
     assert "Z" not in "".join(line.split()[1] for line in out.splitlines()[1:2]), "local times, not UTC"
+
+
+def test_lists_follow_french_order_and_keys_have_one_name_per_language():
+    from telecoop.tui.format import specialty_label
+    from telecoop.tui.strings_day import sort_key
+
+    i18n.set_lang("fr")
+    ordered = [specialty_label(s) for s in sorted(["pediatrics", "pharmacy", "psychology"],
+                                                  key=lambda s: sort_key(specialty_label(s)))]
+    assert ordered == ["pédiatrie", "pharmacie", "psychologie"]
+    assert sorted(["Îles", "Gaspésie", "iles", "Harricana"], key=sort_key) == ["Gaspésie", "Harricana", "iles", "Îles"]
+    assert i18n.t("tui.keyname.escape", "fr") == "Échap" and i18n.t("tui.keyname.escape", "en") == "Esc"

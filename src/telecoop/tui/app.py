@@ -309,9 +309,10 @@ class TeleCoopApp(App[None]):
             return binding.key_display
         if re.fullmatch(r"f\d+", binding.key):
             return binding.key.upper()
-        names = {"escape": "Esc", "pageup": "PgUp", "pagedown": "PgDn"}
+        # One name per key in each language (issue 10: "Échap" in French, as the hints say).
+        names = {"escape": "tui.keyname.escape", "pageup": "tui.keyname.pageup", "pagedown": "tui.keyname.pagedown"}
         if binding.key in names:
-            return names[binding.key]
+            return t(names[binding.key])
         return super().get_key_display(binding)
 
     def action_toggle_language(self) -> None:

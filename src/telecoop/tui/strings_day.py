@@ -54,6 +54,9 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
         "Switch the confirmation's language (French or English)",
     ),
     "tui.col.specialty": ("Spécialité", "Specialty"),
+    "tui.keyname.escape": ("Échap", "Esc"),
+    "tui.keyname.pageup": ("PgPréc", "PgUp"),
+    "tui.keyname.pagedown": ("PgSuiv", "PgDn"),
     "tui.palette.no_matches": ("Aucune commande ne correspond", "No matching command"),
     # ------------------------------------------------------------------ #
     # Find by patient (Bookings)
@@ -185,4 +188,10 @@ def fold(text: str) -> str:
     """``text`` for matching as a person expects: any case, accents ignored (é = e)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """French order for lists people read: accents and case do not move a word
+    ("pédiatrie" before "pharmacie", "Îles" among the I's); ties keep a fixed order."""
+    return fold(text), text
 

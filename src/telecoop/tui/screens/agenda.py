@@ -18,6 +18,7 @@ from telecoop.services import booking as booking_service
 from telecoop.tui.format import day_long, day_short, literal, local_day
 from telecoop.tui.messages import UNSET, guarded
 from telecoop.tui.screens.booking_list import BookingListScreen
+from telecoop.tui.strings_day import sort_key
 from telecoop.tui.widgets.result_table import ResultTable
 from telecoop.tui.widgets.select_options import reset_options
 
@@ -83,7 +84,7 @@ class AgendaScreen(BookingListScreen):
         # My co-op's resources first, then the shared ones, clinicians before rooms.
         resources = sorted(
             self.directory.resources,
-            key=lambda r: (r.coop != ctx.coop, r.kind != m.ResourceKind.CLINICIAN, r.name),
+            key=lambda r: (r.coop != ctx.coop, r.kind != m.ResourceKind.CLINICIAN, sort_key(r.name)),
         )
         for r in resources:
             label = literal(r.name)

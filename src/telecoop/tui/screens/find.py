@@ -34,6 +34,7 @@ from telecoop.tui.messages import UNSET, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.result_table import ResultTable
 from telecoop.tui.widgets.room_names import common_words_prefix, short_room
+from telecoop.tui.strings_day import sort_key
 from telecoop.tui.widgets.select_options import reset_options
 from telecoop.tui.widgets.tick_box import TickBox
 
@@ -152,14 +153,14 @@ class FindScreen(ModeScreen):
         return local_day(self.ctx.now(), self.ctx.actor_tz)
 
     def _specialty_options(self) -> list[tuple[Text, str]]:
-        specs = sorted(m.SPECIALTIES, key=specialty_label)
+        specs = sorted(m.SPECIALTIES, key=lambda s: sort_key(specialty_label(s)))
         return [(Text(t("tui.find.specialty_any")), ANY)] + [(Text(specialty_label(s)), s) for s in specs]
 
     def _language_options(self) -> list[tuple[Text, str]]:
         return [(Text(t("tui.find.language_any")), ANY)] + [(Text(languages_label([c])), c) for c in m.LANGUAGES]
 
     def _coop_options(self) -> list[tuple[Text, str]]:
-        coops = sorted(self.directory.coops.values(), key=lambda c: c.name) if self.directory else []
+        coops = sorted(self.directory.coops.values(), key=lambda c: sort_key(c.name)) if self.directory else []
         return [(Text(t("tui.find.coop_any")), ANY)] + [(literal(c.name), c.slug) for c in coops]
 
     def _duration_options(self) -> list[tuple[Text, int]]:
