@@ -116,3 +116,18 @@ def test_lists_follow_french_order_and_keys_have_one_name_per_language():
     assert ordered == ["pédiatrie", "pharmacie", "psychologie"]
     assert sorted(["Îles", "Gaspésie", "iles", "Harricana"], key=sort_key) == ["Gaspésie", "Harricana", "iles", "Îles"]
     assert i18n.t("tui.keyname.escape", "fr") == "Échap" and i18n.t("tui.keyname.escape", "en") == "Esc"
+
+
+def test_form_errors_name_a_resource_by_its_name():
+    """issue 10: 'resource 40 is not a clinician' -> the resource's name."""
+    from telecoop.domain.errors import BadInput
+    from telecoop.tui.dialogs.admin_form import error_text
+
+    names = {40: "Salle de téléconsultation 1 — Gaspé"}.get
+    i18n.set_lang("en")
+    assert error_text(BadInput("field.not_clinician", value=40), {}, names) == (
+        "resource 'Salle de téléconsultation 1 — Gaspé' is not a clinician")
+    i18n.set_lang("fr")
+    assert error_text(BadInput("field.not_clinician", value=40), {}, names) == (
+        "la ressource « Salle de téléconsultation 1 — Gaspé » n'est pas un clinicien")
+    assert error_text(BadInput("field.not_clinician", value=99), {}, names) == "la ressource 99 n'est pas un clinicien"
