@@ -38,7 +38,7 @@ class Directory:
                 prefix = _common_words(name, other.name)
                 shared = prefix if len(prefix) > len(shared) else shared
         short = name[len(shared):].lstrip() if shared else name
-        for article in ("de la ", "de l'", "des ", "du ", "de ", "d'"):
+        for article in ("de la ", "de l'", "des ", "du ", "de ", "d'", "la ", "l'", "le ", "les "):
             if short.startswith(article) and len(short) > len(article):
                 short = short[len(article):]
                 break

@@ -265,7 +265,7 @@ class AdminScreen(ModeScreen):
             dim = "" if r.active else "dim"
             cells = [literal(r.id, dim)]
             if fed:
-                cells.append(literal(r.coop, dim))
+                cells.append(literal(self.directory.coop_short(r.coop), dim))
             cells += [
                 literal(t(f"tui.adm.kind_short.{r.kind.value}"), dim),
                 literal(r.name, dim),
@@ -372,7 +372,7 @@ class AdminScreen(ModeScreen):
             dim = "" if s.active else "dim"
             cells = [literal(s.login, dim), literal(s.name, dim)]
             if fed:
-                cells.append(literal(s.coop, dim))
+                cells.append(literal(self.directory.coop_short(s.coop), dim))
             cells += [
                 literal(role_label(s.role), dim),
                 literal(s.clinician_id if s.clinician_id is not None else "", dim),
@@ -668,6 +668,11 @@ class AdminScreen(ModeScreen):
     # ------------------------------------------------------------------ #
     # Language
     # ------------------------------------------------------------------ #
+
+    def directory_changed(self) -> None:
+        super().directory_changed()
+        if self.loaded:
+            self._show_all()  # co-op names (issue 10) come with the directory
 
     def relabel(self) -> None:
         super().relabel()
