@@ -107,3 +107,21 @@ def test_every_admin_change_is_audited(as_user):
     admin.add_closure(adm, resource_id=room.id, start="2026-12-09", end="2026-12-09", reason="x")
     actions = [e.action for e in list_audit(adm)][:3]
     assert actions == ["closure.add", "hours.add", "resource.add"]
+
+
+def test_federation_admin_edits_a_coop_and_nobody_else_may(as_user):
+    """issue 10: co-ops can be corrected (name, region, zone, language); the slug is the key."""
+    from telecoop.domain.errors import BadInput, NotPermitted
+    from telecoop.services import admin as admin_service
+    from telecoop.services.audit import list_audit
+
+    fed = as_user("fed.admin")
+    c = admin_service.update_coop(fed, "iles", name="Coop des Îles", region="Îles", tz="America/Halifax", lang="fr")
+    assert (c.slug, c.name) == ("iles", "Coop des Îles")
+    assert list_audit(fed)[0].action == "coop.update"
+    with pytest.raises(NotPermitted):
+        admin_service.update_coop(as_user("admin.iles"), "iles", name="x", region="y", tz="America/Halifax")
+    with pytest.raises(BadInput):
+        admin_service.update_coop(fed, "nowhere", name="x", region="y", tz="America/Halifax")
+    with pytest.raises(BadInput):
+        admin_service.update_coop(fed, "iles", name="x", region="y", tz="Mars/Olympus")

@@ -52,7 +52,14 @@ def test_second_booking_of_same_slot_is_refused_with_alternatives(as_user):
     assert err.value.exit_code == 1
     assert err.value.message("en") == "this slot was just taken"
     assert err.value.alternatives, "the refusal offers the next free slots"
-    assert all(s.start >= pendulum.datetime(2026, 12, 8, 14, 40, tz="UTC") for s in err.value.alternatives[:1])
+    # issue 10: the same search (a psychologist, any), from the same day, not from after the taken time.
+    alts = err.value.alternatives
+    assert all(s.specialty == "psychology" for s in alts)
+    assert [s.start for s in alts] == sorted(s.start for s in alts)
+    taken = pendulum.datetime(2026, 12, 8, 14, 0, tz="UTC")
+    assert alts[0].start < taken, "earlier that same Tuesday comes first"
+    assert alts[0].start >= pendulum.datetime(2026, 12, 8, 5, 0, tz="UTC"), "from that Tuesday in Gaspésie"
+    assert (PSYCHOLOGIST_ILES, taken) not in [(s.clinician_id, s.start) for s in alts]
 
 
 def test_buffer_keeps_minutes_free_after_a_booking(as_user):
@@ -380,3 +387,92 @@ def test_when_the_service_check_misses_the_database_trigger_still_refuses(as_use
     with pytest.raises(SlotTaken):
         bk.reschedule(ctx, other.id, start=first.start)
     assert [b.id for b in bk.list_bookings(ctx)] == [first.id, other.id]
+
+
+def test_reschedule_to_another_clinician_of_the_specialty_keeps_the_id_and_audits_it(as_user):
+    """issue 10: a move may go to whoever is free, not only the same clinician."""
+    ctx = as_user("recep.gaspesie")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    free = bk.search_slots(ctx, clinician_id=14, from_date=dt.date(2026, 12, 9), days=3, limit=1)
+    moved = bk.reschedule(ctx, b.id, start=free[0].start, clinician_id=14)
+    assert (moved.id, moved.clinician_id, moved.start) == (b.id, 14, free[0].start)
+    assert moved.end - moved.start == dt.timedelta(minutes=30)
+    details = bk.booking_details(ctx, b.id)
+    assert [e.action for e in details.history] == ["booking.book", "booking.reschedule"]
+    assert details.history[-1].start == free[0].start
+    # A booking without a room cannot be given one by a move; a room is not a clinician.
+    with pytest.raises(BadInput):
+        bk.reschedule(ctx, b.id, start=free[0].start, room_id=ROOM_GASPE)
+    with pytest.raises(BadInput):
+        bk.reschedule(ctx, b.id, start=free[0].start, clinician_id=ROOM_GASPE)
+
+
+def test_booking_details_show_link_and_history_to_the_booking_coop_only(as_user):
+    mine = as_user("recep.gaspesie")
+    b = bk.book(mine, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    d = bk.booking_details(mine, b.id)
+    assert d.video_link == "https://visio.example.org/iles-boudreau" and d.history
+    assert d.minutes == 30 and d.clinician_coop.slug == "iles" and d.booking_coop.slug == "gaspesie"
+    other = bk.booking_details(as_user("recep.iles"), b.id)  # the clinician's co-op, not the booking's
+    assert other.booking.masked and other.video_link is None and other.history == ()
+    admin = bk.booking_details(as_user("fed.admin"), b.id)  # federation admin of Gaspésie: its own
+    assert admin.video_link
+    with pytest.raises(NotFound):
+        bk.booking_details(as_user("recep.saguenay"), 10**6)
+
+
+def test_with_room_offers_my_coops_rooms_unless_partners_are_asked(as_user):
+    """issue 10: the room is where the patient sits, so my co-op's rooms by default."""
+    ctx = as_user("recep.iles")
+    mine = bk.search_slots(ctx, specialty="psychology", with_room=True, from_date=dt.date(2026, 12, 8), days=3, limit=40)
+    assert mine and {s.room_coop for s in mine} == {"iles"}
+    wide = bk.search_slots(ctx, specialty="psychology", with_room=True, partner_rooms=True,
+                           from_date=dt.date(2026, 12, 8), days=3, limit=200)
+    assert {s.room_coop for s in wide} > {"iles"}
+    # Own rooms stay the preferred pick: at a time my room is free, it is the one offered.
+    mine_at = {(s.clinician_id, s.start): s.room_coop for s in mine}
+    assert all(s.room_coop == "iles" for s in wide if (s.clinician_id, s.start) in mine_at)
+
+
+def test_a_change_to_a_booking_that_moved_meanwhile_is_refused_and_says_how_it_is_now(as_user):
+    """issue 10: stale dialogs. Nothing is done to a booking the user did not see as it is."""
+    from telecoop.domain.errors import StaleBooking
+
+    a, b = as_user("recep.gaspesie"), as_user("admin.gaspesie")
+    seen = bk.book(a, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    later = bk.search_slots(b, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 10), days=3, limit=1)[0]
+    bk.reschedule(b, seen.id, start=later.start)
+    with pytest.raises(StaleBooking) as err:
+        bk.cancel(a, seen.id, reason="malade", seen=seen)
+    assert err.value.exit_code == 1 and err.value.current.start == later.start
+    assert bk.get_booking(a, seen.id).status == BookingStatus.BOOKED
+    with pytest.raises(StaleBooking):
+        bk.set_status(a, seen.id, "checked-in", seen=seen)
+    with pytest.raises(StaleBooking):
+        bk.reschedule(a, seen.id, start=TUESDAY_10_ILES, seen=seen)
+    # Seen as it is now, it goes through.
+    assert bk.cancel(a, seen.id, reason="malade", seen=err.value.current).status == BookingStatus.CANCELLED
+
+
+def test_the_demo_tells_a_true_story(tmp_path):
+    """issue 10: statutory holidays are closed (no slot on Christmas Day) and some of the last
+    working day's video and phone visits are still open for their clinician to close."""
+    from telecoop.io.demo import build_demo_database
+    from telecoop.services.context import open_context
+
+    NOW_MONDAY = pendulum.datetime(2026, 12, 7, 12, 0, tz="UTC")  # the suite's NOW
+    path = tmp_path / "demo.db"
+    build_demo_database(path, clock=lambda: NOW_MONDAY)
+    ctx = open_context(path, "recep.saguenay", clock=lambda: NOW_MONDAY)
+    try:
+        assert bk.search_slots(ctx, from_date=dt.date(2026, 12, 25), days=1, limit=5) == []
+        assert bk.search_slots(ctx, from_date=dt.date(2026, 12, 24), days=1, limit=5), "the day before is open"
+        fed = open_context(path, "fed.admin", clock=lambda: NOW_MONDAY)
+        friday = bk.list_bookings(fed, from_date=dt.date(2026, 12, 4), to_date=dt.date(2026, 12, 6))
+        left = [b for b in friday if b.status == BookingStatus.BOOKED and b.end <= NOW_MONDAY]
+        assert left and all(b.mode.value in ("video", "phone") for b in left)
+        assert len(left) < len([b for b in friday if b.status == BookingStatus.COMPLETED]), "some, not most"
+        assert not [b for b in bk.list_bookings(fed, from_date=dt.date(2026, 12, 25), to_date=dt.date(2026, 12, 25))]
+        fed.engine.dispose()
+    finally:
+        ctx.engine.dispose()

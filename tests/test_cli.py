@@ -272,3 +272,49 @@ def test_an_admin_removes_a_departed_staff_member(run, db_path, capsys):
     assert run("staff", "remove", "fed.admin", login="admin.gaspesie")[0] == 1
     code, out, _ = run("audit", "--json", login="admin.gaspesie")
     assert json.loads(out)[0]["action"] == "staff.deactivate"
+
+
+def test_bookings_by_patient_reference_only_ever_match_my_coop(run):
+    """issue 10: find a booking by the patient reference the co-op chose; never another co-op's."""
+    day = _future_tuesday()
+    code, out, err = run("book", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30",
+                         "--patient", "Chart-4711", "--json")
+    assert code == 0, err
+    mine = json.loads(out)["id"]
+    # Îles books the same (shared) clinician under a reference that contains the same text.
+    code, out, err = run("book", "--clinician", "8", "--start", f"{day}T11:00", "--duration", "30",
+                         "--patient", "chart-4711-b", "--json", login="recep.iles")
+    assert code == 0, err
+    theirs = json.loads(out)["id"]
+
+    code, out, err = run("bookings", "--patient", "CHART-47", "--json")
+    assert code == 0, err
+    assert [b["id"] for b in json.loads(out)] == [mine]
+    code, out, _ = run("bookings", "--patient", "chart-4711", "--json", login="recep.iles")
+    assert [b["id"] for b in json.loads(out)] == [theirs]
+    # The federation admin is of Gaspésie: a reference search stays in Gaspésie too.
+    code, out, _ = run("bookings", "--patient", "4711", "--json", login="fed.admin")
+    assert [b["id"] for b in json.loads(out)] == [mine]
+    # Table output, and a reference that matches nothing.
+    code, out, _ = run("bookings", "--patient", "chart-4711")
+    assert code == 0 and "Chart-4711" in out and "chart-4711-b" not in out
+    code, out, _ = run("bookings", "--patient", "%")
+    assert code == 0 and json.loads(run("bookings", "--patient", "%", "--json")[1]) == []
+    # Bad input: one line, exit 2.
+    code, _, err = run("bookings", "--patient", "x" * 41)
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_reschedule_to_another_clinician(run):
+    day = _future_tuesday()
+    code, out, err = run("book", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30", "--patient", "AB", "--json")
+    assert code == 0, err
+    bid = str(json.loads(out)["id"])
+    code, out, err = run("slots", "--clinician", "14", "--from", day, "--days", "3", "--limit", "1", "--json")
+    start = json.loads(out)[0]["start"]
+    code, out, err = run("reschedule", bid, "--start", start, "--clinician", "14", "--json")
+    assert code == 0, err
+    moved = json.loads(out)
+    assert (moved["id"], moved["clinician_id"], moved["start"]) == (int(bid), 14, start)
+    code, _, err = run("reschedule", bid, "--start", start, "--room", "40")
+    assert code == 2 and err.count("\n") == 1 and "has no room" in err

@@ -238,7 +238,7 @@ def test_a_hang_up_mid_form_leaves_no_booking_no_lock_and_the_next_session_books
     open_booking_form(term, "HUP-NEXT")
     asked = time.monotonic()
     term.send(b"\r")
-    term.wait_for("the booking's confirmation", lambda s: re.search(r"Booking \d+ made", s), timeout=10)
+    term.wait_for("the booking's confirmation", lambda s: re.search(r"Booked: booking #\d+", s), timeout=10)
     assert time.monotonic() - asked < 10
     assert count_bookings(db_path, "HUP-NEXT") == 1 and count_bookings(db_path) == before + 1
     term.send(b"\x11")  # ctrl+q

@@ -498,7 +498,7 @@ def test_staff_member_books_over_ssh_as_themselves_and_reaches_nothing_else(serv
     s.keys("book", "E2E-4242", literal=True)
     s.wait_screen("book", "the typed reference", lambda x: "E2E-4242" in x)
     s.keys("book", "Enter")
-    s.wait_screen("book", "the booking's confirmation", lambda x: re.search(r"Booking \d+ made", x))
+    s.wait_screen("book", "the booking's confirmation", lambda x: re.search(r"Booked: booking #\d+", x))
     s.keys("book", "C-q")
     wait_for("the app and ssh to end", lambda: s.exit_status("book") is not None, details=lambda: s.explain("book"))
     assert s.exit_status("book") == 0, s.explain("book")

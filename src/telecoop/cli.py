@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from telecoop import i18n, locations
+from telecoop import cli_help, i18n, locations
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput, TeleCoopError, WouldStrand
 from telecoop.i18n import t
@@ -100,6 +100,7 @@ def slot_json(s: m.Slot) -> dict:
         "languages": list(s.languages),
         "room_id": s.room_id,
         "room": s.room,
+        "room_coop": s.room_coop,
         "start": iso_z(s.start),
         "end": iso_z(s.end),
         "local_start": local(s.start, s.tz).isoformat(),
@@ -278,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--specialty", choices=m.SPECIALTIES)
     s.add_argument("--language", choices=m.LANGUAGES)
     s.add_argument("--with-room", action="store_true")
+    s.add_argument("--partner-rooms", action="store_true")
     s.add_argument("--room", type=_id_arg)
     s.add_argument("--coop")
     s.add_argument("--clinician", type=_id_arg)
@@ -306,6 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("reschedule")
     r.add_argument("id", type=_id_arg)
     r.add_argument("--start", required=True)
+    r.add_argument("--clinician", type=int)
+    r.add_argument("--room", type=int)
     r.add_argument("--json", action="store_true")
     stt = sub.add_parser("status")
     stt.add_argument("id", type=_id_arg)
@@ -316,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     bl.add_argument("--from", dest="from_date")
     bl.add_argument("--to", dest="to_date")
     bl.add_argument("--conflicts", action="store_true", help="active bookings left standing by a forced closure")
+    bl.add_argument("--patient", metavar="REF")
     bl.add_argument("--json", action="store_true")
 
     ic = sub.add_parser("ics", help="iCalendar export of a booking or of a resource's agenda")
@@ -518,7 +523,7 @@ def cmd_slots(args) -> int:
     slots = search_slots(
         ctx, specialty=args.specialty, language=args.language, with_room=args.with_room, room_id=args.room,
         coop=args.coop, clinician_id=args.clinician, from_date=_date(args.from_date), days=args.days,
-        duration=args.duration, limit=args.limit,
+        duration=args.duration, limit=args.limit, partner_rooms=args.partner_rooms,
     )
     if args.json:
         emit_json([slot_json(s) for s in slots])
@@ -534,15 +539,20 @@ def print_slots(slots: list[m.Slot], viewer_tz: str) -> None:
         there = _fmt_local(s.start, s.tz)
         # The clinician's local time only where it reads differently from mine.
         rows.append([here, there[11:] if there != here else "", s.clinician_id, s.clinician, s.coop, s.specialty,
-                     s.room or ""])
-    print_table(rows, ["start", "local", "id", "clinician", "coop", "specialty", "room"])
+                     s.room or "", s.room_coop or ""])
+    print_table(rows, ["start", "local", "id", "clinician", "coop", "specialty", "room", "room_coop"])
+
+
+def _status_word(status: m.BookingStatus) -> str:
+    """A booking status in the user's language, for tables (JSON keeps the code)."""
+    return i18n.status_label(m.BookingStatus(status))
 
 
 def print_booking(b: m.Booking, viewer_tz: str) -> None:
     who = b.patient if not b.masked else t("busy.coop", coop=b.coop)
     print_table(
         [[b.id, _fmt_local(b.start, viewer_tz), _fmt_local(b.end, viewer_tz)[11:], b.clinician, b.room or "",
-          b.coop, b.status.value, who]],
+          b.coop, _status_word(b.status), who]],
         ["id", "start", "end", "clinician", "room", "coop", "status", "patient"],
     )
 
@@ -560,7 +570,7 @@ def _report_booking(args, ctx, b: m.Booking, key: str) -> int:
     if args.json:
         emit_json(booking_json(b))
     else:
-        print(t(key, id=b.id, status=b.status.value))
+        print(t(key, id=b.id, status=_status_word(b.status)))
         print_booking(b, ctx.actor_tz)
     return EXIT_OK
 
@@ -576,7 +586,8 @@ def cmd_reschedule(args) -> int:
     from telecoop.services.booking import reschedule
 
     ctx = context(args)
-    return _report_booking(args, ctx, reschedule(ctx, args.id, start=args.start), "booking.moved")
+    return _report_booking(args, ctx, reschedule(ctx, args.id, start=args.start, clinician_id=args.clinician,
+                                                 room_id=args.room), "booking.moved")
 
 
 def cmd_status(args) -> int:
@@ -591,11 +602,11 @@ def cmd_bookings(args) -> int:
 
     ctx = context(args)
     items = list_bookings(ctx, from_date=_date(args.from_date), to_date=_date(args.to_date),
-                          conflicts_only=args.conflicts)
+                          conflicts_only=args.conflicts, patient=args.patient)
     if args.json:
         emit_json([booking_json(b) for b in items])
     else:
-        rows = [[b.id, _fmt_local(b.start, ctx.actor_tz), b.clinician, b.room or "", b.coop, b.status.value,
+        rows = [[b.id, _fmt_local(b.start, ctx.actor_tz), b.clinician, b.room or "", b.coop, _status_word(b.status),
                  t("busy.coop", coop=b.coop) if b.masked else b.patient] for b in items]
         headers = ["id", "start", "clinician", "room", "coop", "status", "patient"]
         if args.conflicts:
@@ -609,11 +620,13 @@ def cmd_bookings(args) -> int:
 def cmd_audit(args) -> int:
     from telecoop.services.audit import list_audit
 
-    events = list_audit(context(args))
+    ctx = context(args)
+    events = list_audit(ctx)
     if args.json:
         emit_json([audit_json(e) for e in events])
     else:
-        print_table([[e.id, iso_z(e.at), e.actor, e.coop or "", e.action, e.entity_id] for e in events],
+        print_table([[e.id, _fmt_local(e.at, ctx.actor_tz), e.actor, e.coop or "", e.action, e.entity_id]
+                     for e in events],
                     ["id", "at", "actor", "coop", "action", "entity"])
     return EXIT_OK
 
@@ -804,12 +817,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # arguments with undecodable bytes are refused first, in the user's language.
     locations.private_umask()
     raw = sys.argv[1:] if argv is None else list(argv)
-    i18n.set_lang(_lang_in(raw) or i18n.detect_lang())
+    # The help and argparse's own words in the user's language (issue 10).
+    lang = _lang_in(raw) or i18n.detect_lang()
+    i18n.set_lang(lang)
     bad = next((a for a in raw if _not_utf8(a)), None)
     if bad is not None:
         print(f"telecoop: {t('args.not_utf8', value=_shown_arg(bad))}", file=sys.stderr)
         return EXIT_USAGE
-    parser = build_parser()
+    cli_help.install(lang)
+    parser = cli_help.localize(build_parser(), lang)
     try:
         args = parser.parse_args(raw)
     except SystemExit as exc:  # --help, --version, or a usage error already said in one line

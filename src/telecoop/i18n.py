@@ -175,6 +175,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "conflict.flagged.other": ("{count} rendez-vous marqués en conflit", "{count} bookings flagged as conflicts"),
     "closure.added": ("fermeture {id} ajoutée", "closure {id} added"),
     "closures.usage": ("--resource ou --coop, pas les deux", "--resource or --coop, not both"),
+    # issue 10: a move to another clinician or room
+    "booking.no_room_to_move": (
+        "ce rendez-vous n'a pas de salle ; déplacez-le sans « --room »",
+        "this booking has no room; move it without '--room'",
+    ),
+    "booking.changed": (
+        "le rendez-vous {id} a été modifié par quelqu'un d'autre entre-temps ; rien n'a été fait",
+        "booking {id} was changed by someone else meanwhile; nothing was done",
+    ),
     "booking.not_active": ("le rendez-vous {id} n'est plus actif", "booking {id} is no longer active"),
     "booking.no_room": ("aucune salle libre à ce moment", "no room is free then"),
     "booking.alternatives": ("prochains créneaux libres :", "next free slots:"),
@@ -188,7 +197,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "booking.status_set": ("rendez-vous {id} : {status}", "booking {id}: {status}"),
     "busy.coop": ("occupé — {coop}", "busy — {coop}"),
     # import
-    "import.failed": ("importation refusée : {count} erreur(s), rien n'a été écrit", "import refused: {count} error(s), nothing was written"),
+    "import.failed.one": ("importation refusée : {count} erreur, rien n'a été écrit", "import refused: {count} error, nothing was written"),
+    "import.failed.other": ("importation refusée : {count} erreurs, rien n'a été écrit", "import refused: {count} errors, nothing was written"),
     "import.header": ("colonne obligatoire manquante : « {column} »", "missing required column: '{column}'"),
     "import.unknown_file": ("fichier inconnu : {name}", "unknown file: {name}"),
     "import.encoding": ("le fichier n'est pas en UTF-8", "the file is not UTF-8"),
@@ -229,7 +239,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "staff.added": ("utilisateur « {login} » ajouté", "staff member '{login}' added"),
     "check.ok": ("schéma {version}, intégrité : {integrity}", "schema {version}, integrity: {integrity}"),
     "backup.done": ("copie écrite : {path}", "backup written: {path}"),
-    "holidays.done": ("{count} fermeture(s) de jours fériés ajoutée(s)", "{count} statutory-holiday closure(s) added"),
+    "holidays.done.one": ("{count} fermeture de jour férié ajoutée", "{count} statutory-holiday closure added"),
+    "holidays.done.other": ("{count} fermetures de jours fériés ajoutées", "{count} statutory-holiday closures added"),
     "demo.built": ("base de démonstration créée : {path}", "demo database built: {path}"),
     "demo.no_tty": (
         "pas de terminal : la base de démonstration est prête ({path}), l'application n'est pas ouverte",
@@ -333,6 +344,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "coop": ("coop", "co-op"),
     "specialty": ("spécialité", "specialty"),
     "room": ("salle", "room"),
+    # issue 10
+    "room_coop": ("coop de la salle", "room co-op"),
     "status": ("statut", "status"),
     "patient": ("patient", "patient"),
     "name": ("nom", "name"),
@@ -434,13 +447,14 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
     for its ``count`` (or ``n``) parameter, so a caller holding a key and its
     parameters (an error, a confirm dialog) needs nothing more.
     """
+    lang = lang or _current
     pair = MESSAGES.get(key)
     if pair is None:
         n = params.get("count", params.get("n"))
         if isinstance(n, int) and f"{key}.one" in MESSAGES:
             return tn(key, n, lang, **params)
         return key
-    text = pair[0] if (lang or _current) == "fr" else pair[1]
+    text = pair[0] if lang == "fr" else pair[1]
     try:
         return text.format(**params) if params else text
     except (KeyError, IndexError):

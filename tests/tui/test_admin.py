@@ -309,16 +309,29 @@ async def test_only_the_federation_admin_has_coops_and_adds_one(as_user):
         await settle(pilot)
         assert "duplicate" in dialog.field_error("slug")
         await type_into(pilot, dialog.query_one("#slug", Input), "nord")
-        await type_into(pilot, dialog.query_one("#tz", Input), "America/Nowhere")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert "unknown time zone" in dialog.field_error("tz")
-        await type_into(pilot, dialog.query_one("#tz", Input), "America/Toronto")
+        # issue 10: the zone is picked from a list (nothing to mistype)
+        zones = dialog.query_one("#tz", Select)
+        assert [v for _, v in zones._options][:3] == ["America/Toronto", "America/Halifax", "America/Blanc-Sablon"]
+        zones.value = "America/Halifax"
+        dialog.query_one("#slug", Input).focus()
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AdminScreen)
         assert "nord" in [r[0] for r in table_rows(pilot, "#coops")]
-    assert "nord" in {c.slug for c in directory_service.list_coops(as_user("fed.admin"))}
+
+        # issue 10: co-ops can be edited (Enter or e on the row); the slug stays.
+        admin.query_one("#coops").move_cursor(row=[r[0] for r in table_rows(pilot, "#coops")].index("nord"))
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CoopDialog) and dialog.query_one("#slug", Input).disabled
+        await type_into(pilot, dialog.query_one("#name", Input), "Coopérative du Nord")
+        dialog.query_one("#tz", Select).value = "America/Toronto"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AdminScreen)
+    nord = {c.slug: c for c in directory_service.list_coops(as_user("fed.admin"))}["nord"]
+    assert (nord.name, nord.tz, nord.region) == ("Coopérative du Nord", "America/Toronto", "Nord-du-Québec")
 
 
 async def test_deactivating_a_resource_asks_first_then_dims_it(as_user):

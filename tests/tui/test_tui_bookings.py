@@ -47,7 +47,13 @@ async def test_reschedule_moves_the_booking_to_the_slot_picked(app_for, context_
         assert isinstance(dialog, RescheduleDialog)
         assert dialog._slots, "the clinician has free slots in the next two weeks"
         new = dialog._slots[0]
-        assert all(s.clinician_id == booking.clinician_id for s in dialog._slots)
+        # issue 10: any clinician of the same specialty (and any room), never the booking's own time.
+        specialty = app.directory.resource(booking.clinician_id).specialty
+        assert {s.specialty for s in dialog._slots} == {specialty}
+        assert len({s.clinician_id for s in dialog._slots}) > 1
+        assert (booking.clinician_id, booking.start) not in [(s.clinician_id, s.start) for s in dialog._slots]
+        assert static_text(pilot, "#resched-old").startswith("Now: ")
+        assert static_text(pilot, "#resched-new").startswith("New: ")
         await pilot.press("enter")
         await settle(pilot)
 
@@ -56,6 +62,7 @@ async def test_reschedule_moves_the_booking_to_the_slot_picked(app_for, context_
 
     moved = booking_service.get_booking(context_for("recep.gaspesie"), booking.id)
     assert moved.start == new.start and moved.end - moved.start == booking.end - booking.start
+    assert (moved.clinician_id, moved.room_id) == (new.clinician_id, new.room_id)
     assert moved.status == m.BookingStatus.BOOKED
 
 
@@ -175,7 +182,7 @@ async def test_other_coops_bookings_on_a_shared_resource_show_as_busy(app_for):
         assert masked and all(b.patient is None for b in masked)
         rows = table_rows(pilot, "#agenda")
         for b in masked:
-            assert rows[screen.bookings.index(b)][2] == f"busy — {b.coop}"
+            assert rows[screen.bookings.index(b)][2] == f"busy — {app.directory.coop_short(b.coop)}"
         for b in ours:
             assert rows[screen.bookings.index(b)][2] == b.patient
         # No action on another co-op's booking.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Select
 
 from telecoop.services import booking as booking_service
+from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.booking_form import BookingDialog
 from telecoop.tui.screens.find import FindScreen
 from tui_helpers import settle, static_text, table_rows
@@ -29,7 +30,10 @@ async def test_receptionist_books_the_first_free_psychologist(app_for, context_f
         screen = await find_psychologists(pilot)
         slot = screen._slots[0]
         first = table_rows(pilot, "#slots")[0]
-        assert first[2] == slot.clinician and first[3] == slot.coop
+        # issue 10: the co-op's name as the column holds it, not a cut slug
+        assert first[2] == slot.clinician and first[3] == app.directory.coop_short(slot.coop)
+        assert {app.directory.coop_short(c) for c in ("iles", "basse-cote-nord", "gaspesie", "saguenay")} == {
+            "Îles", "Basse-Côte-Nord", "Gaspésie", "Fjord"}
 
         await pilot.press("enter")
         await settle(pilot)
@@ -37,9 +41,14 @@ async def test_receptionist_books_the_first_free_psychologist(app_for, context_f
         await pilot.press(*"GB-1234", "tab", *"suivi", "enter")
         await settle(pilot)
 
-        # Back on the results, told so, and the slot is no longer offered.
+        # The booking's details stay on screen as its confirmation (issue 10), over the
+        # results, where the slot is no longer offered.
+        assert isinstance(app.screen, BookingDetailsDialog)
+        assert static_text(pilot, "#dialog-title").startswith("Booked: booking #")
+        assert "Patient: GB-1234" in static_text(pilot, "#details-body")
+        await pilot.press("escape")
+        await settle(pilot)
         assert app.screen is screen
-        assert any("Booking" in n.message and "made" in n.message for n in app._notifications)
         offered = [(s.clinician_id, s.start) for s in screen._slots]
         assert (slot.clinician_id, slot.start) not in offered
 
@@ -71,6 +80,12 @@ async def test_slot_taken_meanwhile_is_said_plainly_with_the_next_free_ones(app_
         assert screen._alternatives and screen._slots, "the next free slots replace the results"
         assert (slot.clinician_id, slot.start) not in [(s.clinician_id, s.start) for s in screen._slots]
         assert len(table_rows(pilot, "#slots")) == len(screen._slots)
+        # issue 10: the same filters (any psychologist), from the taken slot's own day.
+        assert all(s.specialty == "psychology" for s in screen._slots)
+        assert len(screen._slots) > 5, "the screen's own search, not only the five the refusal named"
+        assert len({s.clinician_id for s in screen._slots}) > 1, "any clinician, not only the one taken"
+        assert screen._slots[0].start.date() == slot.start.date()
+        assert screen._slots == sorted(screen._slots, key=lambda s: s.start)
 
     ours = booking_service.list_bookings(context_for("recep.gaspesie"), own_coop_only=True, start=slot.start)
     assert not [b for b in ours if b.patient == "GB-1234"], "nothing was booked"
@@ -139,4 +154,15 @@ async def test_filters_narrow_the_search(app_for):
         await pilot.click("#with-room")
         await settle(pilot)
         assert screen._slots and all(s.room_id is not None for s in screen._slots)
-        assert len(table_rows(pilot, "#slots")[0]) == 5, "a room column appears"
+        rows = table_rows(pilot, "#slots")
+        assert [len(r) for r in rows[:1]] == [4], "the room takes the co-op column's place"
+        # issue 10: my co-op's rooms by default (the patient sits there); partners' on request.
+        assert {s.room_coop for s in screen._slots} == {"gaspesie"}
+        assert rows[0][3] in ("1 — Gaspé", "2 — Sainte-Anne-des-Monts"), "the words all rooms share are left out"
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen._slots and {s.room_coop for s in screen._slots} > {"gaspesie"}
+        rows = table_rows(pilot, "#slots")
+        for row, s in zip(rows, screen._slots):
+            short = s.room.removeprefix("Salle de téléconsultation").lstrip("—- ")
+            assert row[3] == (short if s.room_coop == "gaspesie" else f"{app.directory.coop_short(s.room_coop)}: {short}")

@@ -42,3 +42,18 @@ def test_agenda(snap_compare, app_for, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_bookings(snap_compare, app_for, lang):
     assert snap_compare(app_for("recep.gaspesie", lang=lang), terminal_size=SIZE, run_before=keys_then_settle("f4"))
+
+
+# issue 10: the booking details panel (Enter on a booking), as the patient will be told
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_booking_details(snap_compare, app_for, lang):
+    app = app_for("recep.gaspesie", lang=lang)
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("f4", "enter"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bookings_search(snap_compare, app_for, lang):
+    app = app_for("recep.gaspesie", lang=lang)
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("f4", "slash", "J", "W"))

@@ -79,6 +79,17 @@ class WouldStrand(TeleCoopError):
         self.bookings = bookings
 
 
+class StaleBooking(TeleCoopError):
+    """The booking changed (moved, cancelled...) since the user looked at it: nothing was done.
+
+    ``current`` is the booking as it is now, when the caller may see it.
+    """
+
+    def __init__(self, key: str = "booking.changed", current: object = None, **params: object) -> None:
+        super().__init__(key, **params)
+        self.current = current
+
+
 class InvalidTransition(TeleCoopError):
     """A booking status change the life cycle does not allow."""
 

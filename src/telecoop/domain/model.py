@@ -131,6 +131,15 @@ SPECIALTIES = (
 LANGUAGES = ("fr", "en")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUPPORTED_TZ_HINT = ("America/Toronto", "America/Halifax", "America/Blanc-Sablon")
+#: issue 10: the zones a co-op's form offers (Quebec's three first, then the rest of Canada's)
+COOP_ZONES = SUPPORTED_TZ_HINT + (
+    "America/Moncton",
+    "America/St_Johns",
+    "America/Winnipeg",
+    "America/Regina",
+    "America/Edmonton",
+    "America/Vancouver",
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
 LOGIN_RE = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
@@ -243,6 +252,7 @@ class Slot:
     languages: tuple[str, ...] = ()
     room_id: int | None = None
     room: str | None = None
+    room_coop: str | None = None  # issue 10: where the patient will sit
 
 
 @dataclass(frozen=True)
@@ -272,3 +282,43 @@ class CheckReport:
     schema_version: int
     integrity: str
     counts: dict[str, int] = field(default_factory=dict)
+
+
+# issue 10: one booking in full, for the details panel and the patient's confirmation
+
+
+@dataclass(frozen=True)
+class BookingEvent:
+    """One step of a booking's history, from the audit trail."""
+
+    at: dt.datetime  # aware UTC
+    actor: str
+    action: str  # the audit action: booking.book, booking.reschedule, booking.cancel, booking.<status>
+    start: dt.datetime | None = None  # the start after the step (a move says where to)
+
+
+@dataclass(frozen=True)
+class BookingDetails:
+    """A booking with what a receptionist tells the patient: who, where, when, how.
+
+    ``video_link`` and ``history`` are only filled for those who see the
+    patient data (the booking co-op and the clinician).
+    """
+
+    booking: Booking
+    clinician: Resource
+    clinician_coop: Coop
+    booking_coop: Coop
+    room: Resource | None = None
+    room_coop: Coop | None = None
+    video_link: str | None = None
+    history: tuple[BookingEvent, ...] = ()
+
+    @property
+    def minutes(self) -> int:
+        return int((self.booking.end - self.booking.start).total_seconds() // 60)
+
+    @property
+    def patient_tz(self) -> str:
+        """Where the patient sits: the room's zone, else the booking co-op's."""
+        return self.room.tz if self.room is not None else self.booking_coop.tz

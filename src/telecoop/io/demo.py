@@ -14,6 +14,7 @@ from sqlmodel import select
 from telecoop import locations
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
+from telecoop.domain.holidays import statutory_holidays
 from telecoop.domain.timeutil import day_bounds_utc, local
 from telecoop.io import csvio
 from telecoop.store import tables as tb
@@ -47,6 +48,7 @@ def build_demo_database(path: Path, *, clock: Callable[[], dt.datetime] | None =
 
 def _add_bookings(engine, now: dt.datetime) -> None:
     rng = random.Random(SEED)
+    opened = random.Random(SEED + 1)  # its own draws: the rest of the demo stays as it was
     with write_session(engine) as s:
         coops = {c.slug: c for c in s.exec(select(tb.CoopRow).order_by(tb.CoopRow.slug)).all()}
         resources = s.exec(select(tb.ResourceRow).order_by(tb.ResourceRow.id)).all()
@@ -67,6 +69,7 @@ def _add_bookings(engine, now: dt.datetime) -> None:
         today = local(now, "America/Toronto").date()
         start = day_bounds_utc(today - dt.timedelta(days=DAYS_BEFORE), "America/Toronto")[0]
         end = day_bounds_utc(today + dt.timedelta(days=DAYS_AFTER), "America/Toronto")[1]
+        holidays = _close_holidays(s, coops, {today.year, today.year + 1})
         rooms = [r for r in resources if r.kind == m.ResourceKind.ROOM.value]
         room_busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
         room_free = {
@@ -110,6 +113,11 @@ def _add_bookings(engine, now: dt.datetime) -> None:
                     else:
                         mode = "video"
                 status = _status(rng, t0, t1, now)
+                if status in ("completed", "no_show") and mode != "room" and _left_open(opened, t0, now, today):
+                    status = "booked"  # a video or phone visit of yesterday the clinician has not closed yet
+                # Every draw is made as before the holidays were closed (so the demo is the same
+                # on other days), but nobody works on a statutory holiday.
+                holiday = any(a < t1 and t0 < b for a, b in holidays[res.coop])
                 rows.append(
                     tb.BookingRow(
                         clinician_id=res.id, room_id=room_id, coop=coop,
@@ -121,9 +129,40 @@ def _add_bookings(engine, now: dt.datetime) -> None:
                         created_at=t0 - dt.timedelta(days=3), updated_at=t0 - dt.timedelta(days=3),
                     )
                 )
+                if holiday:
+                    rows.pop()
                 if status != "cancelled":
                     last_end = t1
         s.add_all(rows)
+
+
+#: the share of yesterday's video and phone visits left open for their clinician to close
+LEFT_OPEN = 0.3
+
+
+def _left_open(rng: random.Random, t0: dt.datetime, now: dt.datetime, today: dt.date) -> bool:
+    """Whether a past visit stays 'booked': some of the last working day's (yesterday, or Friday
+    on a Monday) and of earlier today, as in real life."""
+    since = today - dt.timedelta(days=1)
+    while since.weekday() >= 5:
+        since -= dt.timedelta(days=1)
+    day = local(t0, "America/Toronto").date()
+    return day >= since and t0 < now and rng.random() < LEFT_OPEN
+
+
+def _close_holidays(s, coops: dict, years: set[int]) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    """Close every co-op on Quebec's statutory holidays of ``years`` (as 'closures holidays' would);
+    returns each co-op's closed intervals."""
+    closed: dict[str, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for slug, coop in coops.items():
+        existing = {(c.start, c.end) for c in s.exec(select(tb.ClosureRow).where(tb.ClosureRow.coop == slug)).all()}
+        for year in sorted(years):
+            for day, label in statutory_holidays(year):
+                t0, t1 = day_bounds_utc(day, coop.tz)
+                closed[slug].append((t0, t1))
+                if (t0, t1) not in existing:
+                    s.add(tb.ClosureRow(coop=slug, start=t0, end=t1, reason=label[:120]))
+    return closed
 
 
 def _status(rng: random.Random, t0: dt.datetime, t1: dt.datetime, now: dt.datetime) -> str:

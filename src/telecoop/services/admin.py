@@ -107,6 +107,28 @@ def add_coop(ctx: Context, *, slug: str, name: str, region: str, tz: str, lang: 
         return convert.coop(row)
 
 
+def update_coop(ctx: Context, slug: str, *, name: str, region: str, tz: str, lang: str = "fr") -> m.Coop:
+    """Federation admin corrects a co-op's name, region, zone or language (the slug stays: it is the key).
+
+    A zone change moves the co-op's weekly hours with it: they are wall-clock
+    times in the co-op's zone (DESIGN section 3); bookings keep their instants.
+    """
+    ctx.require(m.Role.FEDERATION_ADMIN)
+    values = dict(name=v.name(name, "name"), region=v.name(region, "region"), tz=v.tz(tz),
+                  lang=v.choice(lang, "lang", m.LANGUAGES))
+    with write_session(ctx.engine) as s:
+        row = s.get(tb.CoopRow, slug)
+        if row is None:
+            raise BadInput("field.unknown_coop", value=slug)
+        before = row.model_dump()
+        for key, value in values.items():
+            setattr(row, key, value)
+        s.add(row)
+        audit.record(s, ctx, "coop.update", "coop", row.slug, coop=row.slug, before=before, after=row.model_dump())
+        s.flush()
+        return convert.coop(row)
+
+
 # --------------------------------------------------------------------------- #
 # Resources
 # --------------------------------------------------------------------------- #
@@ -397,7 +419,7 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None, force: boo
     Idempotent: a holiday already closed for that co-op is skipped. Over
     active bookings, refused unless ``force`` (then flagged), as any closure.
     """
-    import holidays as pyholidays
+    from telecoop.domain.holidays import statutory_holidays
 
     ctx.require(*ADMIN_ROLES)
     year = v.integer(year, "year", 2000, 2100)
@@ -415,7 +437,7 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None, force: boo
         targets = [ctx.coop]
     if not ctx.is_federation_admin and any(t != ctx.coop for t in targets):
         raise NotPermitted("perm.other_coop")
-    days = sorted(pyholidays.country_holidays("CA", subdiv="QC", years=year, language="fr").items())
+    days = statutory_holidays(year)
     added = 0
     stranded: list[tb.BookingRow] = []
     with write_session(ctx.engine) as s:

@@ -53,6 +53,11 @@ def record(
 PRIVATE_FIELDS = ("patient", "reason", "cancel_reason")
 
 
+def decode(data: str | None) -> dict | None:
+    """An event's stored before/after, as a dict."""
+    return json.loads(data) if data else None
+
+
 def _event(row: tb.AuditRow, ctx: Context) -> m.AuditEvent:
     before = json.loads(row.before) if row.before else None
     after = json.loads(row.after) if row.after else None

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, or_, select
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
-from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken
+from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken, StaleBooking
 from telecoop.domain.timeutil import day_bounds_utc, format_local, local, parse_instant, utc
 from telecoop.services import audit
 from telecoop.services.context import BOOKING_ROLES, Context
@@ -204,12 +204,16 @@ def search_slots(
     duration: int | None = None,
     limit: int = 20,
     exclude_booking_id: int | None = None,
+    partner_rooms: bool = False,
 ) -> list[m.Slot]:
     """Free slots earliest first, over resources the user's co-op may book.
 
     Reads in time chunks (one day, then growing), four queries per chunk,
     and stops as soon as ``limit`` slots are found. ``exclude_booking_id``
     treats that booking as free: a reschedule may overlap its own old time.
+
+    With a room: the room is where the patient sits, so only the user's
+    co-op's own rooms unless ``partner_rooms`` (then its own still first).
     """
     ctx.require(*BOOKING_ROLES)
     duration = ctx.settings.default_duration if duration is None else duration
@@ -252,6 +256,8 @@ def search_slots(
             rooms, room_rules = _directory(
                 s, ctx, kind=m.ResourceKind.ROOM, ids=(room_id,) if room_id is not None else None
             )
+            if room_id is None and not partner_rooms:
+                rooms = [r for r in rooms if r.coop == ctx.coop]
             # Rooms of the booking co-op first, then by id: a stable, sensible pick.
             rooms = sorted(rooms, key=lambda r: (r.coop != ctx.coop, r.id))
             rules = {**rules, **room_rules}
@@ -338,6 +344,7 @@ def _slot(c: m.Resource, start: dt.datetime, end: dt.datetime, room: m.Resource 
         languages=c.languages,
         room_id=room.id if room else None,
         room=room.name if room else None,
+        room_coop=room.coop if room else None,
     )
 
 
@@ -476,6 +483,19 @@ def book(
 
 
 @contextlib.contextmanager
+def _stale_said(ctx: Context, booking_id: int):
+    """A StaleBooking leaves with the booking as it is now (read after the refused transaction)."""
+    try:
+        yield
+    except StaleBooking as exc:
+        try:
+            exc.current = get_booking(ctx, booking_id)
+        except NotFound:
+            exc.current = None
+        raise
+
+
+@contextlib.contextmanager
 def _overlap_refused():
     """The database's overlap trigger fired: someone else won the race (exit 1, not a crash)."""
     try:
@@ -510,19 +530,22 @@ def _pick_room(
 def _alternatives(
     ctx: Context, clinician: m.Resource, start: dt.datetime, duration: int, room_id: int | None, any_room: bool
 ) -> list[m.Slot]:
-    """The next free slots of the same clinician (with a room if one was asked), then of its specialty."""
+    """The next free slots for the same search, any clinician, from the same day (issue 10).
+
+    The same search is the taken clinician's specialty (the clinician alone
+    when it has none), with the same room or any room as asked. "From the
+    same day" is the start of the taken slot's day in the user's zone (never
+    before now): a patient who wanted Tuesday is best offered Tuesday's
+    other times first, not Wednesday's.
+    """
+    day = local(start, ctx.actor_tz).date()
+    since = max(day_bounds_utc(day, ctx.actor_tz)[0], ctx.now())
+    criteria: dict = {"specialty": clinician.specialty} if clinician.specialty else {"clinician_id": clinician.id}
     try:
-        alts = search_slots(
-            ctx, clinician_id=clinician.id, start=start, days=14, duration=duration, limit=5,
-            with_room=any_room or room_id is not None, room_id=room_id,
+        return search_slots(
+            ctx, start=since, days=14, duration=duration, limit=5,
+            with_room=any_room or room_id is not None, room_id=room_id, **criteria,
         )
-        if len(alts) < 5 and clinician.specialty:
-            more = search_slots(
-                ctx, specialty=clinician.specialty, start=start, days=14, duration=duration, limit=5,
-                with_room=any_room or room_id is not None,
-            )
-            alts += [a for a in more if a not in alts][: 5 - len(alts)]
-        return alts
     except Exception:  # noqa: BLE001 - alternatives are a courtesy; the refusal stands
         return []
 
@@ -547,18 +570,37 @@ def _load_for_change(session: Session, ctx: Context, booking_id: int) -> tb.Book
     return row
 
 
+def _check_as_seen(row: tb.BookingRow, seen: m.Booking | None) -> None:
+    """Refuse a change to a booking that is no longer what the user saw when they chose it.
+
+    Issue 10: a dialog stays open while a person thinks; meanwhile another
+    receptionist may move or cancel the booking. Checked inside the write
+    transaction, so confirming never acts on a booking the user did not see.
+    """
+    if seen is None:
+        return
+    now = (row.start, row.end, row.status, row.clinician_id, row.room_id)
+    then = (seen.start, seen.end, m.BookingStatus(seen.status).value, seen.clinician_id, seen.room_id)
+    if now != then:
+        raise StaleBooking("booking.changed", id=row.id)
+
+
 def _may_manage(ctx: Context, row: tb.BookingRow) -> bool:
     if ctx.role == m.Role.CLINICIAN:
         return row.clinician_id == ctx.actor.clinician_id
     return row.coop == ctx.coop
 
 
-def cancel(ctx: Context, booking_id: int, *, reason: str) -> m.Booking:
-    """Cancel an active booking of the user's co-op; a reason is required."""
+def cancel(ctx: Context, booking_id: int, *, reason: str, seen: m.Booking | None = None) -> m.Booking:
+    """Cancel an active booking of the user's co-op; a reason is required.
+
+    ``seen``: the booking as the user saw it; StaleBooking if it changed since.
+    """
     ctx.require(*BOOKING_ROLES)
     reason = v.name(reason, "reason", 200)
-    with write_session(ctx.engine) as s:
+    with _stale_said(ctx, booking_id), write_session(ctx.engine) as s:
         row = _load_for_change(s, ctx, booking_id)
+        _check_as_seen(row, seen)
         if row.status != m.BookingStatus.BOOKED.value:
             raise InvalidTransition(
                 "booking.transition", id=booking_id, old=row.status, new=m.BookingStatus.CANCELLED.value
@@ -573,15 +615,34 @@ def cancel(ctx: Context, booking_id: int, *, reason: str) -> m.Booking:
     return get_booking(ctx, booking_id)
 
 
-def reschedule(ctx: Context, booking_id: int, *, start: dt.datetime | str) -> m.Booking:
-    """Move a booked booking to a new start, same id, same duration, clinician and room."""
+def reschedule(
+    ctx: Context,
+    booking_id: int,
+    *,
+    start: dt.datetime | str,
+    clinician_id: int | None = None,
+    room_id: int | None = None,
+    seen: m.Booking | None = None,
+) -> m.Booking:
+    """Move a booked booking to a new start, same id, same duration.
+
+    Same clinician and room unless ``clinician_id`` / ``room_id`` name others
+    (issue 10: a move may go to another clinician of the same specialty, or
+    another room); a booking without a room stays without one.
+    """
     ctx.require(*BOOKING_ROLES)
     with read_session(ctx.engine) as s:
         row = _load_for_change(s, ctx, booking_id)
-        clinician = load_resource(s, ctx, row.clinician_id)
-        room = load_resource(s, ctx, row.room_id) if row.room_id is not None else None
+        clinician = load_resource(s, ctx, row.clinician_id if clinician_id is None else clinician_id)
+        if clinician.kind != m.ResourceKind.CLINICIAN:
+            raise BadInput("field.not_clinician", value=clinician.id)
+        if room_id is not None and row.room_id is None:
+            raise BadInput("booking.no_room_to_move")
+        room_id = row.room_id if room_id is None else room_id
+        room = load_resource(s, ctx, room_id) if room_id is not None else None
+        if room is not None and room.kind != m.ResourceKind.ROOM:
+            raise BadInput("field.not_room", value=room.id)
         duration = int((row.end - row.start).total_seconds() // 60)
-        room_id = row.room_id
         begin = _resolve_start(start, clinician.tz)
         end = begin + dt.timedelta(minutes=duration)
         _check_not_past(ctx, begin)
@@ -589,8 +650,9 @@ def reschedule(ctx: Context, booking_id: int, *, start: dt.datetime | str) -> m.
         if room is not None:
             _check_open(s, room, begin, end)
     try:
-        with _overlap_refused(), write_session(ctx.engine) as s:
+        with _stale_said(ctx, booking_id), _overlap_refused(), write_session(ctx.engine) as s:
             row = _load_for_change(s, ctx, booking_id)
+            _check_as_seen(row, seen)
             if row.status != m.BookingStatus.BOOKED.value:
                 raise InvalidTransition("booking.not_active", id=booking_id)
             _check_not_taken(s, clinician, begin, end, exclude_id=row.id)
@@ -598,6 +660,7 @@ def reschedule(ctx: Context, booking_id: int, *, start: dt.datetime | str) -> m.
                 _check_not_taken(s, room, begin, end, exclude_id=row.id)
             before = _booking_dict(row)
             row.start, row.end, row.updated_at = begin, end, ctx.now()
+            row.clinician_id, row.room_id = clinician.id, room_id
             row.conflict = ""  # moved to a time that is open (checked above)
             s.add(row)
             s.flush()
@@ -641,7 +704,9 @@ def check_status_change(
     raise InvalidTransition("booking.too_late", id=booking_id, new=new.value, when=format_local(closes, ctx.actor_tz))
 
 
-def set_status(ctx: Context, booking_id: int, status: str | m.BookingStatus) -> m.Booking:
+def set_status(
+    ctx: Context, booking_id: int, status: str | m.BookingStatus, *, seen: m.Booking | None = None
+) -> m.Booking:
     """checked-in, completed or no-show, following the life cycle and the clock (DESIGN section 2).
 
     Clinicians may mark their own consultations completed or no-show; a video
@@ -658,8 +723,9 @@ def set_status(ctx: Context, booking_id: int, status: str | m.BookingStatus) -> 
             raise NotPermitted("perm.denied")
     else:
         ctx.require(*BOOKING_ROLES)
-    with write_session(ctx.engine) as s:
+    with _stale_said(ctx, booking_id), write_session(ctx.engine) as s:
         row = _load_for_change(s, ctx, booking_id)
+        _check_as_seen(row, seen)
         old = m.BookingStatus(row.status)
         check_status_change(ctx, booking_id, old, new, m.Mode(row.mode), row.start, row.end)
         before = _booking_dict(row)
@@ -690,6 +756,22 @@ def _may_see(session: Session, ctx: Context, row: tb.BookingRow) -> bool:
         except NotFound:
             continue
     return False
+
+
+def patient_search_clause(ctx: Context):
+    """SQL condition: the bookings a search by patient reference may ever match.
+
+    Only the booking co-op's own bookings, the same rule as ``policy.sees_patient``
+    (for a clinician: their own consultations booked by their co-op). A
+    reference is the co-op's own code, meaningless elsewhere, so a search
+    never reaches into another co-op even where that co-op's booking shows
+    as "busy".
+    """
+    B = tb.BookingRow
+    clause = B.coop == ctx.coop
+    if ctx.role == m.Role.CLINICIAN:
+        clause = clause & (B.clinician_id == ctx.actor.clinician_id)
+    return clause
 
 
 def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, str, str]]) -> m.Booking:
@@ -746,6 +828,7 @@ def list_bookings(
     own_coop_only: bool = False,
     statuses: Iterable[str] | None = None,
     conflicts_only: bool = False,
+    patient: str | None = None,
     limit: int = 2000,
 ) -> list[m.Booking]:
     """Bookings this user may see, by start.
@@ -753,7 +836,8 @@ def list_bookings(
     Own co-op's bookings in full; other co-ops' bookings on resources shared
     with the user's co-op as "busy" (no patient, no reason). A clinician sees
     their own agenda. Dates are local days in the user's zone, ``to_date``
-    inclusive.
+    inclusive. ``patient``: only bookings whose patient reference contains
+    it (any case), among the co-op's own (:func:`patient_search_clause`).
 
     ``conflicts_only``: the active bookings a forced closure or withdrawal left
     standing, of the user's own co-op (its patients to call), or of every
@@ -762,6 +846,8 @@ def list_bookings(
     if conflicts_only:
         statuses = ACTIVE
         own_coop_only = own_coop_only or not ctx.is_federation_admin
+    if patient is not None:
+        patient = v.name(patient, "patient", m.PATIENT_MAX)
     if from_date is not None:
         start = day_bounds_utc(from_date, ctx.actor_tz)[0]
     if to_date is not None:
@@ -780,6 +866,10 @@ def list_bookings(
         stmt = stmt.where(B.conflict != "")
     if resource_id is not None:
         stmt = stmt.where(or_(B.clinician_id == resource_id, B.room_id == resource_id))
+    if patient is not None:
+        stmt = stmt.where(patient_search_clause(ctx)).where(
+            sa.func.lower(B.patient).contains(patient.lower(), autoescape=True)
+        )
     with read_session(ctx.engine) as s:
         if ctx.role == m.Role.CLINICIAN:
             stmt = stmt.where(B.clinician_id == ctx.actor.clinician_id)
@@ -795,3 +885,47 @@ def list_bookings(
         ids = {r.clinician_id for r in rows} | {r.room_id for r in rows if r.room_id is not None}
         names = _names(s, ids)
         return [_to_booking(ctx, r, names) for r in rows]
+
+
+def booking_details(ctx: Context, booking_id: int) -> m.BookingDetails:
+    """One booking as the details panel shows it (issue 10).
+
+    Who sees what follows ``policy.sees_patient``: the video link and the
+    history (who booked, moved, changed it) are the booking co-op's and the
+    clinician's; others get the busy booking with its public facts.
+    """
+    from telecoop.store import convert
+
+    with read_session(ctx.engine) as s:
+        row = s.get(tb.BookingRow, booking_id)
+        if row is None or not _may_see(s, ctx, row):
+            raise NotFound("notfound.booking", id=booking_id)
+        ids = {row.clinician_id} | ({row.room_id} if row.room_id is not None else set())
+        booking = _to_booking(ctx, row, _names(s, ids))
+        rows = {r.id: r for r in s.exec(select(tb.ResourceRow).where(col(tb.ResourceRow.id).in_(sorted(ids)))).all()}
+        res = {r.id: r for r in resources_from_rows(s, list(rows.values()))}
+        clinician = res[row.clinician_id]
+        room = res.get(row.room_id) if row.room_id is not None else None
+        coops = {c.slug: convert.coop(c) for c in s.exec(select(tb.CoopRow)).all()}
+        own = sees_patient(ctx.actor, row.coop, row.clinician_id)
+        history: list[m.BookingEvent] = []
+        if own:
+            A = tb.AuditRow
+            events = s.exec(
+                select(A).where(A.entity == "booking", A.entity_id == str(booking_id)).order_by(A.at, A.id)
+            ).all()
+            for e in events:
+                after = audit.decode(e.after)
+                start = parse_instant(after["start"], "UTC") if after and after.get("start") else None
+                history.append(m.BookingEvent(at=e.at, actor=e.actor, action=e.action, start=start))
+        return m.BookingDetails(
+            booking=booking,
+            clinician=clinician,
+            clinician_coop=coops[clinician.coop],
+            booking_coop=coops[row.coop],
+            room=room,
+            room_coop=coops[room.coop] if room is not None else None,
+            video_link=(clinician.video_link or None) if own and row.mode == m.Mode.VIDEO.value else None,
+            history=tuple(history),
+        )
+

@@ -10,20 +10,24 @@ import re
 import threading
 from functools import partial
 
+from rich.align import Align
+from rich.text import Text
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widgets import Input, LoadingIndicator
+from textual.widgets.option_list import Option
 
 from telecoop import i18n
 from telecoop.i18n import t
 from telecoop.services import live
 from telecoop.services.context import Context
 from telecoop.tui import modes
+from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.help import HelpDialog, help_key
 from telecoop.tui.directory import Directory, load_directory
 from telecoop.tui.messages import UNSET, ServiceFailed, failure, guarded
@@ -130,6 +134,18 @@ class TeleCoopPalette(CommandPalette):
         moving = self.query_one(LoadingIndicator)
         moving.parent.mount(StillLoadingIndicator(), after=moving)  # type: ignore[union-attr]
         moving.remove()
+        # issue 10: Textual writes its "No matches found" in English; say it in the user's
+        # language (the option is recognised by the id Textual gives it).
+        commands = self.query_one(CommandList)
+        add_option = commands.add_option
+
+        def add_translated(option, *args, **kwargs):
+            if getattr(option, "id", None) == self._NO_MATCHES:
+                option = Option(Align.center(Text(t("tui.palette.no_matches"), style="not bold")),
+                                disabled=True, id=self._NO_MATCHES)
+            return add_option(option, *args, **kwargs)
+
+        commands.add_option = add_translated  # type: ignore[method-assign]
 
 
 class TeleCoopApp(App[None]):
@@ -298,9 +314,10 @@ class TeleCoopApp(App[None]):
             return binding.key_display
         if re.fullmatch(r"f\d+", binding.key):
             return binding.key.upper()
-        names = {"escape": "Esc", "pageup": "PgUp", "pagedown": "PgDn"}
+        # One name per key in each language (issue 10: "Échap" in French, as the hints say).
+        names = {"escape": "tui.keyname.escape", "pageup": "tui.keyname.pageup", "pagedown": "tui.keyname.pagedown"}
         if binding.key in names:
-            return names[binding.key]
+            return t(names[binding.key])
         return super().get_key_display(binding)
 
     def action_toggle_language(self) -> None:

@@ -52,8 +52,8 @@ def paragraph(value: object, style: str = "") -> Text:
 # --------------------------------------------------------------------------- #
 
 
-def _word(key: str, index: int) -> str:
-    return t(key).split()[index]
+def _word(key: str, index: int, lang: str | None = None) -> str:
+    return t(key, lang=lang).split()[index]
 
 
 def day_short(day: dt.date) -> str:
@@ -66,21 +66,22 @@ def day_short(day: dt.date) -> str:
     )
 
 
-def day_long(day: dt.date) -> str:
-    """``mardi 8 décembre 2026`` / ``Tuesday, December 8, 2026``."""
+def day_long(day: dt.date, lang: str | None = None) -> str:
+    """``mardi 8 décembre 2026`` / ``Tuesday, December 8, 2026`` (``lang``: default the user's)."""
     return t(
         "tui.day.long",
-        wd=_word("tui.wd.long", day.weekday()),
+        lang=lang,
+        wd=_word("tui.wd.long", day.weekday(), lang),
         d=day.day,
-        month=_word("tui.month.long", day.month - 1),
+        month=_word("tui.month.long", day.month - 1, lang),
         y=day.year,
     )
 
 
-def zone_label(tz: str, *, long: bool = False) -> str:
+def zone_label(tz: str, *, long: bool = False, lang: str | None = None) -> str:
     """``Îles`` / ``heure des Îles`` for America/Halifax; the city for an unknown zone."""
     key = f"tui.zone.{'long' if long else 'short'}.{tz}"
-    text = t(key)
+    text = t(key, lang=lang)
     if text == key:
         return tz.rsplit("/", 1)[-1].replace("_", " ")
     return text
@@ -124,9 +125,9 @@ def role_label(role: m.Role | str) -> str:
     return t(f"tui.role.{m.Role(role).value}")
 
 
-def specialty_label(code: str) -> str:
+def specialty_label(code: str, lang: str | None = None) -> str:
     key = f"tui.spec.{code}"
-    text = t(key)
+    text = t(key, lang=lang)
     return code if text == key else text
 
 

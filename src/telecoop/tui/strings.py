@@ -89,7 +89,8 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.find.date_placeholder": ("AAAA-MM-JJ", "YYYY-MM-DD"),
     "tui.find.duration": ("{n} min", "{n} min"),
     "tui.find.searching": ("Recherche…", "Searching…"),
-    "tui.find.count": ("{n} créneau(x) libre(s) — Entrée pour réserver", "{n} free slot(s) — Enter to book"),
+    "tui.find.count.one": ("{n} créneau libre — Entrée pour réserver", "{n} free slot — Enter to book"),
+    "tui.find.count.other": ("{n} créneaux libres — Entrée pour réserver", "{n} free slots — Enter to book"),
     "tui.find.none": ("Aucun créneau libre pour ces critères.", "No free slot matches these filters."),
     "tui.find.taken": (
         "Ce créneau vient d'être pris par quelqu'un d'autre. Voici les prochains créneaux libres.",
@@ -99,7 +100,8 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
         "Ce créneau vient d'être pris par quelqu'un d'autre, et aucun autre n'est libre bientôt.",
         "Someone else just took this slot, and no other is free soon.",
     ),
-    "tui.find.alternatives": ("{n} autre(s) créneau(x) libre(s)", "{n} other free slot(s)"),
+    "tui.find.alternatives.one": ("{n} autre créneau libre", "{n} other free slot"),
+    "tui.find.alternatives.other": ("{n} autres créneaux libres", "{n} other free slots"),
     "tui.find.booked": ("Rendez-vous {id} réservé : {when}, {clinician}", "Booking {id} made: {when}, {clinician}"),
     # columns
     "tui.col.day": ("Jour", "Day"),
@@ -136,7 +138,8 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     # agenda
     "tui.agenda.my_coop": ("Ma coopérative", "My co-op"),
     "tui.agenda.week": ("{start} – {end}", "{start} – {end}"),
-    "tui.agenda.count": ("{n} rendez-vous", "{n} booking(s)"),
+    "tui.agenda.count.one": ("{n} rendez-vous", "{n} booking"),
+    "tui.agenda.count.other": ("{n} rendez-vous", "{n} bookings"),
     "tui.agenda.empty": ("Aucun rendez-vous.", "No bookings."),
     # bookings
     "tui.bookings.upcoming": ("À venir", "Upcoming"),
@@ -145,7 +148,8 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     # issue 8: bookings stranded by a forced closure or withdrawal
     "tui.bookings.conflicts": ("En conflit (à rappeler)", "Conflicts (to call)"),
     "tui.detail.conflict": ("! En conflit : {what}", "! Conflict: {what}"),
-    "tui.bookings.count": ("{n} rendez-vous", "{n} booking(s)"),
+    "tui.bookings.count.one": ("{n} rendez-vous", "{n} booking"),
+    "tui.bookings.count.other": ("{n} rendez-vous", "{n} bookings"),
     "tui.bookings.empty": ("Aucun rendez-vous.", "No bookings."),
     # booking actions
     "tui.act.none": ("Aucun rendez-vous sélectionné.", "No booking selected."),

@@ -24,7 +24,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from telecoop.domain.errors import TeleCoopError, WouldStrand
-from telecoop.i18n import t
+from telecoop.i18n import get_lang, t
 from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.confirm import ConfirmDialog
@@ -65,12 +65,21 @@ def error_field(error: TeleCoopError, values: Mapping[str, str], key_fields: Map
     return None
 
 
-def error_text(error: TeleCoopError, labels: Mapping[str, str]) -> str:
-    """The error in the current language, with the field's label instead of its code name."""
+#: errors whose ``value`` is a resource id (issue 10: said with the resource's name)
+RESOURCE_VALUE_KEYS = frozenset({"field.not_clinician", "field.not_room"})
+
+
+def error_text(error: TeleCoopError, labels: Mapping[str, str], resource_name=None) -> str:
+    """The error in the current language, with the field's label instead of its code name,
+    and a resource named by its name (``resource_name(id)``, None when unknown) not its id."""
     params = dict(error.params)
     named = params.get("field")
     if isinstance(named, str) and named in labels:
         params["field"] = labels[named]
+    if error.key in RESOURCE_VALUE_KEYS and resource_name is not None and str(params.get("value", "")).isdigit():
+        name = resource_name(int(str(params["value"])))
+        if name:
+            params["value"] = f"« {clean(name)} »" if get_lang() == "fr" else f"'{clean(name)}'"
     return t(error.key, **params)
 
 
@@ -383,6 +392,11 @@ class AdminFormDialog(ModalScreen[T], Generic[T]):
 
     # errors --------------------------------------------------------------
 
+    def _resource_name(self, resource_id: int) -> str | None:
+        directory = getattr(self.app, "directory", None)
+        resource = directory.resource(resource_id) if directory is not None else None
+        return resource.name if resource is not None else None
+
     def _set_error(self, error: TeleCoopError | None) -> None:
         self._error = error
         self._error_field = error_field(error, self.values(), self.KEY_FIELDS) if error else None
@@ -398,7 +412,7 @@ class AdminFormDialog(ModalScreen[T], Generic[T]):
         if self._error is None:
             return
         if isinstance(self._error, TeleCoopError):
-            text = error_text(self._error, {name: f.label for name, f in fields.items()})
+            text = error_text(self._error, {name: f.label for name, f in fields.items()}, self._resource_name)
         else:
             text = self._error
         field = fields.get(self._error_field or "")

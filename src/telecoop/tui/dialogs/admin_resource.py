@@ -13,6 +13,7 @@ from telecoop.services import admin as admin_service
 from telecoop.services.context import Context
 from telecoop.tui.dialogs.admin_form import AdminFormDialog, ChoiceList, FormField, reset_select
 from telecoop.tui.format import languages_label, literal, specialty_label
+from telecoop.tui.strings_day import sort_key
 
 #: Fields only a clinician has.
 CLINICIAN_FIELDS = ("specialty", "languages")
@@ -45,7 +46,7 @@ class ResourceDialog(AdminFormDialog["m.Resource | None"]):
         return [(Text(t(f"tui.adm.kind.{k.value}")), k.value) for k in m.ResourceKind]
 
     def _specialty_options(self) -> list[tuple[Text, str]]:
-        return [(Text(specialty_label(s)), s) for s in sorted(m.SPECIALTIES, key=specialty_label)]
+        return [(Text(specialty_label(s)), s) for s in sorted(m.SPECIALTIES, key=lambda s: sort_key(specialty_label(s)))]
 
     def _sharing_options(self) -> list[tuple[Text, str]]:
         return [(Text(t(f"tui.adm.sharing.{s.value}")), s.value) for s in m.Sharing]

@@ -29,6 +29,8 @@ class SlotWasTaken:
     """The slot went to someone else between the search and the confirmation."""
 
     alternatives: list[m.Slot]
+    slot: m.Slot | None = None
+    """The slot that was taken (issue 10: the screen searches again from its day)."""
 
 
 class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
@@ -107,7 +109,8 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         summary = Text(end="")
         summary.append(f"{day_long(local_day(slot.start, tz))}, {time_pair(slot.start, tz, slot.tz, long=True)}\n")
         summary.append(clean(slot.clinician), style="bold")
-        summary.append(f" — {specialty_label(slot.specialty)} — {clean(slot.coop)}")
+        coop = self.app.directory.coop_name(slot.coop)  # type: ignore[attr-defined]
+        summary.append(f" — {specialty_label(slot.specialty)} — {clean(coop)}")
         if slot.room:
             summary.append("\n" + t("tui.detail.room", room=clean(slot.room)))
         self.query_one("#slot-summary", Static).update(summary)
@@ -208,7 +211,7 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
 
     @on(Taken)
     def _taken(self, message: Taken) -> None:
-        self.dismiss(SlotWasTaken(message.alternatives))
+        self.dismiss(SlotWasTaken(message.alternatives, self.slot))
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:

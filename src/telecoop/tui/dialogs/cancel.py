@@ -19,15 +19,18 @@ class CancelDialog(ModalScreen["str | None"]):
     BINDINGS = [Binding("escape", "close", "tui.key.close")]
     AUTO_FOCUS = "#cancel-reason"
 
-    def __init__(self, booking_id: int, summary: str) -> None:
+    def __init__(self, booking_id: int, summary: str, notice: tuple[str, dict] | None = None) -> None:
         super().__init__()
         self.booking_id = booking_id
         self.summary = summary
+        self.notice = notice
+        """An i18n key and its parameters said above the summary (e.g. "changed meanwhile")."""
         self._missing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static("", id="dialog-title", classes="title", markup=False)
+            yield Static("", id="stale-notice", classes="summary", markup=False)
             yield Static(paragraph(self.summary), id="cancel-summary", classes="summary", markup=False)
             yield Label("", id="reason-label", markup=False)
             yield Input(max_length=200, compact=True, id="cancel-reason")
@@ -45,6 +48,10 @@ class CancelDialog(ModalScreen["str | None"]):
         self.query_one("#yes", Button).label = t("tui.cancel.confirm")
         self.query_one("#no", Button).label = t("tui.cancel.back")
         self.query_one("#reason-error", Static).update(t("tui.cancel.required") if self._missing else "")
+        notice = self.query_one("#stale-notice", Static)
+        notice.display = self.notice is not None
+        if self.notice is not None:
+            notice.update(paragraph(t(self.notice[0], **self.notice[1]), style="bold"))
 
     def _confirm(self) -> None:
         reason = self.query_one("#cancel-reason", Input).value.strip()

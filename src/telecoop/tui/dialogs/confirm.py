@@ -24,14 +24,17 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "close", "tui.key.close")]
     AUTO_FOCUS = "#yes"
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, notice: tuple[str, dict] | None = None, **params: object) -> None:
         super().__init__()
         self.key = key
         self.params = params
+        self.notice = notice
+        """An i18n key and its parameters said above the question (e.g. "changed meanwhile")."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static("", id="dialog-title", classes="title", markup=False)
+            yield Static("", id="stale-notice", classes="summary", markup=False)
             yield Static("", id="question", classes="summary", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("", id="yes", compact=True, variant="primary")
@@ -45,6 +48,10 @@ class ConfirmDialog(ModalScreen[bool]):
         # Line breaks of the message itself stay (a list of bookings); each line is cleaned.
         lines = [paragraph(line) for line in t(self.key, **self.params).split("\n")]
         self.query_one("#question", Static).update(Text("\n", end="").join(lines))
+        notice = self.query_one("#stale-notice", Static)
+        notice.display = self.notice is not None
+        if self.notice is not None:
+            notice.update(paragraph(t(self.notice[0], **self.notice[1]), style="bold"))
         self.query_one("#yes", Button).label = t("tui.confirm.yes")
         self.query_one("#no", Button).label = t("tui.confirm.no")
 

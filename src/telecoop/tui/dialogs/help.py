@@ -31,6 +31,11 @@ def key_entries(screen: Screen) -> list[tuple[str, str]]:
         binding = active.binding
         if not binding.description.startswith("tui."):
             continue
+        # issue 10: the keys of what is shown (an admin section's own keys), not every
+        # key the screen has; a key merely disabled for now (None) is still listed.
+        check = getattr(active.node, "check_action", None)
+        if check is not None and check(binding.action.split("(", 1)[0], ()) is False:
+            continue
         slot = (id(active.node), binding.action)
         keys, description = by_action.setdefault(slot, ([], binding.description))
         # The key itself, not a footer's shorthand ("←→" for two bindings).

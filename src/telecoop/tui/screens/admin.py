@@ -23,9 +23,11 @@ from telecoop.domain.errors import WouldStrand
 from telecoop.domain.timeutil import local
 from telecoop.i18n import t
 from telecoop.services import admin as admin_service
+from telecoop.services import audit as audit_service
 from telecoop.services import directory as directory_service
 from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
+from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.admin_closure import ClosureDialog, HolidaysDialog, scope_value
 from telecoop.tui.dialogs.admin_coop import CoopDialog
 from telecoop.tui.dialogs.admin_hours import HoursDialog
@@ -38,18 +40,21 @@ from telecoop.tui.messages import UNSET, failure, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.result_table import ResultTable
 
-SECTIONS = ("resources", "closures", "staff", "coops")
+SECTIONS = ("resources", "closures", "staff", "coops", "audit")
 ALL = "all"
 WHOLE_COOP = "coop"
+#: the audit section shows this many latest events (the CLI's 'audit --json' has more)
+AUDIT_SHOWN = 300
 
 #: Which keys work in which section (``n`` works in all).
 SECTION_ACTIONS = {
-    "edit": ("resources", "staff"),
+    "edit": ("resources", "staff", "coops"),
     "toggle_active": ("resources", "staff"),
     "hours": ("resources",),
     "closures": ("resources",),
     "delete": ("closures",),
     "holidays": ("closures",),
+    "new": ("resources", "closures", "staff", "coops"),  # the audit trail is read-only
 }
 
 
@@ -61,6 +66,7 @@ class AdminData:
     coops: list[m.Coop] = field(default_factory=list)
     closures: list[m.Closure] = field(default_factory=list)
     staff: list[m.Staff] = field(default_factory=list)
+    audit: list[m.AuditEvent] = field(default_factory=list)
 
 
 def load_admin_data(ctx: Context) -> AdminData:
@@ -77,6 +83,8 @@ def load_admin_data(ctx: Context) -> AdminData:
         coops=directory_service.list_coops(ctx),
         closures=admin_service.list_closures(ctx),
         staff=directory_service.list_staff(ctx),
+        # issue 10: the audit trail, scoped by the service as the CLI's 'audit' is
+        audit=audit_service.list_audit(ctx, limit=AUDIT_SHOWN),
     )
 
 
@@ -87,6 +95,36 @@ def closure_span(closure: m.Closure, tz: str) -> tuple[str, str]:
         last = end.date() - dt.timedelta(days=1)
         return start.date().isoformat(), max(last, start.date()).isoformat()
     return start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M")
+
+
+def audit_action_label(action: str) -> str:
+    """``booking.cancel`` -> "booking cancelled" in the user's language (the code when unknown)."""
+    key = f"tui.audit.action.{action}"
+    text = t(key)
+    return action if text == key else text
+
+
+def audit_entity_label(entity: str) -> str:
+    key = f"tui.audit.entity.{entity}"
+    text = t(key)
+    return entity if text == key else text
+
+
+def audit_change_text(event: m.AuditEvent) -> str:
+    """What changed, field by field (before → after), on two lines at most; patient data
+    is already left out by the service for anyone outside the booking co-op."""
+    before, after = event.before or {}, event.after or {}
+    changes = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if event.before is None:
+            changes.append(f"{name}={clean(new)}")
+        else:
+            changes.append(f"{name}: {clean(old)} → {clean(new)}")
+    head = t("tui.audit.detail", actor=clean(event.actor), id=event.id)
+    return head + "\n" + (" · ".join(changes) if changes else t("tui.audit.no_change"))
 
 
 class AdminScreen(ModeScreen):
@@ -141,6 +179,9 @@ class AdminScreen(ModeScreen):
                 with TabPane(t("tui.adm.tab.coops"), id="sec-coops"):
                     yield ResultTable(id="coops")
                     yield Static("", id="coop-detail", classes="detail", markup=False)
+            with TabPane(t("tui.adm.tab.audit"), id="sec-audit"):
+                yield ResultTable(id="audit")
+                yield Static("", id="audit-detail", classes="detail", markup=False)
         yield Static("", id="admin-status", classes="notice", markup=False)
 
     def on_mount(self) -> None:
@@ -185,6 +226,7 @@ class AdminScreen(ModeScreen):
         self._show_staff()
         if self.ctx.is_federation_admin:
             self._show_coops()
+        self._show_audit()
         self._show_status()
         self.refresh_bindings()
 
@@ -224,7 +266,7 @@ class AdminScreen(ModeScreen):
             dim = "" if r.active else "dim"
             cells = [literal(r.id, dim)]
             if fed:
-                cells.append(literal(r.coop, dim))
+                cells.append(literal(self.directory.coop_short(r.coop), dim))
             cells += [
                 literal(t(f"tui.adm.kind_short.{r.kind.value}"), dim),
                 literal(r.name, dim),
@@ -331,7 +373,7 @@ class AdminScreen(ModeScreen):
             dim = "" if s.active else "dim"
             cells = [literal(s.login, dim), literal(s.name, dim)]
             if fed:
-                cells.append(literal(s.coop, dim))
+                cells.append(literal(self.directory.coop_short(s.coop), dim))
             cells += [
                 literal(role_label(s.role), dim),
                 literal(s.clinician_id if s.clinician_id is not None else "", dim),
@@ -361,6 +403,41 @@ class AdminScreen(ModeScreen):
     def _coop_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_coop_detail()
 
+    def _show_audit(self) -> None:
+        """Newest first: when (my zone), who, which co-op, what happened, to what."""
+        tz = self.ctx.actor_tz
+        columns: list[tuple[str, int | None]] = [
+            (t("tui.adm.col.at"), 16),
+            (t("tui.adm.col.actor"), 14),
+            (t("tui.adm.col.coop"), 9),
+            (t("tui.adm.col.action"), 0),
+            (t("tui.adm.col.entity"), 12),
+        ]
+        rows = []
+        for e in self.data.audit:
+            rows.append((str(e.id), [
+                literal(local(e.at, tz).strftime("%Y-%m-%d %H:%M")),
+                literal(e.actor),
+                literal(e.coop or ""),
+                literal(audit_action_label(e.action)),
+                literal(f"{audit_entity_label(e.entity)} {e.entity_id}"),
+            ]))
+        self.query_one("#audit", ResultTable).fill(columns, rows)
+        self._show_audit_detail()
+
+    def _show_audit_detail(self) -> None:
+        key = self.query_one("#audit", ResultTable).current_key()
+        event = next((e for e in self.data.audit if str(e.id) == key), None)
+        detail = self.query_one("#audit-detail", Static)
+        if event is None:
+            detail.update("")
+            return
+        detail.update(Text(audit_change_text(event), no_wrap=True, overflow="ellipsis", end=""))
+
+    @on(DataTable.RowHighlighted, "#audit")
+    def _audit_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_audit_detail()
+
     def _show_status(self) -> None:
         if not self.loaded:
             text = t("tui.loading")
@@ -370,6 +447,7 @@ class AdminScreen(ModeScreen):
                 "closures": len(self.visible_closures()),
                 "staff": len(self.data.staff),
                 "coops": len(self.data.coops),
+                "audit": len(self.data.audit),
             }
             text = t(f"tui.adm.count.{self.section}", n=counts[self.section])
         self.query_one("#admin-status", Static).update(literal(text))
@@ -404,6 +482,8 @@ class AdminScreen(ModeScreen):
             return False  # not shown at all in this section
         if action in ("edit", "toggle_active") and self.section == "staff":
             return self.selected_staff() is not None or None
+        if action == "edit" and self.section == "coops":
+            return self.selected_coop() is not None or None
         if action in ("edit", "toggle_active", "hours", "closures"):
             return self.selected_resource() is not None or None
         if action == "delete":
@@ -441,8 +521,24 @@ class AdminScreen(ModeScreen):
         elif section == "coops":
             self.app.push_screen(CoopDialog(ctx), self._coop_saved)
 
+    def selected_coop(self) -> m.Coop | None:
+        if not self.ctx.is_federation_admin:
+            return None
+        key = self.query_one("#coops", ResultTable).current_key()
+        return next((c for c in self.data.coops if c.slug == key), None)
+
+    @on(DataTable.RowSelected, "#coops")
+    def _coop_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
     def action_edit(self) -> None:
-        """Edit the selected resource, or the selected staff member's role and co-op."""
+        """Edit the selected resource, co-op (co-ops section), or staff member's role and co-op."""
+        if self.section == "coops":
+            coop = self.selected_coop()
+            if coop is not None:
+                self.app.push_screen(CoopDialog(self.ctx, coop), self._coop_edited)
+            return
         if self.section == "staff":
             member = self.selected_staff()
             if member is not None:
@@ -477,6 +573,11 @@ class AdminScreen(ModeScreen):
     def _coop_saved(self, c: m.Coop | None) -> None:
         if c is not None:
             self._notice("tui.adm.coop_added", slug=c.slug)
+            self.reload()
+
+    def _coop_edited(self, c: m.Coop | None) -> None:
+        if c is not None:
+            self._notice("tui.adm.coop_saved", slug=c.slug)
             self.reload()
 
     def action_toggle_active(self) -> None:
@@ -601,6 +702,11 @@ class AdminScreen(ModeScreen):
     # ------------------------------------------------------------------ #
     # Language
     # ------------------------------------------------------------------ #
+
+    def directory_changed(self) -> None:
+        super().directory_changed()
+        if self.loaded:
+            self._show_all()  # co-op names (issue 10) come with the directory
 
     def relabel(self) -> None:
         super().relabel()

@@ -18,6 +18,7 @@ from telecoop.services import booking as booking_service
 from telecoop.tui.format import day_long, day_short, literal, local_day
 from telecoop.tui.messages import UNSET, guarded
 from telecoop.tui.screens.booking_list import BookingListScreen
+from telecoop.tui.strings_day import sort_key
 from telecoop.tui.widgets.result_table import ResultTable
 from telecoop.tui.widgets.select_options import reset_options
 
@@ -42,6 +43,7 @@ class AgendaScreen(BookingListScreen):
         Binding("right", "move(1)", "tui.key.next_day", priority=True, show=False),
         Binding("pageup", "move(-7)", "tui.key.week", priority=True, key_display="PgUp/Dn"),
         Binding("pagedown", "move(7)", "tui.key.next_week", priority=True, show=False),
+        Binding("enter", "details", "tui.key.details"),  # issue 10: the table's Enter opens them
         Binding("t", "today", "tui.key.today"),
         Binding("v", "toggle_view", "tui.key.toggle_view"),
         Binding("i", "check_in", "tui.key.check_in"),
@@ -82,7 +84,7 @@ class AgendaScreen(BookingListScreen):
         # My co-op's resources first, then the shared ones, clinicians before rooms.
         resources = sorted(
             self.directory.resources,
-            key=lambda r: (r.coop != ctx.coop, r.kind != m.ResourceKind.CLINICIAN, r.name),
+            key=lambda r: (r.coop != ctx.coop, r.kind != m.ResourceKind.CLINICIAN, sort_key(r.name)),
         )
         for r in resources:
             label = literal(r.name)
@@ -135,6 +137,9 @@ class AgendaScreen(BookingListScreen):
         if message.request != self._request:
             return
         self.bookings = message.bookings
+        self._fill()
+
+    def refill(self) -> None:
         self._fill()
 
     def _fill(self) -> None:

@@ -11,10 +11,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from telecoop.domain import model as m
-from telecoop.domain.errors import InvalidTransition, SlotTaken
+from telecoop.domain.errors import InvalidTransition, SlotTaken, StaleBooking
 from telecoop.i18n import conflict_label, t
 from telecoop.services import booking as booking_service
 from telecoop.services.context import BOOKING_ROLES
+from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.cancel import CancelDialog
 from telecoop.tui.dialogs.confirm import ConfirmDialog
 from telecoop.tui.dialogs.reschedule import RescheduleDialog
@@ -60,6 +61,16 @@ class RescheduleTaken(Message):
         self.booking = booking
 
 
+class BookingWasStale(Message):
+    """A change was refused: the booking changed since the dialog opened (issue 10)."""
+
+    def __init__(self, booking_id: int, current: m.Booking | None, ask_again: Callable[[m.Booking], None]) -> None:
+        super().__init__()
+        self.booking_id = booking_id
+        self.current = current
+        self.ask_again = ask_again
+
+
 class BookingListScreen(ModeScreen):
     """A screen whose table rows are bookings (row key = booking id).
 
@@ -86,7 +97,7 @@ class BookingListScreen(ModeScreen):
             cells.append(literal(day_short(local_day(b.start, tz))))
         cells.append(literal(time_pair(b.start, tz, b.clinician_tz)))
         if b.masked:
-            cells.append(literal(t("busy.coop", coop=b.coop), style="italic"))
+            cells.append(literal(t("busy.coop", coop=self.directory.coop_short(b.coop)), style="italic"))
         else:
             cells.append(literal(b.patient or ""))
         if with_clinician:
@@ -154,10 +165,27 @@ class BookingListScreen(ModeScreen):
     def directory_changed(self) -> None:
         super().directory_changed()
         self.show_detail()
+        self.refill()  # co-op names arrive with the directory
+
+    def refill(self) -> None:
+        """Redraw the table's rows from the bookings already read."""
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_details()
+
+    def action_details(self) -> None:
+        """Open the highlighted booking's details (Enter)."""
+        b = self.selected_booking()
+        if b is None:
+            self.notify(t("tui.act.none"), severity="warning", markup=False)
+            return
+        self.app.push_screen(BookingDetailsDialog(b.id))
 
     # ------------------------------------------------------------------ #
     # Actions
@@ -208,38 +236,55 @@ class BookingListScreen(ModeScreen):
         self._status_action("no_show")
 
     def _status_action(self, action: str) -> None:
-        word, target = STATUS_ACTIONS[action]
-        b = self._actionable(target)
-        if b is None:
-            return
+        b = self._actionable(STATUS_ACTIONS[action][1])
+        if b is not None:
+            self._ask_status(action, b)
+
+    def _ask_status(self, action: str, b: m.Booking, notice: tuple[str, dict] | None = None) -> None:
+        word, _target = STATUS_ACTIONS[action]
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._apply(
-                    lambda: booking_service.set_status(self.ctx, b.id, word),
+                    lambda: booking_service.set_status(self.ctx, b.id, word, seen=b),
                     lambda done: t("tui.act.done", id=done.id, status=status_label(done.status)),
+                    ask_again=lambda now: self._ask_status(action, now, self._stale_notice(now)),
                 )
 
         self.app.push_screen(
-            ConfirmDialog(f"tui.act.confirm.{word}", id=b.id, patient=clean(b.patient or "")), answered
+            ConfirmDialog(f"tui.act.confirm.{word}", notice, id=b.id, patient=clean(b.patient or "")), answered
         )
+
+    def _stale_notice(self, now: m.Booking) -> tuple[str, dict]:
+        """"Changed by someone else; now: …": said above the question asked again."""
+        tz = self.ctx.actor_tz
+        when = f"{day_short(local_day(now.start, tz))} {time_pair(now.start, tz, now.clinician_tz)}"
+        return "tui.stale.notice", {
+            "id": now.id,
+            "when": when,
+            "clinician": clean(now.clinician),
+            "status": status_label(now.status),
+        }
 
     def action_cancel_booking(self) -> None:
         """Cancel the booking; the dialog asks the (required) reason."""
         b = self._actionable(m.BookingStatus.CANCELLED)
-        if b is None:
-            return
+        if b is not None:
+            self._ask_cancel(b)
+
+    def _ask_cancel(self, b: m.Booking, notice: tuple[str, dict] | None = None) -> None:
         tz = self.ctx.actor_tz
         summary = f"{day_long(local_day(b.start, tz))}, {time_pair(b.start, tz, b.clinician_tz, long=True)} — {clean(b.clinician)} — {clean(b.patient or '')}"
 
         def answered(reason: str | None) -> None:
             if reason:
                 self._apply(
-                    lambda: booking_service.cancel(self.ctx, b.id, reason=reason),
+                    lambda: booking_service.cancel(self.ctx, b.id, reason=reason, seen=b),
                     lambda done: t("booking.cancelled", id=done.id),
+                    ask_again=lambda now: self._ask_cancel(now, self._stale_notice(now)),
                 )
 
-        self.app.push_screen(CancelDialog(b.id, summary), answered)
+        self.app.push_screen(CancelDialog(b.id, summary, notice), answered)
 
     def action_reschedule(self, notice: str = "") -> None:
         """Move the booking: pick one of the clinician's free slots."""
@@ -255,13 +300,18 @@ class BookingListScreen(ModeScreen):
             if slot is None:
                 return
             self._apply(
-                lambda: booking_service.reschedule(self.ctx, b.id, start=slot.start),
+                lambda: booking_service.reschedule(
+                    self.ctx, b.id, start=slot.start, clinician_id=slot.clinician_id, room_id=slot.room_id, seen=b
+                ),
                 lambda done: t(
-                    "tui.act.moved",
+                    "tui.act.moved_from",
                     id=done.id,
-                    when=f"{day_short(local_day(done.start, tz))} {time_pair(done.start, tz, done.clinician_tz)}",
+                    old=f"{day_short(local_day(b.start, tz))} {time_pair(b.start, tz, b.clinician_tz)}",
+                    new=f"{day_short(local_day(done.start, tz))} {time_pair(done.start, tz, done.clinician_tz)}"
+                    + (f" — {clean(done.clinician)}" if done.clinician_id != b.clinician_id else ""),
                 ),
                 retry=b,
+                ask_again=lambda now: self._open_reschedule(now, "tui.stale.moved"),
             )
 
         self.app.push_screen(RescheduleDialog(b, notice), picked)
@@ -272,10 +322,21 @@ class BookingListScreen(ModeScreen):
         call: Callable[[], m.Booking],
         said: Callable[[m.Booking], str],
         retry: m.Booking | None = None,
+        ask_again: Callable[[m.Booking], None] | None = None,
     ) -> None:
-        """Run one booking change off the UI thread; the handlers below say how it went."""
+        """Run one booking change off the UI thread; the handlers below say how it went.
+
+        ``ask_again``: when the booking changed since the dialog opened, the
+        same question on the booking as it is now.
+        """
         try:
             done = call()
+        except StaleBooking as exc:
+            if ask_again is not None:
+                self.post_message(BookingWasStale(int(exc.params.get("id", 0)), exc.current, ask_again))
+                return
+            self.post_message(failure(exc))
+            return
         except SlotTaken:
             if retry is not None:
                 self.post_message(RescheduleTaken(retry))
@@ -291,6 +352,16 @@ class BookingListScreen(ModeScreen):
     def _booking_changed(self, message: BookingChanged) -> None:
         self.notify(message.text, markup=False, timeout=6)
         self.reload()
+
+    @on(BookingWasStale)
+    def _booking_was_stale(self, message: BookingWasStale) -> None:
+        """Say it, refresh the table, and ask again on the booking as it is now (if still possible)."""
+        self.reload()
+        now = message.current
+        if now is None or now.masked or not (now.status == m.BookingStatus.BOOKED or now.status.active):
+            self.notify(t("booking.changed", id=message.booking_id), severity="warning", markup=False, timeout=8)
+            return
+        message.ask_again(now)
 
     @on(RescheduleTaken)
     def _reschedule_taken(self, message: RescheduleTaken) -> None:

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from telecoop.domain import model as m
 from telecoop.i18n import t
 from telecoop.services import booking as booking_service
-from telecoop.tui.format import local_day
+from telecoop.tui.format import day_long, day_short, local_day
 from telecoop.tui.messages import UNSET, guarded
+from telecoop.tui.strings_day import fold
 from telecoop.tui.screens.booking_list import BookingListScreen
 from telecoop.tui.widgets.result_table import ResultTable
 from telecoop.tui.widgets.select_options import reset_options
@@ -32,6 +33,9 @@ class BookingsScreen(BookingListScreen):
     DETAIL_ID = "booking-detail"
 
     BINDINGS = [
+        Binding("enter", "details", "tui.key.details"),  # issue 10: the table's Enter opens them
+        Binding("slash", "search", "tui.key.search", key_display="/"),
+        Binding("escape", "clear_search", "tui.key.clear_search"),
         Binding("c", "cancel_booking", "tui.key.cancel_booking"),
         Binding("r", "reschedule", "tui.key.reschedule"),
         Binding("i", "check_in", "tui.key.check_in"),
@@ -56,6 +60,9 @@ class BookingsScreen(BookingListScreen):
         with Horizontal(id="bookings-bar", classes="bar"):
             yield Select(self._filter_options(), value="upcoming", allow_blank=False, compact=True, id="bookings-filter")
             yield Static("", id="bookings-count", classes="notice", markup=False)
+        with Horizontal(id="bookings-search-bar", classes="bar"):
+            yield Label(t("tui.search.label"), id="bookings-search-label", markup=False)
+            yield Input(placeholder=t("tui.search.placeholder"), max_length=60, compact=True, id="bookings-search")
         yield ResultTable(id="bookings")
         yield Static("", id="booking-detail", classes="detail", markup=False)
 
@@ -64,6 +71,7 @@ class BookingsScreen(BookingListScreen):
 
     def on_mount(self) -> None:
         # (ModeScreen.on_mount runs too: Textual calls each class's handler.)
+        self.query_one("#bookings-search-bar").display = False
         self.reload()
 
     def _which(self) -> str:
@@ -112,15 +120,80 @@ class BookingsScreen(BookingListScreen):
             cursor = str(upcoming[0].id) if upcoming else None
         self._fill(cursor)
 
+    def refill(self) -> None:
+        self._fill()
+
     def _fill(self, cursor: str | None = None) -> None:
-        rows = [(str(b.id), self.booking_cells(b, with_day=True)) for b in self.bookings]
+        needle = self._needle()
+        shown = [b for b in self.bookings if self._matches(b, needle)] if needle else self.bookings
+        rows = [(str(b.id), self.booking_cells(b, with_day=True)) for b in shown]
         self.table().fill(self.booking_columns(with_day=True), rows, cursor_key=cursor)
-        count = t("tui.bookings.count", n=len(self.bookings)) if self.bookings else t("tui.bookings.empty")
+        if needle and self.bookings:
+            count = (
+                t("tui.search.count", n=len(shown), total=len(self.bookings))
+                if shown
+                else t("tui.search.none")
+            )
+        else:
+            count = t("tui.bookings.count", n=len(self.bookings)) if self.bookings else t("tui.bookings.empty")
         self.query_one("#bookings-count", Static).update(count)
         self.show_detail()
 
+    # ------------------------------------------------------------------ #
+    # Find by patient reference, clinician or date (issue 10)
+    # ------------------------------------------------------------------ #
+
+    def _needle(self) -> list[str]:
+        return fold(self.query_one("#bookings-search", Input).value).split()
+
+    def _matches(self, b: m.Booking, words: list[str]) -> bool:
+        """Every typed word is in the patient reference, the clinician or the day (as shown or ISO).
+
+        The table holds only this co-op's bookings (``own_coop_only``), so a
+        reference never matches another co-op's patient.
+        """
+        day = local_day(b.start, self.ctx.actor_tz)
+        hay = fold(" ".join([b.patient or "", b.clinician, day_short(day), day_long(day), day.isoformat()]))
+        return all(w in hay for w in words)
+
+    def selected_booking(self) -> m.Booking | None:
+        return super().selected_booking() if self.table().row_count else None
+
+    def action_search(self) -> None:
+        """Show the search field and type into it; the table filters as you type."""
+        self.query_one("#bookings-search-bar").display = True
+        self.query_one("#bookings-search", Input).focus()
+        self.refresh_bindings()
+
+    def action_clear_search(self) -> None:
+        """Clear the search: every booking again."""
+        search = self.query_one("#bookings-search", Input)
+        search.value = ""
+        self.query_one("#bookings-search-bar").display = False
+        self.table().focus()
+        self._fill(self.table().current_key())
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_search":
+            return bool(self.query_one("#bookings-search-bar").display)
+        return super().check_action(action, parameters)
+
+    @on(Input.Changed, "#bookings-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._fill()
+
+    @on(Input.Submitted, "#bookings-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        """Enter: to the results, the filter kept (Enter again opens the details)."""
+        event.stop()
+        self.table().focus()
+
     def relabel(self) -> None:
         super().relabel()
+        self.query_one("#bookings-search-label", Label).update(t("tui.search.label"))
+        self.query_one("#bookings-search", Input).placeholder = t("tui.search.placeholder")
         select = self.query_one("#bookings-filter", Select)
         reset_options(select, self._filter_options())
         self._fill()

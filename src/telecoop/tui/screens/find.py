@@ -18,6 +18,7 @@ from telecoop.domain.errors import BadInput
 from telecoop.domain.timeutil import parse_date
 from telecoop.i18n import get_lang, t
 from telecoop.services import booking as booking_service
+from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.booking_form import BookingDialog, SlotWasTaken
 from telecoop.tui.format import (
     clean,
@@ -32,10 +33,14 @@ from telecoop.tui.format import (
 from telecoop.tui.messages import UNSET, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.result_table import ResultTable
+from telecoop.tui.widgets.room_names import common_words_prefix, short_room
+from telecoop.tui.strings_day import sort_key
 from telecoop.tui.widgets.select_options import reset_options
 from telecoop.tui.widgets.tick_box import TickBox
 
 DURATIONS = (15, 30, 45, 60)
+#: from this many columns the results also show each slot's specialty
+WIDE = 110
 SEARCH_DAYS = 14
 SEARCH_LIMIT = 60
 ANY = ""
@@ -51,6 +56,7 @@ class SlotQuery:
     with_room: bool = False
     from_date: dt.date | None = None
     duration: int = 30
+    partner_rooms: bool = False
 
     def kwargs(self) -> dict:
         return {
@@ -58,6 +64,7 @@ class SlotQuery:
             "language": self.language or None,
             "coop": self.coop or None,
             "with_room": self.with_room,
+            "partner_rooms": self.with_room and self.partner_rooms,
             "from_date": self.from_date,
             "duration": self.duration,
             "days": SEARCH_DAYS,
@@ -83,6 +90,10 @@ class FindScreen(ModeScreen):
     BINDINGS = [
         Binding("enter", "book", "tui.key.book", priority=True),
         Binding("escape", "toggle_focus", "tui.key.toggle_focus"),
+        # issue 10: a typical booking in few keys, from the results.
+        Binding("s", "pick_specialty", "tui.key.pick_specialty"),
+        Binding("w", "toggle_room", "tui.key.toggle_room"),
+        Binding("p", "partner_rooms", "tui.key.partner_rooms"),
     ]
 
     class SlotsFound(Message):
@@ -99,6 +110,11 @@ class FindScreen(ModeScreen):
         self._slots: list[m.Slot] = []
         self._alternatives = False
         self._notice = Notice()
+        self._back_to_results = False
+        """The specialty list was opened by its key: picking returns to the results."""
+        self._room_prefix = ""
+        self._shown_wide = False
+        """What every room shown starts with ("Salle de téléconsultation"): left out of the column."""
 
     # ------------------------------------------------------------------ #
     # Layout
@@ -127,6 +143,7 @@ class FindScreen(ModeScreen):
                 id="duration",
             )
             yield TickBox(Text(t("tui.find.with_room")), False, compact=True, id="with-room")
+            yield TickBox(Text(t("tui.find.partner_rooms")), False, compact=True, id="partner-rooms")
             yield Static("", id="date-error", classes="error", markup=False)
         yield Static("", id="find-notice", classes="notice", markup=False)
         yield ResultTable(id="slots")
@@ -136,14 +153,14 @@ class FindScreen(ModeScreen):
         return local_day(self.ctx.now(), self.ctx.actor_tz)
 
     def _specialty_options(self) -> list[tuple[Text, str]]:
-        specs = sorted(m.SPECIALTIES, key=specialty_label)
+        specs = sorted(m.SPECIALTIES, key=lambda s: sort_key(specialty_label(s)))
         return [(Text(t("tui.find.specialty_any")), ANY)] + [(Text(specialty_label(s)), s) for s in specs]
 
     def _language_options(self) -> list[tuple[Text, str]]:
         return [(Text(t("tui.find.language_any")), ANY)] + [(Text(languages_label([c])), c) for c in m.LANGUAGES]
 
     def _coop_options(self) -> list[tuple[Text, str]]:
-        coops = sorted(self.directory.coops.values(), key=lambda c: c.name) if self.directory else []
+        coops = sorted(self.directory.coops.values(), key=lambda c: sort_key(c.name)) if self.directory else []
         return [(Text(t("tui.find.coop_any")), ANY)] + [(literal(c.name), c.slug) for c in coops]
 
     def _duration_options(self) -> list[tuple[Text, int]]:
@@ -151,6 +168,7 @@ class FindScreen(ModeScreen):
 
     def on_mount(self) -> None:
         # (ModeScreen.on_mount runs too: Textual calls each class's handler.)
+        self.query_one("#partner-rooms").display = False
         self._search()
 
     # ------------------------------------------------------------------ #
@@ -177,6 +195,7 @@ class FindScreen(ModeScreen):
             language=value("#language", ANY),
             coop=value("#coop", ANY),
             with_room=self.query_one("#with-room", Checkbox).value,
+            partner_rooms=self.query_one("#partner-rooms", Checkbox).value,
             from_date=day,
             duration=value("#duration", 30),
         )
@@ -195,6 +214,31 @@ class FindScreen(ModeScreen):
         if slots is not UNSET:
             self.post_message(self.SlotsFound(query, slots))
 
+    class AlternativesFound(Message):
+        """The same search, from the taken slot's day, ended."""
+
+        def __init__(self, slots: list[m.Slot]) -> None:
+            super().__init__()
+            self.slots = slots
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run_alternatives(self, query: SlotQuery, taken: m.Slot | None) -> None:
+        kwargs = query.kwargs()
+        if taken is not None:
+            kwargs["from_date"] = local_day(taken.start, self.ctx.actor_tz)
+        slots = guarded(self, lambda: booking_service.search_slots(self.ctx, **kwargs))
+        if slots is not UNSET:
+            gone = (taken.clinician_id, taken.start) if taken is not None else None
+            self.post_message(self.AlternativesFound([s for s in slots if (s.clinician_id, s.start) != gone]))
+
+    @on(AlternativesFound)
+    def _alternatives_found(self, message: AlternativesFound) -> None:
+        if not self._alternatives:
+            return  # a new search started meanwhile
+        self._show(message.slots, cursor_first=True)
+        key = "tui.find.taken" if message.slots else "tui.find.taken_none"
+        self._set_notice(Notice(key, style="bold"))
+
     @on(SlotsFound)
     def _slots_found(self, message: SlotsFound) -> None:
         if message.query != self._query:
@@ -207,7 +251,30 @@ class FindScreen(ModeScreen):
     @on(Checkbox.Changed)
     def _filter_changed(self, event: Message) -> None:
         event.stop()
+        # Partners' rooms are a choice within "with a room": shown only then.
+        self.query_one("#partner-rooms").display = self.query_one("#with-room", Checkbox).value
+        self.refresh_bindings()
         self._search()
+        if self._back_to_results and isinstance(event, Select.Changed) and event.select.id == "specialty":
+            self._back_to_results = False
+            self.query_one("#slots").focus()
+
+    def action_pick_specialty(self) -> None:
+        """Open the specialty list (type to jump, Enter picks); the results get the focus back."""
+        select = self.query_one("#specialty", Select)
+        self._back_to_results = True
+        select.focus()
+        select.action_show_overlay()
+
+    def action_partner_rooms(self) -> None:
+        """Partners' rooms too (with a room): the patient may sit in another co-op's room."""
+        box = self.query_one("#partner-rooms", Checkbox)
+        box.value = not box.value
+
+    def action_toggle_room(self) -> None:
+        """With a room or not (the patient sits in a teleconsultation room)."""
+        box = self.query_one("#with-room", Checkbox)
+        box.value = not box.value
 
     @on(Input.Submitted, "#from-date")
     def _date_submitted(self, event: Input.Submitted) -> None:
@@ -240,17 +307,31 @@ class FindScreen(ModeScreen):
         cols: list[tuple[str, int | None]] = [
             (t("tui.col.day"), 10),
             (t("tui.col.time"), None),
-            (t("tui.col.clinician"), 0 if not with_room else 22),
-            (t("tui.col.coop"), 12),
         ]
         if with_room:
-            cols.append((t("tui.col.room"), 0))
+            # The room is what tells slots apart here (where the patient sits): it gets
+            # the width; the clinician's co-op is in the line under the table.
+            cols += [(t("tui.col.clinician"), 18), (t("tui.col.room"), 0)]
+        else:
+            cols += [(t("tui.col.clinician"), 0), (t("tui.col.coop"), 16)]
+        if self._wide():
+            cols.append((t("tui.col.specialty"), 22))
         return cols
+
+    def _wide(self) -> bool:
+        """Room for a specialty column (issue 10: no width wasted on a wide terminal)."""
+        return self.app.size.width >= WIDE
+
+    def on_resize(self, event) -> None:
+        if self._wide() != self._shown_wide:
+            self._show(self._slots)
 
     def _show(self, slots: list[m.Slot], *, cursor_first: bool = False) -> None:
         self._slots = list(slots)
         tz = self.ctx.actor_tz
         with_room = any(s.room_id is not None for s in slots)
+        self._room_prefix = common_words_prefix([s.room for s in slots if s.room])
+        wide = self._shown_wide = self._wide()
         rows = []
         seen: set[str] = set()
         for s in slots:
@@ -258,10 +339,10 @@ class FindScreen(ModeScreen):
                 literal(day_short(local_day(s.start, tz))),
                 literal(time_pair(s.start, tz, s.tz)),
                 literal(s.clinician),
-                literal(s.coop),
             ]
-            if with_room:
-                cells.append(literal(s.room or ""))
+            cells.append(literal(self._room_label(s)) if with_room else literal(self.directory.coop_short(s.coop)))
+            if wide:
+                cells.append(literal(specialty_label(s.specialty)))
             key = _slot_key(s)
             while key in seen:
                 key += "+"
@@ -271,6 +352,9 @@ class FindScreen(ModeScreen):
         table.fill(self._columns(with_room), rows, cursor_key=rows[0][0] if (cursor_first and rows) else None)
         self._show_detail()
         self.refresh_bindings()  # "Enter: book" shows only when there is something to book
+
+    def _room_label(self, slot: m.Slot) -> str:
+        return _room_label_for(slot, self.ctx.coop, self._room_prefix, self.directory.coop_short)
 
     def _highlighted(self) -> m.Slot | None:
         table = self.query_one("#slots", ResultTable)
@@ -298,7 +382,10 @@ class FindScreen(ModeScreen):
             coop=clean(self.directory.coop_name(slot.coop)),
         )
         if slot.room:
-            second = t("tui.detail.room", room=clean(slot.room)) + " · " + second
+            room = clean(slot.room)
+            if slot.room_coop:
+                room += f" ({clean(self.directory.coop_name(slot.room_coop))})"
+            second = t("tui.detail.room", room=room) + " · " + second
         detail.update(Text(f"{first}\n{second}", end="", no_wrap=True, overflow="ellipsis"))
 
     @on(DataTable.RowHighlighted, "#slots")
@@ -315,6 +402,9 @@ class FindScreen(ModeScreen):
         self.action_book()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "partner_rooms":
+            # Only a choice within "with a room" (and the footer has no room to spare).
+            return self.query_one("#with-room", Checkbox).value
         if action == "book":
             # Enter books only from the results; on a filter it opens the filter.
             return self.focused is self.query_one("#slots") and bool(self._slots)
@@ -331,20 +421,20 @@ class FindScreen(ModeScreen):
         if result is None:
             return
         if isinstance(result, SlotWasTaken):
-            # Say it plainly, and offer the next free slots in place of the results.
+            # Say it plainly, and offer the next free slots in place of the results:
+            # the service's at once, then those of this screen's own filters (any
+            # clinician) from the taken slot's day (issue 10).
             self._alternatives = True
             self._show(result.alternatives, cursor_first=True)
             key = "tui.find.taken" if result.alternatives else "tui.find.taken_none"
             self._set_notice(Notice(key, style="bold"))
             self.notify(t(key), severity="warning", markup=False, timeout=8)
+            if self._query is not None:
+                self._run_alternatives(self._query, result.slot)
             return
-        tz = self.ctx.actor_tz
-        when = f"{day_short(local_day(result.start, tz))} {time_pair(result.start, tz, result.clinician_tz)}"
-        self.notify(
-            t("tui.find.booked", id=result.id, when=when, clinician=clean(result.clinician)),
-            markup=False,
-            timeout=6,
-        )
+        # The booking's details stay on screen as its confirmation (a toast would
+        # vanish before the receptionist has told the patient).
+        self.app.push_screen(BookingDetailsDialog(result.id, just_booked=True))
         self._search(force=True)
 
     def action_toggle_focus(self) -> None:
@@ -369,6 +459,7 @@ class FindScreen(ModeScreen):
         self._reset_select("#coop", self._coop_options())
         self._reset_select("#duration", self._duration_options())
         self.query_one("#with-room", Checkbox).label = Text(t("tui.find.with_room"))
+        self.query_one("#partner-rooms", Checkbox).label = Text(t("tui.find.partner_rooms"))
         self.query_one("#from-label", Label).update(t("tui.find.from"))
         self.query_one("#from-date", Input).placeholder = t("tui.find.date_placeholder")
         self._read_query()  # re-says a date error in the new language
@@ -378,7 +469,18 @@ class FindScreen(ModeScreen):
     def directory_changed(self) -> None:
         super().directory_changed()
         self._reset_select("#coop", self._coop_options())
-        self._show_detail()
+        self._show(self._slots)  # co-op names arrive with the directory
+
+
+def _room_label_for(slot: m.Slot, own_coop: str, prefix: str = "", coop_label=lambda slug: slug) -> str:
+    """The room's name without the ``prefix`` all rooms shown share, after its co-op when
+    that is not the user's (issue 10: say where the patient will sit, in the width there is)."""
+    if not slot.room:
+        return ""
+    name = short_room(slot.room, prefix)
+    if slot.room_coop and slot.room_coop != own_coop:
+        return f"{coop_label(slot.room_coop)}: {name}"
+    return name
 
 
 def _slot_key(slot: m.Slot) -> str:
