@@ -476,3 +476,16 @@ def test_the_demo_tells_a_true_story(tmp_path):
         fed.engine.dispose()
     finally:
         ctx.engine.dispose()
+
+
+def test_a_video_visits_link_goes_to_the_booking_coop_and_the_clinician_only(as_user):
+    """issue 10: the clinician's day carries the link; another co-op's receptionist never sees it."""
+    gas = as_user("recep.gaspesie")
+    free = bk.search_slots(gas, clinician_id=7, from_date=dt.date(2026, 12, 8), days=3, limit=2)
+    made = bk.book(gas, clinician_id=7, start=free[0].start, duration=30, patient="VL-1", mode="video")
+    assert made.video_link and made.video_link.startswith("https://")
+    assert bk.get_booking(as_user("clin.iles"), made.id).video_link == made.video_link
+    assert bk.get_booking(as_user("recep.iles"), made.id).video_link is None
+    free = bk.search_slots(gas, clinician_id=7, from_date=dt.date(2026, 12, 8), days=3, limit=1)
+    in_room = bk.book(gas, clinician_id=7, start=free[0].start, duration=30, patient="VL-2", mode="room")
+    assert in_room.video_link is None

@@ -242,6 +242,9 @@ async def test_clinician_marks_a_started_video_visit_completed_with_d(demo_db):
         assert f"d {i18n.t('tui.key.complete')}" in keys
         index = next(i for i, b in enumerate(screen.bookings) if b.id == later.id)
         screen.table().move_cursor(row=index)
+        await settle(pilot)
+        # Their day shows the visit's link on the detail line (issue 10, the clinician's day).
+        assert later.video_link and "Video link: " + later.video_link in screen_text(pilot)
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)

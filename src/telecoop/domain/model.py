@@ -236,6 +236,8 @@ class Booking:
     masked: bool = False
     conflict: str = ""
     """Why a forced closure or withdrawal left it standing ("closure:12"...); "" none."""
+    video_link: str | None = None
+    """A video visit's link, for the booking co-op and the clinician only; None for anyone else."""
 
 
 @dataclass(frozen=True)

@@ -476,9 +476,9 @@ def book(
     except SlotTaken as exc:
         exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, any_room)
         raise
-    names = {clinician.id: (clinician.name, clinician.coop, clinician.tz)}
+    names = {clinician.id: (clinician.name, clinician.coop, clinician.tz, clinician.video_link or "")}
     if room is not None:
-        names[room.id] = (room.name, room.coop, room.tz)
+        names[room.id] = (room.name, room.coop, room.tz, "")
     return _to_booking(ctx, row, names)
 
 
@@ -774,8 +774,8 @@ def patient_search_clause(ctx: Context):
     return clause
 
 
-def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, str, str]]) -> m.Booking:
-    c_name, c_coop, c_tz = names.get(row.clinician_id, ("?", "", "UTC"))
+def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, str, str, str]]) -> m.Booking:
+    c_name, c_coop, c_tz, c_link = names.get(row.clinician_id, ("?", "", "UTC", ""))
     # Patient data is the booking co-op's (Law 25); the clinician giving the
     # consultation needs it too.
     own = sees_patient(ctx.actor, row.coop, row.clinician_id)
@@ -798,15 +798,20 @@ def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, st
         cancel_reason=(row.cancel_reason or None) if own else None,
         masked=not own,
         conflict=row.conflict,
+        # The clinician's visit link: only to those who see the patient (booking co-op, clinician).
+        video_link=(c_link or None) if own and row.mode == m.Mode.VIDEO.value else None,
     )
 
 
-def _names(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+def _names(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str, str]]:
+    """Resource id -> (name, co-op, zone, video link)."""
     if not ids:
         return {}
     R, C = tb.ResourceRow, tb.CoopRow
-    stmt = select(R.id, R.name, R.coop, C.tz).join(C, C.slug == R.coop).where(col(R.id).in_(sorted(ids)))
-    return {rid: (name, coop, tz) for rid, name, coop, tz in session.exec(stmt).all()}
+    stmt = (
+        select(R.id, R.name, R.coop, C.tz, R.video_link).join(C, C.slug == R.coop).where(col(R.id).in_(sorted(ids)))
+    )
+    return {rid: (name, coop, tz, link or "") for rid, name, coop, tz, link in session.exec(stmt).all()}
 
 
 def get_booking(ctx: Context, booking_id: int) -> m.Booking:

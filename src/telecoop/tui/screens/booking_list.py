@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from telecoop.domain import model as m
 from telecoop.domain.errors import InvalidTransition, SlotTaken, StaleBooking
 from telecoop.i18n import conflict_label, t
+from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue: the video-link line)
 from telecoop.services import booking as booking_service
 from telecoop.services.context import BOOKING_ROLES
 from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
@@ -150,6 +151,8 @@ class BookingListScreen(ModeScreen):
         else:
             second.append(clean(b.patient or ""))
             second.append(mode_label(b.mode))
+        if b.video_link:  # the clinician's day: the link to open (issue 10)
+            second.append(t("tui.details.video", link=clean(b.video_link)))
         if b.room:
             second.append(t("tui.detail.room", room=clean(b.room)))
         if b.reason:
