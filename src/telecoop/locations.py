@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import platformdirs
@@ -115,6 +116,21 @@ def write_private_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         discard_partial(path)
         raise
+
+
+@contextlib.contextmanager
+def replacing(path: Path, mode: str = "wb", **open_kw) -> Iterator:
+    """A file written beside ``path`` (0600) then moved over it: no reader sees it half-written,
+    and a failure (a full disk) leaves neither a partial file nor the temporary one."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with os.fdopen(open_private(tmp), mode, **open_kw) as fh:
+            yield fh
+    except BaseException:
+        discard_partial(tmp)
+        raise
+    os.replace(tmp, path)
 
 
 def discard_partial(path: Path) -> None:
