@@ -199,6 +199,13 @@ def _id_arg(text: str) -> int:
     raise argparse.ArgumentTypeError(t("field.id", value=shown(text)))
 
 
+def _out_arg(text: str) -> str:
+    """A file or folder to write, typed on the command line: "" is bad input (not "not given", not ".")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(t("output.empty"))
+    return text
+
+
 def _lang_in(argv: Sequence[str]) -> str | None:
     """``--lang`` from the raw arguments, so that even a usage error speaks the user's language."""
     for i, arg in enumerate(argv):
@@ -238,9 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("path")
     im.add_argument("--force", action="store_true", help="closures over active bookings: keep them, flagged")
     ex = sub.add_parser("export", help="write CSV files (or Excel-CSV files, or one .xlsx workbook)")
-    ex.add_argument("dir", nargs="?")
-    ex.add_argument("--excel", metavar="DIR", help="CSV files for a French-locale spreadsheet (BOM, ';', CRLF)")
-    ex.add_argument("--xlsx", metavar="FILE", help="one workbook, a sheet per file")
+    ex.add_argument("dir", nargs="?", type=_out_arg)
+    ex.add_argument("--excel", metavar="DIR", type=_out_arg, help="CSV files for a French-locale spreadsheet (BOM, ';', CRLF)")
+    ex.add_argument("--xlsx", metavar="FILE", type=_out_arg, help="one workbook, a sheet per file")
 
     for name in ("coops", "resources", "audit"):
         sp = sub.add_parser(name)
@@ -266,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="integrity check and schema version")
     sub.add_parser("upgrade", help="bring an older database up to this version's schema, in place")
     b = sub.add_parser("backup", help="consistent online copy")
-    b.add_argument("file")
+    b.add_argument("file", type=_out_arg)
 
     s = sub.add_parser("slots", help="free slots, earliest first")
     s.add_argument("--specialty", choices=m.SPECIALTIES)
@@ -317,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     ic.add_argument("--resource", type=_id_arg)
     ic.add_argument("--from", dest="from_date")
     ic.add_argument("--to", dest="to_date")
-    ic.add_argument("-o", "--output")
+    ic.add_argument("-o", "--output", type=_out_arg)
 
     rp = sub.add_parser("report", help="usage between co-ops, utilisation, no-show rates")
     rp.add_argument("kind", choices=["usage", "utilisation", "no-shows"])
@@ -325,12 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = rp.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
-    rp.add_argument("--xlsx", metavar="FILE", help="write the report as a workbook")
+    rp.add_argument("--xlsx", metavar="FILE", type=_out_arg, help="write the report as a workbook")
 
     fh = sub.add_parser("fhir", help="FHIR publication of shared clinicians' free and busy time")
     fhsub = fh.add_subparsers(dest="fhir_command", metavar="publish", required=True)
     fp = fhsub.add_parser("publish", help="write a $bulk-publish manifest and NDJSON Location/Schedule/Slot files")
-    fp.add_argument("--out", required=True, metavar="DIR")
+    fp.add_argument("--out", required=True, metavar="DIR", type=_out_arg)
     fp.add_argument("--days", type=int, default=14)
     fp.add_argument("--base-url", default="", help="where the files will be hosted (default: relative URLs)")
 
