@@ -110,8 +110,10 @@ def _write(path: Path, text: str) -> None:
 def write_publication(directory: Path, resources: dict[str, Iterable[dict]], *, now: dt.datetime,
                       base_url: str = "") -> dict[str, int]:
     """NDJSON files then the manifest (last, so a reader never sees a manifest before its files)."""
+    from telecoop import locations
+
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    locations.make_private_dir(directory)  # as export's folder: made if missing; a file there is said, not a crash
     counts = {}
     for kind, items in resources.items():
         lines = [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items]

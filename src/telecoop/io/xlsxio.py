@@ -44,7 +44,7 @@ def write_workbook(path: Path, sheets: Mapping[str, tuple[Sequence[str], Iterabl
                     cell.data_type = TYPE_STRING  # text, never a formula
         ws.freeze_panes = "A2"
     path = Path(path)
-    locations.make_private_dir(path.parent)
+    # like backup and ics -o: a missing folder is the user's typo, said (output.no_parent), not made
     with locations.replacing(path) as fh:  # 0600 (patient data), and no half-written file left on a full disk
         wb.save(fh)
 
