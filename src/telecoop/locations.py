@@ -127,10 +127,10 @@ def replacing(path: Path, mode: str = "wb", **open_kw) -> Iterator:
     try:
         with os.fdopen(open_private(tmp), mode, **open_kw) as fh:
             yield fh
+        os.replace(tmp, path)  # inside: a folder at ``path`` must not leave the .tmp behind
     except BaseException:
         discard_partial(tmp)
         raise
-    os.replace(tmp, path)
 
 
 def discard_partial(path: Path) -> None:
