@@ -40,8 +40,9 @@ def db_file(text: str) -> Path:
     if _URL_RE.match(text):
         if text.lower().startswith(("postgresql", "postgres")):
             raise StoreError("store.url_unsupported")
-        shown = text if len(text) <= 60 else text[:59] + "…"
-        raise BadInput("store.url", value=shown)
+        from telecoop.domain.text import shown
+
+        raise BadInput("store.url", value=shown(text, 60))
     return Path(text).expanduser()
 
 

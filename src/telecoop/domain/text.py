@@ -27,7 +27,7 @@ def shown(text: str, limit: int | None = SHOWN_MAX) -> str:
     """A value as it may be echoed back to a terminal: every control or format character, and every
     lone surrogate (an argument byte that was not UTF-8), becomes "?"; cut to ``limit`` (None: whole).
 
-    The one rule behind the CLI's ``safe`` and every refused value a message repeats.
+    The one rule behind the CLI's ``safe``, the app's ``format.clean`` and every refused value a message repeats.
     """
     if has_control(text) or any("\ud800" <= ch <= "\udfff" for ch in text):
         text = "".join("?" if "\ud800" <= ch <= "\udfff" or unicodedata.category(ch) in _CONTROL else ch
