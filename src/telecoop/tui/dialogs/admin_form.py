@@ -71,7 +71,9 @@ def error_text(error: TeleCoopError, labels: Mapping[str, str]) -> str:
     named = params.get("field")
     if isinstance(named, str) and named in labels:
         params["field"] = labels[named]
-    return t(error.key, **params)
+    from telecoop.i18n import error_text as said  # the CLI's wording: echoed values cut, statuses in words
+
+    return said(error.key, **params)
 
 
 # --------------------------------------------------------------------------- #
