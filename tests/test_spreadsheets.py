@@ -54,7 +54,7 @@ def test_excel_csv_is_bom_semicolon_crlf_and_imports_back(tmp_path, demo_db):
 
 
 def test_workbook_cells_are_text_and_import_back(tmp_path, demo_db):
-    book = tmp_path / "out" / "federation.xlsx"
+    book = tmp_path / "federation.xlsx"  # (a missing folder is refused, as for backup and ics -o)
     _export(demo_db, str(tmp_path / "plain"), "--xlsx", str(book))
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == ["coops", "resources", "staff", "availability", "closures", "bookings"]

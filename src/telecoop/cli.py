@@ -18,6 +18,7 @@ from pathlib import Path
 from telecoop import cli_help, i18n, locations
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput, TeleCoopError, WouldStrand
+from telecoop.domain.text import shown
 from telecoop.i18n import t
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -129,10 +130,7 @@ def emit_json(data: object) -> None:
 
 def safe(text: object) -> str:
     """Text from the database, made harmless for a terminal (no escape sequences)."""
-    from telecoop.domain.text import has_control
-
-    s = str(text)
-    return "".join("?" if has_control(ch) else ch for ch in s) if has_control(s) else s
+    return shown(str(text), None)
 
 
 def print_table(rows: list[list[object]], headers: list[str]) -> None:
@@ -178,32 +176,35 @@ class _Parser(argparse.ArgumentParser):
     """An argparse parser whose usage errors are one line in the user's language (exit 2)."""
 
     def error(self, message: str):  # type: ignore[override]
-        from telecoop.domain.validate import _shown
-
         text = None
         for pattern, key in _ARGPARSE_ERRORS:
             found = pattern.fullmatch(message)
             if found:
                 # ``detail`` is one of our own messages, whose value is already cut to size.
-                params = {k: _shown(v.replace("'", "")) if k in ("value", "args") else v if k == "detail" else _shown(v)
+                params = {k: shown(v.replace("'", "")) if k in ("value", "args") else v if k == "detail" else shown(v)
                           for k, v in found.groupdict().items()}
                 if "choices" in params:
                     params["choices"] = found["choices"].replace("'", "")[:200]
                 text = t(key, **params)
                 break
         if text is None:
-            text = t("cli.usage", detail=_shown(message))
+            text = t("cli.usage", detail=shown(message))
         print(f"telecoop: {safe(text)} {t('cli.help_hint', prog=self.prog)}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
 def _id_arg(text: str) -> int:
     """An id typed on the command line: a whole number from 1 (argparse says which option)."""
-    from telecoop.domain.validate import _shown
-
     if re.fullmatch(r"[0-9]{1,19}", text.strip()) and 1 <= int(text) <= INT64_MAX:
         return int(text)
-    raise argparse.ArgumentTypeError(t("field.id", value=_shown(text)))
+    raise argparse.ArgumentTypeError(t("field.id", value=shown(text)))
+
+
+def _out_arg(text: str) -> str:
+    """A file or folder to write, typed on the command line: "" is bad input (not "not given", not ".")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(t("output.empty"))
+    return text
 
 
 def _lang_in(argv: Sequence[str]) -> str | None:
@@ -245,9 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("path")
     im.add_argument("--force", action="store_true", help="closures over active bookings: keep them, flagged")
     ex = sub.add_parser("export", help="write CSV files (or Excel-CSV files, or one .xlsx workbook)")
-    ex.add_argument("dir", nargs="?")
-    ex.add_argument("--excel", metavar="DIR", help="CSV files for a French-locale spreadsheet (BOM, ';', CRLF)")
-    ex.add_argument("--xlsx", metavar="FILE", help="one workbook, a sheet per file")
+    ex.add_argument("dir", nargs="?", type=_out_arg)
+    ex.add_argument("--excel", metavar="DIR", type=_out_arg, help="CSV files for a French-locale spreadsheet (BOM, ';', CRLF)")
+    ex.add_argument("--xlsx", metavar="FILE", type=_out_arg, help="one workbook, a sheet per file")
 
     for name in ("coops", "resources", "audit"):
         sp = sub.add_parser(name)
@@ -273,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="integrity check and schema version")
     sub.add_parser("upgrade", help="bring an older database up to this version's schema, in place")
     b = sub.add_parser("backup", help="consistent online copy")
-    b.add_argument("file")
+    b.add_argument("file", type=_out_arg)
 
     s = sub.add_parser("slots", help="free slots, earliest first")
     s.add_argument("--specialty", choices=m.SPECIALTIES)
@@ -328,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     ic.add_argument("--resource", type=_id_arg)
     ic.add_argument("--from", dest="from_date")
     ic.add_argument("--to", dest="to_date")
-    ic.add_argument("-o", "--output")
+    ic.add_argument("-o", "--output", type=_out_arg)
 
     rp = sub.add_parser("report", help="usage between co-ops, utilisation, no-show rates")
     rp.add_argument("kind", choices=["usage", "utilisation", "no-shows"])
@@ -336,12 +337,12 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = rp.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
-    rp.add_argument("--xlsx", metavar="FILE", help="write the report as a workbook")
+    rp.add_argument("--xlsx", metavar="FILE", type=_out_arg, help="write the report as a workbook")
 
     fh = sub.add_parser("fhir", help="FHIR publication of shared clinicians' free and busy time")
     fhsub = fh.add_subparsers(dest="fhir_command", metavar="publish", required=True)
     fp = fhsub.add_parser("publish", help="write a $bulk-publish manifest and NDJSON Location/Schedule/Slot files")
-    fp.add_argument("--out", required=True, metavar="DIR")
+    fp.add_argument("--out", required=True, metavar="DIR", type=_out_arg)
     fp.add_argument("--days", type=int, default=14)
     fp.add_argument("--base-url", default="", help="where the files will be hosted (default: relative URLs)")
 
@@ -822,7 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.set_lang(lang)
     bad = next((a for a in raw if _not_utf8(a)), None)
     if bad is not None:
-        print(f"telecoop: {t('args.not_utf8', value=_shown_arg(bad))}", file=sys.stderr)
+        print(f"telecoop: {t('args.not_utf8', value=shown(bad))}", file=sys.stderr)
         return EXIT_USAGE
     cli_help.install(lang)
     parser = cli_help.localize(build_parser(), lang)
@@ -894,21 +895,11 @@ def _not_utf8(arg: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in arg)
 
 
-def _shown_arg(arg: str) -> str:
-    text = "".join("?" if "\ud800" <= ch <= "\udfff" else ch for ch in arg)
-    return safe(text if len(text) <= 40 else text[:39] + "…")
-
-
-def _path_arg(arg: str) -> str:
-    """A path as echoed back: no surrogates or control characters (the cut to a sane length comes later)."""
-    return safe("".join("?" if "\ud800" <= ch <= "\udfff" else ch for ch in arg))
-
-
 def _check_ints(args: argparse.Namespace) -> None:
     """Ids and counts beyond what the store holds (64-bit) are bad input, not an overflow deep inside."""
     for value in vars(args).values():
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT64_MAX:
-            raise BadInput("field.id", value=_shown_arg(str(value)))
+            raise BadInput("field.id", value=shown(str(value)))
 
 
 def _output_arg(args: argparse.Namespace | None) -> str:
@@ -924,7 +915,7 @@ def _known_failure(exc: BaseException, args: argparse.Namespace) -> TeleCoopErro
     import errno
 
     if isinstance(exc, OSError) and not _is_db_error(exc):
-        path = _path_arg(str(exc.filename) if exc.filename else _output_arg(args))
+        path = safe(str(exc.filename) if exc.filename else _output_arg(args))
         key = {
             errno.EISDIR: "output.is_dir",
             errno.ENOENT: "output.no_parent",

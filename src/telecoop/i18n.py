@@ -469,13 +469,16 @@ def error_text(key: str, lang: str | None = None, **params: object) -> str:
     for name in ("old", "new"):
         if name in params:
             params[name] = status_label(params[name], lang)
+    from telecoop.domain.text import cut
+
     for name, value in params.items():  # issue 9: a 10,000-character value is not echoed whole
-        limit = 300 if name in _LONG_PARAMS else 80
-        if isinstance(value, str) and len(value) > limit:
-            params[name] = value[: limit - 1] + "…"
+        if isinstance(value, str):
+            params[name] = cut(value, ECHO_LONG if name in _LONG_PARAMS else ECHO_MAX)
     return t(key, lang=lang, **params)
 
 
+# The one cut for values an error repeats: a typed value, or a path, a list of choices, a detail.
+ECHO_MAX, ECHO_LONG = 80, 120
 _LONG_PARAMS = frozenset({"choices", "path", "detail", "tables", "summary"})
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import platformdirs
@@ -39,8 +40,9 @@ def db_file(text: str) -> Path:
     if _URL_RE.match(text):
         if text.lower().startswith(("postgresql", "postgres")):
             raise StoreError("store.url_unsupported")
-        shown = text if len(text) <= 60 else text[:59] + "…"
-        raise BadInput("store.url", value=shown)
+        from telecoop.domain.text import shown
+
+        raise BadInput("store.url", value=shown(text, 60))
     return Path(text).expanduser()
 
 
@@ -114,6 +116,21 @@ def write_private_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
     except BaseException:
         discard_partial(path)
+        raise
+
+
+@contextlib.contextmanager
+def replacing(path: Path, mode: str = "wb", **open_kw) -> Iterator:
+    """A file written beside ``path`` (0600) then moved over it: no reader sees it half-written,
+    and a failure (a full disk) leaves neither a partial file nor the temporary one."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with os.fdopen(open_private(tmp), mode, **open_kw) as fh:
+            yield fh
+        os.replace(tmp, path)  # inside: a folder at ``path`` must not leave the .tmp behind
+    except BaseException:
+        discard_partial(tmp)
         raise
 
 

@@ -114,6 +114,8 @@ HARDENING_MESSAGES: dict[str, tuple[str, str]] = {
     "output.denied": ("permission refusée : {path}", "permission denied: {path}"),
     "output.not_dir": ("une partie de {path} n'est pas un dossier", "part of {path} is not a folder"),
     "output.failed": ("impossible d'écrire ou de lire {path} : {reason}", "cannot write or read {path}: {reason}"),
+    # consolidation: an empty file or folder name is bad input, never "not given" nor "here"
+    "output.empty": ("nom de fichier ou de dossier vide", "empty file or folder name"),
     "error.logged": (
         "erreur inattendue ({detail}) ; les détails sont dans {log}",
         "unexpected error ({detail}); the details are in {log}",

@@ -25,17 +25,9 @@ class TeleCoopError(Exception):
         """The error in the user's language."""
         from telecoop.i18n import error_text
 
-        # A value echoed back is cut to a sane length (a 10,000-character
+        # error_text cuts each echoed value to a sane length (a 10,000-character
         # argument must not fill the screen).
-        params = {k: _cut(v) if isinstance(v, str) else v for k, v in self.params.items()}
-        return error_text(self.key, lang=lang, **params)
-
-
-ECHO_MAX = 120
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= ECHO_MAX else text[: ECHO_MAX - 1] + "…"
+        return error_text(self.key, lang=lang, **self.params)
 
 
 class BadInput(TeleCoopError):

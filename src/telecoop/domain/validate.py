@@ -13,6 +13,7 @@ import re
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput
 from telecoop.domain.text import clean_text, has_control
+from telecoop.domain.text import shown as _shown  # the one echo rule (also used by csvio)
 from telecoop.domain.timeutil import parse_date, parse_hhmm, zone
 
 _URL_RE = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/?#=&+-]*)?$")
@@ -148,8 +149,3 @@ def booking_span(start: dt.datetime, end: dt.datetime) -> None:
         raise BadInput("booking.duration", value=_shown(f"{seconds / 60:.2f}"))
     duration(int(seconds // 60))
 
-
-def _shown(text: str) -> str:
-    """A refused value as it may be echoed back: no control characters, bounded."""
-    safe = "".join(ch if not has_control(ch) else "?" for ch in text)
-    return safe if len(safe) <= 40 else safe[:39] + "…"

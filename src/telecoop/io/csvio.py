@@ -21,7 +21,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -800,18 +799,11 @@ def _write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]], *, ex
     with a BOM (else Excel guesses a legacy code page), ``;`` (the list
     separator where the decimal mark is a comma) and CRLF line endings.
     """
-    tmp = path.with_name(path.name + ".tmp")
-    try:  # 0600 (patient data), and no half-written file left on a full disk
-        with os.fdopen(
-            locations.open_private(tmp), "w", encoding="utf-8-sig" if excel else "utf-8", newline=""
-        ) as fh:
-            writer = csv.writer(fh, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
-            writer.writerow(header)
-            writer.writerows(row_out(r) for r in rows)
-    except BaseException:
-        locations.discard_partial(tmp)
-        raise
-    os.replace(tmp, path)
+    # 0600 (patient data), and no half-written file left on a full disk
+    with locations.replacing(path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+        writer.writerow(header)
+        writer.writerows(row_out(r) for r in rows)
 
 
 def export_dir(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -102,16 +101,19 @@ def manifest(now: dt.datetime, base_url: str, counts: dict[str, int]) -> dict:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    from telecoop import locations
+
+    with locations.replacing(path, "w", encoding="utf-8") as fh:  # no partial file on a full disk
+        fh.write(text)
 
 
 def write_publication(directory: Path, resources: dict[str, Iterable[dict]], *, now: dt.datetime,
                       base_url: str = "") -> dict[str, int]:
     """NDJSON files then the manifest (last, so a reader never sees a manifest before its files)."""
+    from telecoop import locations
+
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    locations.make_private_dir(directory)  # as export's folder: made if missing; a file there is said, not a crash
     counts = {}
     for kind, items in resources.items():
         lines = [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items]

@@ -9,7 +9,6 @@ computed (report counts, rates) stay numbers so that people can sum them.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -45,15 +44,9 @@ def write_workbook(path: Path, sheets: Mapping[str, tuple[Sequence[str], Iterabl
                     cell.data_type = TYPE_STRING  # text, never a formula
         ws.freeze_panes = "A2"
     path = Path(path)
-    locations.make_private_dir(path.parent)
-    tmp = path.with_name(path.name + ".tmp")
-    try:  # 0600 (patient data), and no half-written file left on a full disk
-        with os.fdopen(locations.open_private(tmp), "wb") as fh:
-            wb.save(fh)
-    except BaseException:
-        locations.discard_partial(tmp)
-        raise
-    os.replace(tmp, path)
+    # like backup and ics -o: a missing folder is the user's typo, said (output.no_parent), not made
+    with locations.replacing(path) as fh:  # 0600 (patient data), and no half-written file left on a full disk
+        wb.save(fh)
 
 
 def _load(path: Path):

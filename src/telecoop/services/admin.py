@@ -13,7 +13,7 @@ from telecoop.domain.errors import BadInput, NotFound, NotPermitted, StoreError,
 from telecoop.domain.timeutil import day_bounds_utc, resolve_wall_time
 from telecoop.services import audit
 from telecoop.services.context import ADMIN_ROLES, Context, os_login
-from telecoop.services.directory import resources_from_rows
+from telecoop.services.directory import resources_from_rows, visible_clause
 from telecoop.store import conflicts, convert
 from telecoop.store import tables as tb
 from telecoop.store.engine import (
@@ -350,6 +350,12 @@ def list_closures(ctx: Context, *, resource_id: int | None = None) -> list[m.Clo
         owned = select(tb.ResourceRow.id).where(tb.ResourceRow.coop == ctx.coop)
         stmt = stmt.where((tb.ClosureRow.coop == ctx.coop) | col(tb.ClosureRow.resource_id).in_(owned))
     with read_session(ctx.engine) as s:
+        if resource_id is not None:  # a resource no one has, or one this co-op may not see: not found (as book says)
+            seen = select(tb.ResourceRow.id).where(tb.ResourceRow.id == resource_id)
+            if not ctx.is_federation_admin:
+                seen = seen.where(visible_clause(ctx.coop))
+            if s.exec(seen).first() is None:
+                raise NotFound("notfound.resource", id=resource_id)
         return [convert.closure(r) for r in s.exec(stmt).all()]
 
 
@@ -375,13 +381,13 @@ def add_closure(
             res = _own_resource(s, ctx, resource_id)
             owner = res.coop
             coop = None
-        else:
-            owner = v.slug(coop or ctx.coop, "coop")
-            if not ctx.is_federation_admin and owner != ctx.coop:
-                raise NotPermitted("perm.other_coop")
+        else:  # as add_holidays: a co-op given (even "") is checked, then known, then permitted
+            owner = ctx.coop if coop is None else v.slug(coop, "coop")
         coop_row = s.get(tb.CoopRow, owner)
         if coop_row is None:
             raise BadInput("field.unknown_coop", value=owner)
+        if resource_id is None and not ctx.is_federation_admin and owner != ctx.coop:
+            raise NotPermitted("perm.other_coop")
         t0 = _closure_instant(start, coop_row.tz, is_end=False)
         t1 = _closure_instant(end, coop_row.tz, is_end=True)
         if t1 <= t0:

@@ -48,6 +48,7 @@ def publish(ctx: Context, directory: Path, *, days: int = 14, base_url: str = ""
     """Write the bulk-publish manifest and its NDJSON files into ``directory``; counts per type."""
     ctx.require(*ADMIN_ROLES)
     days = v.integer(days, "days", 1, MAX_DAYS)
+    base_url = v.url(base_url, "base_url")  # the video-link rule: https, no control characters, bounded
     today = local(ctx.now(), ctx.actor_tz).date()
     start = day_bounds_utc(today, ctx.actor_tz)[0]
     end = day_bounds_utc(today + dt.timedelta(days=days - 1), ctx.actor_tz)[1]

@@ -261,12 +261,17 @@ def _inspect_sqlite(path: Path, header: bytes, *, create: bool, migrate: bool) -
     return version
 
 
-def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> StoreError | None:
+def busy() -> Busy:
+    """The one "busy with another write, try again" refusal: the writers' turn or SQLite's lock past the timeout."""
+    return Busy("store.busy", seconds=round(BUSY_TIMEOUT_MS / 1000))
+
+
+def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> StoreError | Busy | None:
     """A database error a user can cause, as one clear message (no SQL text); None for any other."""
     text = str(getattr(exc, "orig", None) or exc).lower()
     shown = str(path) if path is not None else "?"
     if "locked" in text or "busy" in text:
-        return StoreError("store.busy", seconds=round(BUSY_TIMEOUT_MS / 1000))
+        return busy()
     if "readonly" in text or "read-only" in text:
         return StoreError("store.readonly", path=shown)
     if "full" in text:
@@ -372,7 +377,7 @@ def writer_turn(engine: Engine) -> Iterator[None]:
         # transaction, itself bounded by busy_timeout; a holder that dies
         # releases the lock with its file descriptor.
         if not _flock_within(fd, BUSY_TIMEOUT_MS / 1000):
-            raise Busy("store.busy", seconds=round(BUSY_TIMEOUT_MS / 1000))
+            raise busy()
         yield
     finally:
         os.close(fd)  # closing releases the lock
@@ -440,9 +445,9 @@ def _busy_refused() -> Iterator[None]:
     try:
         yield
     except sa.exc.OperationalError as exc:
-        text = str(exc.orig if exc.orig is not None else exc).lower()
-        if "database is locked" in text or "database is busy" in text:
-            raise Busy("store.busy", seconds=round(BUSY_TIMEOUT_MS / 1000)) from None
+        known = store_error(exc)
+        if isinstance(known, Busy):
+            raise known from None
         raise
 
 

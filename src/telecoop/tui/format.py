@@ -8,7 +8,6 @@ be read as Textual/Rich markup nor reach the terminal as escape sequences.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 from rich.text import Text
 
@@ -28,10 +27,9 @@ def clean(value: object) -> str:
     Rich's ``Text`` keeps ESC, so a name holding ``\\x1b[31m`` would colour or
     move the terminal; the replacement keeps the rest visible as typed.
     """
-    s = "" if value is None else str(value)
-    return "".join(
-        REPLACEMENT if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in s
-    )
+    from telecoop.domain.text import shown  # the one rule, shared with the CLI's ``safe``
+
+    return shown("" if value is None else str(value), None)
 
 
 def literal(value: object, style: str = "") -> Text:

@@ -80,7 +80,9 @@ def error_text(error: TeleCoopError, labels: Mapping[str, str], resource_name=No
         name = resource_name(int(str(params["value"])))
         if name:
             params["value"] = f"« {clean(name)} »" if get_lang() == "fr" else f"'{clean(name)}'"
-    return t(error.key, **params)
+    from telecoop.i18n import error_text as said  # the CLI's wording: echoed values cut, statuses in words
+
+    return said(error.key, **params)
 
 
 # --------------------------------------------------------------------------- #
