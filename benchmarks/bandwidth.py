@@ -174,12 +174,10 @@ def desk_session(run: Run, db: Path, idle_first: float) -> None:
             chars.append(pty.wait_quiet())
         rec.add(f"typed character x{len(TYPED)}", "char", chars)
         rec.key("focus: Tab to the reason", "focus", "tab")
-        rec.key("book (Enter)", "other", "enter", expect="made:")
-        # The notification goes after its timeout: one more redraw that belongs to booking.
-        pty.mark()
-        if not pty.wait_gone("made:", timeout=15):
-            raise TimeoutError("the booking notification did not go")
-        rec.add("notification goes (6 s later)", "other", pty.wait_quiet())
+        # The details panel is the confirmation (issue 10); Esc closes it.
+        rec.key("book (Enter) -> details panel", "other", "enter", expect="Booked: booking")
+        rec.idle(f"idle {IDLE_OTHER:g} s, details panel", IDLE_OTHER)
+        rec.key("close the details (Esc)", "other", "escape", expect="TeleCoop · Find a slot")
         rec.idle(f"idle {IDLE_OTHER:g} s, Find after booking", IDLE_OTHER)
         run.peak_rss_kb["desk"] = pty.peak_rss_kb() or 0
 
