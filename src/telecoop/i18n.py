@@ -118,6 +118,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # not found
     "notfound.booking": ("rendez-vous {id} introuvable", "booking {id} not found"),
     "notfound.resource": ("ressource {id} introuvable", "resource {id} not found"),
+    # issue 10b: an hours rule or a closure missing is not "resource N not found" (N is not a resource)
+    "notfound.hours": ("plage horaire {id} introuvable", "hours rule {id} not found"),
+    "notfound.closure": ("fermeture {id} introuvable", "closure {id} not found"),
     "notfound.coop": ("coopérative « {slug} » introuvable", "co-op '{slug}' not found"),
     "notfound.staff": ("utilisateur « {login} » introuvable", "staff member '{login}' not found"),
     "notfound.path": ("{path} introuvable", "{path} not found"),

@@ -104,3 +104,32 @@ async def test_booking_form_errors_fit_their_line(as_user, lang, size):
             await pilot.press("escape")
             await settle(pilot)
     assert not cut, "\n".join(cut)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_an_error_about_a_resource_names_it_in_the_app(app_for, context_for, lang):
+    """issue 10: "resource 40 is not a clinician" / "resource 40 not found" -> its name, as the
+    app says a service's refusal (guarded -> failure), when the app knows the resource."""
+    from telecoop.domain.errors import NotFound, TeleCoopError
+    from telecoop.tui.messages import failure, resource_names
+
+    ctx = context_for("recep.gaspesie")
+    room = next(r for r in ctx_resources(ctx) if r.kind == "room")
+    app = app_for("recep.gaspesie", lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        names = resource_names(app.screen)
+        with pytest.raises(TeleCoopError) as refused:  # a room given as the clinician: the service says so
+            booking_service.book(ctx, clinician_id=room.id, start="2026-12-08T14:00", duration=30, patient="AB-1")
+        said = failure(refused.value, None, names).text
+        assert refused.value.key == "field.not_clinician" and str(room.id) not in said
+        assert room.name in said
+        gone = failure(NotFound("notfound.resource", id=room.id), None, names).text
+        assert room.name in gone and str(room.id) not in gone
+        assert failure(NotFound("notfound.resource", id=99999), None, names).text.endswith(("99999 introuvable", "99999 not found"))
+
+
+def ctx_resources(ctx):
+    from telecoop.services import directory as directory_service
+
+    return directory_service.list_resources(ctx)

@@ -26,12 +26,12 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from telecoop.domain.errors import TeleCoopError, WouldStrand
-from telecoop.i18n import get_lang, t
+from telecoop.i18n import t
 from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.confirm import ConfirmDialog
 from telecoop.tui.format import clean, literal, stranded_list
-from telecoop.tui.messages import ServiceFailed, failure
+from telecoop.tui.messages import ServiceFailed, failure, named_error
 
 T = TypeVar("T")
 
@@ -72,21 +72,13 @@ def error_field(error: TeleCoopError, values: Mapping[str, str], key_fields: Map
     return None
 
 
-#: errors whose ``value`` is a resource id (issue 10: said with the resource's name)
-RESOURCE_VALUE_KEYS = frozenset({"field.not_clinician", "field.not_room"})
-
-
 def error_text(error: TeleCoopError, labels: Mapping[str, str], resource_name=None) -> str:
     """The error in the current language, with the field's label instead of its code name,
     and a resource named by its name (``resource_name(id)``, None when unknown) not its id."""
-    params = dict(error.params)
+    params = dict(named_error(error, resource_name).params)
     named = params.get("field")
     if isinstance(named, str) and named in labels:
         params["field"] = labels[named]
-    if error.key in RESOURCE_VALUE_KEYS and resource_name is not None and str(params.get("value", "")).isdigit():
-        name = resource_name(int(str(params["value"])))
-        if name:
-            params["value"] = f"« {clean(name)} »" if get_lang() == "fr" else f"'{clean(name)}'"
     return t(error.key, **params)
 
 
