@@ -108,6 +108,9 @@ async def test_admin_adds_a_room_with_hours_and_shares_it(as_user):
         await pilot.press("enter")
         await settle(pilot)
         assert "overlapping" in hours.field_error("start")
+        # issue 10b: the room by its name, and (the start column is narrow) said on the form's line
+        assert hours.field_error("start") == f"overlapping hours for resource '{hours.resource.name}'"
+        assert hours.form_error == "Start: overlaps other hours"
         assert len(table_rows(pilot, "#hours")) == 1
         await pilot.press("escape")
         await settle(pilot)

@@ -45,7 +45,13 @@ def guarded(node: MessagePump, call: Callable[[], T]) -> T | Unset:
 
 #: errors that name a resource by its id, and the parameter holding it (issue 10: the app
 #: says the resource's name instead, when it knows the resource)
-RESOURCE_PARAMS = {"field.not_clinician": "value", "field.not_room": "value", "notfound.resource": "id"}
+RESOURCE_PARAMS = {
+    "field.not_clinician": "value",
+    "field.not_room": "value",
+    "notfound.resource": "id",
+    "import.overlap": "value",
+    "import.booking_overlap": "value",
+}
 
 
 def named_error(error: TeleCoopError, resource_name: Callable[[int], str | None] | None) -> TeleCoopError:

@@ -226,6 +226,7 @@ FIELD_ERROR_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.ferr.datetime": ("invalide ; ex. 2026-03-10 10:00", "invalid; e.g. 2026-03-10 10:00"),
     "tui.ferr.date": ("date invalide (AAAA-MM-JJ)", "invalid date (YYYY-MM-DD)"),
     "tui.ferr.time": ("heure invalide (HH:MM)", "invalid time (HH:MM)"),
+    "tui.ferr.overlap": ("chevauche une autre plage", "overlaps other hours"),
     "tui.ferr.patient_long": ("40 caractères au plus (dossier ou initiales)", "at most 40 characters (chart no. or initials)"),
 }
 ADMIN_MESSAGES.update(FIELD_ERROR_MESSAGES)

@@ -100,6 +100,7 @@ SHORT_KEYS = {
     "date.invalid": "tui.ferr.date",
     "time.hhmm": "tui.ferr.time",
     "booking.patient_long": "tui.ferr.patient_long",
+    "import.overlap": "tui.ferr.overlap",
 }
 _DAY = re.compile(r"^\d{4}-\d\d-\d\d[ T]")
 
@@ -430,6 +431,9 @@ class AdminFormDialog(ModalScreen[T], Generic[T]):
     # errors --------------------------------------------------------------
 
     def _resource_name(self, resource_id: int) -> str | None:
+        own = getattr(self, "resource", None)  # the form's own resource (maybe newer than the directory)
+        if own is not None and getattr(own, "id", None) == resource_id:
+            return own.name
         directory = getattr(self.app, "directory", None)
         resource = directory.resource(resource_id) if directory is not None else None
         return resource.name if resource is not None else None
