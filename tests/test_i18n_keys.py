@@ -17,7 +17,8 @@ B. No f-string, ``+`` or ``%`` anywhere in src/telecoop starts with the head of 
    carry a built key either. The one exception is ``i18n.tn`` itself, which adds
    the plural form (``.one`` / ``.other``) to the key it is given (and an audit
    action code that merely shares a head with a message, listed in EXEMPT).
-C. Every literal key of A.1 and every value of an A.2 dict exists in the catalogue
+C. Every literal key of A.1, every value of an A.2 dict and of any module-level
+   ``*_KEYS`` dict (one read into a variable first) exists in the catalogue
    (``tn``'s with both plural forms); test_cli_help checks each has both languages.
 """
 
@@ -162,6 +163,9 @@ def test_every_key_the_code_names_is_in_the_catalogue():
             used_dicts.add((name, plural))
     for name, plural in sorted(used_dicts):
         missing += [f"{name}: {key}" for key in dicts[name] if not _exists(key, plural)]
+    # a mapping read into a variable first (``key = STATUS_KEYS.get(v)``) is named ``*_KEYS``
+    for name in sorted(n for n in dicts if n.endswith("_KEYS")):
+        missing += [f"{name}: {key}" for key in dicts[name] if not _exists(key, False)]
     assert named > 200 and len(used_dicts) >= 15  # the walk sees the code it is meant to
     assert not missing, "keys missing from the catalogue:\n" + "\n".join(missing)
 
