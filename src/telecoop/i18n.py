@@ -118,6 +118,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # not found
     "notfound.booking": ("rendez-vous {id} introuvable", "booking {id} not found"),
     "notfound.resource": ("ressource {id} introuvable", "resource {id} not found"),
+    # issue 10b: an hours rule or a closure missing is not "resource N not found" (N is not a resource)
+    "notfound.hours": ("plage horaire {id} introuvable", "hours rule {id} not found"),
+    "notfound.closure": ("fermeture {id} introuvable", "closure {id} not found"),
     "notfound.coop": ("coopérative « {slug} » introuvable", "co-op '{slug}' not found"),
     "notfound.staff": ("utilisateur « {login} » introuvable", "staff member '{login}' not found"),
     "notfound.path": ("{path} introuvable", "{path} not found"),
@@ -382,17 +385,33 @@ def column_label(name: str, lang: str | None = None) -> str:
     return pair[0] if (lang or _current) == "fr" else pair[1]
 
 
+# issue 10: every catalogue key is written out (no key built at run time), so a
+# translator's tooling finds each one; tests/test_i18n_keys.py holds the rule.
+CONFLICT_KEYS = {"closure": "conflict.closure", "inactive": "conflict.inactive", "unshared": "conflict.unshared"}
+STATUS_KEYS = {
+    "booked": "status.booked",
+    "checked_in": "status.checked_in",
+    "completed": "status.completed",
+    "no_show": "status.no_show",
+    "cancelled": "status.cancelled",
+}
+
+
 def conflict_label(code: str, lang: str | None = None) -> str:
     """A booking's conflict flag said to people: ``closure:12`` -> "closure 12" ("" for none)."""
     kind, _, ident = (code or "").partition(":")
-    return t(f"conflict.{kind}", lang=lang, id=ident) if kind else ""
+    if not kind:
+        return ""
+    return t(CONFLICT_KEYS[kind], lang=lang, id=ident) if kind in CONFLICT_KEYS else code
 
 
 def status_label(status: object, lang: str | None = None) -> str:
-    """A booking status (``no_show`` or its enum) in the user's words: "absent" / "no-show"."""
+    """A booking status (``no_show`` or its enum) in the user's words: "absent" / "no-show".
+
+    The one home for status words: the app, the CLI and the confirmation all call it."""
     value = getattr(status, "value", status)
-    key = f"status.{value}"
-    return t(key, lang=lang) if key in MESSAGES else str(value)
+    key = STATUS_KEYS.get(value) if isinstance(value, str) else None
+    return t(key, lang=lang) if key else str(value)
 
 
 def field_label(field: str, lang: str | None = None) -> str:

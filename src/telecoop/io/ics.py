@@ -33,6 +33,15 @@ import icalendar
 from telecoop.domain import model as m
 
 PRODID = "-//TeleCoop//Teleconsultation//FR"
+# issue 10: written-out catalogue keys (none built at run time; tests/test_i18n_keys.py).
+ICS_MODE_KEYS = {"video": "ics.mode.video", "phone": "ics.mode.phone", "room": "ics.mode.room"}
+ICS_STATUS_KEYS = {
+    "booked": "ics.status.booked",
+    "checked_in": "ics.status.checked_in",
+    "completed": "ics.status.completed",
+    "no_show": "ics.status.no_show",
+    "cancelled": "ics.status.cancelled",
+}
 
 
 @dataclass(frozen=True)
@@ -85,13 +94,13 @@ def bookings_to_ics(
             ev.add("summary", text("busy.coop", coop=b.coop))
         else:
             ev.add("summary", text("ics.title", clinician=b.clinician))
-        lines.append(text("ics.mode", mode=text(f"ics.mode.{b.mode.value}")))
+        lines.append(text("ics.mode", mode=text(ICS_MODE_KEYS[b.mode.value])))
         lines.append(text("ics.clinician", clinician=b.clinician, coop=b.clinician_coop))
         if b.room:
             lines.append(text("ics.room", room=b.room))
             ev.add("location", b.room)
         lines.append(text("ics.booked_for", coop=b.coop))
-        lines.append(text("ics.status", status=text(f"ics.status.{b.status.value}")))
+        lines.append(text("ics.status", status=text(ICS_STATUS_KEYS[b.status.value])))
         if not b.masked and extra is not None and extra.video_link and b.mode == m.Mode.VIDEO:
             lines.append(text("ics.video", url=extra.video_link))
             ev.add("url", extra.video_link)

@@ -319,7 +319,7 @@ def remove_hours(ctx: Context, availability_id: int) -> None:
     with write_session(ctx.engine) as s:
         row = s.get(tb.AvailabilityRow, availability_id)
         if row is None:
-            raise NotFound("notfound.resource", id=availability_id)
+            raise NotFound("notfound.hours", id=availability_id)
         res = _own_resource(s, ctx, row.resource_id)
         audit.record(s, ctx, "hours.remove", "availability", row.id, coop=res.coop, before=row.model_dump())
         s.delete(row)
@@ -410,7 +410,7 @@ def remove_closure(ctx: Context, closure_id: int) -> None:
     with write_session(ctx.engine) as s:
         row = s.get(tb.ClosureRow, closure_id)
         if row is None:
-            raise NotFound("notfound.resource", id=closure_id)
+            raise NotFound("notfound.closure", id=closure_id)
         owner = row.coop or _own_resource(s, ctx, row.resource_id).coop
         if not ctx.is_federation_admin and owner != ctx.coop:
             raise NotPermitted("perm.other_coop")

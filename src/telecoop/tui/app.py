@@ -28,7 +28,7 @@ from telecoop.services import live
 from telecoop.services.context import Context
 from telecoop.tui import modes
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
-from telecoop.tui.dialogs.help import HelpDialog, help_key
+from telecoop.tui.dialogs.help import HELP_KEYS, HelpDialog
 from telecoop.tui.directory import Directory, load_directory
 from telecoop.tui.messages import UNSET, ServiceFailed, failure, guarded
 from telecoop.tui.screens.base import ModeScreen
@@ -37,6 +37,8 @@ from telecoop.tui.widgets.still_loading import StillLoadingIndicator
 
 #: Seconds between two "did another connection commit?" checks: changes show within 2 s.
 POLL_SECONDS = 1.5
+#: one name per key in each language (issue 10: "Échap" in French, as the hints say)
+KEY_NAME_KEYS = {"escape": "tui.keyname.escape", "pageup": "tui.keyname.pageup", "pagedown": "tui.keyname.pagedown"}
 
 #: The terminal's own 16 colours, default background: no per-cell background
 #: bytes, readable on any palette. The cursor row is reversed rather than
@@ -109,7 +111,7 @@ class TeleCoopCommands(Provider):
             if binding.action in ("command_palette", "app.command_palette") or (id(active.node), binding.action) in seen:
                 continue
             seen.add((id(active.node), binding.action))
-            title = t(help_key(binding.description))
+            title = t(HELP_KEYS.get(binding.description, binding.description))
             keys = self.app.get_key_display(binding)
             out.append((title, keys, partial(self.app.run_action, binding.action, active.node)))
         return out
@@ -314,10 +316,8 @@ class TeleCoopApp(App[None]):
             return binding.key_display
         if re.fullmatch(r"f\d+", binding.key):
             return binding.key.upper()
-        # One name per key in each language (issue 10: "Échap" in French, as the hints say).
-        names = {"escape": "tui.keyname.escape", "pageup": "tui.keyname.pageup", "pagedown": "tui.keyname.pagedown"}
-        if binding.key in names:
-            return t(names[binding.key])
+        if binding.key in KEY_NAME_KEYS:
+            return t(KEY_NAME_KEYS[binding.key])
         return super().get_key_display(binding)
 
     def action_toggle_language(self) -> None:

@@ -15,6 +15,11 @@ from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
 from telecoop.tui.format import clean, day_long, specialty_label, zone_label
 
 
+# issue 10: written-out keys (none built at run time), so a translator's tooling finds them.
+MODE_KEYS = {"video": "conf.mode.video", "phone": "conf.mode.phone", "room": "conf.mode.room"}
+LANG_KEYS = {"fr": "conf.lang.fr", "en": "conf.lang.en"}
+
+
 def confirmation_text(d: m.BookingDetails, lang: str) -> str:
     """The confirmation for booking ``d`` in ``lang`` (``fr`` or ``en``), one fact a line."""
     b = d.booking
@@ -25,7 +30,7 @@ def confirmation_text(d: m.BookingDetails, lang: str) -> str:
         t("conf.when", lang, day=day_long(start.date(), lang), time=start.strftime("%H:%M"),
           zone=zone_label(tz, long=True, lang=lang)),
         t("conf.with", lang, name=clean(d.clinician.name), specialty=specialty_label(d.clinician.specialty, lang)),
-        t("conf.how", lang, minutes=d.minutes, mode=t(f"conf.mode.{b.mode.value}", lang)),
+        t("conf.how", lang, minutes=d.minutes, mode=t(MODE_KEYS[b.mode.value], lang)),
     ]
     if d.room is not None and d.room_coop is not None:
         lines.append(t("conf.where", lang, room=clean(d.room.name), coop=clean(d.room_coop.name)))

@@ -76,13 +76,52 @@ def day_long(day: dt.date, lang: str | None = None) -> str:
     )
 
 
+# issue 10: every catalogue key below is written out (none built at run time), so a
+# translator's tooling finds each one; tests/test_i18n_keys.py holds the rule.
+ZONE_KEYS = {
+    "America/Halifax": "tui.zone.short.America/Halifax",
+    "America/Blanc-Sablon": "tui.zone.short.America/Blanc-Sablon",
+    "America/Toronto": "tui.zone.short.America/Toronto",
+}
+ZONE_LONG_KEYS = {
+    "America/Halifax": "tui.zone.long.America/Halifax",
+    "America/Blanc-Sablon": "tui.zone.long.America/Blanc-Sablon",
+    "America/Toronto": "tui.zone.long.America/Toronto",
+}
+MODE_KEYS = {"video": "tui.bmode.video", "phone": "tui.bmode.phone", "room": "tui.bmode.room"}
+ROLE_KEYS = {
+    "receptionist": "tui.role.receptionist",
+    "coop_admin": "tui.role.coop_admin",
+    "federation_admin": "tui.role.federation_admin",
+    "clinician": "tui.role.clinician",
+}
+SPECIALTY_KEYS = {
+    "family_medicine": "tui.spec.family_medicine",
+    "psychology": "tui.spec.psychology",
+    "nutrition": "tui.spec.nutrition",
+    "physiotherapy": "tui.spec.physiotherapy",
+    "nursing": "tui.spec.nursing",
+    "pediatrics": "tui.spec.pediatrics",
+    "social_work": "tui.spec.social_work",
+    "occupational_therapy": "tui.spec.occupational_therapy",
+    "speech_therapy": "tui.spec.speech_therapy",
+    "pharmacy": "tui.spec.pharmacy",
+    "psychiatry": "tui.spec.psychiatry",
+    "kinesiology": "tui.spec.kinesiology",
+}
+LANGUAGE_KEYS = {"fr": "tui.lang.fr", "en": "tui.lang.en"}
+KIND_KEYS = {"clinician": "tui.adm.kind.clinician", "room": "tui.adm.kind.room"}
+KIND_SHORT_KEYS = {"clinician": "tui.adm.kind_short.clinician", "room": "tui.adm.kind_short.room"}
+SHARING_KEYS = {"private": "tui.adm.sharing.private", "all": "tui.adm.sharing.all", "listed": "tui.adm.sharing.listed"}
+SHARING_SHORT_KEYS = {"private": "tui.adm.sharing_short.private", "all": "tui.adm.sharing_short.all"}
+
+
 def zone_label(tz: str, *, long: bool = False, lang: str | None = None) -> str:
     """``Îles`` / ``heure des Îles`` for America/Halifax; the city for an unknown zone."""
-    key = f"tui.zone.{'long' if long else 'short'}.{tz}"
-    text = t(key, lang=lang)
-    if text == key:
+    key = (ZONE_LONG_KEYS if long else ZONE_KEYS).get(tz)
+    if key is None:
         return tz.rsplit("/", 1)[-1].replace("_", " ")
-    return text
+    return t(key, lang=lang)
 
 
 def time_pair(instant: dt.datetime, viewer_tz: str, resource_tz: str, *, long: bool = False) -> str:
@@ -116,26 +155,24 @@ def status_label(status: m.BookingStatus | str) -> str:
 
 
 def mode_label(mode: m.Mode | str) -> str:
-    return t(f"tui.bmode.{m.Mode(mode).value}")
+    return t(MODE_KEYS[m.Mode(mode).value])
 
 
 def role_label(role: m.Role | str) -> str:
-    return t(f"tui.role.{m.Role(role).value}")
+    return t(ROLE_KEYS[m.Role(role).value])
 
 
 def specialty_label(code: str, lang: str | None = None) -> str:
-    key = f"tui.spec.{code}"
-    text = t(key, lang=lang)
-    return code if text == key else text
+    key = SPECIALTY_KEYS.get(code)
+    return t(key, lang=lang) if key else code
 
 
 def languages_label(codes: tuple[str, ...] | list[str]) -> str:
     """``français, anglais`` / ``French, English``; an unknown code as is."""
     out = []
     for code in codes:
-        key = f"tui.lang.{code}"
-        text = t(key)
-        out.append(code if text == key else text)
+        key = LANGUAGE_KEYS.get(code)
+        out.append(t(key) if key else code)
     return ", ".join(out)
 
 

@@ -39,8 +39,45 @@ def guarded(node: MessagePump, call: Callable[[], T]) -> T | Unset:
     try:
         return call()
     except Exception as exc:  # noqa: BLE001 - shown in the app, never a traceback
-        node.post_message(failure(exc, _db_path(node)))
+        node.post_message(failure(exc, _db_path(node), resource_names(node)))
     return UNSET
+
+
+#: errors that name a resource by its id, and the parameter holding it (issue 10: the app
+#: says the resource's name instead, when it knows the resource)
+RESOURCE_PARAMS = {
+    "field.not_clinician": "value",
+    "field.not_room": "value",
+    "notfound.resource": "id",
+    "import.overlap": "value",
+    "import.booking_overlap": "value",
+}
+
+
+def named_error(error: TeleCoopError, resource_name: Callable[[int], str | None] | None) -> TeleCoopError:
+    """``error`` with the resource it names by id named by its name (itself when unknown)."""
+    param = RESOURCE_PARAMS.get(error.key)
+    value = str(error.params.get(param, "")) if param else ""
+    name = resource_name(int(value)) if resource_name is not None and value.isdigit() else None
+    if not name:
+        return error
+    from telecoop.tui.format import clean
+
+    return TeleCoopError(error.key, **{**error.params, param: f"« {clean(name)} »" if get_lang() == "fr" else f"'{clean(name)}'"})
+
+
+def resource_names(node: MessagePump) -> Callable[[int], str | None] | None:
+    """The app's "name of resource N" (from its directory), or None outside an app."""
+    try:
+        directory = node.app.directory  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - only for the message's wording
+        return None
+
+    def name(resource_id: int) -> str | None:
+        resource = directory.resource(resource_id)
+        return resource.name if resource is not None else None
+
+    return name
 
 
 def _db_path(node: MessagePump) -> str | None:
@@ -50,7 +87,7 @@ def _db_path(node: MessagePump) -> str | None:
         return None
 
 
-def failure(exc: Exception, db_path: object = None) -> ServiceFailed:
+def failure(exc: Exception, db_path: object = None, resource_name: Callable[[int], str | None] | None = None) -> ServiceFailed:
     """The message that tells the user about ``exc``, in their language.
 
     A database failure a person can cause (busy too long, read-only, full,
@@ -64,7 +101,7 @@ def failure(exc: Exception, db_path: object = None) -> ServiceFailed:
         if known is not None:
             exc = known
     if isinstance(exc, TeleCoopError):
-        return ServiceFailed(exc.message(get_lang()), exc)
+        return ServiceFailed(named_error(exc, resource_name).message(get_lang()), exc)
     log = errorlog.write(exc, where="app")
     if log is not None:
         return ServiceFailed(t("error.logged", detail=type(exc).__name__, log=str(log)))

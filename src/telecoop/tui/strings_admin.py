@@ -208,4 +208,27 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.adm.staff.edit_title": ("Rôle et coopérative de « {login} »", "Role and co-op of '{login}'"),
 }
 
+# issue 10b: the short form of a field's error, said on the one line under the field
+# when the whole message does not fit there (the field is right above: no name, no value).
+FIELD_ERROR_MESSAGES: dict[str, tuple[str, str]] = {
+    "tui.ferr.on_field": ("{field} : {error}", "{field}: {error}"),
+    "tui.ferr.empty": ("obligatoire", "required"),
+    "tui.ferr.control": ("caractères de contrôle refusés", "control characters refused"),
+    "tui.ferr.too_long": ("{max} caractères au plus", "at most {max} characters"),
+    "tui.ferr.int": ("un nombre entier", "a whole number"),
+    "tui.ferr.range": ("entre {min} et {max}", "between {min} and {max}"),
+    "tui.ferr.slug": ("a-z, 0-9 et « - » (2 à 32)", "a-z, 0-9 and '-' (2 to 32)"),
+    "tui.ferr.login": ("nom d'utilisateur invalide", "not a valid login"),
+    "tui.ferr.url": ("une adresse https://", "an https:// address"),
+    "tui.ferr.end_before_start": ("la fin doit suivre le début", "end must follow start"),
+    "tui.ferr.gap": ("heure sautée : {before} ou {after}", "skipped hour: {before} or {after}"),
+    "tui.ferr.ambiguous": ("deux fois : {first} ou {second}", "happens twice: {first} or {second}"),
+    "tui.ferr.datetime": ("invalide ; ex. 2026-03-10 10:00", "invalid; e.g. 2026-03-10 10:00"),
+    "tui.ferr.date": ("date invalide (AAAA-MM-JJ)", "invalid date (YYYY-MM-DD)"),
+    "tui.ferr.time": ("heure invalide (HH:MM)", "invalid time (HH:MM)"),
+    "tui.ferr.overlap": ("chevauche une autre plage", "overlaps other hours"),
+    "tui.ferr.patient_long": ("40 caractères au plus (dossier ou initiales)", "at most 40 characters (chart no. or initials)"),
+}
+ADMIN_MESSAGES.update(FIELD_ERROR_MESSAGES)
+
 i18n.register(ADMIN_MESSAGES)

@@ -9,9 +9,11 @@ nothing was written. Anything else is said on the line above the buttons.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import ClassVar, Generic, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,12 +26,12 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from telecoop.domain.errors import TeleCoopError, WouldStrand
-from telecoop.i18n import get_lang, t
+from telecoop.i18n import t
 from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.confirm import ConfirmDialog
 from telecoop.tui.format import clean, literal, stranded_list
-from telecoop.tui.messages import ServiceFailed, failure
+from telecoop.tui.messages import ServiceFailed, failure, named_error
 
 T = TypeVar("T")
 
@@ -51,9 +53,14 @@ def error_field(error: TeleCoopError, values: Mapping[str, str], key_fields: Map
     owner = key_fields.get(error.key)
     if owner in values:
         return owner
-    for param in ("value", "text"):
+    for param in ("value", "text", "wall"):
         quoted = error.params.get(param)
-        if quoted is None or str(quoted).strip() == "":
+        if quoted is None:
+            continue
+        if str(quoted).strip() == "":
+            empty = [name for name, current in values.items() if current.strip() == ""]
+            if len(empty) == 1:  # issue 10b: "'' is not a valid date" is about the one empty field
+                return empty[0]
             continue
         quoted = str(quoted).strip()
         for name, current in values.items():
@@ -65,24 +72,49 @@ def error_field(error: TeleCoopError, values: Mapping[str, str], key_fields: Map
     return None
 
 
-#: errors whose ``value`` is a resource id (issue 10: said with the resource's name)
-RESOURCE_VALUE_KEYS = frozenset({"field.not_clinician", "field.not_room"})
-
-
 def error_text(error: TeleCoopError, labels: Mapping[str, str], resource_name=None) -> str:
     """The error in the current language, with the field's label instead of its code name,
     and a resource named by its name (``resource_name(id)``, None when unknown) not its id."""
-    params = dict(error.params)
+    params = dict(named_error(error, resource_name).params)
     named = params.get("field")
     if isinstance(named, str) and named in labels:
         params["field"] = labels[named]
-    if error.key in RESOURCE_VALUE_KEYS and resource_name is not None and str(params.get("value", "")).isdigit():
-        name = resource_name(int(str(params["value"])))
-        if name:
-            params["value"] = f"« {clean(name)} »" if get_lang() == "fr" else f"'{clean(name)}'"
     from telecoop.i18n import error_text as said  # the CLI's wording: echoed values cut, statuses in words
 
     return said(error.key, **params)
+
+
+#: an error's short form, said under its field when the whole message does not fit
+#: that one line (issue 10b; written out: no catalogue key is built at run time)
+SHORT_KEYS = {
+    "field.empty": "tui.ferr.empty",
+    "field.control": "tui.ferr.control",
+    "field.too_long": "tui.ferr.too_long",
+    "field.int": "tui.ferr.int",
+    "field.range": "tui.ferr.range",
+    "field.slug": "tui.ferr.slug",
+    "field.login": "tui.ferr.login",
+    "field.url": "tui.ferr.url",
+    "field.end_before_start": "tui.ferr.end_before_start",
+    "time.gap": "tui.ferr.gap",
+    "time.ambiguous": "tui.ferr.ambiguous",
+    "time.invalid": "tui.ferr.datetime",
+    "date.invalid": "tui.ferr.date",
+    "time.hhmm": "tui.ferr.time",
+    "booking.patient_long": "tui.ferr.patient_long",
+    "import.overlap": "tui.ferr.overlap",
+}
+_DAY = re.compile(r"^\d{4}-\d\d-\d\d[ T]")
+
+
+def short_error_text(error: TeleCoopError) -> str | None:
+    """The error said without the field's name or the value typed (both are right above it),
+    the day left out of the times it offers; None when it has no short form."""
+    key = SHORT_KEYS.get(error.key)
+    if key is None:
+        return None
+    params = {name: _DAY.sub("", value) if isinstance(value, str) else value for name, value in error.params.items()}
+    return t(key, **params)
 
 
 # --------------------------------------------------------------------------- #
@@ -118,10 +150,16 @@ class FormField(Vertical):
     def label(self) -> str:
         return t(self.label_key)
 
-    def set_error(self, text: str | None) -> None:
+    @property
+    def error_width(self) -> int:
+        """The cells of the one line under the field (its label's column left out unless stacked)."""
+        return max(0, self.content_region.width - (0 if self.has_class("stacked") else 18))
+
+    def set_error(self, text: str | None, *, here: bool = True) -> None:
+        """Say ``text`` on the line under the field (``here=False``: the form says it elsewhere)."""
         self.error = text or ""
-        self.query_one(".field-error", Static).update(literal(self.error))
-        self.set_class(bool(text), "-invalid")
+        self.query_one(".field-error", Static).update(literal(self.error if here else ""))
+        self.set_class(bool(text) and here, "-invalid")
 
 
 class ChoiceList(OptionList):
@@ -395,6 +433,9 @@ class AdminFormDialog(ModalScreen[T], Generic[T]):
     # errors --------------------------------------------------------------
 
     def _resource_name(self, resource_id: int) -> str | None:
+        own = getattr(self, "resource", None)  # the form's own resource (maybe newer than the directory)
+        if own is not None and getattr(own, "id", None) == resource_id:
+            return own.name
         directory = getattr(self.app, "directory", None)
         resource = directory.resource(resource_id) if directory is not None else None
         return resource.name if resource is not None else None
@@ -419,9 +460,21 @@ class AdminFormDialog(ModalScreen[T], Generic[T]):
             text = self._error
         field = fields.get(self._error_field or "")
         if field is None:
+            short = short_error_text(self._error) if isinstance(self._error, TeleCoopError) else None
+            if short and cell_len(text) > form_error.content_region.width:
+                text = short
             self._form_error = text
             form_error.update(literal(text))
             return
-        field.set_error(text)
+        # issue 10b: the error fits its one line: the whole message, else its short
+        # form, else (a narrow column) the short form on the form's line, naming the field.
+        short = short_error_text(self._error) if isinstance(self._error, TeleCoopError) else None
+        fits = [said for said in (text, short) if said and cell_len(said) <= field.error_width]
+        if fits:
+            field.set_error(fits[0])
+        else:
+            field.set_error(text, here=False)
+            self._form_error = t("tui.ferr.on_field", field=field.label, error=short or text)
+            form_error.update(literal(self._form_error))
         field.widget.focus()
         field.scroll_visible(animate=False)

@@ -12,7 +12,7 @@ from telecoop.i18n import t
 from telecoop.services import admin as admin_service
 from telecoop.services.context import Context
 from telecoop.tui.dialogs.admin_form import AdminFormDialog, ChoiceList, FormField, reset_select
-from telecoop.tui.format import languages_label, literal, specialty_label
+from telecoop.tui.format import KIND_KEYS, SHARING_KEYS, languages_label, literal, specialty_label
 from telecoop.tui.strings_day import sort_key
 
 #: Fields only a clinician has.
@@ -43,13 +43,13 @@ class ResourceDialog(AdminFormDialog["m.Resource | None"]):
         return self.ctx.coop
 
     def _kind_options(self) -> list[tuple[Text, str]]:
-        return [(Text(t(f"tui.adm.kind.{k.value}")), k.value) for k in m.ResourceKind]
+        return [(Text(t(KIND_KEYS[k.value])), k.value) for k in m.ResourceKind]
 
     def _specialty_options(self) -> list[tuple[Text, str]]:
         return [(Text(specialty_label(s)), s) for s in sorted(m.SPECIALTIES, key=lambda s: sort_key(specialty_label(s)))]
 
     def _sharing_options(self) -> list[tuple[Text, str]]:
-        return [(Text(t(f"tui.adm.sharing.{s.value}")), s.value) for s in m.Sharing]
+        return [(Text(t(SHARING_KEYS[s.value])), s.value) for s in m.Sharing]
 
     def _coop_options(self) -> list[tuple[Text, str]]:
         return [(literal(c.name), c.slug) for c in self.coops]

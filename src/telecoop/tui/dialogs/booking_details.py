@@ -25,7 +25,7 @@ from telecoop.domain.timeutil import local
 from telecoop.i18n import LANGS, get_lang, t
 from telecoop.services import booking as booking_service
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
-from telecoop.tui.confirmation import confirmation_text
+from telecoop.tui.confirmation import LANG_KEYS, confirmation_text
 from telecoop.tui.format import (
     clean,
     day_long,
@@ -47,6 +47,16 @@ def ics_folder() -> Path:
     """Where "Save .ics" writes: the user's downloads folder."""
     return Path(platformdirs.user_downloads_dir())
 
+
+#: a history line per audited action (written out: no catalogue key is built at run time)
+EVENT_KEYS = {
+    "booking.book": "tui.event.booking.book",
+    "booking.reschedule": "tui.event.booking.reschedule",
+    "booking.cancel": "tui.event.booking.cancel",
+    "booking.checked_in": "tui.event.booking.checked_in",
+    "booking.completed": "tui.event.booking.completed",
+    "booking.no_show": "tui.event.booking.no_show",
+}
 
 class BookingDetailsDialog(ModalScreen[None]):
     """The details of booking ``booking_id``; ``just_booked`` titles it as the booking's confirmation."""
@@ -132,7 +142,7 @@ class BookingDetailsDialog(ModalScreen[None]):
         else:
             title.update(literal(t("tui.details.title", id=b.id, status=status_label(b.status))))
         self.query_one("#details-body", Static).update(self._body(d))
-        lang_line = t("tui.details.lang") + " " + t(f"conf.lang.{self.patient_lang}")
+        lang_line = t("tui.details.lang") + " " + t(LANG_KEYS[self.patient_lang or get_lang()])
         self.query_one("#details-lang", Static).update(literal(lang_line))
 
     def _body(self, d: m.BookingDetails) -> Text:
@@ -179,9 +189,8 @@ class BookingDetailsDialog(ModalScreen[None]):
         return f"{day_short(local_day(instant, tz))} {local(instant, tz).strftime('%H:%M')}"
 
     def _what(self, e: m.BookingEvent) -> str:
-        key = f"tui.event.{e.action}"
-        text = t(key, when=self._when(e.start) if e.start else "")
-        return e.action if text == key else text
+        key = EVENT_KEYS.get(e.action)
+        return t(key, when=self._when(e.start) if e.start else "") if key else e.action
 
     def _say(self, key: str, text: str | None = None, **params) -> None:
         self._status_line = (key, params)
@@ -194,7 +203,7 @@ class BookingDetailsDialog(ModalScreen[None]):
         if self.details is None:
             return
         self.app.copy_to_clipboard(confirmation_text(self.details, self.patient_lang or get_lang()))
-        self._say("tui.details.copied", language=t(f"conf.lang.{self.patient_lang}"))
+        self._say("tui.details.copied", language=t(LANG_KEYS[self.patient_lang or get_lang()]))
 
     def action_patient_lang(self) -> None:
         """French or English for the confirmation."""

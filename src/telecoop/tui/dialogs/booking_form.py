@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,10 +16,11 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput, SlotTaken
-from telecoop.i18n import get_lang, t
+from telecoop.i18n import field_label, get_lang, t
 from telecoop.services import booking as booking_service
+from telecoop.tui.dialogs.admin_form import short_error_text
 from telecoop.tui.format import clean, day_long, literal, local_day, mode_label, specialty_label, time_pair
-from telecoop.tui.messages import ServiceFailed, failure
+from telecoop.tui.messages import ServiceFailed, failure, named_error, resource_names
 from telecoop.tui.widgets.select_options import reset_options
 
 FIELDS = ("patient",)  # the other fields' errors go to the line above the buttons
@@ -61,10 +63,12 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
     class Refused(Message):
         """The service refused one field's value (BadInput)."""
 
-        def __init__(self, field: str | None, text: str) -> None:
+        def __init__(self, field: str | None, text: str, short: str | None = None) -> None:
             super().__init__()
             self.field = field
             self.text = text
+            self.short = short
+            """The error without the field's name or value, for a line too narrow for ``text``."""
 
     def __init__(self, slot: m.Slot) -> None:
         super().__init__()
@@ -124,8 +128,12 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
 
     # ------------------------------------------------------------------ #
 
-    def _error(self, field: str | None, text: str) -> None:
-        self.query_one(f"#{field}-error" if field in FIELDS else "#form-error", Static).update(literal(text))
+    def _error(self, field: str | None, text: str, short: str | None = None) -> None:
+        """Say ``text`` on its one line, or ``short`` when ``text`` does not fit it (issue 10b)."""
+        line = self.query_one(f"#{field}-error" if field in FIELDS else "#form-error", Static)
+        if short and cell_len(text) > line.content_region.width:
+            text = short
+        line.update(literal(text))
 
     def _clear_errors(self) -> None:
         for selector in ("#patient-error", "#form-error"):
@@ -193,7 +201,12 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             field = exc.params.get("field")
             if exc.key == "booking.patient_long":
                 field = "patient"
-            self.post_message(self.Refused(field if isinstance(field, str) else None, exc.message(get_lang())))
+            field = field if isinstance(field, str) else None
+            short = short_error_text(exc)
+            if short is not None and field is not None and field not in FIELDS:  # said on the form's line
+                short = t("tui.ferr.on_field", field=field_label(field), error=short)
+            said = named_error(exc, resource_names(self)).message(get_lang())  # a resource by its name
+            self.post_message(self.Refused(field, said, short))
             return
         except Exception as exc:  # noqa: BLE001 - said in the dialog, never a traceback
             self.post_message(failure(exc))
@@ -216,7 +229,7 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
     @on(Refused)
     def _refused(self, message: Refused) -> None:
         self._done_saving()
-        self._error(message.field, message.text)
+        self._error(message.field, message.text, message.short)
 
     @on(ServiceFailed)
     def _failed(self, message: ServiceFailed) -> None:

@@ -14,13 +14,55 @@ from textual.widgets import Static
 from telecoop.i18n import t
 
 
-def help_key(description: str) -> str:
-    """The long help of a binding: ``tui.key.X`` -> ``tui.help.X`` when it exists."""
-    if description.startswith("tui.key."):
-        long_key = "tui.help." + description[len("tui.key."):]
-        if t(long_key) != long_key:
-            return long_key
-    return description
+#: a binding's short label -> its long help (written out: no catalogue key is built at run time)
+HELP_KEYS = {
+    "tui.key.find": "tui.help.find",
+    "tui.key.agenda": "tui.help.agenda",
+    "tui.key.bookings": "tui.help.bookings",
+    "tui.key.admin": "tui.help.admin",
+    "tui.key.reports": "tui.help.reports",
+    "tui.key.language": "tui.help.language",
+    "tui.key.help": "tui.help.help",
+    "tui.key.palette": "tui.help.palette",
+    "tui.key.redraw": "tui.help.redraw",
+    "tui.key.quit": "tui.help.quit",
+    "tui.key.book": "tui.help.book",
+    "tui.key.toggle_focus": "tui.help.toggle_focus",
+    "tui.key.day": "tui.help.day",
+    "tui.key.next_day": "tui.help.next_day",
+    "tui.key.week": "tui.help.week",
+    "tui.key.next_week": "tui.help.next_week",
+    "tui.key.today": "tui.help.today",
+    "tui.key.toggle_view": "tui.help.toggle_view",
+    "tui.key.cancel_booking": "tui.help.cancel_booking",
+    "tui.key.reschedule": "tui.help.reschedule",
+    "tui.key.check_in": "tui.help.check_in",
+    "tui.key.complete": "tui.help.complete",
+    "tui.key.no_show": "tui.help.no_show",
+    "tui.key.adm.new": "tui.help.adm.new",
+    "tui.key.adm.edit": "tui.help.adm.edit",
+    "tui.key.adm.toggle": "tui.help.adm.toggle",
+    "tui.key.adm.hours": "tui.help.adm.hours",
+    "tui.key.adm.closures": "tui.help.adm.closures",
+    "tui.key.adm.delete": "tui.help.adm.delete",
+    "tui.key.adm.holidays": "tui.help.adm.holidays",
+    "tui.key.adm.section": "tui.help.adm.section",
+    "tui.key.adm.save": "tui.help.adm.save",
+    "tui.key.adm.add": "tui.help.adm.add",
+    "tui.key.rep.prev": "tui.help.rep.prev",
+    "tui.key.rep.next": "tui.help.rep.next",
+    "tui.key.rep.month": "tui.help.rep.month",
+    "tui.key.search": "tui.help.search",
+    "tui.key.pick_specialty": "tui.help.pick_specialty",
+    "tui.key.toggle_room": "tui.help.toggle_room",
+    "tui.key.partner_rooms": "tui.help.partner_rooms",
+    "tui.key.clear_search": "tui.help.clear_search",
+    "tui.key.details": "tui.help.details",
+    "tui.key.copy": "tui.help.copy",
+    "tui.key.save_ics": "tui.help.save_ics",
+    "tui.key.patient_lang": "tui.help.patient_lang",
+}
+
 
 
 def key_entries(screen: Screen) -> list[tuple[str, str]]:
@@ -40,7 +82,7 @@ def key_entries(screen: Screen) -> list[tuple[str, str]]:
         keys, description = by_action.setdefault(slot, ([], binding.description))
         # The key itself, not a footer's shorthand ("←→" for two bindings).
         keys.append(app.get_key_display(replace(binding, key_display=None)))
-    return [(" ".join(keys), t(help_key(description))) for keys, description in by_action.values()]
+    return [(" ".join(keys), t(HELP_KEYS.get(description, description))) for keys, description in by_action.values()]
 
 
 class HelpDialog(ModalScreen[None]):

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Select, Static, TabbedContent, TabPane
 from telecoop.domain import model as m
 from telecoop.domain.errors import WouldStrand
 from telecoop.domain.timeutil import local
-from telecoop.i18n import t
+from telecoop.i18n import t, tn
 from telecoop.services import admin as admin_service
 from telecoop.services import audit as audit_service
 from telecoop.services import directory as directory_service
@@ -35,7 +35,17 @@ from telecoop.tui.dialogs.admin_resource import ResourceDialog
 from telecoop.tui.dialogs.admin_staff import StaffDialog
 from telecoop.tui.dialogs.admin_form import reset_select
 from telecoop.tui.dialogs.confirm import ConfirmDialog
-from telecoop.tui.format import clean, languages_label, literal, role_label, specialty_label, stranded_list
+from telecoop.tui.format import (
+    KIND_KEYS,
+    KIND_SHORT_KEYS,
+    SHARING_SHORT_KEYS,
+    clean,
+    languages_label,
+    literal,
+    role_label,
+    specialty_label,
+    stranded_list,
+)
 from telecoop.tui.messages import UNSET, failure, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.result_table import ResultTable
@@ -97,17 +107,60 @@ def closure_span(closure: m.Closure, tz: str) -> tuple[str, str]:
     return start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M")
 
 
+# issue 10: written-out catalogue keys (none built at run time; tests/test_i18n_keys.py).
+TAB_KEYS = {
+    "resources": "tui.adm.tab.resources",
+    "closures": "tui.adm.tab.closures",
+    "staff": "tui.adm.tab.staff",
+    "coops": "tui.adm.tab.coops",
+    "audit": "tui.adm.tab.audit",
+}
+COUNT_KEYS = {  # plural: tn() picks ``.one`` / ``.other``
+    "resources": "tui.adm.count.resources",
+    "closures": "tui.adm.count.closures",
+    "staff": "tui.adm.count.staff",
+    "coops": "tui.adm.count.coops",
+    "audit": "tui.adm.count.audit",
+}
+AUDIT_ACTION_KEYS = {
+    "booking.book": "tui.audit.action.booking.book",
+    "booking.reschedule": "tui.audit.action.booking.reschedule",
+    "booking.cancel": "tui.audit.action.booking.cancel",
+    "booking.checked_in": "tui.audit.action.booking.checked_in",
+    "booking.completed": "tui.audit.action.booking.completed",
+    "booking.no_show": "tui.audit.action.booking.no_show",
+    "import": "tui.audit.action.import",
+    "closure.add": "tui.audit.action.closure.add",
+    "closure.remove": "tui.audit.action.closure.remove",
+    "coop.add": "tui.audit.action.coop.add",
+    "coop.update": "tui.audit.action.coop.update",
+    "hours.add": "tui.audit.action.hours.add",
+    "hours.remove": "tui.audit.action.hours.remove",
+    "resource.add": "tui.audit.action.resource.add",
+    "resource.update": "tui.audit.action.resource.update",
+    "resource.active": "tui.audit.action.resource.active",
+    "staff.add": "tui.audit.action.staff.add",
+    "staff.deactivate": "tui.audit.action.staff.deactivate",
+}
+AUDIT_ENTITY_KEYS = {
+    "booking": "tui.audit.entity.booking",
+    "resource": "tui.audit.entity.resource",
+    "closure": "tui.audit.entity.closure",
+    "staff": "tui.audit.entity.staff",
+    "coop": "tui.audit.entity.coop",
+    "availability": "tui.audit.entity.availability",
+}
+
+
 def audit_action_label(action: str) -> str:
     """``booking.cancel`` -> "booking cancelled" in the user's language (the code when unknown)."""
-    key = f"tui.audit.action.{action}"
-    text = t(key)
-    return action if text == key else text
+    key = AUDIT_ACTION_KEYS.get(action)
+    return t(key) if key else action
 
 
 def audit_entity_label(entity: str) -> str:
-    key = f"tui.audit.entity.{entity}"
-    text = t(key)
-    return entity if text == key else text
+    key = AUDIT_ENTITY_KEYS.get(entity)
+    return t(key) if key else entity
 
 
 def audit_change_text(event: m.AuditEvent) -> str:
@@ -247,7 +300,7 @@ class AdminScreen(ModeScreen):
     def _sharing_text(r: m.Resource) -> str:
         if r.sharing == m.Sharing.LISTED:
             return " ".join(r.shared_with) or t("tui.adm.sharing.listed")
-        return t(f"tui.adm.sharing_short.{r.sharing.value}")
+        return t(SHARING_SHORT_KEYS[r.sharing.value])
 
     def _show_resources(self) -> None:
         fed = self.ctx.is_federation_admin
@@ -268,7 +321,7 @@ class AdminScreen(ModeScreen):
             if fed:
                 cells.append(literal(self.directory.coop_short(r.coop), dim))
             cells += [
-                literal(t(f"tui.adm.kind_short.{r.kind.value}"), dim),
+                literal(t(KIND_SHORT_KEYS[r.kind.value]), dim),
                 literal(r.name, dim),
                 literal(specialty_label(r.specialty) if r.specialty else "", dim),
             ]
@@ -296,7 +349,7 @@ class AdminScreen(ModeScreen):
             "tui.adm.detail.resource",
             name=clean(r.name),
             coop=clean(self._coop_name(r.coop)),
-            kind=t(f"tui.adm.kind.{r.kind.value}"),
+            kind=t(KIND_KEYS[r.kind.value]),
         )
         if r.languages:
             first += f" · {languages_label(r.languages)}"
@@ -449,7 +502,7 @@ class AdminScreen(ModeScreen):
                 "coops": len(self.data.coops),
                 "audit": len(self.data.audit),
             }
-            text = t(f"tui.adm.count.{self.section}", n=counts[self.section])
+            text = tn(COUNT_KEYS[self.section], counts[self.section], None, n=counts[self.section])
         self.query_one("#admin-status", Static).update(literal(text))
 
     # ------------------------------------------------------------------ #
@@ -712,5 +765,5 @@ class AdminScreen(ModeScreen):
         super().relabel()
         tabs = self.query_one(TabbedContent)
         for section in self._sections():
-            tabs.get_tab(f"sec-{section}").label = t(f"tui.adm.tab.{section}")
+            tabs.get_tab(f"sec-{section}").label = t(TAB_KEYS[section])
         self._show_all()

@@ -40,6 +40,12 @@ STATUS_ACTIONS: dict[str, tuple[str, m.BookingStatus]] = {
     "complete": ("completed", m.BookingStatus.COMPLETED),
     "no_show": ("no-show", m.BookingStatus.NO_SHOW),
 }
+#: action name -> its confirm question (written out: no catalogue key is built at run time)
+CONFIRM_KEYS = {
+    "check_in": "tui.act.confirm.checked-in",
+    "complete": "tui.act.confirm.completed",
+    "no_show": "tui.act.confirm.no-show",
+}
 #: what a clinician may do (DESIGN section 1); the service checks it again.
 CLINICIAN_ACTIONS = frozenset({"complete", "no_show"})
 BOOKING_ACTIONS = frozenset({"cancel_booking", "reschedule", *STATUS_ACTIONS})
@@ -255,7 +261,7 @@ class BookingListScreen(ModeScreen):
                 )
 
         self.app.push_screen(
-            ConfirmDialog(f"tui.act.confirm.{word}", notice, id=b.id, patient=clean(b.patient or "")), answered
+            ConfirmDialog(CONFIRM_KEYS[action], notice, id=b.id, patient=clean(b.patient or "")), answered
         )
 
     def _stale_notice(self, now: m.Booking) -> tuple[str, dict]:

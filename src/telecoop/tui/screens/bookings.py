@@ -21,6 +21,13 @@ from telecoop.tui.widgets.result_table import ResultTable
 from telecoop.tui.widgets.select_options import reset_options
 
 FILTERS = ("upcoming", "today", "all", "conflicts")
+#: each filter's label (written out: no catalogue key is built at run time)
+FILTER_KEYS = {
+    "upcoming": "tui.bookings.upcoming",
+    "today": "tui.bookings.today",
+    "all": "tui.bookings.all",
+    "conflicts": "tui.bookings.conflicts",
+}
 ACTIVE = [m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value]
 
 
@@ -67,7 +74,7 @@ class BookingsScreen(BookingListScreen):
         yield Static("", id="booking-detail", classes="detail", markup=False)
 
     def _filter_options(self) -> list[tuple[Text, str]]:
-        return [(Text(t(f"tui.bookings.{f}")), f) for f in FILTERS]
+        return [(Text(t(FILTER_KEYS[f])), f) for f in FILTERS]
 
     def on_mount(self) -> None:
         # (ModeScreen.on_mount runs too: Textual calls each class's handler.)
