@@ -13,7 +13,7 @@ import re
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput
 from telecoop.domain.text import clean_text, has_control
-from telecoop.domain.text import shown as _shown  # the one echo rule (also used by csvio)
+from telecoop.domain.text import shown as _shown  # the one echo rule
 from telecoop.domain.timeutil import parse_date, parse_hhmm, zone
 
 _URL_RE = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/?#=&+-]*)?$")

@@ -35,6 +35,7 @@ from telecoop import locations
 from telecoop.domain import model as m
 from telecoop.domain import validate
 from telecoop.domain.errors import BadInput, ImportErrors, NotFound, WouldStrand
+from telecoop.domain.text import shown
 from telecoop.io.csvcell import from_cell, row_out
 from telecoop.domain.timeutil import day_bounds_utc, format_choice, parse_date, parse_instant, resolve_wall_time, zone
 from telecoop.store import conflicts
@@ -238,18 +239,18 @@ def _local_moment(text: str, tz: str | None, *, end: bool) -> dt.datetime | None
             return None
         return _plain(day_bounds_utc(day, tz)[1 if end else 0])
     if not _LOCAL_RE.fullmatch(raw):
-        raise BadInput("import.closure_time", text=validate._shown(raw))
+        raise BadInput("import.closure_time", text=shown(raw))
     try:
         dt.datetime.strptime(raw[:16].replace("T", " "), "%Y-%m-%d %H:%M")
     except ValueError:
-        raise BadInput("import.closure_time", text=validate._shown(raw)) from None
+        raise BadInput("import.closure_time", text=shown(raw)) from None
     if tz is None:
         return None
     try:
         return _plain(parse_instant(raw, tz))
     except BadInput as exc:
         if exc.key == "time.invalid":
-            raise BadInput("import.closure_time", text=validate._shown(raw)) from None
+            raise BadInput("import.closure_time", text=shown(raw)) from None
         raise
 
 
@@ -258,11 +259,11 @@ def _utc_instant(text: str, field: str) -> dt.datetime:
     if not raw:
         raise BadInput("field.empty", field=field)
     if not _UTC_RE.fullmatch(raw):
-        raise BadInput("import.utc_time", text=validate._shown(raw))
+        raise BadInput("import.utc_time", text=shown(raw))
     try:
         return _plain(parse_instant(raw, "UTC"))
     except BadInput:
-        raise BadInput("import.utc_time", text=validate._shown(raw)) from None
+        raise BadInput("import.utc_time", text=shown(raw)) from None
 
 
 def _plain(instant: dt.datetime) -> dt.datetime:

@@ -31,17 +31,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from telecoop.domain import model as m
+from telecoop.i18n import STATUS_KEYS
 
 PRODID = "-//TeleCoop//Teleconsultation//FR"
 # issue 10: written-out catalogue keys (none built at run time; tests/test_i18n_keys.py).
 ICS_MODE_KEYS = {"video": "ics.mode.video", "phone": "ics.mode.phone", "room": "ics.mode.room"}
-ICS_STATUS_KEYS = {
-    "booked": "ics.status.booked",
-    "checked_in": "ics.status.checked_in",
-    "completed": "ics.status.completed",
-    "no_show": "ics.status.no_show",
-    "cancelled": "ics.status.cancelled",
-}
 
 
 @dataclass(frozen=True)
@@ -100,7 +94,8 @@ def bookings_to_ics(
             lines.append(text("ics.room", room=b.room))
             ev.add("location", b.room)
         lines.append(text("ics.booked_for", coop=b.coop))
-        lines.append(text("ics.status", status=text(ICS_STATUS_KEYS[b.status.value])))
+        # The one set of status words (i18n.STATUS_KEYS), as the app and the CLI say them.
+        lines.append(text("ics.status", status=text(STATUS_KEYS[b.status.value])))
         if not b.masked and extra is not None and extra.video_link and b.mode == m.Mode.VIDEO:
             lines.append(text("ics.video", url=extra.video_link))
             ev.add("url", extra.video_link)
