@@ -326,7 +326,7 @@ def _pg_connector(url: str):
 
     given = conninfo_to_dict(url)
     options = " ".join(
-        filter(None, [given.get("options", ""), f"-c lock_timeout={BUSY_TIMEOUT_MS}", "-c TimeZone=UTC"])
+        filter(None, [given.get("options") or os.environ.get("PGOPTIONS", ""), f"-c lock_timeout={BUSY_TIMEOUT_MS}", "-c TimeZone=UTC"])
     )
     extra: dict = {"options": options, "application_name": given.get("application_name") or "telecoop"}
     if "connect_timeout" not in given and not os.environ.get("PGCONNECT_TIMEOUT"):
@@ -410,6 +410,21 @@ def _ensure_pg_schema(engine: Engine, url: str, *, create: bool, migrate: bool) 
         # No PostgreSQL database was ever made at an older schema: a lower
         # number is someone's hand edit, not something to migrate blindly.
         raise StoreError("store.older", path=url, found=version, supported=SCHEMA_VERSION)
+
+
+def sync_id_sequences(session: Session) -> None:
+    """After rows went in with their own ids (the CSV import keeps the files' ids), move each
+    PostgreSQL id sequence past the largest id, so the next row the app adds gets a free one.
+    (SQLite's INTEGER PRIMARY KEY takes max(id) + 1 by itself: nothing to do there.)"""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    for table in SQLModel.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key and isinstance(table.c.id.type, sa.Integer):
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE(MAX(id), 0) + 1, false)"
+                f" FROM {table.name}"
+            )
 
 
 def drop_schema(engine: Engine) -> None:
