@@ -120,8 +120,8 @@ class Direct:
             self.integrity_error = sqlite3.IntegrityError
 
     def execute(self, sql: str, params=()):
-        if ON_PG:
-            sql = sql.replace("?", "%s")
+        if ON_PG:  # (no parameters: a literal % stays itself)
+            return self.conn.execute(sql.replace("?", "%s"), params or None)
         return self.conn.execute(sql, params)
 
     def is_overlap(self, exc: BaseException) -> bool:

@@ -756,10 +756,13 @@ class NotifyWatcher:
         self._conn.autocommit = True
         self._conn.execute(f"LISTEN {self.CHANNEL}")
 
-    def changed(self) -> bool:
+    def changed(self, wait: float = 0) -> bool:
+        """Whether a change was notified; ``wait`` seconds at most for the first one."""
         try:
             got = False
-            for _note in self._conn.notifies(timeout=0):
+            for _note in self._conn.notifies(timeout=wait, stop_after=1 if wait else None):
+                got = True
+            for _note in self._conn.notifies(timeout=0):  # and whatever else arrived
                 got = True
             return got
         except Exception:  # noqa: BLE001 - the server went away: let the screen re-query and say so
