@@ -375,7 +375,7 @@ def _pg_version(conn: sa.Connection) -> int | None:
     """The schema version (0 if unknown), None when the database holds no table at all."""
     names = set(sa.inspect(conn).get_table_names())
     if "meta" in names:
-        value = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+        value = conn.execute(sa.select(tables.Meta.value).where(tables.Meta.key == "schema_version")).scalar()
         return int(value) if value and str(value).isdigit() else 0
     if names:
         raise StoreError("store.foreign", tables=", ".join(sorted(names)[:8]))
