@@ -129,9 +129,7 @@ def _has_coops(path: Path) -> bool:
     A file that is not a TeleCoop database (or a newer one) raises StoreError:
     the demo never deletes what it did not make.
     """
-    from sqlmodel import func, select
-
-    from telecoop.store import tables as tb
+    from telecoop.store import directory as store_directory
     from telecoop.store.engine import read_session
 
     if path.stat().st_size == 0:
@@ -139,6 +137,6 @@ def _has_coops(path: Path) -> bool:
     engine = make_engine(path, create=False)
     try:
         with read_session(engine) as s:
-            return s.exec(select(func.count()).select_from(tb.CoopRow)).one() > 0
+            return bool(store_directory.coop_zones(s))
     finally:
         engine.dispose()

@@ -7,10 +7,11 @@ is the same rule as an SQL condition, for queries that must filter in the databa
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, exists, or_, select
+from sqlmodel import Session, col, delete, exists, func, or_, select
 
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
@@ -86,3 +87,80 @@ def snapshot(session: Session, engine_key: str) -> Snapshot:
 def forget_snapshots() -> None:
     """Drop every kept snapshot (tests that count queries start cold)."""
     _SNAPSHOTS.clear()
+
+
+def resource_kinds(session: Session) -> dict[int, tuple[str, str]]:
+    """Resource id -> (kind, owner co-op), every resource."""
+    R = tb.ResourceRow
+    return {rid: (kind, coop) for rid, kind, coop in session.exec(select(R.id, R.kind, R.coop)).all()}
+
+
+def logins(session: Session) -> set[str]:
+    return set(session.exec(select(tb.StaffRow.login)).all())
+
+
+def staff_count(session: Session, *, role: m.Role | None = None, active: bool | None = None) -> int:
+    """Staff records (of ``role``, active or not)."""
+    S = tb.StaffRow
+    stmt = select(func.count()).select_from(S)
+    if role is not None:
+        stmt = stmt.where(col(S.role) == role.value)
+    if active is not None:
+        stmt = stmt.where(col(S.active) == active)
+    return session.exec(stmt).one()
+
+
+def staff_rows(session: Session, *, coop: str | None = None) -> Sequence[tb.StaffRow]:
+    """Staff records by co-op and login: of one co-op, or every one."""
+    S = tb.StaffRow
+    stmt = select(S).order_by(col(S.coop), col(S.login))
+    if coop is not None:
+        stmt = stmt.where(col(S.coop) == coop)
+    return session.exec(stmt).all()
+
+
+def resources_seen_by(
+    session: Session, actor: m.Staff, *, kind: m.ResourceKind | None = None, include_inactive: bool = False
+) -> list[m.Resource]:
+    """Resources ``actor`` may see (``access.sees_resource``), by co-op, kind and name."""
+    R = tb.ResourceRow
+    stmt = select(R).order_by(col(R.coop), col(R.kind), col(R.name))
+    if actor.role != m.Role.FEDERATION_ADMIN:
+        stmt = stmt.where(visible_clause(actor.coop))
+    if kind is not None:
+        stmt = stmt.where(col(R.kind) == kind.value)
+    if not include_inactive:
+        stmt = stmt.where(col(R.active) == True)  # noqa: E712
+    return resources_from_rows(session, list(session.exec(stmt).all()))
+
+
+def shares_of(session: Session, resource_id: int) -> list[str]:
+    """The co-ops a ``listed`` resource is shared with."""
+    return list(session.exec(select(tb.ShareRow.coop).where(tb.ShareRow.resource_id == resource_id)).all())
+
+
+def replace_shares(session: Session, resource_id: int, coops: list[str]) -> None:
+    """The resource's share list becomes ``coops``."""
+    session.exec(delete(tb.ShareRow).where(col(tb.ShareRow.resource_id) == resource_id))
+    for slug in sorted(set(coops)):
+        session.add(tb.ShareRow(resource_id=resource_id, coop=slug))
+
+
+def coop_rows(session: Session) -> Sequence[tb.CoopRow]:
+    """Every co-op, by slug."""
+    return session.exec(select(tb.CoopRow).order_by(tb.CoopRow.slug)).all()
+
+
+def resources_by_ids(session: Session, ids: Iterable[int]) -> list[m.Resource]:
+    """The resources of ``ids`` that exist, whoever may see them."""
+    R = tb.ResourceRow
+    return resources_from_rows(session, list(session.exec(select(R).where(col(R.id).in_(sorted(ids)))).all()))
+
+
+def active_resource_rows(session: Session, *, coop: str | None = None) -> list[tb.ResourceRow]:
+    """Active resources (of one co-op), by co-op and name."""
+    R = tb.ResourceRow
+    stmt = select(R).where(col(R.active) == True)  # noqa: E712
+    if coop is not None:
+        stmt = stmt.where(col(R.coop) == coop)
+    return list(session.exec(stmt.order_by(col(R.coop), col(R.name))).all())

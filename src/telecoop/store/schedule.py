@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
 from sqlmodel import Session, col, or_, select
 
 from telecoop.domain import availability as av
+from telecoop.domain import rules
 from telecoop.store import tables as tb
 
 
@@ -45,3 +47,56 @@ def closures(session: Session, ids: list[int], coops: set[str], start: dt.dateti
         else:
             by_coop[coop].append((c_start, c_end))
     return by_res, by_coop
+
+
+def hours_of(session: Session, resource_id: int, weekday: int | None = None) -> list[rules.Hours]:
+    """A resource's weekly hours (of one weekday), for the overlap rule."""
+    A = tb.AvailabilityRow
+    stmt = select(A.weekday, A.start, A.end, A.valid_from, A.valid_to).where(A.resource_id == resource_id)
+    if weekday is not None:
+        stmt = stmt.where(A.weekday == weekday)
+    return [rules.Hours(*row) for row in session.exec(stmt).all()]
+
+
+def every_hours(session: Session) -> dict[int, list[rules.Hours]]:
+    """Resource id -> its weekly hours, every resource."""
+    A = tb.AvailabilityRow
+    out: dict[int, list[rules.Hours]] = defaultdict(list)
+    for rid, *hours in session.exec(select(A.resource_id, A.weekday, A.start, A.end, A.valid_from, A.valid_to)).all():
+        out[rid].append(rules.Hours(*hours))
+    return out
+
+
+def hours_rows(session: Session, resource_id: int) -> Sequence[tb.AvailabilityRow]:
+    """A resource's weekly hours by weekday and start."""
+    A = tb.AvailabilityRow
+    return session.exec(select(A).where(A.resource_id == resource_id).order_by(A.weekday, A.start)).all()
+
+
+def closure_rows(
+    session: Session, *, resource_id: int | None = None, of_coop: str | None = None
+) -> Sequence[tb.ClosureRow]:
+    """Closures by start: of one resource; or a co-op's own (whole co-op or its resources); or every one."""
+    C = tb.ClosureRow
+    stmt = select(C).order_by(C.start)
+    if resource_id is not None:
+        stmt = stmt.where(C.resource_id == resource_id)
+    elif of_coop is not None:
+        owned = select(tb.ResourceRow.id).where(tb.ResourceRow.coop == of_coop)
+        stmt = stmt.where((C.coop == of_coop) | col(C.resource_id).in_(owned))
+    return session.exec(stmt).all()
+
+
+def coop_closed_exactly(session: Session, coop: str, start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether the whole co-op already has a closure from exactly ``start`` to ``end``."""
+    C = tb.ClosureRow
+    return session.exec(select(C.id).where(C.coop == coop, C.start == start, C.end == end)).first() is not None
+
+
+def every_closure(session: Session) -> dict[int | str, list[av.Interval]]:
+    """Every closure's interval, by resource id (a resource's) or co-op slug (a whole co-op's)."""
+    out: dict[int | str, list[av.Interval]] = defaultdict(list)
+    for c in session.exec(select(tb.ClosureRow)).all():
+        key: int | str = c.resource_id if c.resource_id is not None else (c.coop or "")
+        out[key].append((c.start, c.end))
+    return out
