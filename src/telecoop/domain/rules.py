@@ -194,7 +194,9 @@ def wall_text(instant: dt.datetime, tz: str) -> str:
                 return wall.strftime("%Y-%m-%d %H:%M")
         except BadInput:
             pass  # the repeated fall-back hour: say which with the offset
-    return format_choice(wall.replace(microsecond=0), loc.utcoffset())
+    offset = loc.utcoffset()
+    assert offset is not None  # an aware local time
+    return format_choice(wall.replace(microsecond=0), offset)
 
 
 def closure_text(start: dt.datetime, end: dt.datetime, tz: str) -> tuple[str, str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -817,9 +816,9 @@ def export_rows(
     out["resources"] = [
         [
             str(r.id), r.kind, r.name, r.coop, r.specialty or "", r.languages or "", r.equipment or "",
-            r.video_link or "", r.sharing, " ".join(sorted(shared[r.id])), str(r.buffer_minutes),
+            r.video_link or "", r.sharing, " ".join(sorted(shared[r.id or 0])), str(r.buffer_minutes),
         ]
-        for r in sorted(resources, key=lambda r: r.id)
+        for r in sorted(resources, key=lambda r: r.id or 0)
     ]
     out["staff"] = [
         [st.login, st.name, st.coop, st.role, _opt(st.clinician_id)] for st in sorted(staff, key=lambda st: st.login)
@@ -834,7 +833,7 @@ def export_rows(
     )
     closure_rows = []
     for c in sorted(closures, key=lambda c: (c.start, c.end, c.resource_id or 0, c.coop or "", c.reason)):
-        tz = tz_of[owner[c.resource_id]] if c.resource_id is not None else tz_of[c.coop]
+        tz = tz_of[owner[c.resource_id]] if c.resource_id is not None else tz_of[c.coop or ""]
         start, end = rules.closure_text(c.start, c.end, tz)
         closure_rows.append([_opt(c.resource_id), _opt(c.coop), start, end, c.reason or ""])
     out["closures"] = closure_rows
@@ -844,6 +843,6 @@ def export_rows(
                 str(b.id), str(b.clinician_id), _opt(b.room_id), b.coop, b.booked_by, _utc_text(b.start),
                 _utc_text(b.end), b.patient, b.reason or "", b.mode, b.status, b.cancel_reason or "",
             ]
-            for b in sorted(bookings, key=lambda b: b.id)
+            for b in sorted(bookings, key=lambda b: b.id or 0)
         ]
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session
 
@@ -29,7 +30,7 @@ from telecoop.store.engine import (
     write_session,
 )
 
-COUNTED = {
+COUNTED: dict[str, bulk.Model] = {
     "coops": tb.CoopRow,
     "staff": tb.StaffRow,
     "resources": tb.ResourceRow,
@@ -175,7 +176,7 @@ def save_resource(
     """
     ctx.require(*ADMIN_ROLES)
     kind_v = m.ResourceKind(v.choice(kind, "kind", [k.value for k in m.ResourceKind]))
-    fields = {
+    fields: dict[str, Any] = {
         "kind": kind_v.value,
         "name": v.name(name, "name"),
         "coop": v.slug(coop or ctx.coop, "coop"),
@@ -379,7 +380,8 @@ def remove_closure(ctx: Context, closure_id: int) -> None:
         row = s.get(tb.ClosureRow, closure_id)
         if row is None:
             raise NotFound("notfound.closure", id=closure_id)
-        owner = row.coop or _own_resource(s, ctx, row.resource_id).coop
+        assert row.coop is not None or row.resource_id is not None  # a closure is of a co-op or of a resource
+        owner = row.coop or _own_resource(s, ctx, row.resource_id or 0).coop
         if not access.may_manage(ctx.actor, owner):
             raise NotPermitted("perm.other_coop")
         audit.record(s, ctx, "closure.remove", "closure", row.id, coop=owner, before=row.model_dump())

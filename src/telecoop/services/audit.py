@@ -12,6 +12,7 @@ from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.services.context import Context
 from telecoop.store import audit as store_audit
+from telecoop.store import convert
 from telecoop.store import tables as tb
 from telecoop.store.engine import read_session
 
@@ -86,7 +87,7 @@ def _event(row: tb.AuditRow, ctx: Context) -> m.AuditEvent:
         before = access.masked(before)
         after = access.masked(after)
     return m.AuditEvent(
-        id=row.id,
+        id=convert.key(row.id),
         at=row.at,
         actor=row.actor,
         coop=row.coop,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -29,6 +30,7 @@ from telecoop.services.directory import load_resource
 from telecoop.services.search import bookable, check_duration, free_map, search_slots, whole
 from telecoop.store import audit as store_audit
 from telecoop.store import bookings as store_bookings
+from telecoop.store import convert
 from telecoop.store import directory as store_directory
 from telecoop.store import tables as tb
 from telecoop.store.bookings import ACTIVE, MAX_BUFFER
@@ -141,7 +143,7 @@ def book(
             _check_not_taken(s, clinician, begin, end)
             room = _pick_room(s, ctx, begin, end, named_room, any_room)
             now = ctx.now()
-            values = dict(
+            values: dict[str, Any] = dict(
                 clinician_id=clinician.id,
                 room_id=room.id if room else None,
                 coop=ctx.coop,
@@ -437,7 +439,7 @@ def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, st
     # consultation needs it too.
     own = access.sees_patient(ctx.actor, row.coop, row.clinician_id)
     return m.Booking(
-        id=row.id,
+        id=convert.key(row.id),
         clinician_id=row.clinician_id,
         room_id=row.room_id,
         coop=row.coop,
@@ -465,7 +467,8 @@ def get_booking(ctx: Context, booking_id: int) -> m.Booking:
         row = s.get(tb.BookingRow, booking_id)
         if row is None or not _may_see(s, ctx, row):
             raise NotFound("notfound.booking", id=booking_id)
-        return _to_booking(ctx, row, store_bookings.names(s, {row.clinician_id, row.room_id} - {None}))
+        held = {row.clinician_id} | ({row.room_id} if row.room_id is not None else set())
+        return _to_booking(ctx, row, store_bookings.names(s, held))
 
 
 def list_bookings(
@@ -522,8 +525,6 @@ def booking_details(ctx: Context, booking_id: int) -> m.BookingDetails:
     history (who booked, moved, changed it) are the booking co-op's and the
     clinician's; others get the busy booking with its public facts.
     """
-    from telecoop.store import convert
-
     with read_session(ctx.engine) as s:
         row = s.get(tb.BookingRow, booking_id)
         if row is None or not _may_see(s, ctx, row):

@@ -56,6 +56,7 @@ def export_ics(
     if booking_id is not None:
         items = [get_booking(ctx, booking_id)]
     else:
+        assert resource_id is not None  # one of the two, checked above
         tz = get_resource(ctx, resource_id).tz
         items = list_bookings(ctx, resource_id=resource_id, from_date=from_date, to_date=to_date)
     with read_session(ctx.engine) as s:

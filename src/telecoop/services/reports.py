@@ -14,6 +14,7 @@ from telecoop.domain.errors import BadInput
 from telecoop.domain.timeutil import DATE_MAX, DATE_MIN, day_bounds_utc, local
 from telecoop.services.context import ADMIN_ROLES, Context
 from telecoop.store import bookings as store_bookings
+from telecoop.store import convert
 from telecoop.store import directory as store_directory
 from telecoop.store import schedule as store_schedule
 from telecoop.store.engine import read_session
@@ -102,7 +103,7 @@ def utilisation(ctx: Context, month: str | None = None) -> list[UtilisationRow]:
     with read_session(ctx.engine) as s:
         zones = store_directory.coop_zones(s)
         resources = store_directory.active_resource_rows(s, coop=None if ctx.is_federation_admin else ctx.coop)
-        rules = store_schedule.weekly_rules(s, [r.id for r in resources])
+        rules = store_schedule.weekly_rules(s, [convert.key(r.id) for r in resources])
         closures = store_schedule.every_closure(s)
         booked: dict[int, int] = defaultdict(int)
         for _consumer, _provider, cid, rid, start, end, status in _month_bookings(s, ctx, first, nxt):
@@ -113,11 +114,11 @@ def utilisation(ctx: Context, month: str | None = None) -> list[UtilisationRow]:
                     booked[rid] += minutes
     rows = []
     for r in resources:
-        tz = zones[r.coop]
+        tz, rid = zones[r.coop], convert.key(r.id)
         start, end = day_bounds_utc(first, tz)[0], day_bounds_utc(nxt, tz)[0]
-        free = av.subtract(av.expand_rules(rules[r.id], tz, start, end), av.merge(closures[r.id] + closures[r.coop]))
+        free = av.subtract(av.expand_rules(rules[rid], tz, start, end), av.merge(closures[rid] + closures[r.coop]))
         available = int(sum((e - b).total_seconds() for b, e in free) // 60)
-        rows.append(UtilisationRow(label, r.id, r.name, r.coop, available, booked[r.id]))
+        rows.append(UtilisationRow(label, rid, r.name, r.coop, available, booked[rid]))
     return rows
 
 

@@ -26,7 +26,7 @@ def append(
 ) -> None:
     """One event in ``session``'s transaction. A Core insert: it runs inside every write, while other writers wait."""
     session.execute(
-        sa.insert(tb.AuditRow.__table__).values(  # type: ignore[attr-defined]
+        sa.insert(tb.table_of(tb.AuditRow)).values(
             at=at, actor=actor, coop=coop, action=action, entity=entity, entity_id=entity_id,
             before=before, after=after,
         )
@@ -49,7 +49,8 @@ def events_seen_by(session: Session, actor: m.Staff, *, limit: int) -> Sequence[
 def history(session: Session, entity: str, entity_id: str) -> Sequence[tb.AuditRow]:
     """One entity's events, oldest first."""
     A = tb.AuditRow
-    return session.exec(select(A).where(A.entity == entity, A.entity_id == entity_id).order_by(A.at, A.id)).all()
+    stmt = select(A).where(col(A.entity) == entity, col(A.entity_id) == entity_id).order_by(col(A.at), col(A.id))
+    return session.exec(stmt).all()
 
 
 def changes_after_booking(session: Session, ids: list[int]) -> dict[str, int]:

@@ -46,17 +46,17 @@ def busy(
         who.append(col(B.room_id).in_(room_ids))
     # A booking never lasts more than MAX_DURATION, so "start > lo - MAX_DURATION"
     # lets the (start) index bound the scan from both sides.
-    stmt = select(B.id, B.clinician_id, B.room_id, B.start, B.end).where(
-        B.start < hi,
-        B.start > lo - dt.timedelta(minutes=v.MAX_DURATION),
-        B.end > lo,
+    stmt = sa.select(col(B.id), col(B.clinician_id), col(B.room_id), col(B.start), col(B.end)).where(
+        col(B.start) < hi,
+        col(B.start) > lo - dt.timedelta(minutes=v.MAX_DURATION),
+        col(B.end) > lo,
         col(B.status).in_(ACTIVE),
         or_(*who),
     )
     if exclude_id is not None:
-        stmt = stmt.where(B.id != exclude_id)
+        stmt = stmt.where(col(B.id) != exclude_id)
     wanted_c, wanted_r = set(clinician_ids), set(room_ids)
-    for _id, cid, rid, s, e in session.exec(stmt).all():
+    for _id, cid, rid, s, e in session.execute(stmt).all():
         if cid in wanted_c:
             out[cid].append((s, e))
         if rid is not None and rid in wanted_r:
@@ -65,19 +65,20 @@ def busy(
 
 
 def booking_ids(session: Session) -> set[int]:
-    return set(session.exec(select(tb.BookingRow.id)).all())
+    return {i for i in session.exec(select(col(tb.BookingRow.id))).all() if i is not None}
 
 
 def active_intervals(session: Session) -> list[tuple[int, int | None, dt.datetime, dt.datetime]]:
     """(clinician_id, room_id, start, end) of every active booking."""
     B = tb.BookingRow
-    return list(session.exec(select(B.clinician_id, B.room_id, B.start, B.end).where(col(B.status).in_(ACTIVE))).all())
+    stmt = select(col(B.clinician_id), col(B.room_id), col(B.start), col(B.end)).where(col(B.status).in_(ACTIVE))
+    return list(session.exec(stmt).all())
 
 
 def insert(session: Session, values: dict[str, Any]) -> int:
     """A new booking row; its id. A Core insert: cheaper than an ORM flush while other writers wait."""
-    inserted = session.execute(sa.insert(tb.BookingRow.__table__).values(**values))  # type: ignore[attr-defined]
-    return int(inserted.inserted_primary_key[0])
+    inserted = session.execute(sa.insert(tb.table_of(tb.BookingRow)).values(**values))
+    return int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]  # a CursorResult
 
 
 def names(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str, str]]:
@@ -86,9 +87,12 @@ def names(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str, str
         return {}
     R, C = tb.ResourceRow, tb.CoopRow
     stmt = (
-        select(R.id, R.name, R.coop, C.tz, R.video_link).join(C, col(C.slug) == col(R.coop)).where(col(R.id).in_(sorted(ids)))
+        sa.select(col(R.id), col(R.name), col(R.coop), col(C.tz), col(R.video_link))
+        .join(C, col(C.slug) == col(R.coop))
+        .where(col(R.id).in_(sorted(ids)))
     )
-    return {rid: (name, coop, tz, link or "") for rid, name, coop, tz, link in session.exec(stmt).all()}
+    rows = session.execute(stmt).all()
+    return {rid: (name, coop, tz, link or "") for rid, name, coop, tz, link in rows if rid is not None}
 
 
 def patient_clause(actor: m.Staff) -> ColumnElement[bool]:
@@ -164,11 +168,11 @@ def stamps(session: Session, ids: list[int]) -> list[tuple[int, dt.datetime, dt.
     """(id, created_at, updated_at, the clinician's video link) of bookings ``ids``."""
     B, R = tb.BookingRow, tb.ResourceRow
     stmt = (
-        select(B.id, B.created_at, B.updated_at, R.video_link)
+        select(col(B.id), col(B.created_at), col(B.updated_at), col(R.video_link))
         .join(R, col(R.id) == col(B.clinician_id))
         .where(col(B.id).in_(ids))
     )
-    return list(session.exec(stmt).all())
+    return [(bid, c, u, link) for bid, c, u, link in session.exec(stmt).all() if bid is not None]
 
 
 def starting_between(
@@ -177,8 +181,8 @@ def starting_between(
     """(booking co-op, clinician's co-op, clinician, room, start, end, status) of bookings starting in [start, end)."""
     B, R = tb.BookingRow, tb.ResourceRow
     stmt = (
-        select(B.coop, R.coop, B.clinician_id, B.room_id, B.start, B.end, B.status)
+        sa.select(col(B.coop), col(R.coop), col(B.clinician_id), col(B.room_id), col(B.start), col(B.end), col(B.status))
         .join(R, col(R.id) == col(B.clinician_id))
-        .where(B.start >= start, B.start < end)
+        .where(col(B.start) >= start, col(B.start) < end)
     )
-    return list(session.exec(stmt).all())
+    return list(session.execute(stmt).all())

@@ -11,7 +11,10 @@ from sqlmodel import Session, SQLModel, select
 
 from telecoop.store import tables as tb
 
-TABLES: dict[str, type[SQLModel]] = {
+Model = type[SQLModel]
+"""A table class (``tables.CoopRow``...)."""
+
+TABLES: dict[str, Model] = {
     "coops": tb.CoopRow, "resources": tb.ResourceRow, "shares": tb.ShareRow, "staff": tb.StaffRow,
     "availability": tb.AvailabilityRow, "closures": tb.ClosureRow, "bookings": tb.BookingRow,
 }
@@ -61,6 +64,6 @@ def every_row(s: Session, *, include_bookings: bool) -> Everything:
     )
 
 
-def row_counts(s: Session, tables: dict[str, type[SQLModel]]) -> dict[str, int]:
+def row_counts(s: Session, tables: dict[str, Model]) -> dict[str, int]:
     """Rows per table, by the names given."""
     return {name: s.exec(select(sa.func.count()).select_from(t)).one() for name, t in tables.items()}

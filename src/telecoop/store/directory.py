@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, delete, exists, func, or_, select
+import sqlalchemy as sa
+from sqlmodel import Session, and_, col, delete, exists, func, or_, select
 
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
@@ -28,11 +29,14 @@ def coop_zones(session: Session) -> dict[str, str]:
 
 def visible_clause(coop: str) -> ColumnElement[bool]:
     """SQL condition: resources that ``coop`` may see and book (``domain.access.shared_to``)."""
+    R, S = tb.ResourceRow, tb.ShareRow
     return or_(
-        tb.ResourceRow.coop == coop,
-        tb.ResourceRow.sharing == m.Sharing.ALL.value,
-        (tb.ResourceRow.sharing == m.Sharing.LISTED.value)
-        & exists().where((tb.ShareRow.resource_id == tb.ResourceRow.id) & (tb.ShareRow.coop == coop)),
+        col(R.coop) == coop,
+        col(R.sharing) == m.Sharing.ALL.value,
+        and_(
+            col(R.sharing) == m.Sharing.LISTED.value,
+            exists().where(col(S.resource_id) == col(R.id), col(S.coop) == coop),
+        ),
     )
 
 
@@ -46,7 +50,7 @@ def resources_from_rows(session: Session, rows: list[tb.ResourceRow]) -> list[m.
             select(tb.ShareRow.resource_id, tb.ShareRow.coop).where(col(tb.ShareRow.resource_id).in_(listed))
         ).all():
             shares[rid].append(coop)
-    return [convert.resource(r, zones[r.coop], tuple(shares.get(r.id, ()))) for r in rows]
+    return [convert.resource(r, zones[r.coop], tuple(shares.get(r.id, ()) if r.id is not None else ())) for r in rows]
 
 
 def resource(session: Session, resource_id: int) -> m.Resource | None:
@@ -77,8 +81,10 @@ def snapshot(session: Session, engine_key: str) -> Snapshot:
     if snap is None or snap.version != version:
         R = tb.ResourceRow
         # Columns, not ORM entities: no identity map for thousands of rows.
-        rows = session.exec(select(*R.__table__.c).where(R.active == True).order_by(R.id)).all()  # noqa: E712
-        resources = tuple(resources_from_rows(session, list(rows)))
+        table = tb.table_of(R)
+        rows = session.execute(sa.select(*table.c).where(table.c.active == True).order_by(table.c.id)).all()  # noqa: E712
+        # Rows read like ResourceRow objects (the same attribute names).
+        resources = tuple(resources_from_rows(session, list(rows)))  # type: ignore[arg-type]
         snap = Snapshot(version, resources, weekly_rules(session, [r.id for r in resources]))
         _SNAPSHOTS[engine_key] = snap
     return snap
@@ -92,7 +98,8 @@ def forget_snapshots() -> None:
 def resource_kinds(session: Session) -> dict[int, tuple[str, str]]:
     """Resource id -> (kind, owner co-op), every resource."""
     R = tb.ResourceRow
-    return {rid: (kind, coop) for rid, kind, coop in session.exec(select(R.id, R.kind, R.coop)).all()}
+    rows = session.exec(select(col(R.id), col(R.kind), col(R.coop))).all()
+    return {rid: (kind, coop) for rid, kind, coop in rows if rid is not None}
 
 
 def logins(session: Session) -> set[str]:

@@ -10,7 +10,13 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Column, Field, Index, SQLModel
 
 
-class UTCDateTime(TypeDecorator):
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a SQLModel table class (for Core inserts)."""
+    table: sa.Table = getattr(model, "__table__")  # noqa: B009 - set by SQLModel's metaclass, unknown to type checkers
+    return table
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
     """Aware datetimes in, aware UTC datetimes out; naive UTC in the column.
 
     Naive storage keeps the column portable (SQLite has no zone type) and
@@ -21,14 +27,14 @@ class UTCDateTime(TypeDecorator):
     impl = sa.DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime given to the store")
         return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=dt.timezone.utc)
