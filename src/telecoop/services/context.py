@@ -12,8 +12,8 @@ from pathlib import Path
 import pendulum
 from sqlalchemy.engine import Engine
 
-from telecoop.domain import access
 from telecoop import locations
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain.errors import NotPermitted, TeleCoopError
 from telecoop.store import convert

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from telecoop.domain import access
 from telecoop import locations
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain.errors import NotPermitted, StoreError
 from telecoop.io import csvio
