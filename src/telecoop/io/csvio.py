@@ -43,7 +43,7 @@ from telecoop.store import bulk, conflicts
 from telecoop.store import directory as store_directory
 from telecoop.store import schedule as store_schedule
 from telecoop.store import tables as tb
-from telecoop.store.engine import directory_version, read_session, read_then_write
+from telecoop.store.engine import directory_version, read_session, read_then_write, sync_id_sequences
 
 __all__ = ["FILES", "COLUMNS", "Problem", "import_path", "export_dir", "export_xlsx", "export_rows", "format_problems"]
 
@@ -638,6 +638,7 @@ def import_path(
                             raise _Retry
                         check = validate_all(s)
                     counts = _write_rows(s, check, tables, actor, path, force=force, now=now())
+                    sync_id_sequences(s)  # the files' ids went in as they are (issue 12: PostgreSQL)
                 break
             except _Retry:
                 continue
