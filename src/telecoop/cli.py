@@ -496,16 +496,20 @@ def cmd_check(args) -> int:
 
 
 def cmd_upgrade(args) -> int:
-    """Migrate an older schema in place (the only command besides init/import that may)."""
-    from telecoop.store.engine import SCHEMA_VERSION, inspect_file, make_engine
+    """Migrate an older schema in place (the only command that may; init and import only create)."""
+    from telecoop.store.engine import inspect_schema, make_engine
+    from telecoop.store.schema import version
 
     path = db_path(args)
-    found = inspect_file(path, create=False, migrate=True)
-    if found == SCHEMA_VERSION:
-        print(t("upgrade.current", path=path, version=found))
+    found = inspect_schema(path)  # refuses a newer, foreign or damaged file without writing
+    if found is not None and found.current and found.stamped:
+        print(t("upgrade.current", path=path, version=found.number))
         return EXIT_OK
     make_engine(path, create=False, migrate=True).dispose()
-    print(t("upgrade.done", path=path, found=found, version=SCHEMA_VERSION))
+    if found is not None and found.current:
+        print(t("upgrade.stamped", path=path, version=version()))
+    else:
+        print(t("upgrade.done", path=path, found=found.number if found else 0, version=version()))
     return EXIT_OK
 
 

@@ -11,26 +11,33 @@ from sqlmodel import Column, Field, Index, SQLModel
 
 
 class UTCDateTime(TypeDecorator):
-    """Aware datetimes in, aware UTC datetimes out; naive UTC in the column.
+    """Aware datetimes in, aware UTC datetimes out; naive UTC in the column on SQLite.
 
-    Naive storage keeps the column portable (SQLite has no zone type) and
-    makes text comparison in SQLite equal to time order. A naive value handed
-    in is a bug, so it is refused.
+    Naive storage on SQLite (it has no zone type) makes text comparison
+    equal to time order; PostgreSQL stores ``timestamp with time zone``.
+    A naive value handed in is a bug, so it is refused.
     """
 
     impl = sa.DateTime
     cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        # PostgreSQL has a real instant type: timestamp with time zone.
+        return dialect.type_descriptor(sa.DateTime(timezone=dialect.name == "postgresql"))
 
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime given to the store")
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        utc = value.astimezone(dt.timezone.utc)
+        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
+        if value.tzinfo is not None:
+            return value.astimezone(dt.timezone.utc)
         return value.replace(tzinfo=dt.timezone.utc)
 
 
