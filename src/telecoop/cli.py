@@ -273,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="integrity check and schema version")
     sub.add_parser("upgrade", help="bring an older database up to this version's schema, in place")
+    mg = sub.add_parser("migrate", help="copy this SQLite federation into an empty PostgreSQL database, verified")
+    mg.add_argument("--to", metavar="URL", required=True, help="postgresql:// address of the empty database")
     b = sub.add_parser("backup", help="consistent online copy")
     b.add_argument("file", type=_out_arg)
 
@@ -510,6 +512,17 @@ def cmd_upgrade(args) -> int:
         print(t("upgrade.stamped", path=path, version=version()))
     else:
         print(t("upgrade.done", path=path, found=found.number if found else 0, version=version()))
+    return EXIT_OK
+
+
+def cmd_migrate(args) -> int:
+    """Copy the federation into an empty PostgreSQL database, verified (issue 12)."""
+    from telecoop.services.move import migrate_to
+
+    path = db_path(args)
+    moved = migrate_to(path, args.to, args.as_login)
+    summary = ", ".join(f"{name} {count}" for name, count in moved.counts.items())
+    print(t("migrate.done", path=path, url=moved.url, summary=summary))
     return EXIT_OK
 
 
@@ -801,6 +814,7 @@ COMMANDS = {
     "staff": cmd_staff,
     "check": cmd_check,
     "upgrade": cmd_upgrade,
+    "migrate": cmd_migrate,
     "backup": cmd_backup,
     "slots": cmd_slots,
     "book": cmd_book,

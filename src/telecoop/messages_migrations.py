@@ -21,6 +21,12 @@ MIGRATION_MESSAGES: dict[str, tuple[str, str]] = {
         "--to prend l'adresse d'une base PostgreSQL (postgresql://…), pas « {value} »",
         "--to takes the address of a PostgreSQL database (postgresql://…), not '{value}'",
     ),
+    "migrate.password_in_url": (
+        "pas de mot de passe dans l'adresse {url} (il resterait dans l'historique du shell) ; "
+        "mettez-le dans ~/.pgpass ou un fichier de service (service=…)",
+        "no password in the address {url} (it would stay in the shell history); "
+        "put it in ~/.pgpass or a service file (service=…)",
+    ),
     "migrate.source_not_file": (
         "« migrate » copie une fédération depuis un fichier SQLite (--db) ; {path} n'en est pas un",
         "'migrate' copies a federation from an SQLite file (--db); {path} is not one",
