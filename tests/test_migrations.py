@@ -303,3 +303,29 @@ def test_postgres_newer_and_behind_are_refused(pg_url, with_revision_0004):  # n
         assert err.value.key == "store.newer" and err.value.params["found"] == 5
     finally:
         engine.dispose()
+
+
+def test_the_revision_helper_writes_the_next_revision_from_the_tables(tmp_path, monkeypatch):
+    """``python -m telecoop.store.revision "..."`` after a change to the tables: the next NNNN, batch ops, our types."""
+    from telecoop.store.revision import main as revision_main
+
+    folder = tmp_path / "migrations"
+    shutil.copytree(schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(schema, "MIGRATIONS_DIR", folder)
+    monkeypatch.setattr(schema, "VERSIONS_DIR", folder / "versions")
+    schema.revisions.cache_clear()
+    extra = sa.Table("extra_note", SQLModel.metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("text", sa.String, nullable=False, server_default=""))
+    try:
+        assert revision_main(["extra note"]) == 0
+        (written,) = (folder / "versions").glob(f"{schema.version():04d}_extra_note.py")
+        body = written.read_text()
+        assert f"down_revision = '{schema.BASELINE}'" in body and "op.create_table('extra_note'" in body
+        assert "sqlmodel" not in body and "sa.String()" in body
+        engine = make_engine(tmp_path / "new.db")
+        assert _drift(engine) == []
+        engine.dispose()
+    finally:
+        SQLModel.metadata.remove(extra)
+        monkeypatch.undo()
+        schema.revisions.cache_clear()
