@@ -118,13 +118,28 @@ def copying(source: sa.Engine, target: sa.Engine, *, shown: str) -> Iterator[Cop
 
 
 def _copy_table(src: sa.Connection, dst: sa.Connection, table: sa.Table) -> int:
+    """One table's rows, read through the tables' types and written with PostgreSQL's COPY.
+
+    COPY is one statement: the per-statement triggers (directory counter,
+    notify) fire once per table instead of once per row, and rows go in
+    about 10x faster than INSERTs.
+    """
     if table.name == "meta":
         dst.execute(table.delete())  # the baseline's own rows (a new instance id): the source's instead
+    columns = list(table.columns)
+    binders = [c.type.bind_processor(dst.dialect) for c in columns]
+    quote = dst.dialect.identifier_preparer.quote
+    copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) FROM STDIN"
     result = src.execution_options(yield_per=BATCH).execute(sa.select(table).order_by(*table.primary_key.columns))
     count = 0
-    for rows in result.mappings().partitions(BATCH):
-        dst.execute(table.insert(), [dict(r) for r in rows])
-        count += len(rows)
+    cursor = dst.connection.driver_connection.cursor()  # psycopg's, inside the same transaction
+    try:
+        with cursor.copy(copy_sql) as copy:
+            for row in result:
+                copy.write_row([b(v) if b else v for b, v in zip(binders, row)])
+                count += 1
+    finally:
+        cursor.close()
     return count
 
 
