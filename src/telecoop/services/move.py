@@ -58,7 +58,7 @@ def _verify(copy: move.Copy, db_path: Path, shown: str) -> None:
         csvio.export_dir(copy.source, a, include_bookings=True)
         csvio.export_dir(copy.target, b, include_bookings=True)
         names = sorted(p.name for p in a.iterdir())
-        same, differ, missing = filecmp.cmpfiles(a, b, names, shallow=False)
+        _same, differ, missing = filecmp.cmpfiles(a, b, names, shallow=False)
         if differ or missing or sorted(p.name for p in b.iterdir()) != names:
             raise StoreError("migrate.mismatch", url=shown, path=str(db_path), detail=", ".join(differ + missing))
     tables = move.differences(copy.source, copy.target)

@@ -132,7 +132,9 @@ def _copy_table(src: sa.Connection, dst: sa.Connection, table: sa.Table) -> int:
     copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) FROM STDIN"
     result = src.execution_options(yield_per=BATCH).execute(sa.select(table).order_by(*table.primary_key.columns))
     count = 0
-    cursor = dst.connection.driver_connection.cursor()  # psycopg's, inside the same transaction
+    driver = dst.connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()  # psycopg's, inside the same transaction
     try:
         with cursor.copy(copy_sql) as copy:
             for row in result:

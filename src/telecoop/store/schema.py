@@ -177,6 +177,7 @@ def migration_connection(engine: sa.Engine) -> Iterator[sa.Connection]:
     with _busy_refused(), writer_turn(engine):
         with engine.execution_options(telecoop_write=True).connect() as conn:
             raw = conn.connection.driver_connection
+            assert raw is not None
             raw.execute("PRAGMA foreign_keys = OFF")  # outside any transaction, or it is ignored
             try:
                 with conn.begin():
