@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from telecoop.domain.errors import NotPermitted, StoreError
 from telecoop.io import csvio
-from telecoop.services import policy
+from telecoop.services.context import full_export_allowed
 from telecoop.store import move
 from telecoop.store.engine import make_engine
 
@@ -36,7 +36,7 @@ def migrate_to(db_path: Path, to: str, as_login: str | None = None) -> Moved:
     shown = move.shown_url(url)
     source = make_engine(db_path, create=False)  # an older file: "telecoop upgrade" first
     try:
-        if not policy.full_export_allowed(db_path, as_login):
+        if not full_export_allowed(db_path, as_login):
             raise NotPermitted("migrate.denied", path=str(db_path))
         target = move.open_target(url)
         try:
