@@ -331,3 +331,29 @@ def test_the_revision_helper_writes_the_next_revision_from_the_tables(tmp_path, 
         SQLModel.metadata.remove(extra)
         monkeypatch.undo()
         schema.revisions.cache_clear()
+
+
+def test_check_names_a_missing_guarantee(tmp_path, pg_url, capsys):  # noqa: F811
+    """What the baseline made is looked for by ``check``: a dropped trigger or constraint is named."""
+    path = tmp_path / "a.db"
+    engine = make_engine(path)
+    with engine.connect() as conn:
+        assert schema.missing_objects(conn) == []
+    engine.dispose()
+    _sqlite(path, "DROP TRIGGER audit_no_delete")
+    engine = make_engine(path, create=False)
+    with engine.connect() as conn:
+        assert schema.missing_objects(conn) == ["trigger audit_no_delete"]
+    engine.dispose()
+    assert main(["--lang", "en", "--db", str(path), "check"]) == 1
+    assert "integrity: missing trigger audit_no_delete" in capsys.readouterr().out
+    pg = pg_engine(pg_url)
+    try:
+        schema.prepare(pg, create=True, migrate=False, shown=pg_url)
+        with pg.begin() as conn:
+            assert schema.missing_objects(conn) == []
+            conn.exec_driver_sql("ALTER TABLE booking DROP CONSTRAINT booking_room_no_overlap")
+            conn.exec_driver_sql("DROP TRIGGER audit_append_only ON audit")
+            assert schema.missing_objects(conn) == ["constraint booking_room_no_overlap", "trigger audit_append_only"]
+    finally:
+        pg.dispose()

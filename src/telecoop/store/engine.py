@@ -470,9 +470,10 @@ def integrity_check(engine: Engine) -> str:
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
         fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if rows == ["ok"] and not fk:
+        missing = schema.missing_objects(conn)  # issue 12: a dropped trigger is a lost guarantee
+    if rows == ["ok"] and not fk and not missing:
         return "ok"
-    problems = [r for r in rows if r != "ok"] + [f"foreign key: {tuple(r)}" for r in fk]
+    problems = [r for r in rows if r != "ok"] + [f"foreign key: {tuple(r)}" for r in fk] + [f"missing {m}" for m in missing]
     return "; ".join(problems[:5])
 
 

@@ -213,3 +213,31 @@ def migrate_to_head(conn: sa.Connection, found: Found | None) -> None:
     command.upgrade(cfg, "head")
     # Repeated where a TeleCoop from before Alembic looks, so that it refuses a newer file.
     conn.execute(sql("UPDATE meta SET value = :v WHERE key = 'schema_version'"), {"v": str(version())})
+
+
+def baseline_module() -> Any:
+    """The baseline revision's module (its frozen DDL and the names of its database objects)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(BASELINE).module
+
+
+def missing_objects(conn: sa.Connection) -> list[str]:
+    """The baseline's guarantees this database lacks (triggers, constraints...), for ``telecoop check``."""
+    baseline = baseline_module()
+    if conn.dialect.name == "sqlite":
+        present = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+        wanted = [re.search(r"IF NOT EXISTS (\w+)", ddl).group(1) for ddl in baseline.SQLITE_TRIGGERS]  # type: ignore[union-attr]
+        return [f"trigger {name}" for name in wanted if name not in present]
+    queries = {
+        "extension": "SELECT extname FROM pg_extension",
+        "constraint": "SELECT conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace "
+                      "AND convalidated",
+        "function": "SELECT proname FROM pg_proc WHERE pronamespace = current_schema()::regnamespace",
+        "trigger": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'",
+    }
+    missing = []
+    for kind, names in baseline.POSTGRES_OBJECTS.items():
+        present = set(conn.exec_driver_sql(queries[kind]).scalars())
+        missing += [f"{kind} {name}" for name in names if name not in present]
+    return missing

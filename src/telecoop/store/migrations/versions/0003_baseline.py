@@ -71,6 +71,14 @@ _SQLITE_TRIGGER_NAMES_V1 = ("booking_no_overlap_insert", "booking_no_overlap_upd
 
 # ------------------------------------------------------------ PostgreSQL --- #
 # The same guarantees as database objects (names fixed by the shared contract).
+NOTIFY_TABLES = ("booking", "closure", "coop", "resource", "resource_share", "availability", "staff")
+POSTGRES_OBJECTS = {  # what telecoop check looks for (store.schema.missing_objects)
+    "extension": ("btree_gist",),
+    "constraint": ("booking_clinician_no_overlap", "booking_room_no_overlap", "booking_span_ok"),
+    "function": ("telecoop_append_only", "telecoop_bump_directory", "telecoop_notify"),
+    "trigger": ("audit_append_only",) + tuple(f"{t}_bumps_directory" for t in DIRECTORY_TABLES)
+    + tuple(f"{t}_notifies" for t in NOTIFY_TABLES),
+}
 _ACTIVE = "status IN ('booked','checked_in')"
 POSTGRES_DDL = [
     "CREATE EXTENSION IF NOT EXISTS btree_gist",
@@ -98,7 +106,7 @@ POSTGRES_DDL = [
 ] + [
     f"""CREATE TRIGGER {table}_notifies AFTER INSERT OR UPDATE OR DELETE ON {table}
         FOR EACH STATEMENT EXECUTE FUNCTION telecoop_notify()"""
-    for table in ("booking", "closure", "coop", "resource", "resource_share", "availability", "staff")
+    for table in NOTIFY_TABLES
 ]
 
 
