@@ -357,3 +357,27 @@ def test_check_names_a_missing_guarantee(tmp_path, pg_url, capsys):  # noqa: F81
             assert schema.missing_objects(conn) == ["constraint booking_room_no_overlap", "trigger audit_append_only"]
     finally:
         pg.dispose()
+
+
+def _open(path: str, barrier) -> None:
+    barrier.wait()
+    make_engine(path).dispose()
+
+
+@pytest.mark.slow
+def test_processes_that_create_one_new_file_at_once_make_it_once(tmp_path):
+    import multiprocessing as mp
+
+    path = tmp_path / "new.db"
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(4)
+    procs = [ctx.Process(target=_open, args=(str(path), barrier)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
+    assert conn.execute("SELECT count(*) FROM meta").fetchone() == (3,)
+    conn.close()

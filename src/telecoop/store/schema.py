@@ -154,6 +154,8 @@ def prepare(engine: sa.Engine, *, create: bool, migrate: bool, shown: str) -> Fo
         found = found_in(conn)  # again, inside the writers' turn: another process may have done it
         if found is not None:
             judge(found, migrate=migrate, shown=shown)
+            if found.current and found.stamped:
+                return before
         migrate_to_head(conn, found)
     return before
 
