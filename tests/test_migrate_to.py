@@ -150,3 +150,27 @@ def test_a_schema3_file_from_before_alembic_moves_as_it_is(tmp_path, pg_url, cap
     shutil.copy(LEGACY3, old)
     assert main(["--lang", "en", "--db", str(old), "migrate", "--to", pg_url]) == 0
     assert "booking 6, " in capsys.readouterr().out
+
+
+def test_a_role_without_the_rights_is_refused_in_one_line_and_nothing_is_made(demo_copy, pg_url, capsys, monkeypatch):  # noqa: F811
+    """Not the database's owner: no extension, no table; one line, the target as it was."""
+    import uuid
+
+    role = f"issue12_migrations_r_{uuid.uuid4().hex[:8]}"
+    admin = pg_engine(pg_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD 'pw-{role}'")
+    admin.dispose()
+    monkeypatch.setenv("PGPASSWORD", f"pw-{role}")  # as a pgpass file would give it: never in the address
+    url = sa.make_url(pg_url).set(username=role, host="127.0.0.1").render_as_string(hide_password=False)
+    try:
+        assert main(["--lang", "en", "--db", str(demo_copy), "migrate", "--to", url]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"telecoop: copying into {url} failed (permission denied") and err.count("\n") == 1
+        assert err.endswith("; nothing was kept\n")
+        assert _relations(pg_url) == []
+    finally:
+        admin = pg_engine(pg_url)
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+        admin.dispose()
