@@ -1,4 +1,4 @@
-"""Throwaway PostgreSQL databases for tests (issue 12): one per test, dropped after it.
+"""Throwaway PostgreSQL databases beside SQLite files (issue 12): one per test, dropped after it.
 
 The server is the local one (Unix socket) unless TELECOOP_TEST_PG names
 another maintenance database URL; with no server answering, the tests that
@@ -14,7 +14,8 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-SERVER = os.environ.get("TELECOOP_TEST_PG", "postgresql+psycopg:///postgres")
+# The maintenance database (as tests/engines.py: TELECOOP_TEST_PG, a libpq URL), through psycopg 3.
+SERVER = sa.make_url(os.environ.get("TELECOOP_TEST_PG", "postgresql:///postgres")).set(drivername="postgresql+psycopg")
 
 
 def _server() -> sa.Engine:
@@ -28,18 +29,24 @@ def _server() -> sa.Engine:
             conn.exec_driver_sql("SELECT 1")
     except sa.exc.OperationalError as exc:
         engine.dispose()
-        pytest.skip(f"PostgreSQL tests: no server answers at {SERVER} ({str(exc.orig).strip().splitlines()[0]})")
+        pytest.skip(f"PostgreSQL tests: no server answers at {SERVER.render_as_string()} "
+                    f"({str(exc.orig).strip().splitlines()[0]})")
     return engine
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """The ``postgresql://`` URL of a new, empty database, dropped after the test."""
+def pg_scratch() -> Iterator[str]:
+    """The ``postgresql://`` URL of a new, empty database, dropped after the test.
+
+    Unlike conftest's ``pg_url`` (the PostgreSQL half only), this one serves
+    tests of the SQLite half that need a server beside their SQLite files
+    (moving a federation, migrations on both engines).
+    """
     server = _server()
     name = f"issue12_migrations_{uuid.uuid4().hex[:12]}"
     with server.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.make_url(SERVER).set(database=name)
+    url = SERVER.set(database=name)
     try:
         yield url.set(drivername="postgresql").render_as_string(hide_password=False)
     finally:

@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from pgtools import pg_engine, pg_url  # noqa: F401  (fixture)
+from pgtools import pg_engine, pg_scratch  # noqa: F401  (fixture)
 from telecoop.cli import main
 from telecoop.domain.errors import StoreError
 from telecoop.store import schema
@@ -228,13 +228,13 @@ def test_a_revision_that_fails_leaves_the_file_as_it_was(tmp_path, with_revision
 # ------------------------------------------------------------ PostgreSQL -- #
 
 
-def test_a_new_postgres_database_is_made_by_the_migrations(pg_url):  # noqa: F811
-    engine = pg_engine(pg_url)
+def test_a_new_postgres_database_is_made_by_the_migrations(pg_scratch):  # noqa: F811
+    engine = pg_engine(pg_scratch)
     try:
         with pytest.raises(StoreError) as err:
-            schema.prepare(engine, create=False, migrate=False, shown=pg_url)
-        assert err.value.key == "store.empty_db"
-        assert schema.prepare(engine, create=True, migrate=False, shown=pg_url) is None
+            schema.prepare(engine, create=False, migrate=False, shown=pg_scratch)
+        assert err.value.key == "store.pg_empty"
+        assert schema.prepare(engine, create=True, migrate=False, shown=pg_scratch) is None
         assert _drift(engine) == []
         with engine.connect() as conn:
             q = lambda sql: set(conn.exec_driver_sql(sql).scalars())  # noqa: E731
@@ -248,14 +248,14 @@ def test_a_new_postgres_database_is_made_by_the_migrations(pg_url):  # noqa: F81
             assert q("SELECT version_num FROM alembic_version") == {schema.head()}
         assert schema_version(engine) == schema.version()
         # a second open finds it current and writes nothing
-        assert schema.prepare(engine, create=False, migrate=False, shown=pg_url).current
+        assert schema.prepare(engine, create=False, migrate=False, shown=pg_scratch).current
     finally:
         engine.dispose()
 
 
-def test_postgres_objects_keep_the_guarantees(pg_url):  # noqa: F811
-    engine = pg_engine(pg_url)
-    schema.prepare(engine, create=True, migrate=False, shown=pg_url)
+def test_postgres_objects_keep_the_guarantees(pg_scratch):  # noqa: F811
+    engine = pg_engine(pg_scratch)
+    schema.prepare(engine, create=True, migrate=False, shown=pg_scratch)
     booking = ("INSERT INTO booking (clinician_id, coop, booked_by, start, \"end\", patient, reason, mode, status, "
                "cancel_reason, created_at, updated_at) VALUES (1, 'c', 'x', '{0}', '{1}', 'P', '', 'video', "
                "'{2}', '', now(), now())")
@@ -285,23 +285,23 @@ def test_postgres_objects_keep_the_guarantees(pg_url):  # noqa: F811
         engine.dispose()
 
 
-def test_postgres_newer_and_behind_are_refused(pg_url, with_revision_0004):  # noqa: F811
-    engine = pg_engine(pg_url)
+def test_postgres_newer_and_behind_are_refused(pg_scratch, with_revision_0004):  # noqa: F811
+    engine = pg_engine(pg_scratch)
     try:
-        schema.prepare(engine, create=True, migrate=False, shown=pg_url)
+        schema.prepare(engine, create=True, migrate=False, shown=pg_scratch)
         with_revision_0004()
         with pytest.raises(StoreError) as err:
-            schema.prepare(engine, create=False, migrate=False, shown=pg_url)
+            schema.prepare(engine, create=False, migrate=False, shown=pg_scratch)
         assert err.value.key == "store.older"
-        assert err.value.params["command"] == f"telecoop --db {pg_url} upgrade"
-        schema.prepare(engine, create=False, migrate=True, shown=pg_url)
+        assert err.value.params["command"] == f"telecoop --db {pg_scratch} upgrade"
+        schema.prepare(engine, create=False, migrate=True, shown=pg_scratch)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0004"
             assert "note" in {c["name"] for c in sa.inspect(conn).get_columns("coop")}
         with engine.begin() as conn:
             conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0005'")
         with pytest.raises(StoreError) as err:
-            schema.prepare(engine, create=False, migrate=True, shown=pg_url)
+            schema.prepare(engine, create=False, migrate=True, shown=pg_scratch)
         assert err.value.key == "store.newer" and err.value.params["found"] == 5
     finally:
         engine.dispose()
@@ -333,7 +333,7 @@ def test_the_revision_helper_writes_the_next_revision_from_the_tables(tmp_path, 
         schema.revisions.cache_clear()
 
 
-def test_check_names_a_missing_guarantee(tmp_path, pg_url, capsys):  # noqa: F811
+def test_check_names_a_missing_guarantee(tmp_path, pg_scratch, capsys):  # noqa: F811
     """What the baseline made is looked for by ``check``: a dropped trigger or constraint is named."""
     path = tmp_path / "a.db"
     engine = make_engine(path)
@@ -347,9 +347,9 @@ def test_check_names_a_missing_guarantee(tmp_path, pg_url, capsys):  # noqa: F81
     engine.dispose()
     assert main(["--lang", "en", "--db", str(path), "check"]) == 1
     assert "integrity: missing trigger audit_no_delete" in capsys.readouterr().out
-    pg = pg_engine(pg_url)
+    pg = pg_engine(pg_scratch)
     try:
-        schema.prepare(pg, create=True, migrate=False, shown=pg_url)
+        schema.prepare(pg, create=True, migrate=False, shown=pg_scratch)
         with pg.begin() as conn:
             assert schema.missing_objects(conn) == []
             conn.exec_driver_sql("ALTER TABLE booking DROP CONSTRAINT booking_room_no_overlap")

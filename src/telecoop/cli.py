@@ -378,10 +378,20 @@ def db_path(args: argparse.Namespace) -> Path:
     return locations.db_file(args.db) if args.db else locations.default_db_path()
 
 
+_OPENED: list = []  # engines a command opened: closed when main() returns (issue 12: server connections)
+
+
 def context(args: argparse.Namespace):
     from telecoop.services.context import open_context
 
-    return open_context(db_path(args), args.as_login)
+    ctx = open_context(db_path(args), args.as_login)
+    _OPENED.append(ctx.engine)
+    return ctx
+
+
+def _close_opened() -> None:
+    while _OPENED:
+        _OPENED.pop().dispose()
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -492,7 +502,7 @@ def cmd_check(args) -> int:
     for name, count in report.counts.items():
         print(f"  {name}: {count}")
     path = db_path(args)
-    if locations.exposed_to_others(path):
+    if not locations.is_db_url(path) and locations.exposed_to_others(path):
         print(t("check.exposed", path=path, mode=oct(path.stat().st_mode & 0o777)[2:]), file=sys.stderr)
     return EXIT_OK if report.integrity == "ok" else EXIT_REFUSED
 
@@ -503,7 +513,7 @@ def cmd_upgrade(args) -> int:
     from telecoop.store.schema import version
 
     path = db_path(args)
-    found = inspect_schema(path)  # refuses a newer, foreign or damaged file without writing
+    found = inspect_schema(path)  # refuses a newer, foreign or damaged database without writing
     if found is not None and found.current and found.stamped:
         print(t("upgrade.current", path=path, version=found.number))
         return EXIT_OK
@@ -854,6 +864,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune_gc()
     i18n.set_lang(args.lang or i18n.detect_lang())
     try:
+        return _run(args)
+    finally:
+        _close_opened()
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
         try:
             _check_ints(args)
             if args.command is None:
@@ -963,7 +980,9 @@ def _known_failure(exc: BaseException, args: argparse.Namespace) -> TeleCoopErro
 def _is_db_error(exc: BaseException) -> bool:
     from telecoop.errorlog import known_database_error
 
-    return known_database_error(exc) is not None or type(exc).__module__.startswith(("sqlite3", "sqlalchemy"))
+    return known_database_error(exc) is not None or type(exc).__module__.startswith(
+        ("sqlite3", "sqlalchemy", "psycopg")
+    )
 
 
 def _report_unexpected(exc: BaseException) -> int:

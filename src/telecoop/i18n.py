@@ -509,6 +509,11 @@ from telecoop.messages_hardening import HARDENING_MESSAGES as _HARDENING  # noqa
 
 register(_HARDENING)
 
+# issue 12: the PostgreSQL engine's messages.
+from telecoop.messages_pg import PG_MESSAGES as _PG  # noqa: E402
+
+register(_PG)
+
 # issue 12: migrations (upgrade) and moving a federation (migrate --to).
 from telecoop.messages_migrations import MIGRATION_MESSAGES as _MIGRATIONS  # noqa: E402
 

@@ -6,12 +6,6 @@ Registered into ``telecoop.i18n`` at its import; French first, then English.
 from __future__ import annotations
 
 MIGRATION_MESSAGES: dict[str, tuple[str, str]] = {
-    "store.empty_db": (
-        "la base {path} est vide ; créez-la avec « telecoop --db … init » ou déplacez-y une fédération "
-        "avec « telecoop --db FICHIER migrate --to … »",
-        "the database {path} is empty; create it with 'telecoop --db … init' or move a federation into it "
-        "with 'telecoop --db FILE migrate --to …'",
-    ),
     "upgrade.stamped": (
         "la base {path} est au schéma {version} ; elle est maintenant suivie par les migrations",
         "the database {path} is at schema {version}; migrations now keep track of it",
@@ -20,12 +14,6 @@ MIGRATION_MESSAGES: dict[str, tuple[str, str]] = {
     "migrate.not_postgres": (
         "--to prend l'adresse d'une base PostgreSQL (postgresql://…), pas « {value} »",
         "--to takes the address of a PostgreSQL database (postgresql://…), not '{value}'",
-    ),
-    "migrate.password_in_url": (
-        "pas de mot de passe dans l'adresse {url} (il resterait dans l'historique du shell) ; "
-        "mettez-le dans ~/.pgpass ou un fichier de service (service=…)",
-        "no password in the address {url} (it would stay in the shell history); "
-        "put it in ~/.pgpass or a service file (service=…)",
     ),
     "migrate.source_not_file": (
         "« migrate » copie une fédération depuis un fichier SQLite (--db) ; {path} n'en est pas un",

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from telecoop.domain.errors import NotPermitted, StoreError
+from telecoop.domain.errors import BadInput, NotPermitted, StoreError
 from telecoop.io import csvio
+from telecoop.locations import is_db_url
 from telecoop.services.context import full_export_allowed
 from telecoop.store import move
 from telecoop.store.engine import make_engine
@@ -32,13 +33,14 @@ class Moved:
 
 def migrate_to(db_path: Path, to: str, as_login: str | None = None) -> Moved:
     """Copy the federation in the SQLite file ``db_path`` into the empty PostgreSQL database ``to``, verified."""
-    url = move.target_url(to)  # BadInput first: nothing opened for a wrong address
-    shown = move.shown_url(url)
+    if is_db_url(db_path):
+        raise BadInput("migrate.source_not_file", path=str(db_path))
+    shown = move.target_url(to)  # BadInput first: nothing opened for a wrong address
     source = make_engine(db_path, create=False)  # an older file: "telecoop upgrade" first
     try:
         if not full_export_allowed(db_path, as_login):
             raise NotPermitted("migrate.denied", path=str(db_path))
-        target = move.open_target(url)
+        target = move.open_target(shown)
         try:
             with move.copying(source, target, shown=shown) as copy:
                 _verify(copy, db_path, shown)

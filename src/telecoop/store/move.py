@@ -25,38 +25,35 @@ from telecoop.store import tables  # noqa: F401  (registers the tables)
 BATCH = 5000
 
 
-def target_url(value: str) -> sa.URL:
-    """The PostgreSQL URL ``--to`` names, for psycopg 3; BadInput for anything else.
+def target_url(value: str) -> str:
+    """The PostgreSQL URL ``--to`` names (libpq's forms: a host, a socket folder ``?host=/path``,
+    ``service=``); BadInput for anything else, and for a password in it (it would sit in the
+    shell history and the process list: a pgpass or service file holds it)."""
+    from telecoop import locations
 
-    libpq's forms all pass: a host, a socket folder (``?host=/path``), a
-    ``service=`` name. A password in the URL is refused: it would sit in the
-    shell history and the process list (use a pgpass or service file).
-    """
     try:
-        url = sa.make_url(value)
-    except sa.exc.ArgumentError:
-        raise BadInput("migrate.not_postgres", value=value) from None
-    if url.get_backend_name() != "postgresql":
+        target = locations.db_file(value) if value.strip() else None
+    except BadInput as exc:
+        if exc.key == "store.url":  # another scheme
+            raise BadInput("migrate.not_postgres", value=value) from None
+        raise
+    if not locations.is_db_url(target):
         raise BadInput("migrate.not_postgres", value=value)
-    if url.password:
-        raise BadInput("migrate.password_in_url", url=shown_url(url))
-    return url.set(drivername="postgresql+psycopg")
+    return str(target)
 
 
-def shown_url(url: sa.URL) -> str:
-    """The URL as said back to the user: never a password, in the user's own scheme."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=True)
+def open_target(url: str) -> sa.Engine:
+    """An engine on the target (the app's PostgreSQL settings); StoreError (one line) when the
+    server does not answer or refuses us."""
+    from telecoop.store.engine import pg_engine
 
-
-def open_target(url: sa.URL) -> sa.Engine:
-    """An engine on the target; StoreError (one line) when the server does not answer or refuses us."""
-    engine = sa.create_engine(url, pool_pre_ping=False)
+    engine = pg_engine(url)
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
     except sa.exc.DBAPIError as exc:
         engine.dispose()
-        raise StoreError("migrate.unreachable", url=shown_url(url), detail=first_line(exc)) from None
+        raise StoreError("migrate.unreachable", url=url, detail=first_line(exc)) from None
     return engine
 
 

@@ -148,16 +148,31 @@ def prepare(engine: sa.Engine, *, create: bool, migrate: bool, shown: str) -> Fo
         judge(before, migrate=migrate, shown=shown)
         if before.current and (before.stamped or not migrate):
             return before
-    elif not create:
-        raise StoreError("store.empty_db", path=shown)
+    elif not create:  # (an empty SQLite file is refused before: inspect_file)
+        raise StoreError("store.pg_empty", path=shown)
     with migration_connection(engine) as conn:
         found = found_in(conn)  # again, inside the writers' turn: another process may have done it
         if found is not None:
             judge(found, migrate=migrate, shown=shown)
             if found.current and found.stamped:
                 return before
+        elif conn.dialect.name == "postgresql":
+            _can_have_btree_gist(conn, shown)
         migrate_to_head(conn, found)
     return before
+
+
+def _can_have_btree_gist(conn: sa.Connection, shown: str) -> None:
+    """Before any DDL: the extension the no-overlap guarantee rests on is there, or may be made here.
+
+    Without it nothing else matters, and "the extension is missing" tells the
+    administrator what to do where a "permission denied" on the first table
+    would not. (A pure read: the baseline revision makes it.)
+    """
+    there = conn.execute(sql("SELECT count(*) FROM pg_extension WHERE extname = 'btree_gist'")).scalar()
+    allowed = conn.execute(sql("SELECT has_database_privilege(current_database(), 'CREATE')")).scalar()
+    if not there and not allowed:
+        raise StoreError("store.pg_extension", path=shown)
 
 
 @contextlib.contextmanager
@@ -243,3 +258,17 @@ def missing_objects(conn: sa.Connection) -> list[str]:
         present = set(conn.exec_driver_sql(queries[kind]).scalars())
         missing += [f"{kind} {name}" for name in names if name not in present]
     return missing
+
+
+def drop_everything(conn: sa.Connection) -> None:
+    """PostgreSQL: drop what the migrations made (tables, the migrations' record, trigger functions).
+
+    The extension stays (another database object may use it, and making it
+    needs rights TeleCoop's role should not have).
+    """
+    from sqlmodel import SQLModel
+
+    names = [*SQLModel.metadata.tables, "alembic_version"]
+    conn.exec_driver_sql("DROP TABLE IF EXISTS " + ", ".join(f'"{n}"' for n in names) + " CASCADE")
+    for name in baseline_module().POSTGRES_OBJECTS["function"]:
+        conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}() CASCADE")

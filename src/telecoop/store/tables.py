@@ -1,4 +1,4 @@
-"""SQLModel tables. Instants are stored as naive UTC (see ``UTCDateTime``)."""
+"""SQLModel tables. Instants are naive UTC on SQLite, ``timestamptz`` on PostgreSQL (see ``UTCDateTime``)."""
 
 from __future__ import annotations
 
@@ -11,27 +11,34 @@ from sqlmodel import Column, Field, Index, SQLModel
 
 
 class UTCDateTime(TypeDecorator):
-    """Aware datetimes in, aware UTC datetimes out; naive UTC in the column on SQLite.
+    """Aware datetimes in, aware UTC datetimes out.
 
-    Naive storage on SQLite (it has no zone type) makes text comparison
-    equal to time order; PostgreSQL stores ``timestamp with time zone``.
-    A naive value handed in is a bug, so it is refused.
+    On SQLite the column holds naive UTC: SQLite has no zone type, and text
+    comparison then equals time order. On PostgreSQL it is ``timestamp with
+    time zone`` (issue 12), so ``tstzrange`` in the overlap constraints and
+    any other client read instants, not wall times. A naive value handed in
+    is a bug, so it is refused on both.
     """
 
     impl = sa.DateTime
     cache_ok = True
 
     def load_dialect_impl(self, dialect):
-        # PostgreSQL has a real instant type: timestamp with time zone.
-        return dialect.type_descriptor(sa.DateTime(timezone=dialect.name == "postgresql"))
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(sa.DateTime(timezone=True))
+        return dialect.type_descriptor(sa.DateTime())
 
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime given to the store")
-        utc = value.astimezone(dt.timezone.utc)
-        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
+        value = value.astimezone(dt.timezone.utc)
+        if dialect.name == "postgresql":
+            # A plain datetime.timezone.utc: psycopg adapts pendulum's zone too,
+            # but one type for every bound instant keeps statements cacheable.
+            return dt.datetime(*value.timetuple()[:6], value.microsecond, tzinfo=dt.timezone.utc)
+        return value.replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
         if value is None:
