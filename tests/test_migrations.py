@@ -285,7 +285,7 @@ def test_postgres_objects_keep_the_guarantees(pg_scratch):  # noqa: F811
         engine.dispose()
 
 
-def test_postgres_newer_and_behind_are_refused(pg_scratch, with_revision_0004):  # noqa: F811
+def test_postgres_newer_and_behind_are_refused(pg_scratch, with_revision_0004, capsys):  # noqa: F811
     engine = pg_engine(pg_scratch)
     try:
         schema.prepare(engine, create=True, migrate=False, shown=pg_scratch)
@@ -294,7 +294,10 @@ def test_postgres_newer_and_behind_are_refused(pg_scratch, with_revision_0004): 
             schema.prepare(engine, create=False, migrate=False, shown=pg_scratch)
         assert err.value.key == "store.older"
         assert err.value.params["command"] == f"telecoop --db {pg_scratch} upgrade"
-        schema.prepare(engine, create=False, migrate=True, shown=pg_scratch)
+        assert main(["--lang", "en", "--db", pg_scratch, "--as", "fed.admin", "coops"]) == 1
+        assert f"then run: telecoop --db {pg_scratch} upgrade\n" in capsys.readouterr().err
+        assert main(["--lang", "en", "--db", pg_scratch, "upgrade"]) == 0
+        assert "upgraded from schema 3 to schema 4" in capsys.readouterr().out
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0004"
             assert "note" in {c["name"] for c in sa.inspect(conn).get_columns("coop")}
