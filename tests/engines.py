@@ -147,7 +147,8 @@ def pg_rows(db) -> dict[str, list]:
         names = conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
         ).fetchall()
-        return {name: conn.execute(f'SELECT * FROM "{name}" ORDER BY 1, 2').fetchall() for (name,) in names}
+        # (sorted here: any column count, e.g. alembic_version's one)
+        return {name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for (name,) in names}
 
 
 def pg_digest(db) -> str:

@@ -6,6 +6,8 @@ screen can keep them while no session is open.
 
 from __future__ import annotations
 
+import typing
+
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -180,12 +182,7 @@ class Resource:
     shared_with: tuple[str, ...] = ()
     buffer_minutes: int = 0
     active: bool = True
-
-    def shared_to(self, coop: str) -> bool:
-        """Whether ``coop`` may see and book this resource."""
-        if coop == self.coop or self.sharing == Sharing.ALL:
-            return True
-        return self.sharing == Sharing.LISTED and coop in self.shared_with
+    # Who may see and book it: ``domain.access.shared_to``.
 
 
 @dataclass(frozen=True)
@@ -266,8 +263,8 @@ class AuditEvent:
     action: str
     entity: str
     entity_id: str
-    before: dict | None = None
-    after: dict | None = None
+    before: dict[str, typing.Any] | None = None
+    after: dict[str, typing.Any] | None = None
 
 
 @dataclass(frozen=True)

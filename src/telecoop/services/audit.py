@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.services.context import Context
+from telecoop.store import audit as store_audit
+from telecoop.store import convert
 from telecoop.store import tables as tb
 from telecoop.store.engine import read_session
 
@@ -28,29 +31,47 @@ def record(
     entity_id: object,
     *,
     coop: str | None,
-    before: dict | None = None,
-    after: dict | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> None:
     """Add one audit event to ``session``'s transaction (committed with the change).
 
     A Core insert, not an ORM object: this runs inside every write
     transaction, while other writers wait for the lock.
     """
-    session.execute(
-        sa.insert(tb.AuditRow.__table__).values(
-            at=ctx.now(),
-            actor=ctx.actor.login,
-            coop=coop,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            before=json.dumps(before, default=_default, ensure_ascii=False, sort_keys=True) if before else None,
-            after=json.dumps(after, default=_default, ensure_ascii=False, sort_keys=True) if after else None,
-        )
+    record_by(
+        session, at=ctx.now(), actor=ctx.actor.login, action=action, entity=entity, entity_id=entity_id,
+        coop=coop, before=before, after=after,
     )
 
 
-PRIVATE_FIELDS = ("patient", "reason", "cancel_reason")
+def record_by(
+    session: Session,
+    *,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object,
+    coop: str | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """:func:`record` for a caller with no staff context: the import, ``init`` (a login and a clock's time)."""
+    store_audit.append(
+        session,
+        at=at,
+        actor=actor,
+        coop=coop,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=json.dumps(before, default=_default, ensure_ascii=False, sort_keys=True) if before else None,
+        after=json.dumps(after, default=_default, ensure_ascii=False, sort_keys=True) if after else None,
+    )
+
+
+PRIVATE_FIELDS = access.PATIENT_FIELDS
 
 
 def decode(data: str | None) -> dict | None:
@@ -62,11 +83,11 @@ def _event(row: tb.AuditRow, ctx: Context) -> m.AuditEvent:
     before = json.loads(row.before) if row.before else None
     after = json.loads(row.after) if row.after else None
     # Patient data is the booking co-op's alone (Law 25), federation admin included.
-    if row.entity == "booking" and row.coop != ctx.coop:
-        before = _mask(before)
-        after = _mask(after)
+    if not access.sees_audit_patient(ctx.actor, row.entity, row.coop):
+        before = access.masked(before)
+        after = access.masked(after)
     return m.AuditEvent(
-        id=row.id,
+        id=convert.key(row.id),
         at=row.at,
         actor=row.actor,
         coop=row.coop,
@@ -78,23 +99,10 @@ def _event(row: tb.AuditRow, ctx: Context) -> m.AuditEvent:
     )
 
 
-def _mask(data: dict | None) -> dict | None:
-    if data is None:
-        return None
-    return {k: v for k, v in data.items() if k not in PRIVATE_FIELDS}
-
-
 def list_audit(ctx: Context, *, limit: int = 500) -> list[m.AuditEvent]:
     """The audit events this user may see, newest first.
 
     Federation admin: all. Co-op admin: their co-op's. Others: their own actions.
     """
-    stmt = select(tb.AuditRow).order_by(col(tb.AuditRow.id).desc()).limit(limit)
-    if ctx.role == m.Role.FEDERATION_ADMIN:
-        pass
-    elif ctx.role == m.Role.COOP_ADMIN:
-        stmt = stmt.where(or_(tb.AuditRow.coop == ctx.coop, tb.AuditRow.actor == ctx.actor.login))
-    else:
-        stmt = stmt.where(tb.AuditRow.actor == ctx.actor.login)
     with read_session(ctx.engine) as s:
-        return [_event(r, ctx) for r in s.exec(stmt).all()]
+        return [_event(r, ctx) for r in store_audit.events_seen_by(s, ctx.actor, limit=limit)]

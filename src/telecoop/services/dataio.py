@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from telecoop import locations
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain.errors import NotPermitted, StoreError
 from telecoop.io import csvio
-from telecoop.services import policy
-from telecoop.services.context import load_actor, resolve_login
+from telecoop.services.context import full_export_allowed, load_actor, resolve_login
 from telecoop.services.admin import is_empty
 from telecoop.store.engine import make_engine
 
@@ -46,24 +46,24 @@ def export_data(db_path: Path, directory: Path, as_login: str | None = None, *, 
 
     A co-op admin exports the directory; bookings go only to the federation
     admin, with other co-ops' patient fields masked as ``bookings`` shows
-    them (``policy.sees_patient``). The full export is for the database
-    file's owner (or root) acting as themselves (``policy.full_export_allowed``):
+    them (``access.sees_patient``). The full export is for the database
+    file's owner (or root) acting as themselves (``context.full_export_allowed``):
     they can read the whole file anyway, and this is how a maintainer takes
     a portable copy.
     """
     engine = make_engine(db_path, create=False)
     try:
-        if policy.full_export_allowed(db_path, as_login):
+        if full_export_allowed(db_path, as_login):
             return _export(engine, directory, fmt, include_bookings=True)
         login = resolve_login(db_path, as_login)
         actor, _tz = load_actor(engine, login)
-        if actor.role not in (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN):
+        if actor.role not in access.ADMIN_ROLES:
             raise NotPermitted("perm.denied")
         if actor.role != m.Role.FEDERATION_ADMIN:
             return _export(engine, directory, fmt, include_bookings=False)
         return _export(
             engine, directory, fmt, include_bookings=True,
-            hide_patient=lambda b: not policy.sees_patient(actor, b.coop, b.clinician_id),
+            hide_patient=lambda b: not access.sees_patient(actor, b.coop, b.clinician_id),
         )
     finally:
         engine.dispose()
@@ -86,7 +86,7 @@ def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
     from telecoop.io.demo import build_demo_database
 
     if locations.is_db_url(path):
-        return _build_pg_demo(path, fresh=fresh, clock=clock)
+        return _build_pg_demo(str(path), fresh=fresh, clock=clock)
     if path.exists():
         has_coops = _has_coops(path)  # refuses another program's file: never deleted
         if has_coops and not fresh:
@@ -109,16 +109,15 @@ def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
 def _build_pg_demo(url: str, *, fresh: bool, clock) -> bool:
     """``build_demo`` on a PostgreSQL database (issue 12): an empty one is filled; ``fresh``
     empties a demo database first (its tables only), and never any other."""
-    from sqlmodel import func, select
-
     from telecoop.io.demo import DEMO_MARK, build_demo_database
+    from telecoop.store import directory as store_directory
     from telecoop.store import tables as tb
     from telecoop.store.engine import drop_schema, read_session
 
     engine = make_engine(url, create=True)
     try:
         with read_session(engine) as s:
-            has_coops = s.exec(select(func.count()).select_from(tb.CoopRow)).one() > 0
+            has_coops = bool(store_directory.coop_zones(s))
             is_demo = s.get(tb.Meta, DEMO_MARK) is not None
         if has_coops and not fresh:
             return False
@@ -158,9 +157,7 @@ def _has_coops(path: Path) -> bool:
     A file that is not a TeleCoop database (or a newer one) raises StoreError:
     the demo never deletes what it did not make.
     """
-    from sqlmodel import func, select
-
-    from telecoop.store import tables as tb
+    from telecoop.store import directory as store_directory
     from telecoop.store.engine import read_session
 
     if path.stat().st_size == 0:
@@ -168,6 +165,6 @@ def _has_coops(path: Path) -> bool:
     engine = make_engine(path, create=False)
     try:
         with read_session(engine) as s:
-            return s.exec(select(func.count()).select_from(tb.CoopRow)).one() > 0
+            return bool(store_directory.coop_zones(s))
     finally:
         engine.dispose()
