@@ -718,75 +718,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
-def change_watcher(engine: Engine) -> "DataVersionWatcher | NotifyWatcher":
-    """What tells a screen that another connection committed: data_version (SQLite), NOTIFY (PostgreSQL)."""
-    return NotifyWatcher(engine) if is_postgres(engine) else DataVersionWatcher(engine)
-
-
-class NotifyWatcher:
-    """PostgreSQL: LISTEN on ``telecoop_change`` (pg_ddl's statement triggers) on a connection of its own.
-
-    ``changed`` reads what has arrived without waiting. (A dropped connection
-    reads as "changed", so the screen re-queries and says what went wrong.)
-    """
-
-    CHANNEL = "telecoop_change"
-
-    def __init__(self, engine: Engine) -> None:
-        import psycopg
-
-        self._raw = engine.raw_connection()
-        self._conn: psycopg.Connection = self._raw.driver_connection
-        self._conn.rollback()
-        self._conn.autocommit = True
-        self._conn.execute(f"LISTEN {self.CHANNEL}")
-
-    def changed(self) -> bool:
-        try:
-            got = False
-            for _note in self._conn.notifies(timeout=0):
-                got = True
-            return got
-        except Exception:  # noqa: BLE001 - the server went away: let the screen re-query and say so
-            return True
-
-    def close(self) -> None:
-        try:
-            self._conn.execute(f"UNLISTEN {self.CHANNEL}")
-            self._conn.autocommit = False
-        except Exception:  # noqa: BLE001
-            pass
-        self._raw.close()
-
-
-class DataVersionWatcher:
-    """Tells cheaply whether another connection committed since the last look.
-
-    ``PRAGMA data_version`` is per connection, so the watcher keeps one raw
-    connection of its own (outside the pool) for its whole life.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self._conn = engine.raw_connection()
-        self._last = self._read()
-
-    def _read(self) -> int:
-        cur = self._conn.cursor()
-        try:
-            cur.execute("PRAGMA data_version")
-            return cur.fetchone()[0]
-        finally:
-            cur.close()
-
-    def changed(self) -> bool:
-        current = self._read()
-        if current != self._last:
-            self._last = current
-            return True
-        return False
-
-    def close(self) -> None:
-        self._conn.close()
+# The change watchers (SQLite data_version, PostgreSQL LISTEN/NOTIFY) live in store/watch.py.
 
 
 def integrity_check(engine: Engine) -> str:

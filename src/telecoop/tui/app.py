@@ -30,12 +30,13 @@ from telecoop.tui import modes
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.help import HELP_KEYS, HelpDialog
 from telecoop.tui.directory import Directory, load_directory
-from telecoop.tui.messages import UNSET, ServiceFailed, failure, guarded
+from telecoop.tui.messages import UNSET, ServiceFailed, failure_in, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.terminal import low_bandwidth_driver
 from telecoop.tui.widgets.still_loading import StillLoadingIndicator
 
-#: Seconds between two "did another connection commit?" checks: changes show within 2 s.
+#: Seconds between two "did another connection commit?" checks on SQLite: changes show
+#: within 2 s. (PostgreSQL is not asked: its notifications arrive by themselves, issue 12.)
 POLL_SECONDS = 1.5
 #: one name per key in each language (issue 10: "Échap" in French, as the hints say)
 KEY_NAME_KEYS = {"escape": "tui.keyname.escape", "pageup": "tui.keyname.pageup", "pagedown": "tui.keyname.pagedown"}
@@ -175,6 +176,12 @@ class TeleCoopApp(App[None]):
             self.directory = directory
             self.changed = changed
 
+    class DatabaseLost(Message):
+        """The database server cannot be reached (issue 12): the top line says so until it is back."""
+
+    class DatabaseBack(Message):
+        """The database server can be reached again; a re-query follows."""
+
     def __init__(self, ctx: Context, *, low_bandwidth: bool = False, poll_seconds: float | None = POLL_SECONDS) -> None:
         # Start straight in the user's home mode (read by App.__init__): the
         # first frame is the real screen, not a blank default one (bytes).
@@ -197,6 +204,9 @@ class TeleCoopApp(App[None]):
         self._watcher: live.Watcher | None = None
         self._poll_lock = threading.Lock()
         self._poll_failing = False
+        self._feed: live.LiveFeed | None = None
+        #: True while the database server cannot be reached (the top line is a banner)
+        self.db_lost = False
         self._available = {spec.name: spec for spec in modes.available(ctx)}
         for spec in self._available.values():
             self.add_mode(spec.name, spec.screen)
@@ -220,14 +230,30 @@ class TeleCoopApp(App[None]):
     @work(thread=True, exclusive=True, group="start")
     def _start(self) -> None:
         def read() -> Directory:
+            # Watch first, read next: a change committed in between is not missed.
             self._watcher = live.watcher(self.ctx)
             return load_directory(self.ctx)
 
         directory = guarded(self, read)
         if directory is not UNSET:
             self.post_message(self.DirectoryLoaded(directory, changed=False))
+        watcher = self._watcher
+        if watcher is not None and watcher.can_wait and self.poll_seconds and self.is_running:
+            # PostgreSQL: a thread of its own waits for notifications; the
+            # timer's check_for_changes leaves this watcher alone.
+            self._feed = live.LiveFeed(
+                watcher,
+                on_change=self._feed_changed,
+                on_lost=lambda _error: self.post_message(self.DatabaseLost()),
+                on_back=lambda: self.post_message(self.DatabaseBack()),
+            )
+            self._feed.start()
 
     def on_unmount(self) -> None:
+        if self._feed is not None:
+            self._feed.close()  # its thread closes the watcher
+            self._feed = None
+            self._watcher = None
         if self._watcher is not None:
             with self._poll_lock:
                 self._watcher.close()
@@ -259,8 +285,38 @@ class TeleCoopApp(App[None]):
         a writer holding the file could make even a pragma wait. While nothing
         changes nothing is redrawn, so nothing is written to the terminal.
         """
-        if self._watcher is not None:
+        if self._watcher is not None and self._feed is None:
             self._poll()
+
+    def _feed_changed(self, tables: frozenset[str]) -> None:
+        """PostgreSQL (issue 12): another connection committed; re-query, in the feed's thread.
+
+        The feed waits again only after this returns, so notifications that
+        arrive during the re-query become one more re-query, not one each.
+        """
+        try:
+            directory = load_directory(self.ctx)
+        except Exception as exc:  # noqa: BLE001 - said once; a lost server is the banner's to say
+            if not self._poll_failing:
+                self._poll_failing = True
+                self.post_message(failure_in(self, exc))
+            return
+        self._poll_failing = False
+        self.post_message(self.DirectoryLoaded(directory, changed=True))
+
+    @on(DatabaseLost)
+    def _database_lost(self) -> None:
+        self.db_lost = True
+        self._connection_shown()
+
+    @on(DatabaseBack)
+    def _database_back(self) -> None:
+        self.db_lost = False
+        self._connection_shown()
+
+    def _connection_shown(self) -> None:
+        for screen in list(self._mode_screens):
+            screen.connection_changed()
 
     @work(thread=True, group="live")
     def _poll(self) -> None:
@@ -274,7 +330,7 @@ class TeleCoopApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - said once, not every 1.5 s
             if not self._poll_failing:
                 self._poll_failing = True
-                self.post_message(failure(exc))
+                self.post_message(failure_in(self, exc))
             return
         finally:
             self._poll_lock.release()

@@ -31,7 +31,7 @@ from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.confirm import ConfirmDialog
 from telecoop.tui.format import clean, literal, stranded_list
-from telecoop.tui.messages import ServiceFailed, failure, named_error
+from telecoop.tui.messages import ServiceFailed, failure_in, named_error
 
 T = TypeVar("T")
 
@@ -385,7 +385,7 @@ class AdminFormDialog(ModalScreen[T], Generic[T]):
             self.post_message(self.Refused(exc))
             return
         except Exception as exc:  # noqa: BLE001 - said in the form, never a traceback
-            self.post_message(failure(exc))
+            self.post_message(failure_in(self, exc))
             return
         self.post_message(self.Saved(result))
 
