@@ -22,14 +22,14 @@ from telecoop.store.watch import EVERYTHING, NOTHING, DataVersionWatcher, Notify
 needs_pg = pytest.mark.skipif(not pg_available(), reason="no local PostgreSQL server")
 
 
-def test_sqlite_watcher_sees_another_connections_commit_and_only_once(db_path):
-    engine = make_engine(db_path, create=False)
+def test_sqlite_watcher_sees_another_connections_commit_and_only_once(tmp_path):
+    engine = make_engine(tmp_path / "telecoop.db", create=True)
     watcher = change_watcher(engine)
     try:
         assert isinstance(watcher, DataVersionWatcher) and not watcher.can_wait
         assert watcher.poll() == NOTHING
         with write_session(engine) as s:
-            s.connection().exec_driver_sql("UPDATE coop SET name = name")
+            s.connection().exec_driver_sql("UPDATE meta SET value = value")
         assert watcher.poll() == EVERYTHING
         assert watcher.poll() == NOTHING
     finally:

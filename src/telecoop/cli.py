@@ -376,10 +376,20 @@ def db_path(args: argparse.Namespace) -> Path:
     return locations.db_file(args.db) if args.db else locations.default_db_path()
 
 
+_OPENED: list = []  # engines a command opened: closed when main() returns (issue 12: server connections)
+
+
 def context(args: argparse.Namespace):
     from telecoop.services.context import open_context
 
-    return open_context(db_path(args), args.as_login)
+    ctx = open_context(db_path(args), args.as_login)
+    _OPENED.append(ctx.engine)
+    return ctx
+
+
+def _close_opened() -> None:
+    while _OPENED:
+        _OPENED.pop().dispose()
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -841,6 +851,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     tune_gc()
     i18n.set_lang(args.lang or i18n.detect_lang())
+    try:
+        return _run(args)
+    finally:
+        _close_opened()
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         try:
             _check_ints(args)

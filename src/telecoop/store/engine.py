@@ -326,7 +326,7 @@ def _pg_connector(url: str):
 
     given = conninfo_to_dict(url)
     options = " ".join(
-        filter(None, [given.get("options", ""), f"-c lock_timeout={BUSY_TIMEOUT_MS}", "-c TimeZone=UTC"])
+        filter(None, [given.get("options") or os.environ.get("PGOPTIONS", ""), f"-c lock_timeout={BUSY_TIMEOUT_MS}", "-c TimeZone=UTC"])
     )
     extra: dict = {"options": options, "application_name": given.get("application_name") or "telecoop"}
     if "connect_timeout" not in given and not os.environ.get("PGCONNECT_TIMEOUT"):
@@ -375,7 +375,7 @@ def _pg_version(conn: sa.Connection) -> int | None:
     """The schema version (0 if unknown), None when the database holds no table at all."""
     names = set(sa.inspect(conn).get_table_names())
     if "meta" in names:
-        value = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+        value = conn.execute(sa.select(tables.Meta.value).where(tables.Meta.key == "schema_version")).scalar()
         return int(value) if value and str(value).isdigit() else 0
     if names:
         raise StoreError("store.foreign", tables=", ".join(sorted(names)[:8]))
@@ -410,6 +410,21 @@ def _ensure_pg_schema(engine: Engine, url: str, *, create: bool, migrate: bool) 
         # No PostgreSQL database was ever made at an older schema: a lower
         # number is someone's hand edit, not something to migrate blindly.
         raise StoreError("store.older", path=url, found=version, supported=SCHEMA_VERSION)
+
+
+def sync_id_sequences(session: Session) -> None:
+    """After rows went in with their own ids (the CSV import keeps the files' ids), move each
+    PostgreSQL id sequence past the largest id, so the next row the app adds gets a free one.
+    (SQLite's INTEGER PRIMARY KEY takes max(id) + 1 by itself: nothing to do there.)"""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    for table in SQLModel.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key and isinstance(table.c.id.type, sa.Integer):
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE(MAX(id), 0) + 1, false)"
+                f" FROM {table.name}"
+            )
 
 
 def drop_schema(engine: Engine) -> None:
@@ -718,7 +733,12 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
-# The change watchers (SQLite data_version, PostgreSQL LISTEN/NOTIFY) live in store/watch.py.
+def change_watcher(engine: Engine):
+    """What tells a screen that another connection committed (store/watch.py): data_version on SQLite,
+    LISTEN/NOTIFY on PostgreSQL."""
+    from telecoop.store.watch import change_watcher as make  # (watch.py imports this module)
+
+    return make(engine)
 
 
 def integrity_check(engine: Engine) -> str:

@@ -50,9 +50,9 @@ class ChangeWatcher(ABC):
         tries again.
         """
 
-    def changed(self) -> bool:
-        """Whether anything changed since the last look (never waits)."""
-        return bool(self.poll(0.0))
+    def changed(self, wait: float = 0.0) -> bool:
+        """Whether anything changed since the last look (waiting up to ``wait`` s when ``can_wait``)."""
+        return bool(self.poll(wait))
 
     @abstractmethod
     def close(self) -> None:

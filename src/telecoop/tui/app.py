@@ -324,7 +324,9 @@ class TeleCoopApp(App[None]):
         if not self._poll_lock.acquire(blocking=False):
             return
         try:
-            if self._watcher is None or not self._watcher.changed():
+            # (A watcher that can wait, PostgreSQL's, waits a moment here for a notification
+            # still on its way: only when a test drives the checks, the feed does otherwise.)
+            if self._watcher is None or not self._watcher.changed(wait=0.2 if self._watcher.can_wait else 0):
                 return
             directory = load_directory(self.ctx)
         except Exception as exc:  # noqa: BLE001 - said once, not every 1.5 s
