@@ -29,7 +29,7 @@ def test_sqlite_watcher_sees_another_connections_commit_and_only_once(tmp_path):
         assert isinstance(watcher, DataVersionWatcher) and not watcher.can_wait
         assert watcher.poll() == NOTHING
         with write_session(engine) as s:
-            s.connection().exec_driver_sql("UPDATE meta SET value = value")
+            s.connection().exec_driver_sql("INSERT INTO meta (key, value) VALUES ('live_test', '1')")
         assert watcher.poll() == EVERYTHING
         assert watcher.poll() == NOTHING
     finally:
