@@ -74,7 +74,9 @@ def drop_database(url_or_name: str) -> None:
 
 
 def keep(url) -> None:
-    """Not dropped at the end of the current test (a session template)."""
+    """Not dropped at the end of the current test (a session or module database)."""
+    if not ON_PG:
+        return
     name = database_name(url)
     if name in _made:
         _made.remove(name)
