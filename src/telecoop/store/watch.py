@@ -71,7 +71,8 @@ class DataVersionWatcher(ChangeWatcher):
         cur = self._conn.cursor()
         try:
             cur.execute("PRAGMA data_version")
-            return int(cur.fetchone()[0])
+            row = cur.fetchone()
+            return int(row[0]) if row is not None else 0
         finally:
             cur.close()
 
@@ -119,7 +120,7 @@ class NotifyWatcher(ChangeWatcher):
             raw = self._engine.raw_connection()
         except (sa.exc.DBAPIError, psycopg.Error) as exc:  # (the pool does not wrap what its creator raises)
             raise _lost(exc, self._engine) from exc
-        conn = raw.driver_connection
+        conn: Any = raw.driver_connection
         raw.detach()  # this connection is the watcher's alone, never back in the pool
         try:
             conn.rollback()  # (the pool's ping may have begun a transaction)
