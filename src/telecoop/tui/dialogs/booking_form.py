@@ -235,4 +235,5 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
     def _failed(self, message: ServiceFailed) -> None:
         message.stop()
         self._done_saving()
-        self._error(None, message.text)
+        # issue 12: the server gone says so in its short form when the whole message does not fit
+        self._error(None, message.text, short_error_text(message.error) if message.error is not None else None)
