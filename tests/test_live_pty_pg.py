@@ -1,5 +1,5 @@
-"""Live refresh on PostgreSQL, as the terminal sees it (issue 12): silent while idle, then another
-host's change on the screen by itself.
+"""Live refresh on PostgreSQL, as the terminal sees it (issue 12): silent while idle, another host's
+change on the screen by itself; the server gone: a banner, then silence while it retries, then back.
 
 The real app (``python -m telecoop --low-bandwidth``) in an 80x24 pseudo-terminal
 (``benchmarks/ptydriver.py``, as tests/test_bandwidth.py), on a throwaway
@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pg_live import drop_database, new_database, pg_available, url
+from pg_live import CuttableLink, drop_database, new_database, pg_available, url
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -30,11 +30,11 @@ IDLE = 3.0
 @pytest.mark.slow
 @pytest.mark.xdist_group("pty")
 @pytest.mark.skipif(not pg_available(), reason="no local PostgreSQL server")
-def test_on_postgresql_the_app_writes_nothing_while_idle_and_shows_another_hosts_change():
+def test_on_postgresql_the_app_writes_nothing_while_idle_and_shows_another_hosts_change(tmp_path):
     name = new_database()
     try:
         build_demo(url(name))
-        with PtySession(app_argv(url(name)), env=clean_env()) as pty:
+        with CuttableLink(tmp_path) as link, PtySession(app_argv(url(name, tmp_path)), env=clean_env()) as pty:
             assert pty.wait_for("free slot", timeout=60), pty.screen_text()
             pty.wait_quiet(0.5, timeout=30)
             assert len(pty.idle(IDLE).data) == 0, "the app wrote while idle on PostgreSQL"
@@ -43,5 +43,13 @@ def test_on_postgresql_the_app_writes_nothing_while_idle_and_shows_another_hosts
             assert pty.wait_for("Fjord-99", timeout=15), pty.screen_text()
             pty.wait_quiet(0.5, timeout=30)
             assert len(pty.idle(IDLE).data) == 0, "the app wrote while idle after a change"
+
+            link.cut()
+            assert pty.wait_for("The database cannot be reached; retrying.", timeout=30), pty.screen_text()
+            pty.wait_quiet(0.5, timeout=30)
+            assert len(pty.idle(IDLE).data) == 0, "the app wrote while retrying"
+            link.restore()
+            assert pty.wait_for("TeleCoop · Find a slot", timeout=30), pty.screen_text()
+            assert "cannot be reached" not in pty.screen_text()
     finally:
         drop_database(name)
