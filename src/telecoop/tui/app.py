@@ -38,6 +38,9 @@ from telecoop.tui.widgets.still_loading import StillLoadingIndicator
 #: Seconds between two "did another connection commit?" checks on SQLite: changes show
 #: within 2 s. (PostgreSQL is not asked: its notifications arrive by themselves, issue 12.)
 POLL_SECONDS = 1.5
+#: Tables whose changes leave the co-ops and resources as they were: on PostgreSQL, whose
+#: notifications name the table (issue 12), a booking re-queries the screens only.
+SCREENS_ONLY_TABLES = frozenset({"booking", "closure"})
 #: one name per key in each language (issue 10: "Échap" in French, as the hints say)
 KEY_NAME_KEYS = {"escape": "tui.keyname.escape", "pageup": "tui.keyname.pageup", "pagedown": "tui.keyname.pagedown"}
 
@@ -294,6 +297,9 @@ class TeleCoopApp(App[None]):
         The feed waits again only after this returns, so notifications that
         arrive during the re-query become one more re-query, not one each.
         """
+        if tables <= SCREENS_ONLY_TABLES:
+            self.post_message(self.DirectoryLoaded(self.directory, changed=True))
+            return
         try:
             directory = load_directory(self.ctx)
         except Exception as exc:  # noqa: BLE001 - said once; a lost server is the banner's to say
