@@ -20,6 +20,7 @@ from telecoop.store.engine import make_engine, write_session
 from telecoop.store.watch import EVERYTHING, NOTHING, DataVersionWatcher, NotifyWatcher, change_watcher
 
 needs_pg = pytest.mark.skipif(not pg_available(), reason="no local PostgreSQL server")
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 
 
 def test_sqlite_watcher_sees_another_connections_commit_and_only_once(tmp_path):

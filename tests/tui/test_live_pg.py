@@ -32,7 +32,11 @@ from telecoop.tui.dialogs.booking_form import BookingDialog
 from tui_helpers import screen_text, settle, static_text
 
 needs_pg = pytest.mark.skipif(not pg_available(), reason="no local PostgreSQL server")
-pytestmark = pytest.mark.xdist_group("pg_live")
+pytestmark = [
+    pytest.mark.xdist_group("pg_live"),
+    # "no traceback": a thread of the app (the live feed, a worker) dying fails the test
+    pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning"),
+]
 SIZE = (80, 24)
 #: the issue's promise: a change made on one host shows on another within this long
 WITHIN_S = 2.0
