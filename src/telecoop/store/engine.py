@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -33,6 +34,9 @@ from sqlmodel import Session, SQLModel
 from telecoop import locations
 from telecoop.domain.errors import Busy, StoreError
 from telecoop.store import tables  # noqa: F401  (registers the tables)
+
+if TYPE_CHECKING:
+    from telecoop.store.watch import ChangeWatcher
 
 SCHEMA_VERSION = 3
 # How long a writer waits for its turn before "busy, try again". Overridable
@@ -733,7 +737,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
-def change_watcher(engine: Engine):
+def change_watcher(engine: Engine) -> ChangeWatcher:
     """What tells a screen that another connection committed (store/watch.py): data_version on SQLite,
     LISTEN/NOTIFY on PostgreSQL."""
     from telecoop.store.watch import change_watcher as make  # (watch.py imports this module)
