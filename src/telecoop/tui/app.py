@@ -208,6 +208,8 @@ class TeleCoopApp(App[None]):
         self._poll_lock = threading.Lock()
         self._poll_failing = False
         self._feed: live.LiveFeed | None = None
+        self._feed_lock = threading.Lock()  # the feed starts in a worker, stops at unmount
+        self._closing = False
         #: True while the database server cannot be reached (the top line is a banner)
         self.db_lost = False
         self._available = {spec.name: spec for spec in modes.available(ctx)}
@@ -241,21 +243,26 @@ class TeleCoopApp(App[None]):
         if directory is not UNSET:
             self.post_message(self.DirectoryLoaded(directory, changed=False))
         watcher = self._watcher
-        if watcher is not None and watcher.can_wait and self.poll_seconds and self.is_running:
+        if watcher is not None and watcher.can_wait and self.poll_seconds:
             # PostgreSQL: a thread of its own waits for notifications; the
             # timer's check_for_changes leaves this watcher alone.
-            self._feed = live.LiveFeed(
-                watcher,
-                on_change=self._feed_changed,
-                on_lost=lambda _error: self.post_message(self.DatabaseLost()),
-                on_back=lambda: self.post_message(self.DatabaseBack()),
-            )
-            self._feed.start()
+            with self._feed_lock:
+                if self._closing:
+                    return  # the app quit meanwhile: on_unmount closes the watcher
+                self._feed = live.LiveFeed(
+                    watcher,
+                    on_change=self._feed_changed,
+                    on_lost=lambda _error: self.post_message(self.DatabaseLost()),
+                    on_back=lambda: self.post_message(self.DatabaseBack()),
+                )
+                self._feed.start()
 
     def on_unmount(self) -> None:
-        if self._feed is not None:
-            self._feed.close()  # its thread closes the watcher
-            self._feed = None
+        with self._feed_lock:
+            self._closing = True
+            feed, self._feed = self._feed, None
+        if feed is not None:
+            feed.close()  # its thread closes the watcher
             self._watcher = None
         if self._watcher is not None:
             with self._poll_lock:
@@ -303,9 +310,12 @@ class TeleCoopApp(App[None]):
         try:
             directory = load_directory(self.ctx)
         except Exception as exc:  # noqa: BLE001 - said once; a lost server is the banner's to say
-            if not self._poll_failing:
+            if self._poll_failing:
+                return
+            said = failure_in(self, exc)
+            if said.error is None or said.error.key not in ("store.pg_lost", "store.pg_unreachable"):
                 self._poll_failing = True
-                self.post_message(failure_in(self, exc))
+                self.post_message(said)
             return
         self._poll_failing = False
         self.post_message(self.DirectoryLoaded(directory, changed=True))
