@@ -324,6 +324,9 @@ class TeleCoopApp(App[None]):
     def _database_lost(self) -> None:
         self.db_lost = True
         self._connection_shown()
+        if not isinstance(self.screen, ModeScreen):
+            # A dialog covers the top line: say it over the dialog too (once; the banner stays).
+            self.notify(t("tui.db_lost"), severity="error", markup=False, timeout=10)
 
     @on(DatabaseBack)
     def _database_back(self) -> None:
