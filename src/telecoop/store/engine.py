@@ -620,9 +620,14 @@ class ReadThenWrite:
         _checkpoint(self.engine)
 
 
+#: What a read may run on: an engine, or one connection already inside its transaction.
+ReadBind = Engine | sa.Connection
+
+
 @contextlib.contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
-    """A short read-only session (deferred transaction, rolled back on exit)."""
+def read_session(engine: ReadBind) -> Iterator[Session]:
+    """A short read-only session (deferred transaction, rolled back on exit); on a Connection,
+    inside that connection's transaction (migrate --to verifies what it has not committed yet)."""
     with Session(engine, expire_on_commit=False) as s:
         yield s
 
