@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -731,7 +731,7 @@ def _write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]], *, ex
 
 
 def export_dir(
-    engine: Engine,
+    engine: Engine | Connection,
     directory: Path,
     *,
     include_bookings: bool,
@@ -757,7 +757,7 @@ def export_dir(
 
 
 def export_xlsx(
-    engine: Engine, path: Path, *, include_bookings: bool, hide_patient: Callable[[Any], bool] | None = None
+    engine: Engine | Connection, path: Path, *, include_bookings: bool, hide_patient: Callable[[Any], bool] | None = None
 ) -> dict[str, int]:
     """The same tables as ``export_dir``, one sheet per file kind of one workbook (0600)."""
     from telecoop.io import xlsxio
@@ -795,7 +795,7 @@ def _read_sheet(path: Path, kind: str, problems: list[Problem]) -> _Table:
 
 
 def export_rows(
-    engine: Engine, *, include_bookings: bool, hide_patient: Callable[[Any], bool] | None = None
+    engine: Engine | Connection, *, include_bookings: bool, hide_patient: Callable[[Any], bool] | None = None
 ) -> dict[str, list[list[str]]]:
     """Every exported table's rows as text cells, in the documented column order."""
     with read_session(engine) as s:

@@ -621,7 +621,7 @@ class ReadThenWrite:
 
 
 @contextlib.contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
+def read_session(engine: Engine | sa.Connection) -> Iterator[Session]:
     """A short read-only session (deferred transaction, rolled back on exit)."""
     with Session(engine, expire_on_commit=False) as s:
         yield s
