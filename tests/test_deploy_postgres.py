@@ -1,0 +1,157 @@
+"""deploy/setup-postgres.sh against the local PostgreSQL server (issue 12, item 8).
+
+After ``database`` (twice: it is idempotent), the owner's schema and
+``grants``, and ``client``: the app role logs in over TCP with its password
+from the pgpass the service file names, books (the statements a booking
+makes), and is refused, by privileges and before any trigger (SQLSTATE
+42501), CREATE TABLE, a temporary table, DROP, and UPDATE/DELETE/TRUNCATE on
+audit. The files have the modes and owners the deployment relies on.
+
+The local server has ``ssl = off``, so the service file is written with
+``sslmode=disable`` here; TLS itself (``verify-full``) is not exercised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import grp
+import importlib.util
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "deploy" / "setup-postgres.sh"
+psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed")
+
+
+def _superuser_available() -> str | None:
+    """Why the test cannot run here, or None."""
+    if shutil.which("psql") is None:
+        return "no psql client on PATH"
+    if os.geteuid() != 0:
+        return "the client part writes root-owned files: run as root"
+    try:
+        with psycopg.connect("dbname=postgres", connect_timeout=3) as con:
+            if not con.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]:
+                return "the local PostgreSQL account is not a superuser"
+    except psycopg.OperationalError as exc:
+        return f"no local PostgreSQL server reachable over the socket ({str(exc).strip()[:80]})"
+    return None
+
+
+_why = _superuser_available()
+pytestmark = pytest.mark.skipif(_why is not None, reason=f"setup-postgres.sh not tested: {_why}")
+
+
+@pytest.fixture()
+def deployed(tmp_path, monkeypatch):
+    suffix = uuid.uuid4().hex[:8]
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    env = dict(os.environ,
+               DB_NAME=f"issue12-bench-deploy-t{suffix}", OWNER_ROLE=f"issue12_bench_deploy_owner_{suffix}",
+               APP_ROLE=f"issue12_bench_deploy_app_{suffix}", ETC=str(tmp_path / "etc"),
+               DB_HOST="127.0.0.1", SSLMODE="disable", SERVICE_USER=me)
+
+    def run(part: str) -> subprocess.CompletedProcess:
+        done = subprocess.run(["bash", str(SCRIPT), part], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    try:
+        run("database")
+        run("database")  # idempotent: the second run converges, changes nothing, fails on nothing
+        run("client")
+        monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "etc" / "pg_service.conf"))
+        _owner_makes_schema()
+        run("grants")
+        yield env
+    finally:
+        with psycopg.connect("dbname=postgres", autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{env["DB_NAME"]}" WITH (FORCE)')
+            for role in (env["APP_ROLE"], env["OWNER_ROLE"]):
+                con.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def _owner_makes_schema() -> None:
+    """What `telecoop init` does as the owner role: the application's schema (make_engine once it
+    opens PostgreSQL URLs; until then the same tables and contract objects, benchmarks/booking.py)."""
+    spec = importlib.util.spec_from_file_location("booking_bench", ROOT / "benchmarks" / "booking.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module._pg_schema("postgresql://?service=telecoop_owner")
+
+
+def _refused(con, sql: str) -> None:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        with con.transaction():
+            con.execute(sql)
+
+
+def test_app_role_books_and_is_refused_ddl_and_audit_changes(deployed):
+    etc = Path(deployed["ETC"])
+    text = (etc / "pg_service.conf").read_text()
+    assert f"user={deployed['APP_ROLE']}" in text and "passfile=" in text
+    assert not [line for line in text.splitlines() if line.startswith("password")]
+    assert "TELECOOP_DB=postgresql://?service=telecoop" in (etc / "environment").read_text().splitlines()
+    group = grp.getgrgid(pwd.getpwnam(deployed["SERVICE_USER"]).pw_gid).gr_name
+    for name, mode, owner, grp_name in (("pg_service.conf", 0o640, "root", group),
+                                        ("app.pgpass", 0o600, deployed["SERVICE_USER"], group),
+                                        ("owner.pgpass", 0o600, "root", "root")):
+        st = (etc / name).stat()
+        assert (stat.S_IMODE(st.st_mode), pwd.getpwuid(st.st_uid).pw_name, grp.getgrgid(st.st_gid).gr_name) == (
+            mode, owner, grp_name), name
+
+    # Over TCP, with the password from the pgpass the service names (the socket would use peer).
+    with psycopg.connect("service=telecoop") as con:
+        assert con.execute("SELECT current_user, inet_server_addr() IS NOT NULL").fetchone() == (
+            deployed["APP_ROLE"], True)
+        start = dt.datetime(2031, 3, 10, 14, tzinfo=dt.timezone.utc)
+        with con.transaction():  # what a booking does, statement by statement
+            con.execute("SELECT pg_advisory_xact_lock(7251001)")
+            con.execute("INSERT INTO coop (slug, name, region, tz, lang) VALUES ('gaspesie', 'G', 'R', "
+                        "'America/Toronto', 'fr')")
+            rid = con.execute("INSERT INTO resource (kind, name, coop, specialty, languages, equipment, video_link,"
+                              " sharing, buffer_minutes, active) VALUES ('clinician', 'Dre A', 'gaspesie', "
+                              "'nursing', 'fr', '', '', 'all', 0, true) RETURNING id").fetchone()[0]
+            con.execute("SELECT value FROM meta WHERE key = 'directory_version'")
+            con.execute("SELECT id FROM booking WHERE clinician_id = %s AND start < %s", (rid, start))
+            bid = con.execute(
+                "INSERT INTO booking (clinician_id, coop, booked_by, start, \"end\", patient, reason, mode, status,"
+                " cancel_reason, created_at, updated_at) VALUES (%s, 'gaspesie', 'recep', %s, %s, 'P1', '', 'video',"
+                " 'booked', '', now(), now()) RETURNING id", (rid, start, start + dt.timedelta(minutes=30))
+            ).fetchone()[0]
+            con.execute("INSERT INTO audit (at, actor, coop, action, entity, entity_id) VALUES (now(), 'recep',"
+                        " 'gaspesie', 'book', 'booking', %s)", (str(bid),))
+            con.execute("UPDATE booking SET status = 'cancelled' WHERE id = %s", (bid,))
+        assert con.execute("SELECT count(*) FROM audit").fetchone()[0] == 1
+
+        _refused(con, "CREATE TABLE app_made (a integer)")
+        _refused(con, "CREATE TEMPORARY TABLE app_tmp (a integer)")
+        _refused(con, "DROP TABLE booking")
+        _refused(con, "ALTER TABLE booking ADD COLUMN x integer")
+        _refused(con, "UPDATE audit SET actor = 'someone else'")
+        _refused(con, "DELETE FROM audit")
+        _refused(con, "TRUNCATE audit")
+        _refused(con, "TRUNCATE booking")
+        assert con.execute("SELECT count(*) FROM audit").fetchone()[0] == 1
+
+    # The owner (what `telecoop upgrade` runs as) may change the schema.
+    with psycopg.connect("service=telecoop_owner") as con:
+        con.execute("ALTER TABLE booking ADD COLUMN owner_may integer")
+        con.rollback()
+
+
+def test_client_part_refuses_without_the_secrets_of_the_database_part(tmp_path):
+    env = dict(os.environ, ETC=str(tmp_path / "etc"), SSLMODE="disable",
+               SERVICE_USER=pwd.getpwuid(os.geteuid()).pw_name)
+    done = subprocess.run(["bash", str(SCRIPT), "client"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "copy" in done.stderr and "secrets" in done.stderr
+    assert not (tmp_path / "etc" / "pg_service.conf").exists()
