@@ -508,3 +508,8 @@ def register(messages: dict[str, tuple[str, str]]) -> None:
 from telecoop.messages_hardening import HARDENING_MESSAGES as _HARDENING  # noqa: E402
 
 register(_HARDENING)
+
+# issue 12: the PostgreSQL engine's messages.
+from telecoop.messages_pg import PG_MESSAGES as _PG  # noqa: E402
+
+register(_PG)
