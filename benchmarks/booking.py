@@ -535,7 +535,11 @@ def _pg_admin_url(url: str) -> str:
 
 
 def _pg_mark(source: Path) -> str:
-    return f"{PG_MARK}: the rows of {source.name} (seed {SEED}, {N_BOOKINGS} bookings, file {source.stat().st_mtime_ns})"
+    from telecoop.store import engine as store_engine
+
+    schema = "make_engine" if hasattr(store_engine, "is_postgres") else "interim DDL"
+    return (f"{PG_MARK}: the rows of {source.name} (seed {SEED}, {N_BOOKINGS} bookings,"
+            f" file {source.stat().st_mtime_ns}; schema by {schema})")
 
 
 def pg_build(url: str, source: Path, reuse: bool) -> dict | None:
