@@ -9,6 +9,7 @@ from sqlmodel import Session, col, or_, select
 
 from telecoop.domain import availability as av
 from telecoop.store import tables as tb
+from telecoop.store.dialect import among
 
 
 def weekly_rules(session: Session, ids: list[int]) -> dict[int, list[av.WeeklyRule]]:
@@ -19,7 +20,7 @@ def weekly_rules(session: Session, ids: list[int]) -> dict[int, list[av.WeeklyRu
     A = tb.AvailabilityRow
     # Columns, not ORM entities: thousands of rows per search, identity map not needed.
     rows = session.exec(
-        select(A.resource_id, A.weekday, A.start, A.end, A.valid_from, A.valid_to).where(col(A.resource_id).in_(ids))
+        select(A.resource_id, A.weekday, A.start, A.end, A.valid_from, A.valid_to).where(among(session, col(A.resource_id), ids))
     ).all()
     for rid, weekday, t0, t1, d0, d1 in rows:
         rules[rid].append(av.WeeklyRule(weekday, t0, t1, d0, d1))
@@ -37,7 +38,7 @@ def closures(session: Session, ids: list[int], coops: set[str], start: dt.dateti
     stmt = select(C.resource_id, C.coop, C.start, C.end).where(
         C.start < end,
         C.end > start,
-        or_(col(C.resource_id).in_(ids), col(C.coop).in_(sorted(coops))),
+        or_(among(session, col(C.resource_id), ids), among(session, col(C.coop), sorted(coops))),
     )
     for resource_id, coop, c_start, c_end in session.exec(stmt).all():
         if resource_id is not None:
