@@ -11,9 +11,9 @@
 # database: the owner role (owns the tables, runs `telecoop init` and
 #   `telecoop upgrade`), the app role (login, no DDL: SELECT/INSERT/UPDATE/DELETE
 #   on the application's tables, SELECT+INSERT only on audit, USAGE on
-#   sequences), the database (owned by the owner role), the btree_gist
-#   extension, the schema privileges and the default privileges for tables the
-#   owner creates later. The superuser connection is psql's usual one (PGHOST,
+#   sequences, and UPDATE on them for the CSV import's setval), the database
+#   (owned by the owner role), the btree_gist extension, the schema privileges
+#   and the default privileges for tables the owner creates later. The superuser connection is psql's usual one (PGHOST,
 #   PGPORT, PGUSER, ... or the local socket as the postgres account). Passwords
 #   are random, kept in $SECRETS (root only) and sent to the server as SCRAM
 #   verifiers, never in clear and never on a command line.
@@ -87,8 +87,10 @@ do_grants() {
     "${PSQL[@]}" -d "$DB_NAME" <<'SQL'
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app";
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM :"app";
-GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO :"app";
-REVOKE UPDATE, SELECT ON ALL SEQUENCES IN SCHEMA public FROM :"app";
+-- USAGE: nextval for new rows. UPDATE: setval, which the CSV import needs after rows went in
+-- with the files' own ids (store.engine.sync_id_sequences moves each sequence past them).
+GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO :"app";
+REVOKE SELECT ON ALL SEQUENCES IN SCHEMA public FROM :"app";
 -- The audit trail: the app adds events and reads them, never changes or removes one
 -- (the telecoop_append_only trigger refuses it too, for every role).
 SELECT format('REVOKE UPDATE, DELETE ON TABLE public.audit FROM %I', :'app')
@@ -134,7 +136,7 @@ GRANT USAGE ON SCHEMA public TO :"app";
 -- Every table and sequence the owner creates later (the next `telecoop upgrade`)
 -- is the app's to read and write at once; `grants` then narrows audit again.
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app";
-ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT USAGE ON SEQUENCES TO :"app";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT USAGE, UPDATE ON SEQUENCES TO :"app";
 SQL
     do_grants
     echo "database $DB_NAME: owner $OWNER_ROLE, app $APP_ROLE (passwords in $SECRETS, root only)"
