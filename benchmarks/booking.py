@@ -913,6 +913,35 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
     def _count(*_args):
         counter[0] += 1
 
+    # The writers' turn: how long each call waited for it, and when it got it
+    # (PostgreSQL: the advisory lock statement; SQLite: the flock beside the file).
+    turn = {"wait": 0.0, "got": None}
+    from telecoop.store import engine as store_engine
+
+    if store_engine.is_postgres(ctx.engine):
+        @event.listens_for(ctx.engine, "before_cursor_execute")
+        def _lock_asked(_conn, _cur, statement, *_args):
+            if "pg_advisory_xact_lock" in statement:
+                turn["asked"] = time.perf_counter()
+
+        @event.listens_for(ctx.engine, "after_cursor_execute")
+        def _lock_got(_conn, _cur, statement, *_args):
+            if "pg_advisory_xact_lock" in statement:
+                turn["got"] = time.perf_counter()
+                turn["wait"] += turn["got"] - turn["asked"]
+    else:
+        flock_within = store_engine._flock_within
+
+        def _timed_flock(fd, seconds):
+            t = time.perf_counter()
+            try:
+                return flock_within(fd, seconds)
+            finally:
+                turn["got"] = time.perf_counter()
+                turn["wait"] += turn["got"] - t
+
+        store_engine._flock_within = _timed_flock
+
     # Warm up like an application already running: one untimed booking
     # (connection opened, statements compiled), before the common start.
     get_resource(ctx, plan[0][0])
@@ -920,10 +949,11 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
     t0 = time.perf_counter()
     book(ctx, clinician_id=cid, start=start, duration=30, patient=f"WARM{os.getpid()}", room_id=room_id)
     cold_ms = (time.perf_counter() - t0) * 1000
-    lat, cpu, taken, errors = [], [], 0, []
+    lat, cpu, waits, held, taken, errors = [], [], [], [], 0, []
     barrier.wait()
     counter[0] = 0
     for i, (cid, start, room_id) in enumerate(plan[1:]):
+        turn["wait"], turn["got"] = 0.0, None
         c0 = time.process_time()
         t0 = time.perf_counter()
         try:
@@ -933,10 +963,14 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
             taken += 1
         except Exception as exc:  # noqa: BLE001 - reported, not hidden
             errors.append(f"{type(exc).__name__}: {exc}")
-        lat.append((time.perf_counter() - t0) * 1000)
+        t1 = time.perf_counter()
+        lat.append((t1 - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
+        waits.append(turn["wait"] * 1000)
+        if turn["got"] is not None:
+            held.append((t1 - turn["got"]) * 1000)  # from the turn taken to book() returned
     ctx.engine.dispose()
-    out.put({"lat": lat, "cpu": cpu, "taken": taken, "errors": errors, "cold_ms": cold_ms, "stmts": counter[0] / len(lat)})
+    out.put({"lat": lat, "cpu": cpu, "waits": waits, "held": held, "taken": taken, "errors": errors, "cold_ms": cold_ms, "stmts": counter[0] / len(lat)})
 
 
 def write_phase(path: str, writers: int) -> dict:
@@ -957,7 +991,8 @@ def write_phase(path: str, writers: int) -> dict:
     lat = sorted(x for r in results for x in r["lat"])
     errors = [e for r in results for e in r["errors"]]
     return {
-        "lat": lat, "cpu": sorted(x for r in results for x in r["cpu"]), "taken": sum(r["taken"] for r in results), "errors": errors, "plan_s": plan_s,
+        "lat": lat, "cpu": sorted(x for r in results for x in r["cpu"]),
+        "waits": sorted(x for r in results for x in r["waits"]), "held": sorted(x for r in results for x in r["held"]), "taken": sum(r["taken"] for r in results), "errors": errors, "plan_s": plan_s,
         "cold_ms": sorted(r["cold_ms"] for r in results), "stmts": statistics.mean(r["stmts"] for r in results),
     }
 
@@ -1003,6 +1038,49 @@ def pct(sorted_values: list[float], p: float) -> float:
         return float("nan")
     k = max(0, math.ceil(p / 100 * len(sorted_values)) - 1)
     return sorted_values[k]
+
+
+CLI_CALLS = 5
+
+
+def cli_phase(target: str) -> dict:
+    """What one CLI call costs on this engine: opening the database (connection set-up: for
+    PostgreSQL, libpq's connection and authentication) and a whole ``telecoop slots`` process."""
+    import subprocess
+
+    from telecoop.store.engine import make_engine
+
+    recep = None
+    engine = make_engine(_target(target), create=False)
+    try:
+        recep = _receptionists(engine)
+    finally:
+        engine.dispose()
+    login = recep[sorted(recep)[0]][0]
+    connect = []
+    for _ in range(10):
+        t0 = time.perf_counter()
+        if engine_label(target) == "postgresql":
+            import psycopg
+
+            with psycopg.connect(target) as con:
+                con.execute("SELECT 1").fetchone()
+        else:
+            con = sqlite3.connect(target)
+            con.execute("SELECT 1").fetchone()
+            con.close()
+        connect.append((time.perf_counter() - t0) * 1000)
+    first = (NOW.date() + dt.timedelta(days=60)).isoformat()
+    argv = [sys.executable, "-m", "telecoop.cli", "--db", str(target), "--as", login, "slots",
+            "--specialty", "family_medicine", "--with-room", "--from", first, "--limit", "5", "--json"]
+    calls = []
+    for _ in range(CLI_CALLS + 1):  # the first one warms the disk cache, not counted
+        t0 = time.perf_counter()
+        done = subprocess.run(argv, capture_output=True, text=True)
+        calls.append((time.perf_counter() - t0) * 1000)
+        if done.returncode != 0:
+            raise SystemExit(f"telecoop slots failed on {target}: {done.stderr.strip()}")
+    return {"connect_ms": sorted(connect), "cli_ms": sorted(calls[1:])}
 
 
 def measure(target: str, args, sqlite_source: Path) -> dict:
@@ -1075,7 +1153,9 @@ def measure(target: str, args, sqlite_source: Path) -> dict:
     )
     for e in wr["errors"][:5]:
         print(f"    {e}")
-    return {"label": label, "info": info, "size_mb": size_mb, "sr": sr, "wr": wr,
+    print(f"[{label}] one CLI call: connection set-up and `telecoop slots` x {CLI_CALLS} ...", flush=True)
+    cr = cli_phase(target)
+    return {"label": label, "info": info, "size_mb": size_mb, "sr": sr, "wr": wr, "cr": cr,
             "total_s": time.perf_counter() - t_all}
 
 
@@ -1105,6 +1185,12 @@ def figures(res: dict, writers: int) -> list[tuple[str, str, float | None, str, 
     # The writer's own CPU per call: with 16 writers on few cores, latency beyond
     # 16 x this (divided by the cores) is waiting for the database, not for a CPU.
     ms("book() CPU p50 (own process)", pct(wr["cpu"], 50))
+    ms("book() wait for the turn p50", pct(wr["waits"], 50))
+    ms("book() wait for the turn p99", pct(wr["waits"], 99))
+    ms("book() turn held p50 (to return)", pct(wr["held"], 50))
+    ms("book() turn held p99 (to return)", pct(wr["held"], 99))
+    ms("connection set-up p50 (raw driver)", pct(res["cr"]["connect_ms"], 50))
+    ms("one `telecoop slots` process p50", pct(res["cr"]["cli_ms"], 50))
     out.append(("SlotTaken / errors", f"{wr['taken']} / {len(wr['errors'])}", None, "0 / 0",
                 wr["taken"] == 0 and not wr["errors"]))
     out.append(("search process peak RSS", f"{sr['rss_kb'] / 1024:.0f} MB (VmHWM {sr['hwm_kb'] / 1024:.0f})",
