@@ -74,7 +74,9 @@ def drop_database(url_or_name: str) -> None:
 
 
 def keep(url) -> None:
-    """Not dropped at the end of the current test (a session template)."""
+    """Not dropped at the end of the current test (a session or module database)."""
+    if not ON_PG:
+        return
     name = database_name(url)
     if name in _made:
         _made.remove(name)
@@ -120,8 +122,8 @@ class Direct:
             self.integrity_error = sqlite3.IntegrityError
 
     def execute(self, sql: str, params=()):
-        if ON_PG:
-            sql = sql.replace("?", "%s")
+        if ON_PG:  # (no parameters: a literal % stays itself)
+            return self.conn.execute(sql.replace("?", "%s"), params or None)
         return self.conn.execute(sql, params)
 
     def is_overlap(self, exc: BaseException) -> bool:

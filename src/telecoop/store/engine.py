@@ -375,7 +375,7 @@ def _pg_version(conn: sa.Connection) -> int | None:
     """The schema version (0 if unknown), None when the database holds no table at all."""
     names = set(sa.inspect(conn).get_table_names())
     if "meta" in names:
-        value = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+        value = conn.execute(sa.select(tables.Meta.value).where(tables.Meta.key == "schema_version")).scalar()
         return int(value) if value and str(value).isdigit() else 0
     if names:
         raise StoreError("store.foreign", tables=", ".join(sorted(names)[:8]))
@@ -756,10 +756,13 @@ class NotifyWatcher:
         self._conn.autocommit = True
         self._conn.execute(f"LISTEN {self.CHANNEL}")
 
-    def changed(self) -> bool:
+    def changed(self, wait: float = 0) -> bool:
+        """Whether a change was notified; ``wait`` seconds at most for the first one."""
         try:
             got = False
-            for _note in self._conn.notifies(timeout=0):
+            for _note in self._conn.notifies(timeout=wait, stop_after=1 if wait else None):
+                got = True
+            for _note in self._conn.notifies(timeout=0):  # and whatever else arrived
                 got = True
             return got
         except Exception:  # noqa: BLE001 - the server went away: let the screen re-query and say so
