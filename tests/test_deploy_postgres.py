@@ -1,7 +1,7 @@
 """deploy/setup-postgres.sh against the local PostgreSQL server (issue 12, item 8).
 
-After ``database`` (twice: it is idempotent), ``client``, the owner's schema
-and ``grants``: the app (``TELECOOP_DB=postgresql://?service=telecoop``) logs
+After ``database`` (twice: it is idempotent), ``client``, ``telecoop init``
+as the owner role (its service) and ``grants``: the app (``TELECOOP_DB=postgresql://?service=telecoop``) logs
 in over TCP as the app role with its password from the pgpass the service
 file names, imports a federation, books and cancels through the CLI, and is
 refused, by privileges and before any trigger (SQLSTATE
@@ -82,11 +82,12 @@ def deployed(tmp_path, monkeypatch):
 
 
 def _owner_makes_schema() -> None:
-    """What `telecoop init` and `telecoop upgrade` do as the owner role: the application's schema."""
-    from telecoop import locations
-    from telecoop.store.engine import make_engine
-
-    make_engine(locations.db_file("postgresql://?service=telecoop_owner"), create=True).dispose()
+    """The federation made as docs/deploy-postgresql.md says: `telecoop init` as the owner role."""
+    done = subprocess.run([sys.executable, "-m", "telecoop.cli", "--lang", "en", "--db",
+                           "postgresql://?service=telecoop_owner", "init", "--coop", "siege",
+                           "--coop-name", "Fédération (siège)", "--tz", "America/Toronto", "--admin", "fed.root"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def _telecoop(*argv: str) -> subprocess.CompletedProcess:
@@ -116,7 +117,7 @@ def test_app_role_books_and_is_refused_ddl_and_audit_changes(deployed):
             mode, owner, grp_name), name
 
     # The app, as the app role: load a federation, book a slot (audit rows written), cancel it.
-    done = _telecoop("import", str(ROOT / "sample_data"))
+    done = _telecoop("--as", "fed.root", "import", str(ROOT / "sample_data"))
     assert done.returncode == 0, done.stderr
     day = (dt.date.today() + dt.timedelta(days=400)).isoformat()
     done = _telecoop("--as", "recep.gaspesie", "slots", "--clinician", "8", "--from", day, "--limit", "1", "--json")
