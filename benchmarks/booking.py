@@ -535,11 +535,8 @@ def _pg_admin_url(url: str) -> str:
 
 
 def _pg_mark(source: Path) -> str:
-    from telecoop.store import engine as store_engine
-
-    schema = "make_engine" if hasattr(store_engine, "is_postgres") else "interim DDL"
     return (f"{PG_MARK}: the rows of {source.name} (seed {SEED}, {N_BOOKINGS} bookings,"
-            f" file {source.stat().st_mtime_ns}; schema by {schema})")
+            f" file {source.stat().st_mtime_ns}; schema by make_engine)")
 
 
 def pg_build(url: str, source: Path, reuse: bool) -> dict | None:
@@ -630,64 +627,11 @@ def pg_build(url: str, source: Path, reuse: bool) -> dict | None:
 
 
 def _pg_schema(url: str) -> str:
-    """The application's schema in the (empty) database of ``url``; how it was made."""
-    from telecoop.store import engine as store_engine
+    """The application's schema in the (empty) database of ``url``, made by the application; how."""
+    from telecoop.store.engine import make_engine
 
-    if hasattr(store_engine, "is_postgres"):  # make_engine takes postgresql:// URLs (issue 12)
-        store_engine.make_engine(_target(url), create=True).dispose()
-        return "make_engine"
-    _pg_schema_interim(url)
-    return "interim DDL (make_engine cannot open PostgreSQL yet)"
-
-
-def _pg_schema_interim(url: str) -> None:
-    """Until make_engine opens PostgreSQL: the tables, with instants as timestamptz, and the
-    database-level objects of the shared contract (the same names and definitions)."""
-    import uuid
-
-    import psycopg
-    import sqlalchemy as sa
-    from sqlmodel import SQLModel
-
-    from telecoop.store import tables as tb
-    from telecoop.store.engine import SCHEMA_VERSION
-
-    engine = sa.create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(url))
-    active = "status IN ('booked', 'checked_in')"
-    with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")
-        SQLModel.metadata.create_all(conn)
-        for table in SQLModel.metadata.sorted_tables:
-            for col in table.columns:
-                if isinstance(col.type, tb.UTCDateTime):
-                    conn.exec_driver_sql(f'ALTER TABLE {table.name} ALTER COLUMN "{col.name}" TYPE timestamptz'
-                                         f' USING "{col.name}" AT TIME ZONE \'UTC\'')
-        for which in ("clinician", "room"):
-            conn.exec_driver_sql(
-                f"ALTER TABLE booking ADD CONSTRAINT booking_{which}_no_overlap EXCLUDE USING gist"
-                f" ({which}_id WITH =, tstzrange(start, \"end\", '[)') WITH &&) WHERE ({active})")
-        conn.exec_driver_sql("""ALTER TABLE booking ADD CONSTRAINT booking_span_ok
-            CHECK ("end" > start AND "end" - start <= interval '1 day')""")
-        conn.exec_driver_sql("""CREATE OR REPLACE FUNCTION telecoop_append_only() RETURNS trigger
-            LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'telecoop: audit events are append-only'; END $$""")
-        conn.exec_driver_sql("""CREATE OR REPLACE FUNCTION telecoop_bump_directory() RETURNS trigger
-            LANGUAGE plpgsql AS $$ BEGIN
-            UPDATE meta SET value = (CAST(value AS bigint) + 1)::text WHERE key = 'directory_version';
-            RETURN NULL; END $$""")
-        conn.exec_driver_sql("""CREATE OR REPLACE FUNCTION telecoop_notify() RETURNS trigger
-            LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('telecoop_change', TG_TABLE_NAME); RETURN NULL; END $$""")
-        conn.exec_driver_sql("""CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
-            FOR EACH ROW EXECUTE FUNCTION telecoop_append_only()""")
-        for table in ("coop", "resource", "resource_share", "availability"):
-            conn.exec_driver_sql(f"""CREATE TRIGGER {table}_bumps_directory AFTER INSERT OR UPDATE OR DELETE
-                ON {table} FOR EACH STATEMENT EXECUTE FUNCTION telecoop_bump_directory()""")
-        for table in ("booking", "closure", "coop", "resource", "resource_share", "availability", "staff"):
-            conn.exec_driver_sql(f"""CREATE TRIGGER {table}_notifies AFTER INSERT OR UPDATE OR DELETE
-                ON {table} FOR EACH STATEMENT EXECUTE FUNCTION telecoop_notify()""")
-        conn.execute(sa.text("INSERT INTO meta (key, value) VALUES ('schema_version', :v),"
-                             " ('directory_version', '0'), ('instance_id', :i)"),
-                     {"v": str(SCHEMA_VERSION), "i": uuid.uuid4().hex})
-    engine.dispose()
+    make_engine(_target(url), create=True).dispose()
+    return "make_engine"
 
 
 def pg_counts(url: str) -> tuple[float, int, int, int]:
