@@ -4,7 +4,9 @@
 # converges, nothing is dropped.
 #
 #   deploy/setup-postgres.sh database   # once, against the primary, with a superuser connection
-#   deploy/setup-postgres.sh grants     # again after every `telecoop upgrade` (also part of "database")
+#   PGSERVICE=telecoop_owner deploy/setup-postgres.sh grants
+#                                       # again after every `telecoop upgrade` (also part of "database"),
+#                                       # as the owner role (or a superuser)
 #   deploy/setup-postgres.sh client     # as root on every SSH host
 #   deploy/setup-postgres.sh all        # database + client (a host that is also allowed to reach a superuser)
 #

@@ -1,7 +1,7 @@
 """deploy/setup-postgres.sh against the local PostgreSQL server (issue 12, item 8).
 
 After ``database`` (twice: it is idempotent), ``client``, ``telecoop init``
-as the owner role (its service) and ``grants``: the app (``TELECOOP_DB=postgresql://?service=telecoop``) logs
+as the owner role (its service) and ``grants`` as the owner role too: the app (``TELECOOP_DB=postgresql://?service=telecoop``) logs
 in over TCP as the app role with its password from the pgpass the service
 file names, imports a federation, books and cancels through the CLI, and is
 refused, by privileges and before any trigger (SQLSTATE
@@ -61,8 +61,9 @@ def deployed(tmp_path, monkeypatch):
                APP_ROLE=f"issue12_bench_deploy_app_{suffix}", ETC=str(tmp_path / "etc"),
                DB_HOST="127.0.0.1", SSLMODE="disable", SERVICE_USER=me)
 
-    def run(part: str) -> subprocess.CompletedProcess:
-        done = subprocess.run(["bash", str(SCRIPT), part], env=env, capture_output=True, text=True, timeout=120)
+    def run(part: str, **extra: str) -> subprocess.CompletedProcess:
+        done = subprocess.run(["bash", str(SCRIPT), part], env={**env, **extra}, capture_output=True, text=True,
+                              timeout=120)
         assert done.returncode == 0, done.stderr
         return done
 
@@ -72,7 +73,8 @@ def deployed(tmp_path, monkeypatch):
         run("client")
         monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "etc" / "pg_service.conf"))
         _owner_makes_schema()
-        run("grants")
+        # As the docs say: after init or upgrade, from an SSH host, as the owner role (no superuser).
+        run("grants", PGSERVICEFILE=str(tmp_path / "etc" / "pg_service.conf"), PGSERVICE="telecoop_owner")
         yield env
     finally:
         with psycopg.connect("dbname=postgres", autocommit=True) as con:
