@@ -15,10 +15,12 @@
 #   on the application's tables, SELECT+INSERT only on audit, USAGE on
 #   sequences, and UPDATE on them for the CSV import's setval), the database
 #   (owned by the owner role), the btree_gist extension, the schema privileges
-#   and the default privileges for tables the owner creates later. The superuser connection is psql's usual one (PGHOST,
-#   PGPORT, PGUSER, ... or the local socket as the postgres account). Passwords
-#   are random, kept in $SECRETS (root only) and sent to the server as SCRAM
-#   verifiers, never in clear and never on a command line.
+#   and the default privileges for tables the owner creates later. The
+#   superuser connection is psql's usual one (PGHOST, PGPORT, PGUSER, ...), or,
+#   with RUN_PSQL_AS=postgres as root on the database server, psql runs as the
+#   postgres account over the local socket. Passwords are random, kept in
+#   $SECRETS (root only) and sent to the server as SCRAM verifiers, never in
+#   clear and never on a command line.
 # grants: the per-table privileges (the same default privileges, and audit
 #   narrowed to SELECT+INSERT); run it after each upgrade that adds a table.
 # client: $ETC/pg_service.conf (root-owned, 0640, group = the service account)
@@ -34,6 +36,7 @@
 #           "db1.example.org,db2.example.org" lists primary and standby)
 #   DB_PORT [5432]  SSLMODE [verify-full]  CA_FILE [$ETC/db-ca.crt]
 #   ETC [/etc/telecoop]  SECRETS [$ETC/secrets]  SERVICE_USER [telecoop]
+#   RUN_PSQL_AS [unset] (database, grants: run psql as this OS account, e.g. postgres)
 set -euo pipefail
 
 DB_NAME=${DB_NAME:-telecoop}
@@ -59,6 +62,12 @@ done
 
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"  # no "already exists, skipping" notices
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -v "db=$DB_NAME" -v "owner=$OWNER_ROLE" -v "app=$APP_ROLE")
+if [ -n "${RUN_PSQL_AS:-}" ]; then
+    # On the database server, as root: psql runs as that account (peer authentication as the
+    # postgres superuser), while this script, as root, keeps the secrets and files.
+    [ "$(id -u)" = 0 ] || die "RUN_PSQL_AS needs root"
+    PSQL=(runuser -u "$RUN_PSQL_AS" -- env "PGOPTIONS=$PGOPTIONS" "${PSQL[@]}")
+fi
 
 # A random password for ROLE, made once (by "database") and kept in $SECRETS/ROLE.password (root only).
 password_of() {
