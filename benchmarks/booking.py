@@ -3,7 +3,7 @@
     python benchmarks/booking.py [--db PATH|URL ...] [--reuse] [--queries 200] [--writers 16]
 
     python benchmarks/booking.py --reuse --db benchmarks/.cache/federation.db \
-        --db postgresql:///issue12-bench-deploy-fed      # both engines, side by side
+        --db postgresql:///telecoop_bench      # both engines, side by side
 
 1. Builds (or, with ``--reuse``, reopens) a database the size of the whole
    federation: 60 co-ops, 2,000 resources, weekly hours, statutory-holiday and
