@@ -49,7 +49,8 @@ def _superuser_available() -> str | None:
 
 
 _why = _superuser_available()
-pytestmark = pytest.mark.skipif(_why is not None, reason=f"setup-postgres.sh not tested: {_why}")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(_why is not None, reason=f"setup-postgres.sh not tested: {_why}")]
 
 
 def _postgres_account_is_superuser() -> bool:

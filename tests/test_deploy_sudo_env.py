@@ -31,7 +31,7 @@ def _why_skip() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_why_skip() is not None, reason=str(_why_skip()))
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(_why_skip() is not None, reason=str(_why_skip()))]
 
 
 def _run(*argv: str, check: bool = True) -> subprocess.CompletedProcess:
