@@ -10,15 +10,16 @@
 # The paths below are also written in deploy/sshd_telecoop.conf and
 # deploy/sudoers_telecoop: change them in all three places.
 #
-# Several SSH hosts sharing one PostgreSQL database (docs/deploy-postgresql.md):
-# first `deploy/setup-postgres.sh client` (the service file and
-# /etc/telecoop/environment), then on each host
+# Several SSH hosts sharing one PostgreSQL database (docs/deploy-postgresql.md),
+# on each host:
 #
 #   ENGINE=postgresql deploy/setup.sh
+#   DB_HOST=db1.example.org deploy/setup-postgres.sh client
 #
-# which installs deploy/sshd_telecoop_pg.conf and deploy/sudoers_telecoop_pg
-# instead, and makes no database file (the federation is made once, with
-# `telecoop init` as the owner role).
+# The first installs deploy/sshd_telecoop_pg.conf and deploy/sudoers_telecoop_pg
+# instead and makes no database file (the federation is made once, with
+# `telecoop init` as the owner role); the second writes the service file and
+# /etc/telecoop/environment, which sudo reads.
 set -euo pipefail
 PREFIX=/opt/telecoop
 DATA=/var/lib/telecoop
@@ -27,8 +28,7 @@ ENGINE=${ENGINE:-sqlite}
 cd "$(dirname "$0")/.."
 case $ENGINE in
     sqlite) SSHD_CONF=deploy/sshd_telecoop.conf SUDOERS=deploy/sudoers_telecoop ;;
-    postgresql) SSHD_CONF=deploy/sshd_telecoop_pg.conf SUDOERS=deploy/sudoers_telecoop_pg
-        [ -r /etc/telecoop/environment ] || { echo "setup.sh: run deploy/setup-postgres.sh client first" >&2; exit 1; } ;;
+    postgresql) SSHD_CONF=deploy/sshd_telecoop_pg.conf SUDOERS=deploy/sudoers_telecoop_pg ;;
     *) echo "setup.sh: ENGINE is sqlite or postgresql" >&2; exit 1 ;;
 esac
 
@@ -71,6 +71,9 @@ if ! /usr/sbin/sshd -t; then
 fi
 systemctl reload ssh 2>/dev/null || service ssh reload 2>/dev/null || true
 
+if [ "$ENGINE" = postgresql ] && [ ! -r /etc/telecoop/environment ]; then
+    echo "setup.sh: now run deploy/setup-postgres.sh client: until then TeleCoop has no database here" >&2
+fi
 cat <<EOF
 Done. To add a staff member (an OS account with a real shell, in the group):
   useradd -m -s /bin/sh -G telecoop-staff LOGIN     # then put their key in ~LOGIN/.ssh/authorized_keys
