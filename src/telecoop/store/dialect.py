@@ -20,10 +20,12 @@ def among(session: Session, column: Any, values: Collection[Any]) -> ColumnEleme
     that cost ~3 ms per statement on the client, as an array ~0.8 ms
     (benchmarks/booking.py). On SQLite, the plain IN list.
     """
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
+    clause: ColumnElement[bool]
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql
 
         item = sa.Integer() if isinstance(column.type, sa.Integer) else sa.String()
-        return column == sa.any_(sa.bindparam(None, list(values), type_=postgresql.ARRAY(item)))
-    return column.in_(values)
+        clause = column == sa.any_(sa.bindparam(None, list(values), type_=postgresql.ARRAY(item)))
+    else:
+        clause = column.in_(values)
+    return clause
