@@ -17,7 +17,7 @@
    trigger's scan to one day). ``--check`` verifies that no two bookings
    overlap.
 2. (a) 200 "next 20 free slots for a specialty over 30 days, with a room"
-   searches through ``services.booking.search_slots``: latency and SQL
+   searches through ``services.search.search_slots``: latency and SQL
    statements per search; (b) 16 writer processes, each with its own
    ``open_context``, booking 25 distinct free slots through ``book``: latency
    of each call and SlotTaken count; (c) peak RSS of the search process.
@@ -715,7 +715,7 @@ def search_phase(path: str, queries: int) -> dict:
     from sqlalchemy import event
 
     from telecoop.domain import model as m
-    from telecoop.services.booking import search_slots
+    from telecoop.services.search import search_slots
     from telecoop.services.context import Context, load_actor
     from telecoop.store.engine import make_engine
 
@@ -799,7 +799,7 @@ def search_phase(path: str, queries: int) -> dict:
 def plan_writes(path: str, writers: int) -> list[tuple[str, list[tuple[int, dt.datetime, int | None]]]]:
     """Per writer: a receptionist login and BOOKINGS_PER_WRITER distinct, mutually non-overlapping free slots."""
     from telecoop.domain import model as m
-    from telecoop.services.booking import search_slots
+    from telecoop.services.search import search_slots
     from telecoop.services.context import Context, load_actor
     from telecoop.store.engine import make_engine
 
