@@ -1200,7 +1200,10 @@ def main(argv: list[str] | None = None) -> int:
     files = [Path(t) for t in targets if engine_label(t) == "sqlite"]
     # PostgreSQL gets the rows of the SQLite build: the one given, else the cache file.
     sqlite_source = files[0].resolve() if files else DEFAULT_DB
-    refs = References.for_targets(targets)
+    # The query reference runs in the server's maintenance database: the measured one may
+    # not exist yet (the benchmark creates it), and a TEMPORARY table is the same anywhere.
+    pg_targets = [str(t) for t in targets if engine_label(t) == "postgresql"]
+    refs = References(pg_url=_pg_admin_url(pg_targets[0]) if pg_targets else None)
     print("references (start of run) ...", flush=True)
     refs.take()
     results = [measure(str(t), args, sqlite_source) for t in targets]

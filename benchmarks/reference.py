@@ -173,12 +173,6 @@ class References:
     query_s: dict[str, list[float]] = field(default_factory=dict)
     rounds: int = 0
 
-    @classmethod
-    def for_targets(cls, targets) -> "References":
-        """References for the engines of ``targets`` (paths and/or postgresql:// URLs)."""
-        urls = [str(t) for t in targets if engine_label(t) == "postgresql"]
-        return cls(pg_url=urls[0] if urls else None)
-
     def take(self) -> "References":
         self.rounds += 1
         self.import_s += time_import()
