@@ -61,6 +61,17 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
                   "change a staff member's role or co-op, or give back their access"),
     "closures add": ("fermer une ressource ou une coopérative entière", "close a resource or a whole co-op"),
     "closures list": ("lister les fermetures", "list the closures"),
+    # issue 13: holds, sharing terms, the waitlist
+    "hold": ("retenir un créneau quelques minutes (réservation temporaire)", "keep a slot for a few minutes (a hold)"),
+    "release": ("libérer un créneau retenu", "give a held slot back"),
+    "sharing": ("conditions de partage : fenêtre, préavis, quotas", "sharing terms: window, notice, quotas"),
+    "sharing set": ("changer les conditions de partage d'une ressource de ma coopérative",
+                    "change the sharing terms of one of my co-op's resources"),
+    "sharing show": ("afficher les conditions de partage d'une ressource", "show a resource's sharing terms"),
+    "sharing overbook": ("permettre à un partenaire de dépasser son quota une semaine (motif obligatoire)",
+                         "let a partner past its quota for one week (reason required)"),
+    "sharing settings": ("durées des réservations temporaires et des offres de ma coopérative",
+                         "my co-op's hold and offer durations"),
 }
 
 #: "command path option" (or "* option" for every command) -> (French, English)
@@ -146,6 +157,27 @@ OPTION_HELP: dict[str, tuple[str, str]] = {
     "closures add --force": ("sur des rendez-vous actifs : les garder, marqués en conflit",
                              "over active bookings: keep them, flagged as conflicts"),
     "closures list --resource": ("seulement cette ressource", "this resource only"),
+    # issue 13: holds, sharing terms, the waitlist
+    "book --hold": ("confirmer cette réservation temporaire (mêmes clinicien, salle et heure)",
+                    "confirm this hold (same clinician, room and time)"),
+    "hold --any-room": ("n'importe quelle salle libre (la mienne d'abord)", "any free room (mine first)"),
+    "hold --minutes": ("combien de minutes retenir (défaut : réglage de la coopérative, 10)",
+                       "how many minutes to hold (default: the co-op's setting, 10)"),
+    "release hold_id": ("numéro de la réservation temporaire", "hold id"),
+    "* resource_id": ("numéro de la ressource", "resource id"),
+    "sharing set --window-days": ("les partenaires réservent au plus N jours à l'avance (0 : sans limite)",
+                                  "partners book at most N days ahead (0: no limit)"),
+    "sharing set --min-notice-hours": ("les partenaires réservent au moins N heures à l'avance",
+                                       "partners book at least N hours ahead"),
+    "sharing set --quota": ("heures par semaine ISO d'un partenaire (COOP=HEURES, COOP=none pour retirer)",
+                            "a partner's hours per ISO week (COOP=HOURS, COOP=none to remove)"),
+    "sharing set --release-hours": ("le quota inutilisé s'ouvre à tous N heures avant le créneau",
+                                    "unused quota opens to every partner N hours before the slot"),
+    "sharing overbook --week": ("semaine ISO (AAAA-Wnn)", "ISO week (YYYY-Wnn)"),
+    "sharing overbook --hours": ("heures de plus accordées", "extra hours granted"),
+    "sharing settings --hold-minutes": ("durée d'une réservation temporaire (minutes)", "how long a hold lasts (minutes)"),
+    "sharing settings --offer-minutes": ("durée d'une offre de la liste d'attente (minutes)",
+                                         "how long a waitlist offer lasts (minutes)"),
 }
 
 #: argparse's own messages (Python 3.11+) in French; English is argparse's own text.

@@ -19,14 +19,17 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from telecoop.domain import availability as av
+from telecoop.domain import capacity as cap  # issue 13
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken, StaleBooking
 from telecoop.domain.timeutil import day_bounds_utc, format_local, local, parse_instant, utc
 from telecoop.services import audit
+from telecoop.services import sharing_terms  # issue 13
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource, resources_from_rows, visible_clause
 from telecoop.services.policy import sees_patient
+from telecoop.store import capacity as capacity_store
 from telecoop.store import tables as tb
 from telecoop.store.engine import directory_version, is_overlap_error, read_session, write_session
 
@@ -80,8 +83,14 @@ def _busy(
     start: dt.datetime,
     end: dt.datetime,
     exclude_id: int | None = None,
+    *,
+    now: dt.datetime | None = None,
+    exclude_hold: int | None = None,
 ) -> dict[int, list[av.Interval]]:
-    """Active bookings overlapping [start, end) (widened by the largest buffer), per resource."""
+    """Active bookings overlapping [start, end) (widened by the largest buffer), per resource.
+
+    With ``now`` (issue 13), live holds count as busy too (but ``exclude_hold``).
+    """
     busy: dict[int, list[av.Interval]] = defaultdict(list)
     if not clinician_ids and not room_ids:
         return busy
@@ -109,6 +118,8 @@ def _busy(
             busy[cid].append((s, e))
         if rid is not None and rid in wanted_r:
             busy[rid].append((s, e))
+    if now is not None:  # issue 13
+        capacity_store.add_held(session, busy, clinician_ids, room_ids, lo, hi, now, exclude_hold)
     return busy
 
 
@@ -267,6 +278,7 @@ def search_slots(
         coops = {r.coop for r in clinicians} | {r.coop for r in rooms}
         by_id = {r.id: r for r in clinicians}
         step = ctx.settings.step_minutes
+        terms, now = sharing_terms.partner_terms(s, ctx), ctx.now()  # issue 13: partners' window and notice
 
         found: list[m.Slot] = []
         chunk = dt.timedelta(days=1)
@@ -277,14 +289,18 @@ def search_slots(
             # starts before ``hi`` and ends after it is not lost.
             span_end = min(hi + dur, window_end)
             closures = _closures(s, ids, coops, lo, span_end)
-            busy = _busy(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end, exclude_booking_id)
+            busy = _busy(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end, exclude_booking_id,
+                         now=now)
             free_c = _free_map(clinicians, rules, closures, busy, lo, span_end)
             room_for = _RoomFinder(rooms, rules, closures, busy, lo, span_end, dur) if with_room else None
 
             def starts(c: m.Resource, free: list[av.Interval]):
+                rule = terms.get(c.id)
                 for t in av.slot_starts(free, duration, step):
                     if t >= hi:
                         return
+                    if rule is not None and cap.terms_refusal(rule, t, now) is not None:
+                        continue
                     yield (t, c.name, c.id)
 
             # Every clinician's starts in (time, name, id) order, lazily: the
@@ -376,14 +392,16 @@ def _whole(free: list[av.Interval] | None, start: dt.datetime, end: dt.datetime)
 
 
 def _check_not_taken(
-    session: Session, res: m.Resource, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None
+    session: Session, res: m.Resource, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None,
+    *, now: dt.datetime | None = None, exclude_hold: int | None = None,
 ) -> None:
     """Refuse (slot taken) when an active booking, widened by the buffer, overlaps [start, end).
 
     Runs inside the write transaction, atomically with the insert.
     """
     is_room = res.kind == m.ResourceKind.ROOM
-    busy = _busy(session, [] if is_room else [res.id], [res.id] if is_room else [], start, end, exclude_id)
+    busy = _busy(session, [] if is_room else [res.id], [res.id] if is_room else [], start, end, exclude_id,
+                 now=now, exclude_hold=exclude_hold)
     if any(s < end and start < e for s, e in av.widen(busy.get(res.id, []), res.buffer_minutes)):
         raise SlotTaken("booking.taken")
 
@@ -449,10 +467,13 @@ def book(
         _check_open(s, clinician, begin, end)
         if named_room is not None:
             _check_open(s, named_room, begin, end)
+        sharing_terms.check_terms(s, ctx, clinician, begin)  # issue 13
     try:
         with _overlap_refused(), write_session(ctx.engine) as s:
-            _check_not_taken(s, clinician, begin, end)
-            room = _pick_room(s, ctx, begin, end, named_room, any_room)
+            _check_not_taken(s, clinician, begin, end, now=ctx.now())
+            room = _pick_room(s, ctx, begin, end, named_room, any_room, now=ctx.now())
+            sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=ctx.coop)  # issue 13
+            sharing_terms.check_quota(s, ctx, room, begin, end, coop=ctx.coop)
             now = ctx.now()
             values = dict(
                 clinician_id=clinician.id,
@@ -507,10 +528,11 @@ def _overlap_refused():
 
 
 def _pick_room(
-    session: Session, ctx: Context, start: dt.datetime, end: dt.datetime, room: m.Resource | None, any_room: bool
+    session: Session, ctx: Context, start: dt.datetime, end: dt.datetime, room: m.Resource | None, any_room: bool,
+    *, now: dt.datetime | None = None, exclude_hold: int | None = None,
 ) -> m.Resource | None:
     if room is not None:  # its hours were checked before the lock
-        _check_not_taken(session, room, start, end)
+        _check_not_taken(session, room, start, end, now=now, exclude_hold=exclude_hold)
         return room
     if not any_room:
         return None
@@ -519,7 +541,7 @@ def _pick_room(
     rooms = sorted(rooms, key=lambda r: (r.coop != ctx.coop, r.id))
     ids = [r.id for r in rooms]
     closures = _closures(session, ids, {r.coop for r in rooms}, start, end)
-    busy = _busy(session, [], ids, start, end)
+    busy = _busy(session, [], ids, start, end, now=now, exclude_hold=exclude_hold)
     free = _free_map(rooms, rules, closures, busy, start, end)
     for candidate in rooms:
         if _whole(free.get(candidate.id), start, end):
@@ -649,15 +671,17 @@ def reschedule(
         _check_open(s, clinician, begin, end)
         if room is not None:
             _check_open(s, room, begin, end)
+        sharing_terms.check_terms(s, ctx, clinician, begin)  # issue 13
     try:
         with _stale_said(ctx, booking_id), _overlap_refused(), write_session(ctx.engine) as s:
             row = _load_for_change(s, ctx, booking_id)
             _check_as_seen(row, seen)
             if row.status != m.BookingStatus.BOOKED.value:
                 raise InvalidTransition("booking.not_active", id=booking_id)
-            _check_not_taken(s, clinician, begin, end, exclude_id=row.id)
+            _check_not_taken(s, clinician, begin, end, exclude_id=row.id, now=ctx.now())
             if room is not None:
-                _check_not_taken(s, room, begin, end, exclude_id=row.id)
+                _check_not_taken(s, room, begin, end, exclude_id=row.id, now=ctx.now())
+            sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=row.coop, exclude_booking=row.id)  # issue 13
             before = _booking_dict(row)
             row.start, row.end, row.updated_at = begin, end, ctx.now()
             row.clinician_id, row.room_id = clinician.id, room_id

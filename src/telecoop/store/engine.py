@@ -31,7 +31,7 @@ from telecoop import locations
 from telecoop.domain.errors import Busy, StoreError
 from telecoop.store import tables  # noqa: F401  (registers the tables)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: issue 13's holds, sharing terms, waitlist (store/upgrades/issue13.py)
 # How long a writer waits for its turn before "busy, try again". Overridable
 # (TELECOOP_BUSY_TIMEOUT_MS) so that tests and impatient sites need not wait 20 s.
 BUSY_TIMEOUT_MS = int(os.environ.get("TELECOOP_BUSY_TIMEOUT_MS", "") or 20_000)
@@ -306,6 +306,13 @@ def _ensure_schema(engine: Engine) -> None:
         s.flush()
         for ddl in SQLITE_TRIGGERS:
             conn.exec_driver_sql(ddl)
+        _issue13_upgrade(conn)  # issue 13: its guards (its tables came with create_all)
+
+
+def _issue13_upgrade(conn) -> None:
+    from telecoop.store.upgrades import issue13
+
+    issue13.upgrade(conn)
 
 
 def _migrate(engine: Engine, version: int) -> None:
@@ -331,6 +338,8 @@ def _migrate(engine: Engine, version: int) -> None:
             if s.get(tables.Meta, "instance_id") is None:
                 s.add(tables.Meta(key="instance_id", value=uuid.uuid4().hex))
                 s.flush()
+        if version < 4:
+            _issue13_upgrade(conn)
         row = s.get(tables.Meta, "schema_version")
         row.value = str(SCHEMA_VERSION)
         s.add(row)

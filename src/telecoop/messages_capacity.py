@@ -1,0 +1,115 @@
+"""issue 13: messages of holds, sharing terms and quotas, the waitlist and their reports.
+
+Registered into ``telecoop.i18n`` at its import; French first, then English.
+"""
+
+from __future__ import annotations
+
+CAPACITY_MESSAGES: dict[str, tuple[str, str]] = {
+    # holds
+    "notfound.hold": ("réservation temporaire {id} introuvable", "hold {id} not found"),
+    "hold.expired": ("réservation temporaire expirée", "hold expired"),
+    "hold.booked": (
+        "la réservation temporaire {id} est déjà devenue le rendez-vous {booking}",
+        "hold {id} already became booking {booking}",
+    ),
+    "hold.released": ("la réservation temporaire {id} a été libérée", "hold {id} was released"),
+    "hold.placed": (
+        "créneau retenu (réservation temporaire {id}) jusqu'à {until}",
+        "slot held (hold {id}) until {until}",
+    ),
+    "hold.released_done": ("réservation temporaire {id} libérée", "hold {id} released"),
+    "hold.needs_slot": (
+        "indiquez --hold, ou --clinician et --start",
+        "give --hold, or --clinician and --start",
+    ),
+    "hold.with_slot": (
+        "--hold reprend le clinicien, la salle et l'heure retenus : sans --clinician, --room, --any-room ni --start",
+        "--hold keeps the held clinician, room and time: no --clinician, --room, --any-room or --start",
+    ),
+    # sharing terms and quotas
+    "sharing.window": (
+        "{name} ne se réserve qu'au plus {days} jours à l'avance pour les partenaires",
+        "{name} can be booked at most {days} days ahead by partners",
+    ),
+    "sharing.notice": (
+        "{name} se réserve au moins {hours} h à l'avance pour les partenaires",
+        "{name} must be booked at least {hours} h ahead by partners",
+    ),
+    "sharing.quota": (
+        "quota atteint : {coop} a déjà {used} h de {name} la semaine {week} (quota {quota} h)",
+        "quota reached: {coop} already has {used} h of {name} in week {week} (quota {quota} h)",
+    ),
+    "sharing.quota_form": (
+        "« {value} » : attendu COOP=HEURES (ex. iles=6 ou iles=2.5) ou COOP=none",
+        "'{value}': expected COOP=HOURS (e.g. iles=6 or iles=2.5) or COOP=none",
+    ),
+    "sharing.quota_owner": (
+        "{coop} est la coopérative propriétaire : elle n'a pas de quota",
+        "{coop} owns the resource: it has no quota",
+    ),
+    "sharing.week_form": (
+        "« {value} » n'est pas une semaine ISO (AAAA-Wnn, ex. 2026-W50)",
+        "'{value}' is not an ISO week (YYYY-Wnn, e.g. 2026-W50)",
+    ),
+    "sharing.saved": ("conditions de partage de la ressource {id} enregistrées", "sharing terms of resource {id} saved"),
+    "sharing.overbooked": (
+        "dépassement accordé (n° {id}) : {coop}, semaine {week}, {hours} h de plus",
+        "overbooking granted (#{id}): {coop}, week {week}, {hours} h more",
+    ),
+    "sharing.summary": (
+        "fenêtre : {window} · préavis : {notice} · libération : {release}",
+        "window: {window} · notice: {notice} · release: {release}",
+    ),
+    "sharing.none": ("aucune limite", "no limit"),
+    "sharing.days": ("{n} j", "{n} d"),
+    "sharing.hours": ("{n} h", "{n} h"),
+    "sharing.no_quota": ("aucun quota", "no quota"),
+    "sharing.settings_saved": ("réglages de la coopérative {coop} enregistrés", "settings of co-op {coop} saved"),
+    # waitlist
+    "notfound.entry": ("inscription {id} introuvable", "waitlist entry {id} not found"),
+    "notfound.offer": ("offre {id} introuvable", "offer {id} not found"),
+    "waitlist.added": ("inscription {id} ajoutée à la liste d'attente", "entry {id} added to the waitlist"),
+    "waitlist.removed": ("inscription {id} retirée de la liste d'attente", "entry {id} removed from the waitlist"),
+    "waitlist.not_waiting": (
+        "l'inscription {id} n'attend plus ({status})",
+        "entry {id} is no longer waiting ({status})",
+    ),
+    "waitlist.offered": (
+        "offre {offer} faite à l'inscription {id} jusqu'à {until}",
+        "offer {offer} made to entry {id} until {until}",
+    ),
+}
+
+CAPACITY_COLUMNS: dict[str, tuple[str, str]] = {
+    "expires": ("expire", "expires"),
+    "week": ("semaine", "week"),
+    "quota_hours": ("quota (h)", "quota (h)"),
+    "used_hours": ("utilisé (h)", "used (h)"),
+    "overbook_hours": ("dépassement (h)", "overbook (h)"),
+    "reasons": ("motifs", "reasons"),
+    "priority": ("priorité", "priority"),
+    "from": ("du", "from"),
+    "to": ("au", "to"),
+    "entry": ("inscription", "entry"),
+    "offers": ("offres", "offers"),
+    "accepted": ("acceptées", "accepted"),
+    "lapsed": ("expirées", "lapsed"),
+    "declined": ("refusées", "declined"),
+    "fill_rate": ("taux", "fill rate"),
+    "cancelled": ("annulés", "cancelled"),
+    "rebooked": ("repris", "rebooked"),
+    "median_minutes": ("médiane (min)", "median (min)"),
+}
+
+CAPACITY_FIELDS: dict[str, tuple[str, str]] = {
+    "minutes": ("minutes", "minutes"),
+    "window_days": ("fenêtre (jours)", "window (days)"),
+    "min_notice_hours": ("préavis (heures)", "notice (hours)"),
+    "release_hours": ("libération (heures)", "release (hours)"),
+    "hours": ("heures", "hours"),
+    "quota": ("quota", "quota"),
+    "priority": ("priorité", "priority"),
+    "hold_minutes": ("réservation temporaire (min)", "hold (min)"),
+    "offer_minutes": ("offre (min)", "offer (min)"),
+}
