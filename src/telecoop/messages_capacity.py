@@ -27,6 +27,15 @@ CAPACITY_MESSAGES: dict[str, tuple[str, str]] = {
         "--hold reprend le clinicien, la salle et l'heure retenus : sans --clinician, --room, --any-room ni --start",
         "--hold keeps the held clinician, room and time: no --clinician, --room, --any-room or --start",
     ),
+    "tui.hold.until": ("Créneau retenu pour vous jusqu'à {until}", "Slot kept for you until {until}"),
+    "tui.hold.left": (
+        "Créneau retenu pour vous jusqu'à {until} (encore {minutes} min)",
+        "Slot kept for you until {until} ({minutes} min left)",
+    ),
+    "tui.hold.expired": (
+        "Le créneau n'est plus retenu : confirmer le réservera s'il est encore libre",
+        "The slot is no longer kept: confirming books it if it is still free",
+    ),
     # sharing terms and quotas
     "sharing.window": (
         "{name} ne se réserve qu'au plus {days} jours à l'avance pour les partenaires",
