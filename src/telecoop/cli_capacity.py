@@ -71,6 +71,28 @@ def add_parsers(sub, id_arg) -> None:
     so.add_argument("--week", required=True)
     so.add_argument("--hours", required=True)
     so.add_argument("--reason", required=True)
+    wl = sub.add_parser("waitlist", help="patients waiting for a cancellation")
+    wlsub = wl.add_subparsers(dest="waitlist_command", metavar="add|list|offers|accept|remove", required=True)
+    wa = wlsub.add_parser("add")
+    wa.add_argument("--specialty", required=True)
+    wa.add_argument("--language")
+    wa.add_argument("--mode", choices=["video", "phone"])
+    wa.add_argument("--coop", action="append", dest="coops", metavar="SLUG")
+    wa.add_argument("--from", dest="from_date", required=True)
+    wa.add_argument("--to", dest="to_date", required=True)
+    wa.add_argument("--patient", required=True)
+    wa.add_argument("--priority", type=int, default=0)
+    wa.add_argument("--duration", type=int, default=30)
+    wa.add_argument("--json", action="store_true")
+    for name in ("list", "offers"):
+        wlsub.add_parser(name).add_argument("--json", action="store_true")
+    wc = wlsub.add_parser("accept")
+    wc.add_argument("offer_id", type=id_arg)
+    wc.add_argument("--mode", choices=["video", "phone"])
+    wc.add_argument("--json", action="store_true")
+    wr = wlsub.add_parser("remove")
+    wr.add_argument("entry_id", type=id_arg)
+
     sg = shsub.add_parser("settings")
     sg.add_argument("--hold-minutes", type=int)
     sg.add_argument("--offer-minutes", type=int)
@@ -165,5 +187,73 @@ def print_terms(terms: cap.SharingTerms) -> None:
     _cli().print_table([[coop, f"{minutes / 60:g}"] for coop, minutes in terms.quotas], ["coop", "quota_hours"])
 
 
-COMMANDS = {"hold": cmd_hold, "release": cmd_release, "sharing": cmd_sharing}
+def entry_json(e: cap.WaitlistEntry) -> dict:
+    iso_z = _cli().iso_z
+    return {
+        "id": e.id, "coop": e.coop, "specialty": e.specialty, "language": e.language or None,
+        "mode": e.mode or None, "coops": list(e.coops), "from": str(e.from_date), "to": str(e.to_date),
+        "patient": e.patient, "priority": e.priority, "duration": e.duration, "status": e.status.value,
+        "created_at": iso_z(e.created_at), "booking_id": e.booking_id,
+    }
+
+
+def offer_json(h: cap.Hold, e: cap.WaitlistEntry) -> dict:
+    return {**hold_json(h), "entry_id": e.id, "patient": e.patient, "specialty": e.specialty}
+
+
+def cmd_waitlist(args) -> int:
+    from telecoop.services import waitlist
+
+    cli = _cli()
+    ctx = cli.context(args)
+    command = args.waitlist_command
+    if command == "add":
+        e = waitlist.add(ctx, specialty=args.specialty, language=args.language, mode=args.mode, coops=args.coops,
+                         from_date=args.from_date, to_date=args.to_date, patient=args.patient,
+                         priority=args.priority, duration=args.duration)
+        if args.json:
+            cli.emit_json(entry_json(e))
+        else:
+            print(t("waitlist.added", id=e.id))
+        return cli.EXIT_OK
+    if command == "remove":
+        waitlist.remove(ctx, args.entry_id)
+        print(t("waitlist.removed", id=args.entry_id))
+        return cli.EXIT_OK
+    if command == "accept":
+        b = waitlist.accept(ctx, args.offer_id, mode=args.mode)
+        return cli._report_booking(args, ctx, b, "booking.made")
+    if command == "offers":
+        found = waitlist.offers(ctx)
+        if args.json:
+            cli.emit_json([offer_json(h, e) for h, e in found])
+        else:
+            cli.print_table([[h.id, e.id, cli._fmt_local(h.start, ctx.actor_tz), h.clinician_id, e.patient or "",
+                              cli._fmt_local(h.expires, ctx.actor_tz)[11:]] for h, e in found],
+                            ["id", "entry", "start", "clinician", "patient", "expires"])
+        return cli.EXIT_OK
+    entries = waitlist.list_entries(ctx)
+    if args.json:
+        cli.emit_json([entry_json(e) for e in entries])
+    else:
+        cli.print_table([[e.id, e.coop, e.specialty, e.language, " ".join(e.coops), str(e.from_date), str(e.to_date),
+                          e.priority, _entry_status(e), e.patient if e.patient is not None else "—"]
+                         for e in entries],
+                        ["id", "coop", "specialty", "lang", "coops", "from", "to", "priority", "status", "patient"])
+    return cli.EXIT_OK
+
+
+ENTRY_STATUS_KEYS = {
+    "waiting": "waitlist.status.waiting",
+    "offered": "waitlist.status.offered",
+    "booked": "waitlist.status.booked",
+    "removed": "waitlist.status.removed",
+}
+
+
+def _entry_status(e: cap.WaitlistEntry) -> str:
+    return t(ENTRY_STATUS_KEYS[e.status.value])
+
+
+COMMANDS = {"hold": cmd_hold, "release": cmd_release, "sharing": cmd_sharing, "waitlist": cmd_waitlist}
 

@@ -72,6 +72,13 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
                          "let a partner past its quota for one week (reason required)"),
     "sharing settings": ("durées des réservations temporaires et des offres de ma coopérative",
                          "my co-op's hold and offer durations"),
+    "waitlist": ("liste d'attente : des annulations offertes aux patients qui attendent",
+                 "waitlist: cancellations offered to waiting patients"),
+    "waitlist add": ("inscrire un patient de ma coopérative", "put a patient of my co-op on the waitlist"),
+    "waitlist list": ("les inscriptions de ma coopérative", "my co-op's waitlist entries"),
+    "waitlist offers": ("les offres en cours pour ma coopérative", "my co-op's live offers"),
+    "waitlist accept": ("réserver une offre pour le patient de son inscription", "book an offer for its entry's patient"),
+    "waitlist remove": ("retirer une inscription", "take an entry off the waitlist"),
 }
 
 #: "command path option" (or "* option" for every command) -> (French, English)
@@ -178,6 +185,18 @@ OPTION_HELP: dict[str, tuple[str, str]] = {
     "sharing settings --hold-minutes": ("durée d'une réservation temporaire (minutes)", "how long a hold lasts (minutes)"),
     "sharing settings --offer-minutes": ("durée d'une offre de la liste d'attente (minutes)",
                                          "how long a waitlist offer lasts (minutes)"),
+    "waitlist add --specialty": ("spécialité voulue", "specialty wanted"),
+    "waitlist add --language": ("langue que le clinicien doit parler", "language the clinician must speak"),
+    "waitlist add --mode": ("vidéo ou téléphone", "video or phone"),
+    "waitlist add --coop": ("seulement les cliniciens de cette coopérative (répétable)",
+                            "only this co-op's clinicians (repeatable)"),
+    "waitlist add --patient": ("référence patient (ma coopérative seulement la voit)",
+                               "patient reference (only my co-op sees it)"),
+    "waitlist add --priority": ("priorité, de 0 à 9 (la plus haute d'abord)", "priority, 0 to 9 (highest first)"),
+    "waitlist accept offer_id": ("numéro de l'offre", "offer id"),
+    "waitlist accept --mode": ("vidéo ou téléphone (défaut : celui de l'inscription)",
+                               "video or phone (default: the entry's)"),
+    "waitlist remove entry_id": ("numéro de l'inscription", "entry id"),
 }
 
 #: argparse's own messages (Python 3.11+) in French; English is argparse's own text.

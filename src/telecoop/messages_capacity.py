@@ -84,6 +84,10 @@ CAPACITY_MESSAGES: dict[str, tuple[str, str]] = {
         "l'inscription {id} n'attend plus ({status})",
         "entry {id} is no longer waiting ({status})",
     ),
+    "waitlist.status.waiting": ("en attente", "waiting"),
+    "waitlist.status.offered": ("offre en cours", "offered"),
+    "waitlist.status.booked": ("réservé", "booked"),
+    "waitlist.status.removed": ("retiré", "removed"),
     "waitlist.offered": (
         "offre {offer} faite à l'inscription {id} jusqu'à {until}",
         "offer {offer} made to entry {id} until {until}",

@@ -634,6 +634,7 @@ def cancel(ctx: Context, booking_id: int, *, reason: str, seen: m.Booking | None
         row.updated_at = ctx.now()
         s.add(row)
         audit.record(s, ctx, "booking.cancel", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))
+        _freed(s, ctx, row.clinician_id, row.start, row.end)  # issue 13: the waitlist's turn
     return get_booking(ctx, booking_id)
 
 
@@ -683,16 +684,26 @@ def reschedule(
                 _check_not_taken(s, room, begin, end, exclude_id=row.id, now=ctx.now())
             sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=row.coop, exclude_booking=row.id)  # issue 13
             before = _booking_dict(row)
+            freed = (row.clinician_id, row.start, row.end)  # issue 13
             row.start, row.end, row.updated_at = begin, end, ctx.now()
             row.clinician_id, row.room_id = clinician.id, room_id
             row.conflict = ""  # moved to a time that is open (checked above)
             s.add(row)
             s.flush()
             audit.record(s, ctx, "booking.reschedule", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))
+            _freed(s, ctx, *freed)
     except SlotTaken as exc:
         exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, False)
         raise
     return get_booking(ctx, booking_id)
+
+
+def _freed(s: Session, ctx: Context, clinician_id: int, start: dt.datetime, end: dt.datetime) -> None:
+    """issue 13: time a booking let go of is offered to the waitlist, in the same transaction."""
+    from telecoop.services import waitlist
+
+    s.flush()
+    waitlist.slot_freed(s, ctx, clinician_id, start, end)
 
 
 STATUS_WORDS = {
