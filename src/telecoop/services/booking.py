@@ -112,14 +112,14 @@ def _busy(
     )
     if exclude_id is not None:
         stmt = stmt.where(B.id != exclude_id)
+    if now is not None:  # issue 13: live holds, in the same query
+        stmt = sa.union_all(stmt, capacity_store.held_select(clinician_ids, room_ids, lo, hi, now, exclude_hold))
     wanted_c, wanted_r = set(clinician_ids), set(room_ids)
-    for _id, cid, rid, s, e in session.exec(stmt).all():
+    for _id, cid, rid, s, e in session.execute(stmt).all():
         if cid in wanted_c:
             busy[cid].append((s, e))
         if rid is not None and rid in wanted_r:
             busy[rid].append((s, e))
-    if now is not None:  # issue 13
-        capacity_store.add_held(session, busy, clinician_ids, room_ids, lo, hi, now, exclude_hold)
     return busy
 
 

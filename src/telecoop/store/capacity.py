@@ -68,49 +68,28 @@ NEW_TABLES = (
 )
 
 
-def held_intervals(
-    session: Session,
+def held_select(
     clinician_ids: list[int],
     room_ids: list[int],
     lo: dt.datetime,
     hi: dt.datetime,
     now: dt.datetime,
     exclude_hold: int | None = None,
-) -> list[tuple[int, int | None, dt.datetime, dt.datetime]]:
-    """Live holds (held, not expired at ``now``) of these resources overlapping [lo, hi)."""
-    if not clinician_ids and not room_ids:
-        return []
+):
+    """(id, clinician, room, start, end) of live holds (held, not expired at ``now``) of these resources
+    overlapping [lo, hi): the shape of the bookings query it is joined to (UNION ALL)."""
     H = tb.HoldRow
     who = []
     if clinician_ids:
         who.append(col(H.clinician_id).in_(clinician_ids))
     if room_ids:
         who.append(col(H.room_id).in_(room_ids))
-    stmt = select(H.clinician_id, H.room_id, H.start, H.end).where(
+    stmt = select(H.id, H.clinician_id, H.room_id, H.start, H.end).where(
         H.status == HELD, H.expires > now, H.start < hi, H.start > lo - MAX_SPAN, H.end > lo, or_(*who)
     )
     if exclude_hold is not None:
         stmt = stmt.where(H.id != exclude_hold)
-    return list(session.exec(stmt).all())
-
-
-def add_held(
-    session: Session,
-    busy: dict[int, list],
-    clinician_ids: list[int],
-    room_ids: list[int],
-    lo: dt.datetime,
-    hi: dt.datetime,
-    now: dt.datetime,
-    exclude_hold: int | None = None,
-) -> None:
-    """Add live holds to ``busy`` (resource id -> intervals), as search and the booking checks see them."""
-    wanted_c, wanted_r = set(clinician_ids), set(room_ids)
-    for cid, rid, s, e in held_intervals(session, clinician_ids, room_ids, lo, hi, now, exclude_hold):
-        if cid in wanted_c:
-            busy[cid].append((s, e))
-        if rid is not None and rid in wanted_r:
-            busy[rid].append((s, e))
+    return stmt
 
 
 def lapse_expired(session: Session, clinician_id: int, room_id: int | None, start: dt.datetime,

@@ -66,6 +66,12 @@ def _reports() -> Screen:
     return ReportsScreen()
 
 
+def _waitlist() -> Screen:
+    from telecoop.tui.screens.waitlist import WaitlistScreen
+
+    return WaitlistScreen()
+
+
 def _admins(ctx: Context) -> bool:
     return ctx.is_admin
 
@@ -84,6 +90,7 @@ MODES: tuple[ModeSpec, ...] = (
     ModeSpec("bookings", "f4", "tui.mode.bookings", "tui.key.bookings", _bookings, _anyone),
     ModeSpec("admin", "f5", "tui.mode.admin", "tui.key.admin", _admin, _admins),
     ModeSpec("reports", "f6", "tui.mode.reports", "tui.key.reports", _reports, _admins),
+    ModeSpec("waitlist", "f7", "tui.mode.waitlist", "tui.key.waitlist", _waitlist, _books),  # issue 13
 )
 
 

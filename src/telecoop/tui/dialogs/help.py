@@ -21,6 +21,13 @@ HELP_KEYS = {
     "tui.key.bookings": "tui.help.bookings",
     "tui.key.admin": "tui.help.admin",
     "tui.key.reports": "tui.help.reports",
+    # issue 13: the Waitlist mode and its keys
+    "tui.key.waitlist": "tui.help.waitlist",
+    "tui.key.wl.accept": "tui.help.wl.accept",
+    "tui.key.wl.decline": "tui.help.wl.decline",
+    "tui.key.wl.new": "tui.help.wl.new",
+    "tui.key.wl.remove": "tui.help.wl.remove",
+    "tui.key.wl.switch": "tui.help.wl.switch",
     "tui.key.language": "tui.help.language",
     "tui.key.help": "tui.help.help",
     "tui.key.palette": "tui.help.palette",
