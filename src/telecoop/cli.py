@@ -334,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     ic.add_argument("-o", "--output", type=_out_arg)
 
     rp = sub.add_parser("report", help="usage between co-ops, utilisation, no-show rates")
-    rp.add_argument("kind", choices=["usage", "utilisation", "no-shows"])
+    rp.add_argument("kind", choices=["usage", "utilisation", "no-shows", *cli_capacity.REPORTS])  # issue 13
     rp.add_argument("--month")
     fmt = rp.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
@@ -692,7 +692,9 @@ def cmd_report(args) -> int:
     from telecoop.services import reports
 
     ctx = context(args)
-    if args.kind == "usage":
+    if args.kind in cli_capacity.REPORTS:  # issue 13: quotas, waitlist, rebooking
+        headers, table = cli_capacity.report_table(ctx, args)
+    elif args.kind == "usage":
         rows = reports.usage(ctx, args.month)
         headers = ["month", "provider", "consumer", "bookings", "minutes"]
         table = [[r.month, r.provider, r.consumer, r.bookings, r.minutes] for r in rows]

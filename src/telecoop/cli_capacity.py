@@ -255,5 +255,26 @@ def _entry_status(e: cap.WaitlistEntry) -> str:
     return t(ENTRY_STATUS_KEYS[e.status.value])
 
 
+REPORTS = ("quotas", "waitlist", "rebooking")
+
+
+def report_table(ctx, args) -> tuple[list[str], list[list]]:
+    """Headers and rows of ``report quotas|waitlist|rebooking`` (printed by ``cli.cmd_report``)."""
+    from telecoop.services import capacity_reports as cr
+
+    if args.kind == "quotas":
+        rows = cr.quota_use(ctx, args.month)
+        return (["week", "resource_id", "resource", "coop", "quota_hours", "used_hours", "overbook_hours", "reasons"],
+                [[r.week, r.resource_id, r.resource, r.coop, r.quota_hours, r.used_hours, r.overbook_hours, r.reasons]
+                 for r in rows])
+    if args.kind == "waitlist":
+        rows = cr.waitlist_fill(ctx, args.month)
+        return (["month", "coop", "offers", "accepted", "declined", "lapsed", "fill_rate"],
+                [[r.month, r.coop, r.offers, r.accepted, r.declined, r.lapsed, round(r.fill_rate, 4)] for r in rows])
+    rows = cr.rebooking(ctx, args.month)
+    return (["month", "coop", "cancelled", "rebooked", "median_minutes"],
+            [[r.month, r.coop, r.cancelled, r.rebooked, r.median_minutes] for r in rows])
+
+
 COMMANDS = {"hold": cmd_hold, "release": cmd_release, "sharing": cmd_sharing, "waitlist": cmd_waitlist}
 

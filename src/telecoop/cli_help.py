@@ -47,8 +47,8 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
                  "the bookings I may see (or one patient's)"),
     "ics": ("exporter en iCalendar un rendez-vous ou l'agenda d'une ressource",
             "iCalendar export of a booking or of a resource's agenda"),
-    "report": ("rapports : usage entre coopératives, utilisation, absences",
-               "reports: usage between co-ops, utilisation, no-show rates"),
+    "report": ("rapports : usage entre coopératives, utilisation, absences, quotas, liste d'attente, reprises",
+               "reports: usage between co-ops, utilisation, no-show rates, quotas, waitlist, rebooking"),
     "closures": ("fermetures : ajouter, lister, jours fériés", "closures: add, list, statutory holidays"),
     "closures holidays": ("fermer les jours fériés du Québec d'une année", "close Quebec's statutory holidays of a year"),
     # issues 8, 9, 11: commands added beside issue 10
@@ -137,7 +137,7 @@ OPTION_HELP: dict[str, tuple[str, str]] = {
     "ics booking_id": ("numéro du rendez-vous", "booking id"),
     "ics --resource": ("l'agenda de cette ressource", "this resource's agenda"),
     "ics --output": ("fichier à écrire (défaut : la sortie)", "file to write (default: stdout)"),
-    "report kind": ("quel rapport", "which report"),
+    "report kind": ("quel rapport", "which report"),  # issue 13: + quotas, waitlist, rebooking
     "report --month": ("mois (AAAA-MM)", "month (YYYY-MM)"),
     "report --csv": ("en CSV", "as CSV"),
     "closures holidays --year": ("année", "year"),
