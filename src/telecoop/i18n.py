@@ -517,3 +517,8 @@ from telecoop.messages_capacity import CAPACITY_MESSAGES as _CAPACITY  # noqa: E
 register(_CAPACITY)
 COLUMN_LABELS.update({k: v for k, v in _CAP_COLUMNS.items() if k not in COLUMN_LABELS})
 FIELD_LABELS.update({k: v for k, v in _CAP_FIELDS.items() if k not in FIELD_LABELS})
+
+# issue 12: the PostgreSQL engine's messages.
+from telecoop.messages_pg import PG_MESSAGES as _PG  # noqa: E402
+
+register(_PG)

@@ -180,12 +180,7 @@ class Resource:
     shared_with: tuple[str, ...] = ()
     buffer_minutes: int = 0
     active: bool = True
-
-    def shared_to(self, coop: str) -> bool:
-        """Whether ``coop`` may see and book this resource."""
-        if coop == self.coop or self.sharing == Sharing.ALL:
-            return True
-        return self.sharing == Sharing.LISTED and coop in self.shared_with
+    # Who may see and book it: ``domain.access.shared_to``.
 
 
 @dataclass(frozen=True)

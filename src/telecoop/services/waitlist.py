@@ -21,6 +21,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from telecoop.domain import access
 from telecoop.domain import capacity as cap
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
@@ -30,9 +31,8 @@ from telecoop.services import audit
 from telecoop.services import booking as bk
 from telecoop.services import holds, sharing_terms
 from telecoop.services.context import BOOKING_ROLES, Context
-from telecoop.services.directory import resources_from_rows
-from telecoop.services.policy import sees_patient
 from telecoop.store import tables as tb
+from telecoop.store.directory import resources_from_rows
 from telecoop.store.engine import read_session, write_session
 
 OPEN = (cap.EntryStatus.WAITING.value, cap.EntryStatus.OFFERED.value)
@@ -41,7 +41,8 @@ MAX_DAYS_AHEAD = 366
 
 
 def _entry(row: tb.WaitlistEntryRow, ctx: Context) -> cap.WaitlistEntry:
-    own = sees_patient(ctx.actor, row.coop, None) if ctx.role != m.Role.CLINICIAN else False
+    # The one rule for patient references (domain.access): the entry's co-op's staff alone.
+    own = access.sees_patient(ctx.actor, row.coop, None)
     return cap.WaitlistEntry(
         id=row.id, coop=row.coop, specialty=row.specialty, language=row.language, mode=row.mode,
         coops=tuple(row.coops.split()), from_date=row.from_date, to_date=row.to_date,
@@ -273,7 +274,7 @@ def _offer_next(s: Session, ctx: Context, clinician_id: int, start: dt.datetime,
                      key=lambda item: cap.queue_order(item[0]))
     freed = int((end - start).total_seconds() // 60)
     for entry, tz, w in entries:
-        if entry.duration > freed or not clinician.shared_to(entry.coop):
+        if entry.duration > freed or not access.shared_to(clinician, entry.coop):
             continue
         if not cap.entry_matches(entry, specialty=clinician.specialty, languages=clinician.languages,
                                  coop=clinician.coop, start=start, entry_tz=tz):

@@ -55,12 +55,17 @@ SQLITE_TRIGGERS = [
 # PostgreSQL: a hold never overlaps another live hold (EXCLUDE, as for bookings; the
 # writers first mark overlapping expired holds lapsed: ``lapse_expired``). A hold
 # against a booking is checked by the services under the writers' advisory lock.
+# Offers reach the other apps through the same LISTEN/NOTIFY as bookings.
 POSTGRES_DDL = [
     "CREATE EXTENSION IF NOT EXISTS btree_gist",
     """ALTER TABLE hold ADD CONSTRAINT hold_clinician_no_overlap EXCLUDE USING gist
        (clinician_id WITH =, tstzrange(start, "end", '[)') WITH &&) WHERE (status = 'held')""",
     """ALTER TABLE hold ADD CONSTRAINT hold_room_no_overlap EXCLUDE USING gist
        (room_id WITH =, tstzrange(start, "end", '[)') WITH &&) WHERE (status = 'held')""",
+    """CREATE TRIGGER hold_notifies AFTER INSERT OR UPDATE OR DELETE ON hold
+       FOR EACH STATEMENT EXECUTE FUNCTION telecoop_notify()""",
+    """CREATE TRIGGER waitlist_entry_notifies AFTER INSERT OR UPDATE OR DELETE ON waitlist_entry
+       FOR EACH STATEMENT EXECUTE FUNCTION telecoop_notify()""",
 ]
 
 NEW_TABLES = (
