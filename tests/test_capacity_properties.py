@@ -8,7 +8,6 @@ every step the store is checked against the rules.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -50,8 +49,9 @@ class Clock:
 
 
 def _open(sample_template, tmp: str, clock: Clock):
-    path = Path(tmp) / "t.db"
-    shutil.copy(sample_template, path)
+    import engines
+
+    path = engines.copy_db(sample_template, Path(tmp) / "t.db")
     return {login: open_context(path, login, clock=clock) for login in (*LOGINS, "admin.gaspesie")}
 
 

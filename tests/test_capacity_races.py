@@ -11,7 +11,6 @@ import contextlib
 import io
 import json
 import multiprocessing as mp
-import sqlite3
 
 import pytest
 
@@ -27,6 +26,20 @@ def _cli(db: str, login: str, argv: list[str]) -> tuple[int, str, str]:
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
         code = main(["--db", db, "--lang", "en", "--as", login, *argv])
     return code, out.getvalue(), err.getvalue()
+
+
+def _sql(db, query) -> list:
+    """Rows of one query on the database under test, whichever the engine."""
+    import sqlalchemy as sa
+
+    from telecoop.store.engine import make_engine
+
+    engine = make_engine(db, create=False)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(sa.text(query) if isinstance(query, str) else query).all())
+    finally:
+        engine.dispose()
 
 
 def _racer(db: str, login: str, argv: list[str], barrier, queue) -> None:
@@ -68,11 +81,9 @@ def test_sixteen_processes_race_for_a_held_slot_and_only_the_holder_books(db_pat
             assert code == 0, err
         else:
             assert code == 1 and "this slot was just taken" in err and "Traceback" not in err, (argv, err)
-    conn = sqlite3.connect(db_path)
-    rows = conn.execute("SELECT coop, patient FROM booking WHERE clinician_id = 8 AND status = 'booked'"
-                        " AND start >= ?", (day,)).fetchall()
-    assert rows == [("gaspesie", "HOLDER")]
-    assert conn.execute("SELECT count(*) FROM hold WHERE status = 'held'").fetchone() == (0,)
+    rows = _sql(db_path, "SELECT coop, patient FROM booking WHERE clinician_id = 8 AND status = 'booked'")
+    assert [tuple(r) for r in rows] == [("gaspesie", "HOLDER")]
+    assert _sql(db_path, "SELECT count(*) FROM hold WHERE status = 'held'")[0][0] == 0
 
 
 def test_sixteen_processes_never_push_a_partner_past_its_quota(db_path):
@@ -94,8 +105,10 @@ def test_sixteen_processes_never_push_a_partner_past_its_quota(db_path):
     assert len(won) == 3  # 3 x 30 min = the 1.5 h, whoever came first
     for _login, _argv, code, _out, err in refused:
         assert code == 1 and err.startswith("telecoop: quota reached: iles already has 1.5 h"), err
-    conn = sqlite3.connect(db_path)
-    minutes = conn.execute(
-        "SELECT sum((julianday(\"end\") - julianday(start)) * 1440) FROM booking"
-        " WHERE clinician_id = 5 AND coop = 'iles' AND status = 'booked'").fetchone()[0]
-    assert round(minutes) == 90
+    from sqlmodel import select
+
+    from telecoop.store import tables as tb
+
+    B = tb.BookingRow
+    rows = _sql(db_path, select(B.start, B.end).where(B.clinician_id == 5, B.coop == "iles", B.status == "booked"))
+    assert sum((e - s).total_seconds() for s, e in rows) == 90 * 60

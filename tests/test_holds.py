@@ -122,6 +122,23 @@ def test_another_coops_hold_is_not_found_and_its_own_is_shown(ctx_of):
     assert holds.live_holds(iles) == []
 
 
+def test_the_database_itself_refuses_a_second_live_hold_over_a_hold(ctx_of):
+    """SQLite's trigger, PostgreSQL's exclusion constraint: even a write that skips the service."""
+    import sqlalchemy as sa
+
+    from telecoop.store import tables as tb
+    from telecoop.store.engine import write_session
+
+    gaspesie = ctx_of("recep.gaspesie")
+    hold = holds.place(gaspesie, clinician_id=8, start=first_slot(gaspesie).start, duration=30)
+    values = dict(clinician_id=8, coop="iles", held_by="sql", start=hold.start, end=hold.end,
+                  expires=hold.expires, status="held", created_at=NOW, updated_at=NOW)
+    with pytest.raises(sa.exc.IntegrityError):
+        with write_session(gaspesie.engine) as s:
+            s.execute(sa.insert(tb.HoldRow.__table__).values(**values))
+
+
+@pytest.mark.sqlite_only("SQLite's triggers; on PostgreSQL a booking over a hold is refused by the service under the writers' lock")
 def test_the_database_refuses_a_booking_over_a_live_hold_but_not_over_an_expired_one(db_path, ctx_of, clock):
     gaspesie = ctx_of("recep.gaspesie")
     hold = holds.place(gaspesie, clinician_id=8, start=first_slot(gaspesie).start, duration=30)
@@ -203,6 +220,7 @@ def test_cli_book_needs_a_slot_or_a_hold(db_path, capsys):
     assert code == 1 and out.err == "telecoop: hold 999 not found\n"
 
 
+@pytest.mark.sqlite_only("an SQLite file of schema 3; no PostgreSQL database predates schema 4")
 def test_an_existing_schema_3_file_is_upgraded_with_the_new_tables(tmp_path, sample_template):
     import shutil
 
