@@ -69,6 +69,20 @@ CAPACITY_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.wl.from": ("Du", "From"),
     "tui.wl.to": ("au", "to"),
     "tui.wl.add": ("Inscrire", "Add"),
+    # Admin: a resource's sharing terms (key t)
+    "tui.key.adm.terms": ("Partage", "Terms"),
+    "tui.help.adm.terms": (
+        "Conditions de partage de la ressource sélectionnée : fenêtre, préavis, quotas",
+        "Sharing terms of the selected resource: window, notice, quotas",
+    ),
+    "tui.terms.title": ("Conditions de partage — {name}", "Sharing terms — {name}"),
+    "tui.terms.window": ("Fenêtre (jours à l'avance, 0 : sans limite)", "Window (days ahead, 0: no limit)"),
+    "tui.terms.notice": ("Préavis minimal (heures)", "Minimum notice (hours)"),
+    "tui.terms.release": ("Quota inutilisé ouvert à tous (heures avant)", "Unused quota opens (hours before)"),
+    "tui.terms.quotas": ("Quotas des partenaires (heures par semaine)", "Partners' quotas (hours per week)"),
+    "tui.terms.quotas_hint": ("ex. : iles=6 pontiac=2.5 (un partenaire absent n'a pas de quota)",
+                              "e.g. iles=6 pontiac=2.5 (a partner left out has no quota)"),
+    "tui.adm.terms_saved": ("Conditions de partage enregistrées : {name}", "Sharing terms saved: {name}"),
     # sharing terms and quotas
     "sharing.window": (
         "{name} ne se réserve qu'au plus {days} jours à l'avance pour les partenaires",

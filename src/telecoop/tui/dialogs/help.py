@@ -28,6 +28,7 @@ HELP_KEYS = {
     "tui.key.wl.new": "tui.help.wl.new",
     "tui.key.wl.remove": "tui.help.wl.remove",
     "tui.key.wl.switch": "tui.help.wl.switch",
+    "tui.key.adm.terms": "tui.help.adm.terms",
     "tui.key.language": "tui.help.language",
     "tui.key.help": "tui.help.help",
     "tui.key.palette": "tui.help.palette",
