@@ -110,20 +110,22 @@ def play(path: Path, *, days: int, seed: int, with_waitlist: bool) -> dict:
                         except TeleCoopError:
                             pass
                         booked.remove(item)
-                if with_waitlist:
-                    for hold, _entry in waitlist.offers(ctx):
-                        if hold.id in decided:
-                            continue
-                        decided.add(hold.id)
-                        roll = rng.random()
-                        try:
-                            if roll < ACCEPT:
-                                b = waitlist.accept(ctx, hold.id)
-                                booked.append((coop, b.id, b.start))
-                            elif roll < ACCEPT + DECLINE:
-                                holds.release(ctx, hold.id)
-                        except TeleCoopError:
-                            pass
+            # Offers are seen within seconds in the app: each co-op answers this step's offers now.
+            for coop in COOPS if with_waitlist else ():
+                ctx = ctxs[coop]
+                for hold, _entry in waitlist.offers(ctx):
+                    if hold.id in decided:
+                        continue
+                    decided.add(hold.id)
+                    roll = rng.random()
+                    try:
+                        if roll < ACCEPT:
+                            b = waitlist.accept(ctx, hold.id)
+                            booked.append((coop, b.id, b.start))
+                        elif roll < ACCEPT + DECLINE:
+                            holds.release(ctx, hold.id)
+                    except TeleCoopError:
+                        pass
     clock.now = START + dt.timedelta(days=days)
     waitlist.advance(fed)
     month = START.in_timezone("America/Toronto").strftime("%Y-%m")

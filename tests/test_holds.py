@@ -138,24 +138,26 @@ def test_the_database_itself_refuses_a_second_live_hold_over_a_hold(ctx_of):
             s.execute(sa.insert(tb.HoldRow.__table__).values(**values))
 
 
-@pytest.mark.sqlite_only("SQLite's triggers; on PostgreSQL a booking over a hold is refused by the service under the writers' lock")
-def test_the_database_refuses_a_booking_over_a_live_hold_but_not_over_an_expired_one(db_path, ctx_of, clock):
+def test_the_database_refuses_a_booking_over_a_live_hold_but_not_over_an_expired_one(ctx_of):
+    """SQLite's triggers, PostgreSQL's row triggers: a write that skips the service cannot book over a hold."""
+    import sqlalchemy as sa
+
+    from telecoop.store import tables as tb
+    from telecoop.store.engine import is_overlap_error, write_session
+
     gaspesie = ctx_of("recep.gaspesie")
     hold = holds.place(gaspesie, clinician_id=8, start=first_slot(gaspesie).start, duration=30)
-    conn = sqlite3.connect(db_path)
-    start, end, expires = conn.execute('SELECT start, "end", expires FROM hold WHERE id = ?', (hold.id,)).fetchone()
-    insert = ('INSERT INTO booking (clinician_id, room_id, coop, booked_by, start, "end", patient, reason, mode,'
-              " status, cancel_reason, created_at, updated_at) VALUES (8, NULL, 'iles', 'sql', ?, ?, 'X', '',"
-              " 'video', 'booked', '', ?, ?)")
-    written = str(NOW.naive())
-    with pytest.raises(sqlite3.IntegrityError, match="overlaps"):
-        conn.execute(insert, (start, end, written, written))
-    with pytest.raises(sqlite3.IntegrityError, match="overlaps"):  # nor a second hold over it
-        conn.execute("INSERT INTO hold (clinician_id, coop, held_by, start, \"end\", expires, status, created_at,"
-                     " updated_at) VALUES (8, 'iles', 'sql', ?, ?, ?, 'held', ?, ?)", (start, end, expires, written, written))
-    conn.execute(insert, (start, end, expires, expires))  # written at the instant it expired: allowed
-    conn.commit()
-    conn.close()
+
+    def insert(written):
+        with write_session(gaspesie.engine) as s:
+            s.execute(sa.insert(tb.BookingRow.__table__).values(
+                clinician_id=8, coop="iles", booked_by="sql", start=hold.start, end=hold.end, patient="X",
+                reason="", mode="video", status="booked", cancel_reason="", created_at=written, updated_at=written))
+
+    with pytest.raises(sa.exc.IntegrityError) as refused:
+        insert(NOW)
+    assert is_overlap_error(refused.value)
+    insert(hold.expires)  # written at the instant it expired: allowed
 
 
 def test_bad_hold_input_is_refused_plainly(ctx_of):

@@ -135,6 +135,7 @@ def _insert_hold(
     if room is not None:
         store.lapse_expired(s, clinician.id, room.id, begin, end, now)
     sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=coop)
+    sharing_terms.check_quota(s, ctx, room, begin, end, coop=coop)  # a partner's room may have terms too
     values = dict(
         clinician_id=clinician.id, room_id=room.id if room else None, coop=coop, held_by=ctx.actor.login,
         start=begin, end=end, expires=now + dt.timedelta(minutes=minutes), status=cap.HoldStatus.HELD.value,

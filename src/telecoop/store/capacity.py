@@ -53,10 +53,35 @@ SQLITE_TRIGGERS = [
 ]
 
 # PostgreSQL: a hold never overlaps another live hold (EXCLUDE, as for bookings; the
-# writers first mark overlapping expired holds lapsed: ``lapse_expired``). A hold
-# against a booking is checked by the services under the writers' advisory lock.
-# Offers reach the other apps through the same LISTEN/NOTIFY as bookings.
+# writers first mark overlapping expired holds lapsed: ``lapse_expired``). A hold and
+# a booking across the two tables: row triggers like SQLite's, raising SQLSTATE 23P01
+# (exclusion_violation) so that ``engine.is_overlap_error`` says "this slot was just
+# taken" for both. Offers reach the other apps through the same LISTEN/NOTIFY as bookings.
+_PG_OVERLAPS = """x.start < NEW."end" AND NEW.start < x."end"
+               AND (x.clinician_id = NEW.clinician_id OR x.room_id = NEW.room_id)"""
 POSTGRES_DDL = [
+    f"""CREATE OR REPLACE FUNCTION telecoop_booking_not_held() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.status IN ('booked', 'checked_in') AND EXISTS (
+                SELECT 1 FROM hold AS x WHERE x.status = 'held' AND x.expires > NEW.updated_at AND {_PG_OVERLAPS}
+            ) THEN
+                RAISE EXCEPTION 'telecoop: booking overlaps an active booking (hold)' USING ERRCODE = '23P01';
+            END IF;
+            RETURN NEW;
+        END $$""",
+    """CREATE TRIGGER booking_not_held BEFORE INSERT OR UPDATE OF start, "end", status, clinician_id, room_id
+       ON booking FOR EACH ROW EXECUTE FUNCTION telecoop_booking_not_held()""",
+    f"""CREATE OR REPLACE FUNCTION telecoop_hold_not_booked() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.status = 'held' AND EXISTS (
+                SELECT 1 FROM booking AS x WHERE x.status IN ('booked', 'checked_in') AND {_PG_OVERLAPS}
+            ) THEN
+                RAISE EXCEPTION 'telecoop: booking overlaps an active booking (hold)' USING ERRCODE = '23P01';
+            END IF;
+            RETURN NEW;
+        END $$""",
+    """CREATE TRIGGER hold_not_booked BEFORE INSERT OR UPDATE OF start, "end", status, clinician_id, room_id
+       ON hold FOR EACH ROW EXECUTE FUNCTION telecoop_hold_not_booked()""",
     "CREATE EXTENSION IF NOT EXISTS btree_gist",
     """ALTER TABLE hold ADD CONSTRAINT hold_clinician_no_overlap EXCLUDE USING gist
        (clinician_id WITH =, tstzrange(start, "end", '[)') WITH &&) WHERE (status = 'held')""",
