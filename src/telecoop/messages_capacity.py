@@ -83,6 +83,14 @@ CAPACITY_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.terms.quotas_hint": ("ex. : iles=6 pontiac=2.5 (un partenaire absent n'a pas de quota)",
                               "e.g. iles=6 pontiac=2.5 (a partner left out has no quota)"),
     "tui.adm.terms_saved": ("Conditions de partage enregistrées : {name}", "Sharing terms saved: {name}"),
+    # Reports mode (F6)
+    "tui.rep.quotas": ("Quotas des partenaires (heures par semaine ISO)", "Partners' quotas (hours per ISO week)"),
+    "tui.rep.quota_value": ("{used} h / {quota} h (dépassement accordé : {extra} h)",
+                            "{used} h / {quota} h (overbooking granted: {extra} h)"),
+    "tui.rep.fill": ("Liste d'attente : offres acceptées", "Waitlist: offers accepted"),
+    "tui.rep.fill_value": ("{pct} % ({accepted} sur {n}, {lapsed} expirées)", "{pct}% ({accepted} of {n}, {lapsed} lapsed)"),
+    "tui.rep.rebook": ("Créneaux annulés puis repris", "Cancelled slots booked again"),
+    "tui.rep.rebook_value": ("{rebooked} sur {n}, médiane {minutes} min", "{rebooked} of {n}, median {minutes} min"),
     # sharing terms and quotas
     "sharing.window": (
         "{name} ne se réserve qu'au plus {days} jours à l'avance pour les partenaires",
