@@ -89,7 +89,8 @@ THEME = Theme(
 
 def _mode_bindings() -> list[Binding]:
     return [
-        Binding(spec.key, f"switch_mode('{spec.name}')", spec.label, priority=True, id=f"mode.{spec.name}")
+        Binding(spec.key, f"switch_mode('{spec.name}')", spec.label, priority=True, id=f"mode.{spec.name}",
+                show=spec.footer)
         for spec in modes.MODES
     ]
 

@@ -191,7 +191,7 @@ class AdminScreen(ModeScreen):
         Binding("e", "edit", "tui.key.adm.edit"),
         Binding("a", "toggle_active", "tui.key.adm.toggle"),
         Binding("h", "hours", "tui.key.adm.hours"),
-        Binding("t", "sharing_terms", "tui.key.adm.terms"),  # issue 13
+        Binding("t", "sharing_terms", "tui.key.adm.terms", show=False),  # issue 13: in F1 and the palette
         Binding("c", "closures", "tui.key.adm.closures"),
         Binding("d,delete", "delete", "tui.key.adm.delete"),
         Binding("y", "holidays", "tui.key.adm.holidays"),
