@@ -59,11 +59,12 @@ def _sqlite(path: Path, *sql: str) -> None:
 
 
 def _older(db: Path) -> None:
-    _sqlite(db, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    """A schema-1 file as TeleCoop wrote them before Alembic: no alembic_version, meta says 1."""
+    _sqlite(db, "DROP TABLE alembic_version", "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
 
 
 def _newer(db: Path) -> None:
-    _sqlite(db, f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}' WHERE key = 'schema_version'")
+    _sqlite(db, f"UPDATE alembic_version SET version_num = '{SCHEMA_VERSION + 1:04d}'")
 
 
 def _fold(db: Path) -> None:
@@ -108,7 +109,8 @@ def make_case(name: str, tmp: Path, template: Path) -> tuple[Path, str, dict]:
     if name == "older schema":
         _older(db)
         _fold(db)
-        return db, "store.older", {"path": str(db), "found": 1, "supported": SCHEMA_VERSION}
+        return db, "store.older", {"path": str(db), "found": 1, "supported": SCHEMA_VERSION,
+                                   "command": f"telecoop --db {db} upgrade"}
     if name == "read-only":
         os.chmod(db, 0o444)
         return db, "store.readonly", {"path": str(db)}
@@ -160,7 +162,7 @@ def test_init_and_import_create_and_upgrade_migrates(tmp_path, sample_template, 
     _older(old)
     capsys.readouterr()
     assert main(["--lang", "en", "--db", str(old), "--as", "fed.admin", "coops"]) == 1
-    assert "telecoop upgrade" in capsys.readouterr().err
+    assert f"then run: telecoop --db {old} upgrade\n" in capsys.readouterr().err  # the exact command
     assert main(["--lang", "en", "--db", str(old), "upgrade"]) == 0
     assert f"schema 1 to schema {SCHEMA_VERSION}" in capsys.readouterr().out
     assert main(["--db", str(old), "--as", "fed.admin", "coops"]) == 0
@@ -232,5 +234,5 @@ def test_init_and_import_do_not_migrate_either(tmp_path, sample_template, capsys
     _fold(db)
     before = _digest(db)
     assert main(["--lang", "en", "--db", str(db), *command]) == 1
-    assert capsys.readouterr().err == f"telecoop: {StoreError('store.older', path=str(db), found=1, supported=SCHEMA_VERSION).message('en')}\n"
+    assert capsys.readouterr().err == f"telecoop: {StoreError('store.older', path=str(db), found=1, supported=SCHEMA_VERSION, command=f'telecoop --db {db} upgrade').message('en')}\n"
     assert _digest(db) == before

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from telecoop.cli import main
-from telecoop.domain.errors import StoreError
+from telecoop.domain.errors import NotFound, StoreError
 from telecoop.services.dataio import build_demo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +48,7 @@ def test_a_demo_database_without_coops_is_rebuilt(tmp_path, capsys):
 def test_a_failed_demo_build_leaves_nothing_and_a_foreign_file_is_kept(tmp_path, monkeypatch):
     path = tmp_path / "demo.db"
     monkeypatch.setenv("TELECOOP_SAMPLE_DATA", str(tmp_path / "missing"))
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         build_demo(path)
     assert not path.exists()
     foreign = tmp_path / "notes.db"
@@ -103,6 +103,9 @@ def test_the_wheel_installs_elsewhere_and_its_demo_builds_without_a_terminal(tmp
         names = z.namelist()
         meta = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "telecoop/sample_data/coops.csv" in names and "telecoop/tui/telecoop.tcss" in names
+    # issue 12: the migrations that make every database, new or old (the demo below runs them)
+    assert "telecoop/store/migrations/env.py" in names
+    assert "telecoop/store/migrations/versions/0003_baseline.py" in names
     assert any(n.endswith("LICENSE") for n in names)
     assert "License :: OSI Approved :: MIT License" in meta
 

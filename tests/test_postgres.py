@@ -103,9 +103,9 @@ def test_init_makes_the_schema_with_the_contracts_objects_and_check_says_ok(pg_u
             "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'booking'"
         )).all())
         assert types["start"] == types["end"] == types["created_at"] == "timestamp with time zone"
-        from telecoop.store import pg_ddl
+        from telecoop.store import schema
 
-        assert pg_ddl.missing_objects(conn) == []
+        assert schema.missing_objects(conn) == []
     assert store.is_postgres(engine) and store.integrity_check(engine) == "ok"
     capsys.readouterr()
     assert main(["--lang", "en", "--db", pg_url, "--as", "fed.admin", "check"]) == 0

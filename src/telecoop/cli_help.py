@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 
-from telecoop import i18n
-
 #: command path -> (French, English): the one line ``telecoop --help`` lists.
 COMMAND_HELP: dict[str, tuple[str, str]] = {
     "demo": ("construire une base de démonstration (sample_data/) et ouvrir l'application",
@@ -54,6 +52,9 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
     # issues 8, 9, 11: commands added beside issue 10
     "completion": ("afficher un script de complétion pour le shell (bash)", "print a shell completion script (bash)"),
     "upgrade": ("mettre à jour le schéma d'une base plus ancienne, sur place", "migrate an older database in place"),
+    # issue 12: moving a federation
+    "migrate": ("copier cette fédération SQLite dans une base PostgreSQL vide, vérifiée",
+                "copy this SQLite federation into an empty PostgreSQL database, verified"),
     "fhir": ("publication FHIR des créneaux partagés", "FHIR publication of shared slots"),
     "fhir publish": ("écrire le manifeste $bulk-publish et les fichiers NDJSON Location/Schedule/Slot",
                      "write the $bulk-publish manifest and NDJSON Location/Schedule/Slot files"),
@@ -197,6 +198,9 @@ OPTION_HELP: dict[str, tuple[str, str]] = {
     "waitlist accept --mode": ("vidéo ou téléphone (défaut : celui de l'inscription)",
                                "video or phone (default: the entry's)"),
     "waitlist remove entry_id": ("numéro de l'inscription", "entry id"),
+    # issue 12: moving a federation
+    "migrate --to": ("adresse postgresql:// de la base vide (mot de passe : ~/.pgpass ou service=)",
+                     "postgresql:// address of the empty database (password: ~/.pgpass or service=)"),
 }
 
 #: argparse's own messages (Python 3.11+) in French; English is argparse's own text.
@@ -247,7 +251,7 @@ def walk(parser: argparse.ArgumentParser, path: str = ""):
 
 def localize(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
     """Give every command and option of ``parser`` its help in ``lang`` (in place)."""
-    for path, owner, action in walk(parser):
+    for path, _owner, action in walk(parser):
         if isinstance(action, argparse._HelpAction):
             action.help = _pick(("afficher cette aide et quitter", "show this help message and exit"), lang)
         elif isinstance(action, argparse._SubParsersAction):

@@ -493,7 +493,7 @@ def error_text(key: str, lang: str | None = None, **params: object) -> str:
 
 # The one cut for values an error repeats: a typed value, or a path, a list of choices, a detail.
 ECHO_MAX, ECHO_LONG = 80, 120
-_LONG_PARAMS = frozenset({"choices", "path", "detail", "tables", "summary"})
+_LONG_PARAMS = frozenset({"choices", "path", "detail", "tables", "summary", "command", "url"})
 
 
 def register(messages: dict[str, tuple[str, str]]) -> None:
@@ -522,3 +522,8 @@ FIELD_LABELS.update({k: v for k, v in _CAP_FIELDS.items() if k not in FIELD_LABE
 from telecoop.messages_pg import PG_MESSAGES as _PG  # noqa: E402
 
 register(_PG)
+
+# issue 12: migrations (upgrade) and moving a federation (migrate --to).
+from telecoop.messages_migrations import MIGRATION_MESSAGES as _MIGRATIONS  # noqa: E402
+
+register(_MIGRATIONS)

@@ -21,16 +21,13 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlmodel import col, select
-
 from telecoop.domain import capacity as cap
 from telecoop.domain.timeutil import day_bounds_utc
 from telecoop.services.context import ADMIN_ROLES, Context
 from telecoop.services.reports import parse_month
-from telecoop.store import tables as tb
+from telecoop.store import capacity as store
 from telecoop.store.engine import read_session
 
-COUNTED = ("booked", "checked_in", "completed", "no_show")
 
 
 @dataclass(frozen=True)
@@ -80,10 +77,8 @@ def quota_use(ctx: Context, month: str | None = None) -> list[QuotaRow]:
     ctx.require(*ADMIN_ROLES)
     _label, first, nxt = parse_month(month, ctx)
     out: list[QuotaRow] = []
-    Q, R, C = tb.QuotaRow, tb.ResourceRow, tb.CoopRow
     with read_session(ctx.engine) as s:
-        lines = s.exec(select(Q, R.name, R.coop, R.kind, C.tz).join(R, R.id == Q.resource_id)
-                       .join(C, C.slug == R.coop).order_by(Q.resource_id, Q.coop)).all()
+        lines = store.all_quota_lines(s)
         for quota, name, owner, kind, tz in lines:
             if not ctx.is_federation_admin and ctx.coop not in (owner, quota.coop):
                 continue
@@ -96,12 +91,9 @@ def quota_use(ctx: Context, month: str | None = None) -> list[QuotaRow]:
 
 
 def _quota_line(s, quota, name, owner, kind, week, lo, hi) -> QuotaRow:
-    B, O = tb.BookingRow, tb.OverbookRow
-    who = (B.clinician_id == quota.resource_id) if kind == "clinician" else (B.room_id == quota.resource_id)
-    used = sum(int((e - st).total_seconds() // 60) for st, e in s.exec(select(B.start, B.end).where(
-        who, B.coop == quota.coop, col(B.status).in_(COUNTED), B.start >= lo, B.start < hi)).all())
-    grants = s.exec(select(O.extra_minutes, O.reason).where(
-        O.resource_id == quota.resource_id, O.coop == quota.coop, O.week == week).order_by(O.id)).all()
+    used = store.week_minutes(s, quota.resource_id, kind == "clinician", quota.coop, lo, hi, None,
+                              statuses=store.COUNTED)
+    grants = store.overbook_grants(s, quota.resource_id, quota.coop, week)
     return QuotaRow(week=week, resource_id=quota.resource_id, resource=name, owner=owner, coop=quota.coop,
                     quota_hours=quota.minutes_per_week / 60, used_hours=round(used / 60, 2),
                     overbook_hours=round(sum(g[0] for g in grants) / 60, 2),
@@ -112,11 +104,9 @@ def waitlist_fill(ctx: Context, month: str | None = None) -> list[WaitlistRow]:
     """Offers made in the month per waiting co-op, and what became of them."""
     ctx.require(*ADMIN_ROLES)
     label, lo, hi = _month_bounds(ctx, month)
-    H = tb.HoldRow
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with read_session(ctx.engine) as s:
-        rows = s.exec(select(H.coop, H.status, H.expires).where(
-            col(H.entry_id).is_not(None), H.created_at >= lo, H.created_at < hi)).all()
+        rows = store.offers_made(s, lo, hi)
     now = ctx.now()
     for coop, status, expires in rows:
         if not ctx.is_federation_admin and coop != ctx.coop:
@@ -139,22 +129,17 @@ def rebooking(ctx: Context, month: str | None = None) -> list[RebookRow]:
     """Per providing co-op: future slots cancelled in the month, rebooked ones, median minutes to rebooking."""
     ctx.require(*ADMIN_ROLES)
     label, lo, hi = _month_bounds(ctx, month)
-    B, R = tb.BookingRow, tb.ResourceRow
     cancelled: dict[str, int] = defaultdict(int)
     delays: dict[str, list[float]] = defaultdict(list)
     with read_session(ctx.engine) as s:
-        rows = s.exec(select(B.id, B.clinician_id, B.start, B.end, B.updated_at, R.coop).join(
-            R, R.id == B.clinician_id).where(B.status == "cancelled", B.updated_at >= lo, B.updated_at < hi)).all()
+        rows = store.cancelled_in(s, lo, hi)
         for bid, cid, start, end, at, coop in rows:
             if start <= at:  # cancelled after it began: nothing left to rebook
                 continue
             if not ctx.is_federation_admin and coop != ctx.coop:
                 continue
             cancelled[coop] += 1
-            again = s.exec(select(B.created_at).where(
-                B.clinician_id == cid, B.id != bid, B.start < end, B.end > start, B.created_at >= at,
-                B.start > start - dt.timedelta(days=1),
-            ).order_by(B.created_at).limit(1)).first()
+            again = store.first_rebooking(s, cid, bid, start, end, at)
             if again is not None:
                 delays[coop].append((again - at).total_seconds() / 60)
     return [RebookRow(label, coop, n, len(delays[coop]),

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from telecoop.domain import capacity as cap
 from telecoop.domain import model as m
@@ -24,6 +23,7 @@ from telecoop.services import audit, sharing_terms
 from telecoop.services import booking as bk
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource
+from telecoop.store import bookings as store_bookings
 from telecoop.store import capacity as store
 from telecoop.store import tables as tb
 from telecoop.store.engine import read_session, write_session
@@ -141,8 +141,7 @@ def _insert_hold(
         start=begin, end=end, expires=now + dt.timedelta(minutes=minutes), status=cap.HoldStatus.HELD.value,
         booking_id=None, entry_id=entry_id, created_at=now, updated_at=now,
     )
-    inserted = s.execute(sa.insert(tb.HoldRow.__table__).values(**values))
-    row = tb.HoldRow(id=inserted.inserted_primary_key[0], **values)
+    row = tb.HoldRow(id=store.insert_hold(s, values), **values)
     audit.record(s, ctx, "hold.place", "hold", row.id, coop=coop, after=_hold_dict(row))
     return row
 
@@ -213,8 +212,7 @@ def confirm(ctx: Context, hold_id: int, *, patient: str, reason: str = "", mode:
             start=row.start, end=row.end, patient=patient, reason=reason, mode=mode_value.value,
             status=m.BookingStatus.BOOKED.value, cancel_reason="", created_at=now, updated_at=now,
         )
-        inserted = s.execute(sa.insert(tb.BookingRow.__table__).values(**values))
-        booking = tb.BookingRow(id=inserted.inserted_primary_key[0], **values)
+        booking = tb.BookingRow(id=store_bookings.insert(s, values), **values)
         row.booking_id = booking.id
         s.add(row)
         s.flush()
@@ -224,15 +222,12 @@ def confirm(ctx: Context, hold_id: int, *, patient: str, reason: str = "", mode:
             from telecoop.services import waitlist
 
             waitlist.offer_accepted(s, ctx, row, booking.id)
-        names = bk._names(s, {row.clinician_id} | ({row.room_id} if row.room_id else set()))
+        names = store_bookings.names(s, {row.clinician_id} | ({row.room_id} if row.room_id else set()))
     return bk._to_booking(ctx, booking, names)
 
 
 def live_holds(ctx: Context) -> list[cap.Hold]:
     """The user's co-op's live holds and offers, soonest expiry first."""
     ctx.require(*BOOKING_ROLES)
-    H = tb.HoldRow
     with read_session(ctx.engine) as s:
-        rows = s.exec(select(H).where(H.coop == ctx.coop, H.status == cap.HoldStatus.HELD.value,
-                                      H.expires > ctx.now()).order_by(H.expires, H.id)).all()
-        return [to_hold(r) for r in rows]
+        return [to_hold(r) for r in store.live_holds(s, ctx.coop, ctx.now())]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from sqlmodel import Session
 
@@ -181,7 +181,7 @@ def search_slots(
             free_c = free_map(clinicians, rules, closures, busy, lo, span_end)
             room_for = _RoomFinder(rooms, rules, closures, busy, lo, span_end, dur) if with_room else None
 
-            def starts(c: m.Resource, free: list[av.Interval]):
+            def starts(c: m.Resource, free: list[av.Interval], hi: dt.datetime = hi) -> Iterator[tuple[dt.datetime, str, int]]:
                 rule = terms.get(c.id)
                 for t in av.slot_starts(free, duration, step):
                     if t >= hi:

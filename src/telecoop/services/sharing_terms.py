@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from telecoop.domain import capacity as cap
 from telecoop.domain import model as m
@@ -25,10 +24,10 @@ from telecoop.domain.text import shown
 from telecoop.services import audit
 from telecoop.services.context import ADMIN_ROLES, Context
 from telecoop.services.directory import load_resource
+from telecoop.store import capacity as store
 from telecoop.store import tables as tb
 from telecoop.store.engine import read_session, write_session
 
-ACTIVE = (m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value)
 MAX_DAYS, MAX_HOURS = 366, 24 * 366
 _QUOTA_RE = re.compile(r"(?P<coop>[a-z0-9-]{2,32})=(?P<hours>none|[0-9]{1,3}(\.[0-9]{1,2})?)")
 _WEEK_RE = re.compile(r"(?P<year>[0-9]{4})-W(?P<week>[0-9]{2})")
@@ -36,9 +35,7 @@ _WEEK_RE = re.compile(r"(?P<year>[0-9]{4})-W(?P<week>[0-9]{2})")
 
 def load_terms(session: Session, resource_id: int) -> cap.SharingTerms:
     row = session.get(tb.SharingTermsRow, resource_id)
-    Q = tb.QuotaRow
-    quotas = tuple(session.exec(select(Q.coop, Q.minutes_per_week).where(Q.resource_id == resource_id)
-                                .order_by(Q.coop)).all())
+    quotas = store.quota_lines(session, resource_id)
     if row is None:
         return cap.SharingTerms(resource_id=resource_id, quotas=quotas)
     return cap.SharingTerms(resource_id, row.window_days, row.min_notice_hours, row.release_hours, quotas)
@@ -46,8 +43,7 @@ def load_terms(session: Session, resource_id: int) -> cap.SharingTerms:
 
 def partner_terms(session: Session, ctx: Context) -> dict[int, cap.SharingTerms]:
     """Terms of every resource that has some, for a search by the user's co-op (its own resources left out)."""
-    T, R = tb.SharingTermsRow, tb.ResourceRow
-    rows = session.exec(select(T).join(R, R.id == T.resource_id).where(R.coop != ctx.coop)).all()
+    rows = store.terms_of_others(session, ctx.coop)
     return {r.resource_id: cap.SharingTerms(r.resource_id, r.window_days, r.min_notice_hours, r.release_hours)
             for r in rows if r.window_days or r.min_notice_hours}
 
@@ -68,22 +64,12 @@ def week_use(session: Session, res: m.Resource, coop: str, week: str, now: dt.da
              exclude_booking: int | None = None) -> int:
     """Minutes of ``res`` that ``coop`` has booked, or holds live, in ISO ``week``."""
     lo, hi = cap.week_bounds_utc(week, res.tz)
-    total = 0
-    for table, live in ((tb.BookingRow, col(tb.BookingRow.status).in_(ACTIVE)),
-                        (tb.HoldRow, (tb.HoldRow.status == "held") & (tb.HoldRow.expires > now))):
-        who = (table.clinician_id == res.id) if res.kind == m.ResourceKind.CLINICIAN else (table.room_id == res.id)
-        stmt = select(table.start, table.end).where(who, table.coop == coop, live, table.start >= lo, table.start < hi)
-        if exclude_booking is not None and table is tb.BookingRow:
-            stmt = stmt.where(table.id != exclude_booking)
-        for s, e in session.exec(stmt).all():
-            total += int((e - s).total_seconds() // 60)
-    return total
+    return store.week_minutes(session, res.id, res.kind == m.ResourceKind.CLINICIAN, coop, lo, hi, now,
+                              exclude_booking)
 
 
 def week_extra(session: Session, resource_id: int, coop: str, week: str) -> int:
-    O = tb.OverbookRow
-    return int(session.exec(select(sa.func.coalesce(sa.func.sum(O.extra_minutes), 0)).where(
-        O.resource_id == resource_id, O.coop == coop, O.week == week)).one())
+    return sum(minutes for minutes, _reason in store.overbook_grants(session, resource_id, coop, week))
 
 
 def check_quota(session: Session, ctx: Context, res: m.Resource | None, start: dt.datetime, end: dt.datetime,
@@ -222,7 +208,7 @@ def overbook(ctx: Context, resource_id: int, *, coop: str, week: str, hours: str
             raise BadInput("sharing.quota_owner", coop=coop)
         values = dict(resource_id=res.id, coop=coop, week=week, extra_minutes=minutes, reason=reason,
                       granted_by=ctx.actor.login, created_at=ctx.now())
-        new_id = s.execute(sa.insert(tb.OverbookRow.__table__).values(**values)).inserted_primary_key[0]
+        new_id = store.insert_overbook(s, values)
         audit.record(s, ctx, "sharing.overbook", "resource", res.id, coop=res.coop,
                      after={**values, "id": new_id})
         return new_id

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from telecoop.domain import access
 from telecoop.domain import capacity as cap
@@ -31,6 +31,7 @@ from telecoop.services import audit
 from telecoop.services import booking as bk
 from telecoop.services import holds, sharing_terms
 from telecoop.services.context import BOOKING_ROLES, Context
+from telecoop.store import capacity as store
 from telecoop.store import tables as tb
 from telecoop.store.directory import resources_from_rows
 from telecoop.store.engine import read_session, write_session
@@ -101,7 +102,7 @@ def add(
                       coops=" ".join(slugs), from_date=first, to_date=last, patient=patient, priority=priority,
                       duration=duration, status=cap.EntryStatus.WAITING.value, booking_id=None,
                       created_at=now, updated_at=now)
-        new_id = s.execute(sa.insert(tb.WaitlistEntryRow.__table__).values(**values)).inserted_primary_key[0]
+        new_id = store.insert_entry(s, values)
         row = tb.WaitlistEntryRow(id=new_id, **values)
         audit.record(s, ctx, "waitlist.add", "waitlist_entry", new_id, coop=ctx.coop, after=_entry_dict(row))
         return _entry(row, ctx)
@@ -111,14 +112,9 @@ def list_entries(ctx: Context, *, include_closed: bool = False) -> list[cap.Wait
     """The user's co-op's entries (a federation admin: every co-op's, patients masked but its own)."""
     ctx.require(*BOOKING_ROLES)
     advance(ctx)
-    W = tb.WaitlistEntryRow
-    stmt = select(W).order_by(col(W.priority).desc(), W.created_at, W.id)
-    if not ctx.is_federation_admin:
-        stmt = stmt.where(W.coop == ctx.coop)
-    if not include_closed:
-        stmt = stmt.where(col(W.status).in_(OPEN))
     with read_session(ctx.engine) as s:
-        return [_entry(r, ctx) for r in s.exec(stmt).all()]
+        rows = store.entries(s, None if ctx.is_federation_admin else ctx.coop, None if include_closed else OPEN)
+        return [_entry(r, ctx) for r in rows]
 
 
 def _own_entry(s: Session, ctx: Context, entry_id: int) -> tb.WaitlistEntryRow:
@@ -141,8 +137,7 @@ def remove(ctx: Context, entry_id: int) -> cap.WaitlistEntry:
         s.flush()
         audit.record(s, ctx, "waitlist.remove", "waitlist_entry", row.id, coop=row.coop, before=before,
                      after=_entry_dict(row))
-        H = tb.HoldRow
-        for offer in s.exec(select(H).where(H.entry_id == row.id, H.status == cap.HoldStatus.HELD.value)).all():
+        for offer in store.held_offers_of_entry(s, row.id):
             offer.status, offer.updated_at = cap.HoldStatus.RELEASED.value, ctx.now()
             s.add(offer)
             s.flush()
@@ -160,12 +155,8 @@ def offers(ctx: Context) -> list[tuple[cap.Hold, cap.WaitlistEntry]]:
     """The user's co-op's live offers with their entries, soonest expiry first."""
     ctx.require(*BOOKING_ROLES)
     advance(ctx)
-    H, W = tb.HoldRow, tb.WaitlistEntryRow
     with read_session(ctx.engine) as s:
-        rows = s.exec(select(H, W).join(W, W.id == H.entry_id).where(
-            H.coop == ctx.coop, H.status == cap.HoldStatus.HELD.value, H.expires > ctx.now()
-        ).order_by(H.expires, H.id)).all()
-        return [(holds.to_hold(h), _entry(w, ctx)) for h, w in rows]
+        return [(holds.to_hold(h), _entry(w, ctx)) for h, w in store.live_offers(s, ctx.coop, ctx.now())]
 
 
 def accept(ctx: Context, offer_id: int, *, mode: str | None = None, reason: str = "") -> m.Booking:
@@ -217,11 +208,9 @@ def slot_freed(s: Session, ctx: Context, clinician_id: int, start: dt.datetime, 
 
 def advance(ctx: Context) -> int:
     """Pass every lapsed offer on to the next entry; how many lapsed. Cheap when none has."""
-    H = tb.HoldRow
     with read_session(ctx.engine) as s:
-        due = s.exec(select(H.id).where(H.status == cap.HoldStatus.HELD.value, col(H.entry_id).is_not(None),
-                                        H.expires <= ctx.now()).limit(1)).first()
-    if due is None:
+        due = store.lapsed_offers(s, ctx.now(), first_only=True)
+    if not due:
         return 0
     with write_session(ctx.engine) as s:
         return _lapse_offers(s, ctx)
@@ -229,18 +218,13 @@ def advance(ctx: Context) -> int:
 
 def next_offer_expiry(ctx: Context) -> dt.datetime | None:
     """When the user's co-op's first live offer lapses (for the app's one timer), or None."""
-    H = tb.HoldRow
     with read_session(ctx.engine) as s:
-        return s.exec(select(sa.func.min(H.expires)).where(
-            H.coop == ctx.coop, H.status == cap.HoldStatus.HELD.value, col(H.entry_id).is_not(None),
-            H.expires > ctx.now())).one()
+        return store.next_offer_expiry(s, ctx.coop, ctx.now())
 
 
 def _lapse_offers(s: Session, ctx: Context) -> int:
-    H = tb.HoldRow
     now = ctx.now()
-    lapsed = s.exec(select(H).where(H.status == cap.HoldStatus.HELD.value, col(H.entry_id).is_not(None),
-                                    H.expires <= now).order_by(H.expires, H.id)).all()
+    lapsed = store.lapsed_offers(s, now)
     for hold in lapsed:
         hold.status, hold.updated_at = cap.HoldStatus.LAPSED.value, now
         s.add(hold)
@@ -264,12 +248,9 @@ def _offer_next(s: Session, ctx: Context, clinician_id: int, start: dt.datetime,
     if row is None or not row.active or row.kind != m.ResourceKind.CLINICIAN.value:
         return None
     clinician = resources_from_rows(s, [row])[0]
-    W, H, C = tb.WaitlistEntryRow, tb.HoldRow, tb.CoopRow
     # Entries already offered this very slot (declined or lapsed) are not offered it again.
-    had = set(s.exec(select(H.entry_id).where(H.clinician_id == clinician_id, H.start == start,
-                                              col(H.entry_id).is_not(None))).all())
-    candidates = s.exec(select(W, C.tz).join(C, C.slug == W.coop).where(
-        W.status == cap.EntryStatus.WAITING.value, W.specialty == clinician.specialty)).all()
+    had = store.entries_offered(s, clinician_id, start)
+    candidates = store.waiting_entries(s, clinician.specialty)
     entries = sorted(((_entry(w, ctx), tz, w) for w, tz in candidates if w.id not in had),
                      key=lambda item: cap.queue_order(item[0]))
     freed = int((end - start).total_seconds() // 60)
@@ -290,7 +271,7 @@ def _offer_next(s: Session, ctx: Context, clinician_id: int, start: dt.datetime,
             with s.begin_nested():  # a refusal for this entry leaves the transaction as it was
                 hold = holds._insert_hold(s, ctx, clinician, start, offer_end, None, False, minutes,
                                           coop=entry.coop, entry_id=entry.id)
-        except (TeleCoopError, sa.exc.IntegrityError):
+        except (TeleCoopError, IntegrityError):
             continue
         w.status, w.updated_at = cap.EntryStatus.OFFERED.value, now
         s.add(w)
