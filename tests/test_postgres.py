@@ -264,3 +264,19 @@ def test_a_change_by_another_connection_reaches_the_watcher(db_path):
     assert not watcher.changed()
     watcher.close()
     engine.dispose()
+
+
+def test_demo_fills_an_empty_database_and_fresh_erases_only_a_demo(pg_url, capsys):
+    from telecoop.services.dataio import build_demo
+
+    from conftest import fixed_clock
+
+    assert build_demo(pg_url, clock=fixed_clock()) is True
+    assert build_demo(pg_url, clock=fixed_clock()) is False  # there already: opened as it is
+    assert build_demo(pg_url, fresh=True, clock=fixed_clock()) is True
+    other = engines.create_database("pg")
+    assert main(["--db", other, *INIT]) == 0
+    before = engines.pg_digest(other)
+    with pytest.raises(StoreError) as err:
+        build_demo(other, fresh=True)
+    assert err.value.key == "store.not_demo" and engines.pg_digest(other) == before

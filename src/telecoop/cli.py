@@ -219,7 +219,8 @@ def _lang_in(argv: Sequence[str]) -> str | None:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="telecoop", description="TeleCoop: shared teleconsultation slots between health co-ops.")
-    p.add_argument("--db", help="database file (default: $TELECOOP_DB, else the user data dir)")
+    p.add_argument("--db", help="database file, or a postgresql:// address without password "
+                                "(default: $TELECOOP_DB, else the user data dir)")
     p.add_argument("--as", dest="as_login", metavar="LOGIN", help="act as another staff member (database owner only)")
     p.add_argument("--lang", choices=i18n.LANGS, help="fr or en (default: from the locale)")
     bw = p.add_mutually_exclusive_group()

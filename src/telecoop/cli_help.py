@@ -85,8 +85,10 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
 #: "command path option" (or "* option" for every command) -> (French, English)
 OPTION_HELP: dict[str, tuple[str, str]] = {
     # global
-    " --db": ("fichier de base de données (défaut : $TELECOOP_DB, sinon le dossier de données)",
-              "database file (default: $TELECOOP_DB, else the user data dir)"),
+    " --db": ("fichier de base de données ou adresse postgresql:// sans mot de passe "
+              "(défaut : $TELECOOP_DB, sinon le dossier de données)",
+              "database file, or a postgresql:// address without password "
+              "(default: $TELECOOP_DB, else the user data dir)"),
     " --as": ("agir comme un autre membre du personnel (propriétaire de la base seulement)",
               "act as another staff member (database owner only)"),
     " --lang": ("fr ou en (défaut : selon la locale)", "fr or en (default: from the locale)"),

@@ -319,12 +319,19 @@ def _pg_connector(url: str):
 
 
 def _pg_begin(conn) -> None:
-    # READ COMMITTED (the default) on purpose: each statement after the lock
-    # sees every write committed before it, so a check-then-insert inside the
-    # turn is race-free. (REPEATABLE READ would take its snapshot at the lock
-    # statement itself, before the wait, and miss the previous writer's rows.)
+    # Writes: READ COMMITTED (the default) on purpose: each statement after
+    # the lock sees every write committed before it, so a check-then-insert
+    # inside the turn is race-free. (REPEATABLE READ would take its snapshot
+    # at the lock statement itself, before the wait, and miss the previous
+    # writer's rows.)
+    # Reads: REPEATABLE READ, one snapshot for the whole transaction, as an
+    # SQLite read transaction has: a search reading the directory then the
+    # bookings, or the import's validation then its fingerprint, must not
+    # see a commit land between two of its statements.
     if conn.get_execution_options().get("telecoop_write"):
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+    else:
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def pg_engine(url: str) -> Engine:
@@ -620,9 +627,14 @@ class ReadThenWrite:
         _checkpoint(self.engine)
 
 
+#: What a read may run on: an engine, or one connection already inside its transaction.
+ReadBind = Engine | sa.Connection
+
+
 @contextlib.contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
-    """A short read-only session (deferred transaction, rolled back on exit)."""
+def read_session(engine: ReadBind) -> Iterator[Session]:
+    """A short read-only session (deferred transaction, rolled back on exit); on a Connection,
+    inside that connection's transaction (migrate --to verifies what it has not committed yet)."""
     with Session(engine, expire_on_commit=False) as s:
         yield s
 

@@ -96,6 +96,15 @@ def copying(source: sa.Engine, target: sa.Engine, *, shown: str) -> Iterator[Cop
     The caller verifies inside the block (both connections still see the
     same data); an exception there or here rolls the target back to empty.
     """
+    try:
+        with _copying(source, target, shown=shown) as copy:
+            yield copy
+    except sa.exc.DBAPIError as exc:  # a refused extension, a server gone mid-copy: all rolled back
+        raise StoreError("migrate.failed", url=shown, detail=first_line(exc)) from exc
+
+
+@contextlib.contextmanager
+def _copying(source: sa.Engine, target: sa.Engine, *, shown: str) -> Iterator[Copy]:
     with source.connect() as src, target.connect() as dst:
         src.begin()  # one snapshot of the file for the copy and its verification
         try:

@@ -8,6 +8,8 @@ roll back together.
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import sqlalchemy as sa
 from alembic import context
 from sqlmodel import SQLModel
@@ -16,8 +18,7 @@ from sqlmodel.sql.sqltypes import AutoString
 from telecoop.store import tables  # noqa: F401  (registers the tables, for autogenerate)
 
 
-
-def render_item(kind, obj, autogen_context):
+def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Write the package's column types as plain SQLAlchemy ones, so a revision imports nothing of ours."""
     if kind == "type" and isinstance(obj, tables.UTCDateTime):
         return "sa.DateTime(timezone=True)"  # as the baseline: naive UTC on SQLite, timestamptz on PostgreSQL
