@@ -76,7 +76,7 @@ def test_sixteen_processes_race_for_a_held_slot_and_only_the_holder_books(db_pat
         attempts.append((login, ["hold", "--clinician", "8", "--start", f"{day}T09:45", "--duration", "30"]))
     assert len(attempts) == 16
     results = _race(str(db_path), attempts)
-    for login, argv, code, _out, err in results:
+    for _login, argv, code, _out, err in results:
         if "HOLDER" in argv:
             assert code == 0, err
         else:

@@ -12,7 +12,7 @@ from telecoop.cli import main
 from telecoop.domain.errors import NotPermitted
 from telecoop.services import booking as bk
 from telecoop.services import capacity_reports as cr
-from telecoop.services import holds, sharing_terms, waitlist
+from telecoop.services import sharing_terms, waitlist
 from telecoop.services.context import open_context
 
 NOW = pendulum.datetime(2026, 12, 7, 12, 0, tz="UTC")

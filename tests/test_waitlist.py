@@ -60,7 +60,7 @@ def wait(ctx, **kw):
 def test_a_cancellation_is_offered_to_the_waiting_patient_who_books_it(ctx_of):
     cancel, slot = booked_then_cancelled(ctx_of)
     gaspesie = ctx_of("recep.gaspesie")
-    entry = wait(gaspesie, patient="GA-12")
+    wait(gaspesie, patient="GA-12")
     assert waitlist.offers(gaspesie) == []
     cancel()
     [(offer, offered_entry)] = waitlist.offers(gaspesie)

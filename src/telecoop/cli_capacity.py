@@ -263,17 +263,17 @@ def report_table(ctx, args) -> tuple[list[str], list[list]]:
     from telecoop.services import capacity_reports as cr
 
     if args.kind == "quotas":
-        rows = cr.quota_use(ctx, args.month)
+        quotas = cr.quota_use(ctx, args.month)
         return (["week", "resource_id", "resource", "coop", "quota_hours", "used_hours", "overbook_hours", "reasons"],
                 [[r.week, r.resource_id, r.resource, r.coop, r.quota_hours, r.used_hours, r.overbook_hours, r.reasons]
-                 for r in rows])
+                 for r in quotas])
     if args.kind == "waitlist":
-        rows = cr.waitlist_fill(ctx, args.month)
+        fill = cr.waitlist_fill(ctx, args.month)
         return (["month", "coop", "offers", "accepted", "declined", "lapsed", "fill_rate"],
-                [[r.month, r.coop, r.offers, r.accepted, r.declined, r.lapsed, round(r.fill_rate, 4)] for r in rows])
-    rows = cr.rebooking(ctx, args.month)
+                [[r.month, r.coop, r.offers, r.accepted, r.declined, r.lapsed, round(r.fill_rate, 4)] for r in fill])
+    rebook = cr.rebooking(ctx, args.month)
     return (["month", "coop", "cancelled", "rebooked", "median_minutes"],
-            [[r.month, r.coop, r.cancelled, r.rebooked, r.median_minutes] for r in rows])
+            [[r.month, r.coop, r.cancelled, r.rebooked, r.median_minutes] for r in rebook])
 
 
 COMMANDS = {"hold": cmd_hold, "release": cmd_release, "sharing": cmd_sharing, "waitlist": cmd_waitlist}

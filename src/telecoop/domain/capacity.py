@@ -161,6 +161,6 @@ def entry_matches(entry: WaitlistEntry, *, specialty: str, languages: tuple[str,
     return entry.from_date <= local(start, entry_tz).date() <= entry.to_date
 
 
-def queue_order(entry: WaitlistEntry) -> tuple:
+def queue_order(entry: WaitlistEntry) -> tuple[int, dt.datetime, int]:
     """Who is offered first: higher priority, then the older entry, then the lower id."""
     return (-entry.priority, entry.created_at, entry.id)

@@ -12,6 +12,7 @@ that must run. A waitlist offer is a hold too (``entry_id`` set), made by
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlmodel import Session
 
@@ -65,7 +66,7 @@ def set_settings(ctx: Context, *, hold_minutes: int | None = None, offer_minutes
 
 def to_hold(row: tb.HoldRow) -> cap.Hold:
     return cap.Hold(
-        id=row.id, clinician_id=row.clinician_id, room_id=row.room_id, coop=row.coop, held_by=row.held_by,
+        id=row.id or 0, clinician_id=row.clinician_id, room_id=row.room_id, coop=row.coop, held_by=row.held_by,
         start=row.start, end=row.end, expires=row.expires, status=cap.HoldStatus(row.status),
         booking_id=row.booking_id, entry_id=row.entry_id,
     )
@@ -136,7 +137,7 @@ def _insert_hold(
         store.lapse_expired(s, clinician.id, room.id, begin, end, now)
     sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=coop)
     sharing_terms.check_quota(s, ctx, room, begin, end, coop=coop)  # a partner's room may have terms too
-    values = dict(
+    values: dict[str, Any] = dict(
         clinician_id=clinician.id, room_id=room.id if room else None, coop=coop, held_by=ctx.actor.login,
         start=begin, end=end, expires=now + dt.timedelta(minutes=minutes), status=cap.HoldStatus.HELD.value,
         booking_id=None, entry_id=entry_id, created_at=now, updated_at=now,
@@ -207,7 +208,7 @@ def confirm(ctx: Context, hold_id: int, *, patient: str, reason: str = "", mode:
         row.status, row.updated_at = cap.HoldStatus.BOOKED.value, now
         s.add(row)
         s.flush()
-        values = dict(
+        values: dict[str, Any] = dict(
             clinician_id=row.clinician_id, room_id=row.room_id, coop=row.coop, booked_by=ctx.actor.login,
             start=row.start, end=row.end, patient=patient, reason=reason, mode=mode_value.value,
             status=m.BookingStatus.BOOKED.value, cancel_reason="", created_at=now, updated_at=now,
@@ -221,7 +222,7 @@ def confirm(ctx: Context, hold_id: int, *, patient: str, reason: str = "", mode:
         if row.entry_id is not None:
             from telecoop.services import waitlist
 
-            waitlist.offer_accepted(s, ctx, row, booking.id)
+            waitlist.offer_accepted(s, ctx, row, booking.id or 0)
         names = store_bookings.names(s, {row.clinician_id} | ({row.room_id} if row.room_id else set()))
     return bk._to_booking(ctx, booking, names)
 

@@ -17,6 +17,7 @@ Patient references of entries and offers are their own co-op's alone.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -45,7 +46,7 @@ def _entry(row: tb.WaitlistEntryRow, ctx: Context) -> cap.WaitlistEntry:
     # The one rule for patient references (domain.access): the entry's co-op's staff alone.
     own = access.sees_patient(ctx.actor, row.coop, None)
     return cap.WaitlistEntry(
-        id=row.id, coop=row.coop, specialty=row.specialty, language=row.language, mode=row.mode,
+        id=row.id or 0, coop=row.coop, specialty=row.specialty, language=row.language, mode=row.mode,
         coops=tuple(row.coops.split()), from_date=row.from_date, to_date=row.to_date,
         patient=row.patient if own else None, priority=row.priority, duration=row.duration,
         status=cap.EntryStatus(row.status), created_at=row.created_at, booking_id=row.booking_id,
@@ -98,7 +99,7 @@ def add(
             if s.get(tb.CoopRow, slug) is None:
                 raise BadInput("field.unknown_coop", value=slug)
         now = ctx.now()
-        values = dict(coop=ctx.coop, added_by=ctx.actor.login, specialty=specialty, language=language, mode=mode,
+        values: dict[str, Any] = dict(coop=ctx.coop, added_by=ctx.actor.login, specialty=specialty, language=language, mode=mode,
                       coops=" ".join(slugs), from_date=first, to_date=last, patient=patient, priority=priority,
                       duration=duration, status=cap.EntryStatus.WAITING.value, booking_id=None,
                       created_at=now, updated_at=now)
@@ -137,7 +138,7 @@ def remove(ctx: Context, entry_id: int) -> cap.WaitlistEntry:
         s.flush()
         audit.record(s, ctx, "waitlist.remove", "waitlist_entry", row.id, coop=row.coop, before=before,
                      after=_entry_dict(row))
-        for offer in store.held_offers_of_entry(s, row.id):
+        for offer in store.held_offers_of_entry(s, row.id or 0):
             offer.status, offer.updated_at = cap.HoldStatus.RELEASED.value, ctx.now()
             s.add(offer)
             s.flush()
@@ -167,6 +168,8 @@ def accept(ctx: Context, offer_id: int, *, mode: str | None = None, reason: str 
         if hold is None or hold.coop != ctx.coop or hold.entry_id is None:
             raise NotFound("notfound.offer", id=offer_id)
         entry = s.get(tb.WaitlistEntryRow, hold.entry_id)
+    if entry is None:
+        raise NotFound("notfound.offer", id=offer_id)
     chosen = mode or entry.mode or m.Mode.VIDEO.value
     try:
         return holds.confirm(ctx, offer_id, patient=entry.patient, reason=reason, mode=chosen)
