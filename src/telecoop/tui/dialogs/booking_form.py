@@ -153,7 +153,7 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
                 self.post_message(self.Taken(list(exc.alternatives)))
                 return
             except Exception as exc:  # noqa: BLE001 - the form still works, without a hold
-                self.post_message(self.HoldRefused(failure(exc).text))
+                self.post_message(self.HoldRefused(failure_in(self, exc).text))
                 return
             self.hold = hold
         self.post_message(self.HoldPlaced(hold))

@@ -21,7 +21,7 @@ from telecoop.i18n import t
 from telecoop.services import sharing_terms as terms_service
 from telecoop.services.context import Context
 from telecoop.tui.format import literal
-from telecoop.tui.messages import failure
+from telecoop.tui.messages import failure_in
 
 NUMBERS = ("window", "notice", "release")
 
@@ -78,7 +78,7 @@ class SharingTermsDialog(ModalScreen[bool]):
         try:
             self.post_message(self.Loaded(terms_service.show_terms(self.ctx, self.resource.id)))
         except Exception as exc:  # noqa: BLE001
-            self.post_message(self.Failed(failure(exc).text))
+            self.post_message(self.Failed(failure_in(self, exc).text))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -120,7 +120,7 @@ class SharingTermsDialog(ModalScreen[bool]):
             terms_service.set_terms(self.ctx, self.resource.id, window_days=numbers[0], min_notice_hours=numbers[1],
                                     release_hours=numbers[2], quotas=quotas)
         except Exception as exc:  # noqa: BLE001 - said on the form's line
-            self.post_message(self.Failed(failure(exc).text))
+            self.post_message(self.Failed(failure_in(self, exc).text))
             return
         self.post_message(self.Saved())
 

@@ -17,7 +17,7 @@ from telecoop.domain import model as m
 from telecoop.i18n import t
 from telecoop.services import waitlist as waitlist_service
 from telecoop.tui.format import literal, local_day, specialty_label
-from telecoop.tui.messages import failure
+from telecoop.tui.messages import failure_in
 
 
 class WaitlistEntryDialog(ModalScreen[bool]):
@@ -93,7 +93,7 @@ class WaitlistEntryDialog(ModalScreen[bool]):
                 priority=values["priority"] or "0",
             )
         except Exception as exc:  # noqa: BLE001 - said in the dialog
-            self.post_message(self.Failed(failure(exc).text))
+            self.post_message(self.Failed(failure_in(self, exc).text))
             return
         self.post_message(self.Added())
 

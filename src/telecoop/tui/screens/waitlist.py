@@ -21,7 +21,7 @@ from telecoop.i18n import t
 from telecoop.services import holds as hold_service
 from telecoop.services import waitlist as waitlist_service
 from telecoop.tui.format import day_short, literal, local_day, specialty_label, time_pair
-from telecoop.tui.messages import UNSET, failure, guarded
+from telecoop.tui.messages import UNSET, failure_in, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.result_table import ResultTable
 
@@ -175,7 +175,7 @@ class WaitlistScreen(ModeScreen):
         try:
             call()
         except Exception as exc:  # noqa: BLE001 - said on the screen, never a traceback
-            self.post_message(self.Done(failure(exc).text))
+            self.post_message(self.Done(failure_in(self, exc).text))
         else:
             self.post_message(self.Done(t(key)))
         self._load()
