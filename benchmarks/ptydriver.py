@@ -50,6 +50,7 @@ KEYS: dict[str, bytes] = {
     "f4": b"\x1bOS",
     "f5": b"\x1b[15~",
     "f6": b"\x1b[17~",
+    "f7": b"\x1b[18~",
     "f9": b"\x1b[20~",
     "ctrl+l": b"\x0c",
     "ctrl+p": b"\x10",

@@ -73,6 +73,9 @@ def test_a_receptionist_on_a_slow_link_stays_within_budget(demo_db, tmp_path):
         assert idle(pty) == 0, "Agenda wrote while idle"
         assert step(pty, "f4", "TeleCoop · Bookings") <= budget("mode switch (B)")
         assert idle(pty) == 0, "Bookings wrote while idle"
+        # issue 13: the Waitlist mode waits for offers without writing a byte.
+        assert step(pty, "f7", "TeleCoop · Waitlist") <= budget("mode switch (B)")
+        assert idle(pty) == 0, "Waitlist wrote while idle"
         assert step(pty, "f2", "TeleCoop · Find a slot") <= budget("mode switch (B)")
 
         # A resized terminal gets the whole screen again, at its new size.

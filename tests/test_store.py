@@ -67,11 +67,20 @@ def test_newer_schema_is_refused_with_a_clear_message(tmp_path):
     assert "newer" in err.value.message("en") and "plus récente" in err.value.message("fr")
 
 
+def _drop_later_revisions(conn) -> None:
+    """What revisions after the baseline added (issue 13's tables and triggers): a pre-Alembic file had none of it."""
+    for trigger in ("booking_no_hold_insert", "booking_no_hold_update"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    for table in ("hold", "waitlist_entry", "sharing_terms", "sharing_quota", "sharing_overbook", "coop_capacity"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 def test_older_schema_is_migrated(tmp_path):
     path = tmp_path / "a.db"
     make_engine(path).dispose()
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE alembic_version")  # a file from before Alembic
+    _drop_later_revisions(conn)
     conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
@@ -127,6 +136,7 @@ def test_a_version_1_file_gets_the_bounded_trigger_and_directory_version(tmp_pat
     make_engine(path).dispose()
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE alembic_version")  # a file from before Alembic
+    _drop_later_revisions(conn)
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.execute("DELETE FROM meta WHERE key = 'directory_version'")
     conn.execute("DROP TRIGGER booking_no_overlap_insert")
@@ -147,6 +157,7 @@ def test_a_version_2_file_keeps_its_bookings_and_gains_the_conflict_flag(db_path
     conn = sqlite3.connect(db_path)
     conn.execute("ALTER TABLE booking DROP COLUMN conflict")
     conn.execute("DROP TABLE alembic_version")  # a file from before Alembic
+    _drop_later_revisions(conn)
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     conn.execute(
         "INSERT INTO booking (clinician_id, coop, booked_by, start, \"end\", patient, reason, mode, status,"
@@ -156,7 +167,7 @@ def test_a_version_2_file_keeps_its_bookings_and_gains_the_conflict_flag(db_path
     conn.commit()
     conn.close()
     engine = make_engine(db_path)
-    assert schema_version(engine) == SCHEMA_VERSION == 3
+    assert schema_version(engine) == SCHEMA_VERSION  # issue 13: 3, then 4
     with engine.connect() as c:
         assert c.exec_driver_sql("SELECT patient, conflict FROM booking").all() == [("AB", "")]
     engine.dispose()
@@ -211,6 +222,7 @@ def test_a_version_2_file_gets_an_instance_id_that_then_stays(tmp_path):
     make_engine(path).dispose()
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE alembic_version")  # a file from before Alembic
+    _drop_later_revisions(conn)
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     conn.execute("DELETE FROM meta WHERE key = 'instance_id'")
     conn.commit()

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from telecoop import cli_help, i18n, locations
+from telecoop import cli_capacity, cli_help, i18n, locations
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput, TeleCoopError, WouldStrand
 from telecoop.domain.text import shown
@@ -294,13 +294,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
 
     bk = sub.add_parser("book", help="book a slot")
-    bk.add_argument("--clinician", type=_id_arg, required=True)
+    # issue 13: --clinician, --start and --patient are checked by cmd_book (--hold replaces the first two)
+    bk.add_argument("--hold", type=_id_arg)
+    bk.add_argument("--clinician", type=_id_arg)
     rg = bk.add_mutually_exclusive_group()
     rg.add_argument("--room", type=_id_arg)
     rg.add_argument("--any-room", action="store_true")
-    bk.add_argument("--start", required=True)
+    bk.add_argument("--start")
     bk.add_argument("--duration", type=int, default=30)
-    bk.add_argument("--patient", required=True)
+    bk.add_argument("--patient")
     bk.add_argument("--reason", default="")
     bk.add_argument("--mode", default="video", choices=[x.value for x in m.Mode])
     bk.add_argument("--json", action="store_true")
@@ -335,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     ic.add_argument("-o", "--output", type=_out_arg)
 
     rp = sub.add_parser("report", help="usage between co-ops, utilisation, no-show rates")
-    rp.add_argument("kind", choices=["usage", "utilisation", "no-shows"])
+    rp.add_argument("kind", choices=["usage", "utilisation", "no-shows", *cli_capacity.REPORTS])  # issue 13
     rp.add_argument("--month")
     fmt = rp.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
@@ -367,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     cls = clsub.add_parser("list")
     cls.add_argument("--resource", type=_id_arg)
     cls.add_argument("--json", action="store_true")
+    cli_capacity.add_parsers(sub, _id_arg)  # issue 13
     return p
 
 
@@ -589,6 +592,9 @@ def print_booking(b: m.Booking, viewer_tz: str) -> None:
 def cmd_book(args) -> int:
     from telecoop.services.booking import book
 
+    from_hold = cli_capacity.book_from_hold(args)  # issue 13: book --hold ID
+    if from_hold is not None:
+        return from_hold
     ctx = context(args)
     b = book(ctx, clinician_id=args.clinician, start=args.start, duration=args.duration, patient=args.patient,
              reason=args.reason, mode=args.mode, room_id=args.room, any_room=args.any_room)
@@ -714,7 +720,9 @@ def cmd_report(args) -> int:
     from telecoop.services import reports
 
     ctx = context(args)
-    if args.kind == "usage":
+    if args.kind in cli_capacity.REPORTS:  # issue 13: quotas, waitlist, rebooking
+        headers, table = cli_capacity.report_table(ctx, args)
+    elif args.kind == "usage":
         rows = reports.usage(ctx, args.month)
         headers = ["month", "provider", "consumer", "bookings", "minutes"]
         table = [[r.month, r.provider, r.consumer, r.bookings, r.minutes] for r in rows]
@@ -839,6 +847,7 @@ COMMANDS = {
     "report": cmd_report,
     "fhir": cmd_fhir,
     "completion": cmd_completion,
+    **cli_capacity.COMMANDS,  # issue 13
 }
 
 

@@ -509,6 +509,15 @@ from telecoop.messages_hardening import HARDENING_MESSAGES as _HARDENING  # noqa
 
 register(_HARDENING)
 
+# issue 13: holds, sharing terms, the waitlist and their reports.
+from telecoop.messages_capacity import CAPACITY_COLUMNS as _CAP_COLUMNS  # noqa: E402
+from telecoop.messages_capacity import CAPACITY_FIELDS as _CAP_FIELDS  # noqa: E402
+from telecoop.messages_capacity import CAPACITY_MESSAGES as _CAPACITY  # noqa: E402
+
+register(_CAPACITY)
+COLUMN_LABELS.update({k: v for k, v in _CAP_COLUMNS.items() if k not in COLUMN_LABELS})
+FIELD_LABELS.update({k: v for k, v in _CAP_FIELDS.items() if k not in FIELD_LABELS})
+
 # issue 12: the PostgreSQL engine's messages.
 from telecoop.messages_pg import PG_MESSAGES as _PG  # noqa: E402
 

@@ -188,7 +188,7 @@ def test_errors_find_their_field(error, field):
 
 async def test_a_receptionist_cannot_reach_admin_or_reports(as_user):
     ctx = as_user("recep.gaspesie")
-    assert [s.name for s in modes.available(ctx)] == ["find", "agenda", "bookings"]
+    assert [s.name for s in modes.available(ctx)] == ["find", "agenda", "bookings", "waitlist"]  # issue 13: F7
     app = app_as(as_user, "recep.gaspesie")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

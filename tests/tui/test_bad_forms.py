@@ -134,7 +134,7 @@ async def test_booking_form_refuses_bad_values_and_books_nothing(as_user, db_pat
     slot = booking_service.search_slots(ctx, specialty="psychology", from_date=dt.date(2026, 12, 8), days=2)[0]
     i18n.set_lang(lang)
     app = TeleCoopApp(ctx, poll_seconds=None)
-    before = _digest(db_path)
+    before = _bookings(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for field, value in BOOKING:
@@ -150,7 +150,23 @@ async def test_booking_form_refuses_bad_values_and_books_nothing(as_user, db_pat
             assert shown and "\x1b" not in shown, f"{field}={value[:20]!r}: nothing said"
             await pilot.press("escape")
             await settle(pilot)
-    assert _digest(db_path) == before
+    # issue 13: the form holds its slot while open (a write); no booking, and the hold went back.
+    assert _bookings(db_path) == before
+    assert _live_holds(db_path) == 0
+
+
+def _bookings(db: Path) -> list:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT * FROM booking ORDER BY id").fetchall()
+
+
+def _live_holds(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM hold WHERE status = 'held'").fetchone()[0]
 
 
 @pytest.mark.parametrize("reason", [CTRL, LONG, "\u202eevil"])

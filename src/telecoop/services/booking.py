@@ -25,6 +25,7 @@ from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken, StaleBooking
 from telecoop.domain.timeutil import day_bounds_utc, format_local, local, parse_instant, utc
 from telecoop.services import audit
+from telecoop.services import sharing_terms  # issue 13
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource
 from telecoop.services.search import bookable, check_duration, free_map, search_slots, whole
@@ -65,14 +66,16 @@ def _check_open(session: Session, res: m.Resource, start: dt.datetime, end: dt.d
 
 
 def _check_not_taken(
-    session: Session, res: m.Resource, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None
+    session: Session, res: m.Resource, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None,
+    *, now: dt.datetime | None = None, exclude_hold: int | None = None,
 ) -> None:
     """Refuse (slot taken) when an active booking, widened by the buffer, overlaps [start, end).
 
     Runs inside the write transaction, atomically with the insert.
     """
     is_room = res.kind == m.ResourceKind.ROOM
-    busy = busy_between(session, [] if is_room else [res.id], [res.id] if is_room else [], start, end, exclude_id)
+    busy = busy_between(session, [] if is_room else [res.id], [res.id] if is_room else [], start, end, exclude_id,
+                        now=now, exclude_hold=exclude_hold)
     if any(s < end and start < e for s, e in av.widen(busy.get(res.id, []), res.buffer_minutes)):
         raise SlotTaken("booking.taken")
 
@@ -138,10 +141,13 @@ def book(
         _check_open(s, clinician, begin, end)
         if named_room is not None:
             _check_open(s, named_room, begin, end)
+        sharing_terms.check_terms(s, ctx, clinician, begin)  # issue 13
     try:
         with _overlap_refused(), write_session(ctx.engine) as s:
-            _check_not_taken(s, clinician, begin, end)
-            room = _pick_room(s, ctx, begin, end, named_room, any_room)
+            _check_not_taken(s, clinician, begin, end, now=ctx.now())
+            room = _pick_room(s, ctx, begin, end, named_room, any_room, now=ctx.now())
+            sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=ctx.coop)  # issue 13
+            sharing_terms.check_quota(s, ctx, room, begin, end, coop=ctx.coop)
             now = ctx.now()
             values: dict[str, Any] = dict(
                 clinician_id=clinician.id,
@@ -194,10 +200,11 @@ def _overlap_refused():
 
 
 def _pick_room(
-    session: Session, ctx: Context, start: dt.datetime, end: dt.datetime, room: m.Resource | None, any_room: bool
+    session: Session, ctx: Context, start: dt.datetime, end: dt.datetime, room: m.Resource | None, any_room: bool,
+    *, now: dt.datetime | None = None, exclude_hold: int | None = None,
 ) -> m.Resource | None:
     if room is not None:  # its hours were checked before the lock
-        _check_not_taken(session, room, start, end)
+        _check_not_taken(session, room, start, end, now=now, exclude_hold=exclude_hold)
         return room
     if not any_room:
         return None
@@ -206,7 +213,7 @@ def _pick_room(
     rooms = sorted(rooms, key=lambda r: (r.coop != ctx.coop, r.id))
     ids = [r.id for r in rooms]
     closures = closures_between(session, ids, {r.coop for r in rooms}, start, end)
-    busy = busy_between(session, [], ids, start, end)
+    busy = busy_between(session, [], ids, start, end, now=now, exclude_hold=exclude_hold)
     free = free_map(rooms, rules, closures, busy, start, end)
     for candidate in rooms:
         if whole(free.get(candidate.id), start, end):
@@ -293,6 +300,7 @@ def cancel(ctx: Context, booking_id: int, *, reason: str, seen: m.Booking | None
         row.updated_at = ctx.now()
         s.add(row)
         audit.record(s, ctx, "booking.cancel", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))
+        _freed(s, ctx, row.clinician_id, row.start, row.end)  # issue 13: the waitlist's turn
     return get_booking(ctx, booking_id)
 
 
@@ -330,26 +338,38 @@ def reschedule(
         _check_open(s, clinician, begin, end)
         if room is not None:
             _check_open(s, room, begin, end)
+        sharing_terms.check_terms(s, ctx, clinician, begin)  # issue 13
     try:
         with _stale_said(ctx, booking_id), _overlap_refused(), write_session(ctx.engine) as s:
             row = _load_for_change(s, ctx, booking_id)
             _check_as_seen(row, seen)
             if row.status != m.BookingStatus.BOOKED.value:
                 raise InvalidTransition("booking.not_active", id=booking_id)
-            _check_not_taken(s, clinician, begin, end, exclude_id=row.id)
+            _check_not_taken(s, clinician, begin, end, exclude_id=row.id, now=ctx.now())
             if room is not None:
-                _check_not_taken(s, room, begin, end, exclude_id=row.id)
+                _check_not_taken(s, room, begin, end, exclude_id=row.id, now=ctx.now())
+            sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=row.coop, exclude_booking=row.id)  # issue 13
             before = _booking_dict(row)
+            freed = (row.clinician_id, row.start, row.end)  # issue 13
             row.start, row.end, row.updated_at = begin, end, ctx.now()
             row.clinician_id, row.room_id = clinician.id, room_id
             row.conflict = ""  # moved to a time that is open (checked above)
             s.add(row)
             s.flush()
             audit.record(s, ctx, "booking.reschedule", "booking", row.id, coop=row.coop, before=before, after=_booking_dict(row))
+            _freed(s, ctx, *freed)
     except SlotTaken as exc:
         exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, False)
         raise
     return get_booking(ctx, booking_id)
+
+
+def _freed(s: Session, ctx: Context, clinician_id: int, start: dt.datetime, end: dt.datetime) -> None:
+    """issue 13: time a booking let go of is offered to the waitlist, in the same transaction."""
+    from telecoop.services import waitlist
+
+    s.flush()
+    waitlist.slot_freed(s, ctx, clinician_id, start, end)
 
 
 STATUS_WORDS = {

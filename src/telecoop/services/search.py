@@ -16,10 +16,12 @@ from sqlmodel import Session
 
 from telecoop.domain import access
 from telecoop.domain import availability as av
+from telecoop.domain import capacity as cap  # issue 13
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput
 from telecoop.domain.timeutil import day_bounds_utc, local, utc
+from telecoop.services import sharing_terms  # issue 13
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource
 from telecoop.store import directory as store_directory
@@ -163,6 +165,7 @@ def search_slots(
         coops = {r.coop for r in clinicians} | {r.coop for r in rooms}
         by_id = {r.id: r for r in clinicians}
         step = ctx.settings.step_minutes
+        terms, now = sharing_terms.partner_terms(s, ctx), ctx.now()  # issue 13: partners' window and notice
 
         found: list[m.Slot] = []
         chunk = dt.timedelta(days=1)
@@ -173,14 +176,18 @@ def search_slots(
             # starts before ``hi`` and ends after it is not lost.
             span_end = min(hi + dur, window_end)
             closures = closures_between(s, ids, coops, lo, span_end)
-            busy = busy_between(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end, exclude_booking_id)
+            busy = busy_between(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end, exclude_booking_id,
+                                now=now)  # issue 13: live holds are busy
             free_c = free_map(clinicians, rules, closures, busy, lo, span_end)
             room_for = _RoomFinder(rooms, rules, closures, busy, lo, span_end, dur) if with_room else None
 
             def starts(c: m.Resource, free: list[av.Interval], hi: dt.datetime = hi) -> Iterator[tuple[dt.datetime, str, int]]:
+                rule = terms.get(c.id)
                 for t in av.slot_starts(free, duration, step):
                     if t >= hi:
                         return
+                    if rule is not None and cap.terms_refusal(rule, t, now) is not None:
+                        continue
                     yield (t, c.name, c.id)
 
             # Every clinician's starts in (time, name, id) order, lazily: the

@@ -33,8 +33,14 @@ def busy(
     start: dt.datetime,
     end: dt.datetime,
     exclude_id: int | None = None,
+    *,
+    now: dt.datetime | None = None,
+    exclude_hold: int | None = None,
 ) -> dict[int, list[av.Interval]]:
-    """Active bookings overlapping [start, end) (widened by the largest buffer), per resource."""
+    """Active bookings overlapping [start, end) (widened by the largest buffer), per resource.
+
+    With ``now`` (issue 13), live holds count as busy too (but ``exclude_hold``), in the same query.
+    """
     out: dict[int, list[av.Interval]] = defaultdict(list)
     if not clinician_ids and not room_ids:
         return out
@@ -56,8 +62,13 @@ def busy(
     )
     if exclude_id is not None:
         stmt = stmt.where(col(B.id) != exclude_id)
+    query: Any = stmt
+    if now is not None:  # issue 13: live holds, in the same query
+        from telecoop.store.capacity import held_select
+
+        query = sa.union_all(stmt, held_select(clinician_ids, room_ids, lo, hi, now, exclude_hold))
     wanted_c, wanted_r = set(clinician_ids), set(room_ids)
-    for _id, cid, rid, s, e in session.execute(stmt).all():
+    for _id, cid, rid, s, e in session.execute(query).all():
         if cid in wanted_c:
             out[cid].append((s, e))
         if rid is not None and rid in wanted_r:

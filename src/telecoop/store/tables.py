@@ -164,3 +164,104 @@ class AuditRow(SQLModel, table=True):
     entity_id: str
     before: Optional[str] = None  # JSON
     after: Optional[str] = None  # JSON
+
+
+# --------------------------------------------------------------------------- #
+# issue 13: holds and offers, sharing terms and quotas, the waitlist,
+# co-op capacity settings. Existing files get these through
+# migration 0004.
+# --------------------------------------------------------------------------- #
+
+
+class HoldRow(SQLModel, table=True):
+    """A slot kept for one co-op for a few minutes: a receptionist's form, or a waitlist offer.
+
+    Busy for everyone else while ``status == 'held'`` and ``expires`` is in
+    the future; nothing has to run when it expires (expiry is a time). Its
+    life: held -> booked (``booking_id``) | released | lapsed.
+    """
+
+    __tablename__ = "hold"
+    __table_args__ = (
+        Index("ix_hold_clinician_start", "clinician_id", "start"),
+        Index("ix_hold_room_start", "room_id", "start"),
+        Index("ix_hold_coop_status", "coop", "status"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    clinician_id: int = Field(foreign_key="resource.id")
+    room_id: Optional[int] = Field(default=None, foreign_key="resource.id")
+    coop: str = Field(foreign_key="coop.slug")
+    held_by: str
+    start: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    end: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    expires: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    status: str = "held"
+    booking_id: Optional[int] = Field(default=None, foreign_key="booking.id")
+    entry_id: Optional[int] = Field(default=None, foreign_key="waitlist_entry.id", index=True)
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class SharingTermsRow(SQLModel, table=True):
+    """The owner's terms for partners booking one shared resource (0 = no limit)."""
+
+    __tablename__ = "sharing_terms"
+    resource_id: int = Field(foreign_key="resource.id", primary_key=True)
+    window_days: int = 0
+    min_notice_hours: int = 0
+    release_hours: int = 0
+
+
+class QuotaRow(SQLModel, table=True):
+    """One partner's hours per ISO week (the resource's zone) on one shared resource."""
+
+    __tablename__ = "sharing_quota"
+    resource_id: int = Field(foreign_key="resource.id", primary_key=True)
+    coop: str = Field(foreign_key="coop.slug", primary_key=True)
+    minutes_per_week: int
+
+
+class OverbookRow(SQLModel, table=True):
+    """The owner's admin let a partner past its quota for one ISO week, with a reason."""
+
+    __tablename__ = "sharing_overbook"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resource_id: int = Field(foreign_key="resource.id", index=True)
+    coop: str = Field(foreign_key="coop.slug")
+    week: str  # ISO week, "2026-W50"
+    extra_minutes: int
+    reason: str
+    granted_by: str
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class CoopCapacityRow(SQLModel, table=True):
+    """A co-op's own settings for holds and offers (minutes)."""
+
+    __tablename__ = "coop_capacity"
+    coop: str = Field(foreign_key="coop.slug", primary_key=True)
+    hold_minutes: int = 10
+    offer_minutes: int = 30
+
+
+class WaitlistEntryRow(SQLModel, table=True):
+    """A patient of ``coop`` waiting for a slot that fits; ``coops``: space-separated providers ("" any)."""
+
+    __tablename__ = "waitlist_entry"
+    __table_args__ = (Index("ix_waitlist_status_specialty", "status", "specialty"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    coop: str = Field(foreign_key="coop.slug", index=True)
+    added_by: str
+    specialty: str
+    language: str = ""
+    mode: str = ""
+    coops: str = ""
+    from_date: dt.date
+    to_date: dt.date
+    patient: str
+    priority: int = 0
+    duration: int = 30
+    status: str = "waiting"  # waiting -> offered -> booked | removed
+    booking_id: Optional[int] = Field(default=None, foreign_key="booking.id")
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

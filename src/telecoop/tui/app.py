@@ -29,6 +29,7 @@ from telecoop.services.context import Context
 from telecoop.tui import modes
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.help import HELP_KEYS, HelpDialog
+from telecoop.tui.offer_watch import OffersSeen, OfferWatch
 from telecoop.tui.directory import Directory, load_directory
 from telecoop.tui.messages import UNSET, ServiceFailed, failure_in, guarded
 from telecoop.tui.screens.base import ModeScreen
@@ -92,7 +93,8 @@ THEME = Theme(
 
 def _mode_bindings() -> list[Binding]:
     return [
-        Binding(spec.key, f"switch_mode('{spec.name}')", spec.label, priority=True, id=f"mode.{spec.name}")
+        Binding(spec.key, f"switch_mode('{spec.name}')", spec.label, priority=True, id=f"mode.{spec.name}",
+                show=spec.footer)
         for spec in modes.MODES
     ]
 
@@ -213,6 +215,7 @@ class TeleCoopApp(App[None]):
         #: True while the database server cannot be reached (the top line is a banner)
         self.db_lost = False
         self._available = {spec.name: spec for spec in modes.available(ctx)}
+        self.offer_watch = OfferWatch(self)  # issue 13
         for spec in self._available.values():
             self.add_mode(spec.name, spec.screen)
 
@@ -229,6 +232,7 @@ class TeleCoopApp(App[None]):
 
     def on_mount(self) -> None:
         self._start()
+        self.offer_watch.check()
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_for_changes)
 
@@ -358,7 +362,12 @@ class TeleCoopApp(App[None]):
         self._poll_failing = False
         self.post_message(self.DirectoryLoaded(directory, changed=True))
 
+    @on(OffersSeen)
+    def _offers_seen(self, message: OffersSeen) -> None:
+        self.offer_watch.seen(message.ids)
+
     def _data_changed(self) -> None:
+        self.offer_watch.check()  # issue 13: a new waitlist offer is said in any mode
         current = set(map(id, self.screen_stack))
         for screen in list(self._mode_screens):
             if id(screen) in current:

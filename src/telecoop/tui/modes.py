@@ -34,6 +34,9 @@ class ModeSpec:
     """Builds the mode's base screen (imports lazily)."""
     allowed: Callable[[Context], bool]
     """Whether the acting user sees this mode."""
+    footer: bool = True
+    """Whether its key shows in the footer (issue 13: Waitlist does not: at 80 columns a French
+    admin's mode line would push F9 off the screen; it is in F1, the palette and every offer's notice)."""
 
 
 def _find() -> Screen:
@@ -66,6 +69,12 @@ def _reports() -> Screen:
     return ReportsScreen()
 
 
+def _waitlist() -> Screen:
+    from telecoop.tui.screens.waitlist import WaitlistScreen
+
+    return WaitlistScreen()
+
+
 def _admins(ctx: Context) -> bool:
     return ctx.is_admin
 
@@ -84,6 +93,7 @@ MODES: tuple[ModeSpec, ...] = (
     ModeSpec("bookings", "f4", "tui.mode.bookings", "tui.key.bookings", _bookings, _anyone),
     ModeSpec("admin", "f5", "tui.mode.admin", "tui.key.admin", _admin, _admins),
     ModeSpec("reports", "f6", "tui.mode.reports", "tui.key.reports", _reports, _admins),
+    ModeSpec("waitlist", "f7", "tui.mode.waitlist", "tui.key.waitlist", _waitlist, _books, footer=False),  # issue 13
 )
 
 

@@ -1,7 +1,17 @@
-"""The booking form: patient reference, reason, mode; confirming books in a worker."""
+"""The booking form: patient reference, reason, mode; confirming books in a worker.
+
+issue 13: opening the form places a hold on the slot (the co-op's setting,
+10 minutes by default), shown as "kept for you until 10:42"; confirming turns
+the hold into the booking, closing the form releases it, and a dropped link
+leaves it to expire by itself. The countdown follows the minute, never the
+second: in the full profile the minutes left change once a minute; on a slow
+link (zero bytes while idle) the line says only until when, and changes just
+twice, one minute before the end and at the end.
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -14,10 +24,13 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from telecoop.domain import capacity as cap
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput, SlotTaken
+from telecoop.domain.timeutil import local
 from telecoop.i18n import field_label, get_lang, t
 from telecoop.services import booking as booking_service
+from telecoop.services import holds as hold_service
 from telecoop.tui.dialogs.admin_form import short_error_text
 from telecoop.tui.format import clean, day_long, literal, local_day, mode_label, specialty_label, time_pair
 from telecoop.tui.messages import ServiceFailed, failure_in, named_error, resource_names
@@ -70,15 +83,32 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             self.short = short
             """The error without the field's name or value, for a line too narrow for ``text``."""
 
+    class HoldPlaced(Message):
+        def __init__(self, hold: cap.Hold) -> None:
+            super().__init__()
+            self.hold = hold
+
+    class HoldRefused(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, slot: m.Slot) -> None:
         super().__init__()
         self.slot = slot
         self._saving = False
+        self.hold: cap.Hold | None = None
+        """The hold that keeps the slot while the form is open (None until placed, or if refused)."""
+        self._hold_lock = threading.Lock()  # placing the hold, then booking: never both at once
+        self._closed = False
+        self._booked = False
+        self._hold_timer = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static("", id="dialog-title", classes="title", markup=False)
             yield Static("", id="slot-summary", classes="summary", markup=False)
+            yield Static("", id="hold-line", classes="hold", markup=False)
             yield Label("", id="patient-label", markup=False)
             yield Input(max_length=m.PATIENT_MAX, compact=True, id="patient")
             yield Static("", id="patient-error", classes="error", markup=False)
@@ -101,6 +131,93 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
 
     def on_mount(self) -> None:
         self.relabel()
+        self._place_hold()
+
+    # ------------------------------------------------------------------ #
+    # issue 13: the hold
+    # ------------------------------------------------------------------ #
+
+    @work(thread=True, exclusive=True, group="hold")
+    def _place_hold(self) -> None:
+        slot = self.slot
+        ctx = self.app.ctx  # type: ignore[attr-defined]
+        with self._hold_lock:
+            if self._closed:
+                return
+            try:
+                hold = hold_service.place(
+                    ctx, clinician_id=slot.clinician_id, start=slot.start,
+                    duration=int((slot.end - slot.start).total_seconds() // 60), room_id=slot.room_id,
+                )
+            except SlotTaken as exc:
+                self.post_message(self.Taken(list(exc.alternatives)))
+                return
+            except Exception as exc:  # noqa: BLE001 - the form still works, without a hold
+                self.post_message(self.HoldRefused(failure_in(self, exc).text))
+                return
+            self.hold = hold
+        self.post_message(self.HoldPlaced(hold))
+
+    @on(HoldPlaced)
+    def _hold_placed(self, message: HoldPlaced) -> None:
+        message.stop()
+        self.refresh_hold()
+
+    @on(HoldRefused)
+    def _hold_refused(self, message: HoldRefused) -> None:
+        message.stop()
+        self._error(None, message.text)
+
+    def _low_bandwidth(self) -> bool:
+        return bool(getattr(self.app, "low_bandwidth", False))
+
+    def refresh_hold(self) -> None:
+        """Say until when the slot is kept, and plan the next change of that line (the minute, never the second)."""
+        hold = self.hold
+        if hold is None or not self.is_mounted:
+            return
+        now = self.app.ctx.now()  # type: ignore[attr-defined]
+        tz = self.app.ctx.actor_tz  # type: ignore[attr-defined]
+        until = local(hold.expires, tz).strftime("%H:%M")
+        left = cap.seconds_left(hold.expires, now)
+        minutes = cap.minutes_left(hold.expires, now)
+        line = self.query_one("#hold-line", Static)
+        if left <= 0:
+            line.update(Text(t("tui.hold.expired"), style="bold"))
+            return
+        if self._low_bandwidth() and minutes > 1:
+            line.update(t("tui.hold.until", until=until))
+            wait = left - 60  # one change, a minute before the end
+        else:
+            line.update(Text(t("tui.hold.left", until=until, minutes=minutes), style="bold" if minutes <= 1 else ""))
+            wait = self._to_next_minute(left)
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+        self._hold_timer = self.set_timer(max(wait, 1), self.refresh_hold)
+
+    @staticmethod
+    def _to_next_minute(left: int) -> int:
+        """Seconds until the rounded-up minutes left change (or the hold ends)."""
+        return left % 60 or 60
+
+    def on_unmount(self) -> None:
+        """Closing the form gives the slot back (unless it became the booking)."""
+        self._closed = True
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+        hold = self.hold
+        if hold is None or self._booked:
+            return
+        ctx = self.app.ctx  # type: ignore[attr-defined]
+
+        def release() -> None:
+            try:
+                hold_service.release(ctx, hold.id)
+            except Exception:  # noqa: BLE001 - expired or gone: it frees itself all the same
+                pass
+
+        # An app worker: the dialog's own are gone with it. If the app ends first, the hold expires.
+        self.app.run_worker(release, thread=True, group="release-hold", exit_on_error=False)
 
     def _mode_options(self) -> list[tuple[Text, str]]:
         return [(Text(mode_label(mode)), mode.value) for mode in m.Mode]
@@ -125,6 +242,7 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         self.query_one("#confirm", Button).label = t("tui.book.confirm")
         self.query_one("#back", Button).label = t("tui.book.back")
         self.query_one("#dialog-hint", Static).update(t("tui.book.keys"))
+        self.refresh_hold()
 
     # ------------------------------------------------------------------ #
 
@@ -181,6 +299,13 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         minutes = int((slot.end - slot.start).total_seconds() // 60)
 
         def call() -> m.Booking:
+            hold = self.hold
+            if hold is not None:
+                try:
+                    return hold_service.confirm(self.app.ctx, hold.id, patient=patient, reason=reason,  # type: ignore[attr-defined]
+                                                mode=mode)
+                except hold_service.HoldExpired:
+                    pass  # kept no longer: book it if it is still free (else the next free slots)
             return booking_service.book(
                 self.app.ctx,  # type: ignore[attr-defined]
                 clinician_id=slot.clinician_id,
@@ -193,7 +318,9 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             )
 
         try:
-            booking = call()
+            with self._hold_lock:
+                booking = call()
+                self._booked = True
         except SlotTaken as exc:
             self.post_message(self.Taken(list(exc.alternatives)))
             return

@@ -62,6 +62,7 @@ SECTION_ACTIONS = {
     "edit": ("resources", "staff", "coops"),
     "toggle_active": ("resources", "staff"),
     "hours": ("resources",),
+    "sharing_terms": ("resources",),  # issue 13
     "closures": ("resources",),
     "delete": ("closures",),
     "holidays": ("closures",),
@@ -190,6 +191,7 @@ class AdminScreen(ModeScreen):
         Binding("e", "edit", "tui.key.adm.edit"),
         Binding("a", "toggle_active", "tui.key.adm.toggle"),
         Binding("h", "hours", "tui.key.adm.hours"),
+        Binding("t", "sharing_terms", "tui.key.adm.terms", show=False),  # issue 13: in F1 and the palette
         Binding("c", "closures", "tui.key.adm.closures"),
         Binding("d,delete", "delete", "tui.key.adm.delete"),
         Binding("y", "holidays", "tui.key.adm.holidays"),
@@ -537,7 +539,7 @@ class AdminScreen(ModeScreen):
             return self.selected_staff() is not None or None
         if action == "edit" and self.section == "coops":
             return self.selected_coop() is not None or None
-        if action in ("edit", "toggle_active", "hours", "closures"):
+        if action in ("edit", "toggle_active", "hours", "closures", "sharing_terms"):
             return self.selected_resource() is not None or None
         if action == "delete":
             return self.selected_closure() is not None or None
@@ -709,6 +711,15 @@ class AdminScreen(ModeScreen):
         r = self.selected_resource()
         if r is not None:
             self.app.push_screen(HoursDialog(self.ctx, r), lambda changed: self.reload() if changed else None)
+
+    def action_sharing_terms(self) -> None:
+        """issue 13: the selected resource's terms for partners (window, notice, quotas)."""
+        from telecoop.tui.dialogs.sharing_terms import SharingTermsDialog
+
+        r = self.selected_resource()
+        if r is not None:
+            self.app.push_screen(SharingTermsDialog(self.ctx, r), lambda saved: self.post_message(
+                self.Done("tui.adm.terms_saved", name=r.name)) if saved else None)
 
     def action_closures(self) -> None:
         """Show the closures of the selected resource."""

@@ -8,7 +8,7 @@ read in one worker; a month the service refuses is said beside the input.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Static
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput
 from telecoop.i18n import get_lang, t
+from telecoop.services import capacity_reports  # issue 13
 from telecoop.services import reports as reports_service
 from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
@@ -50,6 +51,10 @@ class MonthReports:
     usage: list[m.UsageRow]
     utilisation: list[reports_service.UtilisationRow]
     no_shows: list[reports_service.NoShowRow]
+    # issue 13: quotas, waitlist fill, cancellation to rebooking
+    quotas: list[capacity_reports.QuotaRow] = field(default_factory=list)
+    fill: list[capacity_reports.WaitlistRow] = field(default_factory=list)
+    rebooking: list[capacity_reports.RebookRow] = field(default_factory=list)
 
 
 def load_reports(ctx: Context, month: str) -> MonthReports:
@@ -59,7 +64,36 @@ def load_reports(ctx: Context, month: str) -> MonthReports:
         usage=reports_service.usage(ctx, month),
         utilisation=reports_service.utilisation(ctx, month),
         no_shows=reports_service.no_shows(ctx, month),
+        quotas=capacity_reports.quota_use(ctx, month),
+        fill=capacity_reports.waitlist_fill(ctx, month),
+        rebooking=capacity_reports.rebooking(ctx, month),
     )
+
+
+def quota_bars(rows: list[capacity_reports.QuotaRow]) -> list[Bar]:
+    """issue 13: a partner's hours against its quota, one bar per week and resource (used weeks only)."""
+    return [
+        Bar(f"{r.week[5:]} {r.coop} · {r.resource}", r.used_hours / r.quota_hours if r.quota_hours else 0.0,
+            t("tui.rep.quota_value", used=f"{r.used_hours:g}", quota=f"{r.quota_hours:g}", extra=f"{r.overbook_hours:g}"))
+        for r in rows if r.used_hours or r.overbook_hours
+    ]
+
+
+def fill_bars(rows: list[capacity_reports.WaitlistRow]) -> list[Bar]:
+    return [
+        Bar(r.coop, r.fill_rate, t("tui.rep.fill_value", pct=percent(r.fill_rate), accepted=r.accepted, n=r.offers,
+                                   lapsed=r.lapsed))
+        for r in rows
+    ]
+
+
+def rebook_bars(rows: list[capacity_reports.RebookRow]) -> list[Bar]:
+    return [
+        Bar(r.coop, r.rebooked / r.cancelled if r.cancelled else 0.0,
+            t("tui.rep.rebook_value", rebooked=r.rebooked, n=r.cancelled,
+              minutes="—" if r.median_minutes is None else f"{r.median_minutes:g}"))
+        for r in rows
+    ]
 
 
 def usage_bars(rows: list[m.UsageRow]) -> list[Bar]:
@@ -141,6 +175,13 @@ class ReportsScreen(ModeScreen):
             yield BarChart(maximum=1.0, id="util-chart")
             yield Static("", id="noshow-title", classes="report-title", markup=False)
             yield BarChart(maximum=1.0, id="noshow-chart")
+            # issue 13
+            yield Static("", id="quota-title", classes="report-title", markup=False)
+            yield BarChart(maximum=1.0, id="quota-chart")
+            yield Static("", id="fill-title", classes="report-title", markup=False)
+            yield BarChart(maximum=1.0, id="fill-chart")
+            yield Static("", id="rebook-title", classes="report-title", markup=False)
+            yield BarChart(maximum=1.0, id="rebook-chart")
 
     def _this_month(self) -> str:
         day = local_day(self.ctx.now(), self.ctx.actor_tz)
@@ -245,6 +286,15 @@ class ReportsScreen(ModeScreen):
         self.query_one("#noshow-chart", BarChart).set_bars(
             no_show_bars(reports.no_shows) if reports else [], maximum=1.0, empty_text=waiting
         )
+        self.query_one("#quota-chart", BarChart).set_bars(
+            quota_bars(reports.quotas) if reports else [], maximum=1.0, empty_text=waiting
+        )
+        self.query_one("#fill-chart", BarChart).set_bars(
+            fill_bars(reports.fill) if reports else [], maximum=1.0, empty_text=waiting
+        )
+        self.query_one("#rebook-chart", BarChart).set_bars(
+            rebook_bars(reports.rebooking) if reports else [], maximum=1.0, empty_text=waiting
+        )
 
     def _relabel_words(self) -> None:
         self.query_one("#month-label", Label).update(t("tui.rep.month"))
@@ -252,6 +302,9 @@ class ReportsScreen(ModeScreen):
         self.query_one("#usage-title", Static).update(t("tui.rep.usage"))
         self.query_one("#util-title", Static).update(t("tui.rep.util"))
         self.query_one("#noshow-title", Static).update(t("tui.rep.noshow"))
+        self.query_one("#quota-title", Static).update(t("tui.rep.quotas"))
+        self.query_one("#fill-title", Static).update(t("tui.rep.fill"))
+        self.query_one("#rebook-title", Static).update(t("tui.rep.rebook"))
 
     def relabel(self) -> None:
         super().relabel()

@@ -1,0 +1,220 @@
+# SQLModel's column attributes type as their Python values (int, datetime), which
+# select()/order_by()/join() overloads reject; store/bookings.py wraps each in col().
+# mypy: disable-error-code="call-overload,arg-type,misc,attr-defined,return-value,no-any-return"
+"""issue 13: the store side of holds (queries).
+
+A hold is a row of its own table, not a booking: booking lists, exports,
+reports, calendars and the status life cycle never meet one. The database
+still refuses a booking over a live hold and a hold over a booking or a live
+hold: the guards are in migration 0004 (SQLite triggers, PostgreSQL
+constraints and triggers). "Live" is judged against the writing row's own
+instant (``updated_at``): expiry is a time, and nothing has to run for an
+expired hold to stop blocking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+import sqlalchemy as sa
+from sqlmodel import Session, col, or_, select
+
+from telecoop.store import tables as tb
+
+HELD = "held"
+MAX_SPAN = dt.timedelta(days=1)
+
+def held_select(
+    clinician_ids: list[int],
+    room_ids: list[int],
+    lo: dt.datetime,
+    hi: dt.datetime,
+    now: dt.datetime,
+    exclude_hold: int | None = None,
+) -> Any:
+    """(id, clinician, room, start, end) of live holds (held, not expired at ``now``) of these resources
+    overlapping [lo, hi): the shape of the bookings query it is joined to (UNION ALL)."""
+    H = tb.HoldRow
+    who = []
+    if clinician_ids:
+        who.append(col(H.clinician_id).in_(clinician_ids))
+    if room_ids:
+        who.append(col(H.room_id).in_(room_ids))
+    stmt = select(H.id, H.clinician_id, H.room_id, H.start, H.end).where(
+        H.status == HELD, H.expires > now, H.start < hi, H.start > lo - MAX_SPAN, H.end > lo, or_(*who)
+    )
+    if exclude_hold is not None:
+        stmt = stmt.where(H.id != exclude_hold)
+    return stmt
+
+
+def lapse_expired(session: Session, clinician_id: int, room_id: int | None, start: dt.datetime,
+                  end: dt.datetime, now: dt.datetime) -> list[int]:
+    """Mark expired holds overlapping [start, end) on these resources lapsed; their ids.
+
+    Called first by every write that inserts a hold, so that no dead hold
+    ever stands in the way of a database constraint.
+    """
+    H = tb.HoldRow
+    who = [H.clinician_id == clinician_id]
+    if room_id is not None:
+        who.append(H.room_id == room_id)
+    ids = list(session.exec(select(H.id).where(
+        H.status == HELD, H.expires <= now, H.start < end, H.end > start, H.start > start - MAX_SPAN, or_(*who)
+    )).all())
+    if ids:
+        session.execute(sa.update(H.__table__).where(H.__table__.c.id.in_(ids)).values(status="lapsed", updated_at=now))
+    return ids
+
+
+# --------------------------------------------------------------------------- #
+# Rows of the issue-13 tables, by what the services ask
+# --------------------------------------------------------------------------- #
+
+COUNTED = ("booked", "checked_in", "completed", "no_show")
+ACTIVE = ("booked", "checked_in")
+
+
+def _insert(session: Session, table: Any, values: dict[str, Any]) -> int:
+    return session.execute(sa.insert(table.__table__).values(**values)).inserted_primary_key[0]
+
+
+def insert_hold(session: Session, values: dict[str, Any]) -> int:
+    return _insert(session, tb.HoldRow, values)
+
+
+def insert_entry(session: Session, values: dict[str, Any]) -> int:
+    return _insert(session, tb.WaitlistEntryRow, values)
+
+
+def insert_overbook(session: Session, values: dict[str, Any]) -> int:
+    return _insert(session, tb.OverbookRow, values)
+
+
+def live_holds(session: Session, coop: str, now: dt.datetime, *, offers_only: bool = False) -> list[tb.HoldRow]:
+    """A co-op's live holds (or only its waitlist offers), soonest expiry first."""
+    H = tb.HoldRow
+    stmt = select(H).where(H.coop == coop, H.status == HELD, H.expires > now)
+    if offers_only:
+        stmt = stmt.where(col(H.entry_id).is_not(None))
+    return list(session.exec(stmt.order_by(H.expires, H.id)).all())
+
+
+def live_offers(session: Session, coop: str, now: dt.datetime) -> list[tuple[tb.HoldRow, tb.WaitlistEntryRow]]:
+    H, W = tb.HoldRow, tb.WaitlistEntryRow
+    return [tuple(r) for r in session.exec(select(H, W).join(W, W.id == H.entry_id).where(
+        H.coop == coop, H.status == HELD, H.expires > now).order_by(H.expires, H.id)).all()]
+
+
+def held_offers_of_entry(session: Session, entry_id: int) -> list[tb.HoldRow]:
+    H = tb.HoldRow
+    return list(session.exec(select(H).where(H.entry_id == entry_id, H.status == HELD)).all())
+
+
+def lapsed_offers(session: Session, now: dt.datetime, *, first_only: bool = False) -> list[tb.HoldRow]:
+    """Offers still marked held whose time is up (none of them blocks anything any more)."""
+    H = tb.HoldRow
+    stmt = select(H).where(H.status == HELD, col(H.entry_id).is_not(None), H.expires <= now).order_by(H.expires, H.id)
+    return list(session.exec(stmt.limit(1) if first_only else stmt).all())
+
+
+def next_offer_expiry(session: Session, coop: str, now: dt.datetime) -> dt.datetime | None:
+    H = tb.HoldRow
+    return session.exec(select(sa.func.min(H.expires)).where(
+        H.coop == coop, H.status == HELD, col(H.entry_id).is_not(None), H.expires > now)).one()
+
+
+def entries_offered(session: Session, clinician_id: int, start: dt.datetime) -> set[int]:
+    """Entries that were already offered this very slot (declined or lapsed)."""
+    H = tb.HoldRow
+    return {e for e in session.exec(select(H.entry_id).where(
+        H.clinician_id == clinician_id, H.start == start, col(H.entry_id).is_not(None))).all() if e is not None}
+
+
+def waiting_entries(session: Session, specialty: str) -> list[tuple[tb.WaitlistEntryRow, str]]:
+    """Waiting entries of a specialty, each with its co-op's zone."""
+    W, C = tb.WaitlistEntryRow, tb.CoopRow
+    return [tuple(r) for r in session.exec(select(W, C.tz).join(C, C.slug == W.coop).where(
+        W.status == "waiting", W.specialty == specialty)).all()]
+
+
+def entries(session: Session, coop: str | None, statuses: tuple[str, ...] | None) -> list[tb.WaitlistEntryRow]:
+    """Entries (of one co-op, or all), highest priority then oldest first."""
+    W = tb.WaitlistEntryRow
+    stmt = select(W).order_by(col(W.priority).desc(), W.created_at, W.id)
+    if coop is not None:
+        stmt = stmt.where(W.coop == coop)
+    if statuses is not None:
+        stmt = stmt.where(col(W.status).in_(statuses))
+    return list(session.exec(stmt).all())
+
+
+def quota_lines(session: Session, resource_id: int) -> tuple[tuple[str, int], ...]:
+    Q = tb.QuotaRow
+    return tuple((c, n) for c, n in session.exec(select(Q.coop, Q.minutes_per_week).where(
+        Q.resource_id == resource_id).order_by(Q.coop)).all())
+
+
+def terms_of_others(session: Session, coop: str) -> list[tb.SharingTermsRow]:
+    """Sharing terms of every resource not owned by ``coop``."""
+    T, R = tb.SharingTermsRow, tb.ResourceRow
+    return list(session.exec(select(T).join(R, R.id == T.resource_id).where(R.coop != coop)).all())
+
+
+def week_minutes(session: Session, resource_id: int, is_clinician: bool, coop: str, lo: dt.datetime,
+                 hi: dt.datetime, now: dt.datetime | None, exclude_booking: int | None = None,
+                 statuses: tuple[str, ...] = ACTIVE) -> int:
+    """Minutes of a resource that ``coop`` has booked (``statuses``) and, with ``now``, holds live, starting in [lo, hi)."""
+    total = 0
+    B, H = tb.BookingRow, tb.HoldRow
+    who_b = (B.clinician_id == resource_id) if is_clinician else (B.room_id == resource_id)
+    stmt = select(B.start, B.end).where(who_b, B.coop == coop, col(B.status).in_(statuses), B.start >= lo, B.start < hi)
+    if exclude_booking is not None:
+        stmt = stmt.where(B.id != exclude_booking)
+    rows = list(session.exec(stmt).all())
+    if now is not None:
+        who_h = (H.clinician_id == resource_id) if is_clinician else (H.room_id == resource_id)
+        rows += list(session.exec(select(H.start, H.end).where(
+            who_h, H.coop == coop, H.status == HELD, H.expires > now, H.start >= lo, H.start < hi)).all())
+    for s, e in rows:
+        total += int((e - s).total_seconds() // 60)
+    return total
+
+
+def overbook_grants(session: Session, resource_id: int, coop: str, week: str) -> list[tuple[int, str]]:
+    """(extra minutes, reason) granted to ``coop`` on a resource for one ISO week."""
+    G = tb.OverbookRow
+    return [(n, r) for n, r in session.exec(select(G.extra_minutes, G.reason).where(
+        G.resource_id == resource_id, G.coop == coop, G.week == week).order_by(G.id)).all()]
+
+
+def all_quota_lines(session: Session) -> list[tuple[tb.QuotaRow, str, str, str, str]]:
+    """Every quota line with its resource's name, owner, kind and zone."""
+    Q, R, C = tb.QuotaRow, tb.ResourceRow, tb.CoopRow
+    return [tuple(r) for r in session.exec(select(Q, R.name, R.coop, R.kind, C.tz).join(R, R.id == Q.resource_id)
+                                           .join(C, C.slug == R.coop).order_by(Q.resource_id, Q.coop)).all()]
+
+
+def offers_made(session: Session, lo: dt.datetime, hi: dt.datetime) -> list[tuple[str, str, dt.datetime]]:
+    """(co-op, status, expires) of every waitlist offer made in [lo, hi)."""
+    H = tb.HoldRow
+    return [tuple(r) for r in session.exec(select(H.coop, H.status, H.expires).where(
+        col(H.entry_id).is_not(None), H.created_at >= lo, H.created_at < hi)).all()]
+
+
+def cancelled_in(session: Session, lo: dt.datetime, hi: dt.datetime, ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+    """(id, clinician, start, end, cancelled at, provider co-op) of bookings cancelled in [lo, hi) (or these ids)."""
+    B, R = tb.BookingRow, tb.ResourceRow
+    stmt = select(B.id, B.clinician_id, B.start, B.end, B.updated_at, R.coop).join(R, R.id == B.clinician_id).where(
+        B.status == "cancelled")
+    stmt = stmt.where(col(B.id).in_(ids)) if ids is not None else stmt.where(B.updated_at >= lo, B.updated_at < hi)
+    return [tuple(r) for r in session.exec(stmt).all()]
+
+
+def first_rebooking(session: Session, clinician_id: int, booking_id: int, start: dt.datetime, end: dt.datetime,
+                    since: dt.datetime) -> dt.datetime | None:
+    """When the first booking made since ``since`` took (part of) the same time of the clinician."""
+    B = tb.BookingRow
+    return session.exec(select(B.created_at).where(
+        B.clinician_id == clinician_id, B.id != booking_id, B.start < end, B.end > start, B.created_at >= since,
+        B.start > start - MAX_SPAN).order_by(B.created_at).limit(1)).first()

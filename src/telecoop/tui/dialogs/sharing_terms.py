@@ -1,0 +1,133 @@
+"""issue 13: an owner's admin sets a shared resource's terms for partners (Admin, key t).
+
+Window (days ahead), minimum notice (hours), release of unused quota (hours
+before the slot), and each partner's hours per ISO week as ``coop=hours``
+words. The service checks everything; its refusal is said on the form's line.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from telecoop.domain import capacity as cap
+from telecoop.domain import model as m
+from telecoop.i18n import t
+from telecoop.services import sharing_terms as terms_service
+from telecoop.services.context import Context
+from telecoop.tui.format import literal
+from telecoop.tui.messages import failure_in
+
+NUMBERS = ("window", "notice", "release")
+
+
+class SharingTermsDialog(ModalScreen[bool]):
+    """Dismissed with True once saved, False when the user backs out."""
+
+    BINDINGS = [
+        Binding("escape", "close", "tui.key.close"),
+        Binding("ctrl+s", "confirm", "tui.key.confirm", show=False),
+    ]
+    AUTO_FOCUS = "#terms-window"
+
+    class Loaded(Message):
+        def __init__(self, terms: cap.SharingTerms) -> None:
+            super().__init__()
+            self.terms = terms
+
+    class Failed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Saved(Message):
+        pass
+
+    def __init__(self, ctx: Context, resource: m.Resource) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.resource = resource
+        self.terms: cap.SharingTerms | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(literal(t("tui.terms.title", name=self.resource.name)), id="dialog-title", classes="title")
+            for name, key in (("window", "tui.terms.window"), ("notice", "tui.terms.notice"),
+                              ("release", "tui.terms.release")):
+                with Horizontal(classes="row"):
+                    yield Label(t(key) + " ", markup=False)
+                    yield Input(max_length=4, compact=True, id=f"terms-{name}", classes="terms-number")
+            yield Label(t("tui.terms.quotas"), markup=False)
+            yield Input(max_length=400, compact=True, id="terms-quotas")
+            yield Static(t("tui.terms.quotas_hint"), classes="hint", markup=False)
+            yield Static("", id="form-error", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(t("tui.key.adm.save"), id="confirm", compact=True, variant="primary")
+                yield Button(t("tui.book.back"), id="back", compact=True)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="terms")
+    def _load(self) -> None:
+        try:
+            self.post_message(self.Loaded(terms_service.show_terms(self.ctx, self.resource.id)))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(self.Failed(failure_in(self, exc).text))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.terms = terms = message.terms
+        for name, value in zip(NUMBERS, (terms.window_days, terms.min_notice_hours, terms.release_hours)):
+            self.query_one(f"#terms-{name}", Input).value = str(value)
+        self.query_one("#terms-quotas", Input).value = " ".join(
+            f"{coop}={minutes / 60:g}" for coop, minutes in terms.quotas)
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "confirm":
+            self.action_confirm()
+        else:
+            self.dismiss(False)
+
+    def action_confirm(self) -> None:
+        if self.terms is None:
+            return
+        numbers = [self.query_one(f"#terms-{name}", Input).value.strip() or "0" for name in NUMBERS]
+        words = self.query_one("#terms-quotas", Input).value.replace(",", " ").split()
+        given = {w.split("=", 1)[0] for w in words}
+        # A partner left out of the line loses its quota.
+        words += [f"{coop}=none" for coop, _minutes in self.terms.quotas if coop not in given]
+        self._save(numbers, words)
+
+    @work(thread=True, exclusive=True, group="terms-save")
+    def _save(self, numbers: list[str], quotas: list[str]) -> None:
+        try:
+            terms_service.set_terms(self.ctx, self.resource.id, window_days=numbers[0], min_notice_hours=numbers[1],
+                                    release_hours=numbers[2], quotas=quotas)
+        except Exception as exc:  # noqa: BLE001 - said on the form's line
+            self.post_message(self.Failed(failure_in(self, exc).text))
+            return
+        self.post_message(self.Saved())
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.query_one("#form-error", Static).update(literal(message.text))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self.dismiss(True)
