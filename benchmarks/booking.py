@@ -685,7 +685,7 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
     get_resource(ctx, plan[0][0])
     cid, start, room_id = plan[0]
     t0 = time.perf_counter()
-    book(ctx, clinician_id=cid, start=start, duration=30, patient=f"WARM{os.getpid()}", room_id=room_id)
+    book(ctx, clinician_id=cid, start=start, duration=30, consent=True, patient=f"WARM{os.getpid()}", room_id=room_id)
     cold_ms = (time.perf_counter() - t0) * 1000
     lat, taken, errors = [], 0, []
     barrier.wait()
@@ -693,7 +693,7 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
     for i, (cid, start, room_id) in enumerate(plan[1:]):
         t0 = time.perf_counter()
         try:
-            book(ctx, clinician_id=cid, start=start, duration=30, patient=f"BENCH{os.getpid()}-{i}",
+            book(ctx, clinician_id=cid, start=start, duration=30, consent=True, patient=f"BENCH{os.getpid()}-{i}",
                  reason="benchmark", mode="room" if room_id else "video", room_id=room_id)
         except SlotTaken:
             taken += 1

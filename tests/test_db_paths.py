@@ -33,7 +33,7 @@ WRITERS = [
     ["staff", "add", "x.y", "--coop", "gaspesie", "--role", "receptionist"],
     ["cancel", "1", "--reason", "r"],
     ["closures", "holidays", "--year", "2026"],
-    ["book", "--clinician", "1", "--start", "2026-12-08T10:00", "--patient", "P1"],
+    ["book", "--consent", "--clinician", "1", "--start", "2026-12-08T10:00", "--patient", "P1"],
     ["export", "{tmp}/out"],
     ["backup", "{tmp}/copy.db"],
     ["ics", "1", "-o", "{tmp}/one.ics"],

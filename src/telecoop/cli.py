@@ -18,6 +18,7 @@ from pathlib import Path
 from telecoop import cli_help, i18n, locations
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput, TeleCoopError, WouldStrand
+from telecoop.domain.teleconsult import MODE_WORDS
 from telecoop.domain.text import shown
 from telecoop.i18n import t
 
@@ -52,6 +53,7 @@ def resource_json(r: m.Resource) -> dict:
         "shared_with": list(r.shared_with),
         "buffer_minutes": r.buffer_minutes,
         "active": r.active,
+        "licences": list(r.licences),  # issue 14
     }
 
 
@@ -76,6 +78,15 @@ def booking_json(b: m.Booking) -> dict:
         "reason": b.reason,
         "cancel_reason": b.cancel_reason,
         "conflict": b.conflict or None,
+        # issue 14: the teleconsultation record; patient data (location, consent,
+        # series) is null and the link absent for those who may not see the patient.
+        "patient_location": b.patient_location,
+        "patient_site": b.patient_site,
+        "consent": {"by": b.consent_by, "at": iso_z(b.consent_at)} if b.consent_by and b.consent_at else None,
+        "interpreter_id": b.interpreter_id,
+        "series_id": b.series_id,
+        "series_index": b.series_index,
+        **({"video_link": b.video_link} if b.video_link is not None else {}),
     }
 
 
@@ -299,8 +310,35 @@ def build_parser() -> argparse.ArgumentParser:
     bk.add_argument("--duration", type=int, default=30)
     bk.add_argument("--patient", required=True)
     bk.add_argument("--reason", default="")
-    bk.add_argument("--mode", default="video", choices=[x.value for x in m.Mode])
+    # issue 14: in-person (``room``, its old name, still accepted), where the patient is, consent
+    bk.add_argument("--mode", default="video", choices=list(MODE_WORDS))
+    bk.add_argument("--patient-location", metavar="PROV")
+    bk.add_argument("--patient-site", default="")
+    bk.add_argument("--consent", action="store_true")
     bk.add_argument("--json", action="store_true")
+
+    # issue 14: switch modality (same booking), a new private link, settings
+    sw = sub.add_parser("switch")
+    sw.add_argument("id", type=_id_arg)
+    sw.add_argument("mode", choices=list(MODE_WORDS))
+    srg = sw.add_mutually_exclusive_group()
+    srg.add_argument("--room", type=_id_arg)
+    srg.add_argument("--any-room", action="store_true")
+    sw.add_argument("--consent", action="store_true")
+    sw.add_argument("--patient-location", metavar="PROV")
+    sw.add_argument("--json", action="store_true")
+    lk = sub.add_parser("link")
+    lk.add_argument("id", type=_id_arg)
+    lk.add_argument("--new", action="store_true")
+    lk.add_argument("--json", action="store_true")
+    pf = sub.add_parser("platform")
+    pf.add_argument("coop")
+    pf.add_argument("url", nargs="?")
+    pf.add_argument("--clear", action="store_true")
+    lc = sub.add_parser("licences")
+    lc.add_argument("id", type=_id_arg)
+    lc.add_argument("provinces", nargs="+")
+    lc.add_argument("--json", action="store_true")
 
     c = sub.add_parser("cancel")
     c.add_argument("id", type=_id_arg)
@@ -563,8 +601,88 @@ def cmd_book(args) -> int:
 
     ctx = context(args)
     b = book(ctx, clinician_id=args.clinician, start=args.start, duration=args.duration, patient=args.patient,
-             reason=args.reason, mode=args.mode, room_id=args.room, any_room=args.any_room)
+             reason=args.reason, mode=args.mode, room_id=args.room, any_room=args.any_room,
+             patient_location=args.patient_location, patient_site=args.patient_site, consent=args.consent)
     return _report_booking(args, ctx, b, "booking.made")
+
+
+# issue 14 --------------------------------------------------------------------
+
+
+def _print_visit(b: m.Booking, viewer_tz: str) -> None:
+    """The visit record's line, for those who see the patient (nothing for others)."""
+    if b.masked or b.patient_location is None:
+        return
+    consent = (t("tc.consent_by", login=b.consent_by, at=_fmt_local(b.consent_at, viewer_tz))
+               if b.consent_by and b.consent_at else t("tc.consent_none"))
+    print(shown(t("tc.detail", where=b.patient_location, consent=consent)))
+    if b.video_link:
+        print(b.video_link)
+
+
+def cmd_switch(args) -> int:
+    from telecoop.services.teleconsult import switch_mode
+
+    ctx = context(args)
+    b = switch_mode(ctx, args.id, args.mode, room_id=args.room, any_room=args.any_room, consent=args.consent,
+                    patient_location=args.patient_location)
+    if args.json:
+        emit_json(booking_json(b))
+        return EXIT_OK
+    print(t("tc.switched", id=b.id, mode=t(TC_MODE_KEYS[b.mode.value])))
+    print_booking(b, ctx.actor_tz)
+    _print_visit(b, ctx.actor_tz)
+    return EXIT_OK
+
+
+TC_MODE_KEYS = {"video": "tc.mode.video", "phone": "tc.mode.phone", "in-person": "tc.mode.in_person"}
+
+
+def cmd_link(args) -> int:
+    from telecoop.domain.errors import NotFound
+    from telecoop.services.booking import get_booking
+    from telecoop.services.teleconsult import regenerate_link
+
+    ctx = context(args)
+    b = regenerate_link(ctx, args.id) if args.new else get_booking(ctx, args.id)
+    if b.video_link is None:  # not a video visit, or not theirs to see: said as not found
+        raise NotFound("notfound.booking", id=args.id)
+    if args.json:
+        emit_json({"id": b.id, "video_link": b.video_link})
+    else:
+        if args.new:
+            print(t("tc.link_new", id=b.id), file=sys.stderr)
+        print(b.video_link)
+    return EXIT_OK
+
+
+def cmd_platform(args) -> int:
+    from telecoop.services.teleconsult import set_platform
+
+    ctx = context(args)
+    if args.url is None and not args.clear:
+        from telecoop.services.directory import list_coops
+
+        found = [c for c in list_coops(ctx) if c.slug == args.coop]
+        if not found:
+            raise BadInput("field.unknown_coop", value=args.coop)
+        value = found[0].video_platform if (ctx.is_federation_admin or ctx.coop == args.coop) else ""
+    else:
+        value = set_platform(ctx, args.coop, "" if args.clear else args.url).video_platform
+    print(shown(t("tc.platform_set", coop=args.coop, value=value or t("tc.platform_none"))))
+    return EXIT_OK
+
+
+def cmd_licences(args) -> int:
+    from telecoop.services.teleconsult import set_licences
+
+    ctx = context(args)
+    r = set_licences(ctx, args.id, args.provinces)
+    if args.json:
+        emit_json(resource_json(r))
+    else:
+        print(shown(t("tc.licences_set", name=r.name, licences=" ".join(r.licences))))
+    return EXIT_OK
 
 
 def _report_booking(args, ctx, b: m.Booking, key: str) -> int:
@@ -573,6 +691,7 @@ def _report_booking(args, ctx, b: m.Booking, key: str) -> int:
     else:
         print(t(key, id=b.id, status=_status_word(b.status)))
         print_booking(b, ctx.actor_tz)
+        _print_visit(b, ctx.actor_tz)  # issue 14
     return EXIT_OK
 
 
@@ -800,6 +919,10 @@ COMMANDS = {
     "backup": cmd_backup,
     "slots": cmd_slots,
     "book": cmd_book,
+    "switch": cmd_switch,  # issue 14
+    "link": cmd_link,
+    "platform": cmd_platform,
+    "licences": cmd_licences,
     "cancel": cmd_cancel,
     "reschedule": cmd_reschedule,
     "status": cmd_status,

@@ -61,6 +61,12 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
                   "change a staff member's role or co-op, or give back their access"),
     "closures add": ("fermer une ressource ou une coopérative entière", "close a resource or a whole co-op"),
     "closures list": ("lister les fermetures", "list the closures"),
+    # issue 14: the teleconsultation record
+    "switch": ("changer le mode d'un rendez-vous (même numéro ; en personne : une salle au besoin)",
+               "change a booking's mode (same id; in person: a room if needed)"),
+    "link": ("le lien vidéo privé d'un rendez-vous (ou un nouveau)", "a booking's private video link (or a new one)"),
+    "platform": ("la plateforme vidéo approuvée d'une coopérative (https)", "a co-op's approved video platform (https)"),
+    "licences": ("les provinces où un clinicien a son permis d'exercice", "the provinces a clinician is licensed in"),
 }
 
 #: "command path option" (or "* option" for every command) -> (French, English)
@@ -146,6 +152,23 @@ OPTION_HELP: dict[str, tuple[str, str]] = {
     "closures add --force": ("sur des rendez-vous actifs : les garder, marqués en conflit",
                              "over active bookings: keep them, flagged as conflicts"),
     "closures list --resource": ("seulement cette ressource", "this resource only"),
+    # issue 14
+    "book --patient-location": ("province ou territoire où sera le patient (défaut : QC)",
+                                "province or territory where the patient will be (default: QC)"),
+    "book --patient-site": ("le site de la coopérative où sera le patient (facultatif)",
+                            "the co-op site where the patient will be (optional)"),
+    "book --consent": ("le patient consent à la téléconsultation (obligatoire en vidéo et au téléphone)",
+                       "the patient consents to a teleconsultation (required for video and phone)"),
+    "switch mode": ("nouveau mode : video, phone ou in-person", "new mode: video, phone or in-person"),
+    "switch --any-room": ("n'importe quelle salle libre (la mienne d'abord)", "any free room (mine first)"),
+    "switch --consent": ("le patient consent à la téléconsultation", "the patient consents to a teleconsultation"),
+    "switch --patient-location": ("province ou territoire où sera le patient", "province or territory where the patient will be"),
+    "link --new": ("remplacer le lien par un nouveau", "replace the link with a new one"),
+    "platform coop": ("coopérative (identifiant)", "co-op (slug)"),
+    "platform url": ("adresse https de la plateforme (sans elle : l'afficher)", "the platform's https address (without it: show it)"),
+    "platform --clear": ("retirer la plateforme", "remove the platform"),
+    "licences id": ("numéro du clinicien", "clinician id"),
+    "licences provinces": ("codes de province (QC ON ...)", "province codes (QC ON ...)"),
 }
 
 #: argparse's own messages (Python 3.11+) in French; English is argparse's own text.

@@ -508,3 +508,10 @@ def register(messages: dict[str, tuple[str, str]]) -> None:
 from telecoop.messages_hardening import HARDENING_MESSAGES as _HARDENING  # noqa: E402
 
 register(_HARDENING)
+
+# issue 14: the teleconsultation record's messages live in their own catalogue module.
+from telecoop.messages_teleconsult import TELECONSULT_FIELDS as _TC_FIELDS  # noqa: E402
+from telecoop.messages_teleconsult import TELECONSULT_MESSAGES as _TC  # noqa: E402
+
+register(_TC)
+FIELD_LABELS.update(_TC_FIELDS)

@@ -426,7 +426,7 @@ async def test_an_admin_removes_a_departed_receptionists_access(as_user, db_path
 async def test_closure_over_bookings_asks_with_the_list_then_flags_them(as_user):
     """issue 8: the Îles admin closes their psychologist on a day Gaspésie booked him."""
     gas = as_user("recep.gaspesie")
-    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="AB-1")
+    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, consent=True, patient="AB-1")
     app = app_as(as_user, "admin.iles")
     async with app.run_test(size=SIZE) as pilot:
         admin = await open_admin(pilot)
@@ -464,7 +464,7 @@ async def test_closure_over_bookings_asks_with_the_list_then_flags_them(as_user)
 
 async def test_deactivating_a_booked_resource_asks_with_the_list(as_user):
     gas = as_user("recep.gaspesie")
-    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="AB-1")
+    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, consent=True, patient="AB-1")
     app = app_as(as_user, "admin.iles")
     async with app.run_test(size=SIZE) as pilot:
         admin = await open_admin(pilot)
@@ -485,7 +485,7 @@ async def test_deactivating_a_booked_resource_asks_with_the_list(as_user):
 async def test_making_a_booked_clinician_private_asks_with_the_list(as_user):
     """Withdrawing sharing from Gaspésie, which holds a booking on him, is confirmed first."""
     gas = as_user("recep.gaspesie")
-    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="AB-1")
+    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, consent=True, patient="AB-1")
     app = app_as(as_user, "admin.iles")
     async with app.run_test(size=SIZE) as pilot:
         admin = await open_admin(pilot)

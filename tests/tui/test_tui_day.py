@@ -26,9 +26,9 @@ def booked(context_for):
     free = booking_service.search_slots(gaspesie, clinician_id=8, from_date=DAY, days=1, duration=30, limit=40)
     assert len(free) >= 2, "the demo leaves him free slots that Tuesday"
     mine = booking_service.book(gaspesie, clinician_id=8, start=free[0].start,
-                                duration=30, patient="Chart-4711", reason="suivi", mode="video")
+                                duration=30, consent=True, patient="Chart-4711", reason="suivi", mode="video")
     theirs = booking_service.book(context_for("recep.iles"), clinician_id=8, start=free[-1].start, duration=30,
-                                  patient="chart-4711-b")
+                                  consent=True, patient="chart-4711-b")
     return mine, theirs
 
 

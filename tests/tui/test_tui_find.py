@@ -68,7 +68,7 @@ async def test_slot_taken_meanwhile_is_said_plainly_with_the_next_free_ones(app_
 
         # Between the search and the confirmation, the slot's own co-op books it.
         other = context_for("recep.basse-cote-nord")
-        booking_service.book(other, clinician_id=slot.clinician_id, start=slot.start, duration=30, patient="ZZ-9")
+        booking_service.book(other, clinician_id=slot.clinician_id, start=slot.start, duration=30, consent=True, patient="ZZ-9")
 
         await pilot.press("enter")
         await settle(pilot)

@@ -45,9 +45,19 @@ class BookingStatus(StrEnum):
 ACTIVE_STATUSES = frozenset({BookingStatus.BOOKED, BookingStatus.CHECKED_IN})
 
 class Mode(StrEnum):
+    """How the visit happens (issue 14). ``room`` is the old word for in person."""
+
     VIDEO = "video"
     PHONE = "phone"
-    ROOM = "room"
+    IN_PERSON = "in-person"
+    ROOM = "in-person"  # an alias member: Mode.ROOM is Mode.IN_PERSON (iteration skips it)
+
+    @classmethod
+    def _missing_(cls, value: object) -> "Mode | None":
+        # issue 14: "room" (the word before in-person) still reads, from files and scripts.
+        if value == "room":
+            return cls.IN_PERSON
+        return None
 
 
 # DESIGN section 2: booked -> checked_in -> completed; booked -> no_show;
@@ -153,6 +163,7 @@ class Coop:
     region: str
     tz: str
     lang: str = "fr"
+    video_platform: str = ""  # issue 14: approved https address, base of each visit's link
 
 
 @dataclass(frozen=True)
@@ -180,6 +191,7 @@ class Resource:
     shared_with: tuple[str, ...] = ()
     buffer_minutes: int = 0
     active: bool = True
+    licences: tuple[str, ...] = ("QC",)  # issue 14: provinces a clinician may practise in
 
     def shared_to(self, coop: str) -> bool:
         """Whether ``coop`` may see and book this resource."""
@@ -238,6 +250,16 @@ class Booking:
     """Why a forced closure or withdrawal left it standing ("closure:12"...); "" none."""
     video_link: str | None = None
     """A video visit's link, for the booking co-op and the clinician only; None for anyone else."""
+    # issue 14: the teleconsultation record. Patient data (location, consent,
+    # link) is None for those who may not see the patient.
+    patient_location: str | None = None
+    patient_site: str | None = None
+    consent_by: str | None = None
+    consent_at: dt.datetime | None = None
+    interpreter_id: int | None = None
+    interpreter: str | None = None
+    series_id: int | None = None
+    series_index: int | None = None
 
 
 @dataclass(frozen=True)

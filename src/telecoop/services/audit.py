@@ -50,7 +50,11 @@ def record(
     )
 
 
-PRIVATE_FIELDS = ("patient", "reason", "cancel_reason")
+PRIVATE_FIELDS = (
+    "patient", "reason", "cancel_reason",
+    # issue 14: where the patient is and their consent are patient data too
+    "patient_location", "patient_site", "consent_by", "consent_at",
+)
 
 
 def decode(data: str | None) -> dict | None:

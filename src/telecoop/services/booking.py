@@ -23,7 +23,9 @@ from telecoop.domain import model as m
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken, StaleBooking
 from telecoop.domain.timeutil import day_bounds_utc, format_local, local, parse_instant, utc
+from telecoop.domain import teleconsult as tc
 from telecoop.services import audit
+from telecoop.services import teleconsult as tcs
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource, resources_from_rows, visible_clause
 from telecoop.services.policy import sees_patient
@@ -406,6 +408,7 @@ def _booking_dict(row: tb.BookingRow) -> dict:
         "patient": row.patient,
         "reason": row.reason,
         "cancel_reason": row.cancel_reason or None,
+        **tcs.audit_fields(row),  # issue 14 (never the private link)
     }
 
 
@@ -420,18 +423,23 @@ def book(
     mode: str = "video",
     room_id: int | None = None,
     any_room: bool = False,
+    patient_location: str | None = None,
+    patient_site: str = "",
+    consent: bool = False,
 ) -> m.Booking:
     """Book a clinician (and a room) for the user's co-op, atomically.
 
     Raises SlotTaken (with the next free slots) when another booking holds the
     time, BadInput on malformed input, NotPermitted/NotFound otherwise.
+    issue 14: a video or phone visit needs ``consent`` and a clinician
+    licensed where the patient is (``patient_location``, QC by default).
     """
     ctx.require(*BOOKING_ROLES)
     duration = ctx.settings.default_duration if duration is None else duration
     _check_duration(duration)
     patient = v.patient(patient)
     reason = v.optional_text(reason, "reason", 200)
-    mode_value = m.Mode(v.choice(mode, "mode", [x.value for x in m.Mode]))
+    mode_value = tc.parse_mode(mode)
     # Resources, permissions, hours and closures are read before the write
     # lock is taken: the lock is held only for what must be atomic with the
     # insert (the overlapping-bookings check) and the insert.
@@ -445,6 +453,7 @@ def book(
     begin = _resolve_start(start, clinician.tz)
     end = begin + dt.timedelta(minutes=duration)
     _check_not_past(ctx, begin)
+    record = tcs.visit_record(ctx, mode_value, clinician, patient_location, patient_site, consent)  # issue 14
     with read_session(ctx.engine) as s:
         _check_open(s, clinician, begin, end)
         if named_room is not None:
@@ -468,6 +477,7 @@ def book(
                 cancel_reason="",
                 created_at=now,
                 updated_at=now,
+                **record,
             )
             # A Core insert: cheaper than an ORM flush while other writers wait.
             inserted = s.execute(sa.insert(tb.BookingRow.__table__).values(**values))
@@ -798,8 +808,9 @@ def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, st
         cancel_reason=(row.cancel_reason or None) if own else None,
         masked=not own,
         conflict=row.conflict,
-        # The clinician's visit link: only to those who see the patient (booking co-op, clinician).
-        video_link=(c_link or None) if own and row.mode == m.Mode.VIDEO.value else None,
+        # The visit's link: only to those who see the patient (booking co-op, clinician).
+        video_link=tcs.link_for(row, c_link) if own else None,
+        **tcs.record_shown(row, own, names),  # issue 14: location, consent, interpreter, series
     )
 
 
@@ -930,7 +941,7 @@ def booking_details(ctx: Context, booking_id: int) -> m.BookingDetails:
             booking_coop=coops[row.coop],
             room=room,
             room_coop=coops[room.coop] if room is not None else None,
-            video_link=(clinician.video_link or None) if own and row.mode == m.Mode.VIDEO.value else None,
+            video_link=tcs.link_for(row, clinician.video_link) if own else None,
             history=tuple(history),
         )
 

@@ -31,7 +31,7 @@ from telecoop import locations
 from telecoop.domain.errors import Busy, StoreError
 from telecoop.store import tables  # noqa: F401  (registers the tables)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: issue 14's teleconsultation record and series (store/upgrades/issue14.py)
 # How long a writer waits for its turn before "busy, try again". Overridable
 # (TELECOOP_BUSY_TIMEOUT_MS) so that tests and impatient sites need not wait 20 s.
 BUSY_TIMEOUT_MS = int(os.environ.get("TELECOOP_BUSY_TIMEOUT_MS", "") or 20_000)
@@ -52,7 +52,8 @@ _OVERLAP_CONDITION = """
           AND b.id IS NOT NEW.id
           AND b.start < NEW."end" AND NEW.start < b."end"
           AND b.start >= datetime(NEW.start, '-1 day')
-          AND (b.clinician_id = NEW.clinician_id OR b.room_id = NEW.room_id)
+          AND (b.clinician_id = NEW.clinician_id OR b.room_id = NEW.room_id
+               OR b.interpreter_id = NEW.interpreter_id)
     );
 """
 # Searches cache resources and weekly hours per process; these triggers bump
@@ -63,7 +64,7 @@ SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS booking_no_overlap_insert
         BEFORE INSERT ON booking BEGIN {_OVERLAP_CONDITION} END""",
     f"""CREATE TRIGGER IF NOT EXISTS booking_no_overlap_update
-        BEFORE UPDATE OF start, "end", status, clinician_id, room_id ON booking
+        BEFORE UPDATE OF start, "end", status, clinician_id, room_id, interpreter_id ON booking
         BEGIN {_OVERLAP_CONDITION} END""",
     # The audit trail is append-only.
     """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
@@ -331,6 +332,10 @@ def _migrate(engine: Engine, version: int) -> None:
             if s.get(tables.Meta, "instance_id") is None:
                 s.add(tables.Meta(key="instance_id", value=uuid.uuid4().hex))
                 s.flush()
+        if version < 4:
+            from telecoop.store.upgrades import issue14
+
+            issue14.upgrade(conn)
         row = s.get(tables.Meta, "schema_version")
         row.value = str(SCHEMA_VERSION)
         s.add(row)

@@ -1,0 +1,72 @@
+"""issue 14 (the teleconsultation itself): messages for modality, location, consent, the private
+link, interpreters and follow-up series.
+
+Registered into ``telecoop.i18n`` at its import; French first, then English.
+"""
+
+from __future__ import annotations
+
+TELECONSULT_MESSAGES: dict[str, tuple[str, str]] = {
+    # refusals (one line, in the user's language)
+    "tc.not_licensed": (
+        "refusé : {clinician} n'a pas de permis d'exercice pour un patient situé en {where} "
+        "(permis : {licences}) ; proposez une consultation en personne ou un clinicien autorisé en {where}",
+        "refused: {clinician} holds no licence for a patient located in {where} "
+        "(licensed in: {licences}); offer an in-person visit or a clinician licensed in {where}",
+    ),
+    "tc.consent_missing": (
+        "refusé : aucun consentement à la téléconsultation ({mode}) ; demandez au patient s'il accepte "
+        "d'être vu à distance, en sachant qu'il peut demander une consultation en personne, "
+        "puis inscrivez son accord (--consent)",
+        "refused: no consent to a teleconsultation ({mode}); ask the patient whether they agree to be "
+        "seen remotely, knowing they may ask for an in-person visit, then record their agreement (--consent)",
+    ),
+    "tc.health_number": (
+        "la référence patient ressemble à un numéro d'assurance maladie (RAMQ) ; n'en inscrivez jamais "
+        "(loi 25) : utilisez le n° de dossier ou les initiales",
+        "the patient reference looks like a health-insurance (RAMQ) number; never enter one "
+        "(Law 25): use the chart number or initials",
+    ),
+    "tc.platform_https": (
+        "« {value} » n'est pas une adresse https de plateforme valide (https://hôte/chemin, sans ? ni #)",
+        "'{value}' is not a valid https platform address (https://host/path, no ? or #)",
+    ),
+    "tc.no_platform": (
+        "la coopérative n'a pas de plateforme vidéo approuvée ; un administrateur la définit "
+        "(telecoop platform set SLUG URL)",
+        "the co-op has no approved video platform; an admin sets it (telecoop platform set SLUG URL)",
+    ),
+    "tc.room_or_any": ("donnez soit --room, soit --any-room", "give either --room or --any-room"),
+    "tc.room_in_person_only": (
+        "une salle ne s'ajoute qu'en passant en personne",
+        "a room is only added when switching to in person",
+    ),
+    "tc.has_room": ("le rendez-vous {id} a déjà une salle", "booking {id} already has a room"),
+    "tc.link_video_only": (
+        "le rendez-vous {id} n'est pas en vidéo : il n'a pas de lien",
+        "booking {id} is not a video visit: it has no link",
+    ),
+    # CLI reports
+    "tc.switched": ("rendez-vous {id} : maintenant {mode}", "booking {id}: now {mode}"),
+    "tc.link_new": ("rendez-vous {id} : nouveau lien privé", "booking {id}: new private link"),
+    "tc.platform_set": ("plateforme vidéo de {coop} : {value}", "video platform of {coop}: {value}"),
+    "tc.platform_none": ("aucune", "none"),
+    "tc.licences_set": ("{name} : permis en {licences}", "{name}: licensed in {licences}"),
+    "tc.mode.video": ("vidéo", "video"),
+    "tc.mode.phone": ("téléphone", "phone"),
+    "tc.mode.in_person": ("en personne", "in person"),
+    "tc.detail": (
+        "patient situé en {where} · consentement : {consent}",
+        "patient located in {where} · consent: {consent}",
+    ),
+    "tc.consent_by": ("{login}, {at}", "{login}, {at}"),
+    "tc.consent_none": ("sans objet (en personne)", "not needed (in person)"),
+}
+
+# Field names said in errors ("'XX' is not allowed for 'patient location'").
+TELECONSULT_FIELDS: dict[str, tuple[str, str]] = {
+    "patient_location": ("lieu du patient", "patient location"),
+    "patient_site": ("site du patient", "patient site"),
+    "licences": ("permis", "licences"),
+    "consent": ("consentement", "consent"),
+}

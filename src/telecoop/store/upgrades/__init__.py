@@ -1,0 +1,1 @@
+"""Schema changes of one branch for existing databases, until they become Alembic revisions."""
