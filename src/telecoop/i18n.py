@@ -264,7 +264,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ics.mode": ("Mode : {mode}", "Mode: {mode}"),
     "ics.mode.video": ("vidéo", "video"),
     "ics.mode.phone": ("téléphone", "phone"),
-    "ics.mode.room": ("en salle", "in a room"),
+    "ics.mode.room": ("en personne", "in person"),
     "ics.clinician": ("Clinicien : {clinician} ({coop})", "Clinician: {clinician} ({coop})"),
     "ics.room": ("Salle : {room}", "Room: {room}"),
     "ics.booked_for": ("Réservé par : {coop}", "Booked by: {coop}"),

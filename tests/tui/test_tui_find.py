@@ -38,7 +38,8 @@ async def test_receptionist_books_the_first_free_psychologist(app_for, context_f
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, BookingDialog)
-        await pilot.press(*"GB-1234", "tab", *"suivi", "enter")
+        # issue 14: a video visit needs the patient's consent, ticked on the form
+        await pilot.press(*"GB-1234", "tab", "space", "tab", *"suivi", "enter")
         await settle(pilot)
 
         # The booking's details stay on screen as its confirmation (issue 10), over the
@@ -72,6 +73,7 @@ async def test_slot_taken_meanwhile_is_said_plainly_with_the_next_free_ones(app_
 
         await pilot.press("enter")
         await settle(pilot)
+        app.screen.query_one("#consent").value = True  # issue 14: the patient consented
         await pilot.press(*"GB-1234", "enter")
         await settle(pilot)
 

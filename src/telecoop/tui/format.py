@@ -88,7 +88,7 @@ ZONE_LONG_KEYS = {
     "America/Blanc-Sablon": "tui.zone.long.America/Blanc-Sablon",
     "America/Toronto": "tui.zone.long.America/Toronto",
 }
-MODE_KEYS = {"video": "tui.bmode.video", "phone": "tui.bmode.phone", "room": "tui.bmode.room"}
+MODE_KEYS = {"video": "tui.bmode.video", "phone": "tui.bmode.phone", "in-person": "tui.bmode.room"}
 ROLE_KEYS = {
     "receptionist": "tui.role.receptionist",
     "coop_admin": "tui.role.coop_admin",

@@ -133,7 +133,21 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     # booking modes
     "tui.bmode.video": ("vidéo", "video"),
     "tui.bmode.phone": ("téléphone", "phone"),
-    "tui.bmode.room": ("en salle", "in room"),
+    "tui.bmode.room": ("en personne", "in person"),
+    # issue 14: the booking form's teleconsultation record
+    "tui.book.location": ("Lieu du patient", "Patient in"),
+    "tui.book.consent": (
+        "Le patient consent à la téléconsultation (demandez-le-lui)",
+        "The patient consents to a teleconsultation (ask them)",
+    ),
+    "tui.book.consent_short": (
+        "Demandez au patient s'il consent à être vu à distance, puis cochez.",
+        "Ask the patient whether they agree to be seen remotely, then tick.",
+    ),
+    "tui.book.licence_short": (
+        "Pas de permis en {where} : proposez en personne ou un autre clinicien.",
+        "No licence in {where}: offer in person or another clinician.",
+    ),
     # statuses: i18n.status_label (one home for the app, the CLI and refusals)
     # agenda
     "tui.agenda.my_coop": ("Ma coopérative", "My co-op"),

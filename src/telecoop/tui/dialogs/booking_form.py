@@ -15,15 +15,24 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from telecoop.domain import model as m
-from telecoop.domain.errors import BadInput, SlotTaken
+from telecoop.domain import teleconsult as tc
+from telecoop.domain.errors import BadInput, NotPermitted, SlotTaken
 from telecoop.i18n import field_label, get_lang, t
 from telecoop.services import booking as booking_service
 from telecoop.tui.dialogs.admin_form import short_error_text
 from telecoop.tui.format import clean, day_long, literal, local_day, mode_label, specialty_label, time_pair
 from telecoop.tui.messages import ServiceFailed, failure, named_error, resource_names
 from telecoop.tui.widgets.select_options import reset_options
+from telecoop.tui.widgets.tick_box import TickBox
 
 FIELDS = ("patient",)  # the other fields' errors go to the line above the buttons
+# issue 14: a refusal's short form, for the one line above the buttons
+SHORT_REFUSALS = {"tc.consent_missing": "tui.book.consent_short", "tc.not_licensed": "tui.book.licence_short"}
+
+
+def short_refusal(exc: NotPermitted) -> str | None:
+    key = SHORT_REFUSALS.get(exc.key)
+    return t(key, **exc.params) if key else None
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,8 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             yield Label("", id="patient-label", markup=False)
             yield Input(max_length=m.PATIENT_MAX, compact=True, id="patient")
             yield Static("", id="patient-error", classes="error", markup=False)
+            # issue 14: asked right after who the patient is (video and phone need it)
+            yield TickBox("", False, compact=True, id="consent")
             yield Label("", id="reason-label", markup=False)
             yield Input(max_length=200, compact=True, id="reason")
             with Horizontal(classes="row"):
@@ -92,6 +103,15 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
                     allow_blank=False,
                     compact=True,
                     id="mode",
+                )
+                # issue 14: where the patient will be, and their consent to a teleconsultation
+                yield Label("", id="location-label", markup=False)
+                yield Select(
+                    [(Text(code), code) for code in tc.PROVINCES],
+                    value=tc.DEFAULT_PROVINCE,
+                    allow_blank=False,
+                    compact=True,
+                    id="location",
                 )
             yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
@@ -122,6 +142,8 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         self.query_one("#reason-label", Label).update(t("tui.book.reason"))
         self.query_one("#mode-label", Label).update(t("tui.book.mode") + " ")
         reset_options(self.query_one("#mode", Select), self._mode_options())
+        self.query_one("#location-label", Label).update("  " + t("tui.book.location") + " ")
+        self.query_one("#consent", TickBox).label = Text(t("tui.book.consent"))
         self.query_one("#confirm", Button).label = t("tui.book.confirm")
         self.query_one("#back", Button).label = t("tui.book.back")
         self.query_one("#dialog-hint", Static).update(t("tui.book.keys"))
@@ -170,13 +192,15 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             return
         reason = self.query_one("#reason", Input).value.strip()
         mode = str(self.query_one("#mode", Select).value)
+        where = str(self.query_one("#location", Select).value)
+        consent = self.query_one("#consent", TickBox).value
         self._saving = True
         self.query_one("#confirm", Button).disabled = True
         self.query_one("#form-error", Static).update(t("tui.book.saving"))
-        self._book(patient, reason, mode)
+        self._book(patient, reason, mode, where, consent)
 
     @work(thread=True, exclusive=True, group="book")
-    def _book(self, patient: str, reason: str, mode: str) -> None:
+    def _book(self, patient: str, reason: str, mode: str, where: str = "QC", consent: bool = False) -> None:
         slot = self.slot
         minutes = int((slot.end - slot.start).total_seconds() // 60)
 
@@ -190,12 +214,18 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
                 reason=reason,
                 mode=mode,
                 room_id=slot.room_id,
+                patient_location=where,
+                consent=consent,
             )
 
         try:
             booking = call()
         except SlotTaken as exc:
             self.post_message(self.Taken(list(exc.alternatives)))
+            return
+        except NotPermitted as exc:  # issue 14: no consent, or not licensed where the patient is
+            said = exc.message(get_lang())
+            self.post_message(self.Refused(None, said, short_refusal(exc)))
             return
         except BadInput as exc:
             field = exc.params.get("field")
