@@ -11,6 +11,7 @@ import pytest
 from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken, WallTimeError
 from telecoop.domain.model import BookingStatus
 from telecoop.services import booking as bk
+from telecoop.store import directory as store_directory
 
 PSYCHOLOGIST_ILES = 8  # Étienne Boudreau, Îles (America/Halifax), shared with all, buffer 10
 TUESDAY_10_ILES = "2026-12-08T10:00"  # 14:00Z
@@ -361,7 +362,7 @@ def test_search_issues_a_bounded_number_of_queries(as_user):
     import sqlalchemy as sa
 
     ctx = as_user("fed.admin")
-    bk._SNAPSHOTS.clear()
+    store_directory.forget_snapshots()
     statements = []
     sa.event.listen(ctx.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     # Long slots over every resource: few fit, so the whole 30 days are read.

@@ -51,3 +51,28 @@ def test_importing_services_loads_no_textual_module():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_tui_never_imports_the_store():
+    """issue 12: screens call services; the store (its tables, sessions, queries) is theirs alone."""
+    offenders = []
+    for path in (SRC / "tui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            offenders += [f"{path.relative_to(SRC)}: {n}" for n in names if n.startswith("telecoop.store")]
+    assert offenders == []
+
+
+def test_the_access_rules_live_in_the_domain_only():
+    """issue 12: who may see or manage what is ``domain/access.py``; services/policy.py is gone."""
+    assert not (SRC / "services" / "policy.py").exists()
+    offenders = [
+        f"{p.relative_to(SRC)}"
+        for p in SRC.rglob("*.py")
+        if p.name != "access.py" and "def shared_to(" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

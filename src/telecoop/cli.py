@@ -556,7 +556,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_slots(args) -> int:
-    from telecoop.services.booking import search_slots
+    from telecoop.services.search import search_slots
 
     ctx = context(args)
     slots = search_slots(

@@ -192,12 +192,7 @@ class Resource:
     buffer_minutes: int = 0
     active: bool = True
     licences: tuple[str, ...] = ("QC",)  # issue 14: provinces a clinician may practise in
-
-    def shared_to(self, coop: str) -> bool:
-        """Whether ``coop`` may see and book this resource."""
-        if coop == self.coop or self.sharing == Sharing.ALL:
-            return True
-        return self.sharing == Sharing.LISTED and coop in self.shared_with
+    # Who may see and book it: ``domain.access.shared_to``.
 
 
 @dataclass(frozen=True)

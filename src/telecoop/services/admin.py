@@ -7,15 +7,16 @@ from pathlib import Path
 
 from sqlmodel import Session, col, delete, func, select
 
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, NotFound, NotPermitted, StoreError, WouldStrand
 from telecoop.domain.timeutil import day_bounds_utc, resolve_wall_time
 from telecoop.services import audit
 from telecoop.services.context import ADMIN_ROLES, Context, os_login
-from telecoop.services.directory import resources_from_rows, visible_clause
 from telecoop.store import conflicts, convert
 from telecoop.store import tables as tb
+from telecoop.store.directory import resources_from_rows, visible_clause
 from telecoop.store.engine import (
     backup,
     integrity_check,
@@ -139,7 +140,7 @@ def _own_resource(session: Session, ctx: Context, resource_id: int) -> tb.Resour
     row = session.get(tb.ResourceRow, resource_id)
     if row is None:
         raise NotFound("notfound.resource", id=resource_id)
-    if not ctx.is_federation_admin and row.coop != ctx.coop:
+    if not access.may_manage(ctx.actor, row.coop):
         raise NotPermitted("perm.other_coop")
     return row
 
@@ -191,7 +192,7 @@ def save_resource(
         share_list = []
     elif not share_list:
         raise BadInput("field.empty", field="shared_with")
-    if not ctx.is_federation_admin and fields["coop"] != ctx.coop:
+    if not access.may_manage(ctx.actor, fields["coop"]):
         raise NotPermitted("perm.other_coop")
     with write_session(ctx.engine) as s:
         known = set(s.exec(select(tb.CoopRow.slug)).all())
@@ -247,14 +248,8 @@ def set_active(ctx: Context, resource_id: int, active: bool, *, force: bool = Fa
 def _withdrawn_sharing(s: Session, ctx: Context, row: tb.ResourceRow, before: dict, shares: list[str], force: bool) -> None:
     """Co-ops that lose sight of ``row``: their active bookings on it are stranded; those who regain it, cleared."""
     every = set(s.exec(select(tb.CoopRow.slug)).all())
-
-    def seeing(sharing: str, listed) -> set[str]:
-        if sharing == m.Sharing.ALL.value:
-            return set(every)
-        return {row.coop} | (set(listed) if sharing == m.Sharing.LISTED.value else set())
-
-    was = seeing(before["sharing"], before["shared_with"]) | {before["coop"]}
-    now = seeing(row.sharing, shares) | {row.coop}
+    was = access.audience(before["coop"], before["sharing"], before["shared_with"], every)
+    now = access.audience(row.coop, row.sharing, shares, every)
     code = f"unshared:{row.id}"
     if was - now:
         stranded = conflicts.stranded(s, now=ctx.now(), resource_id=row.id, booking_coops=was - now)
@@ -386,7 +381,7 @@ def add_closure(
         coop_row = s.get(tb.CoopRow, owner)
         if coop_row is None:
             raise BadInput("field.unknown_coop", value=owner)
-        if resource_id is None and not ctx.is_federation_admin and owner != ctx.coop:
+        if resource_id is None and not access.may_manage(ctx.actor, owner):
             raise NotPermitted("perm.other_coop")
         t0 = _closure_instant(start, coop_row.tz, is_end=False)
         t1 = _closure_instant(end, coop_row.tz, is_end=True)
@@ -412,7 +407,7 @@ def remove_closure(ctx: Context, closure_id: int) -> None:
         if row is None:
             raise NotFound("notfound.closure", id=closure_id)
         owner = row.coop or _own_resource(s, ctx, row.resource_id).coop
-        if not ctx.is_federation_admin and owner != ctx.coop:
+        if not access.may_manage(ctx.actor, owner):
             raise NotPermitted("perm.other_coop")
         audit.record(s, ctx, "closure.remove", "closure", row.id, coop=owner, before=row.model_dump())
         conflicts.clear(s, f"closure:{row.id}")  # the bookings it stranded are open again
@@ -441,7 +436,7 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None, force: boo
         targets = sorted(all_coops)
     else:
         targets = [ctx.coop]
-    if not ctx.is_federation_admin and any(t != ctx.coop for t in targets):
+    if not all(access.may_manage(ctx.actor, t) for t in targets):
         raise NotPermitted("perm.other_coop")
     days = statutory_holidays(year)
     added = 0

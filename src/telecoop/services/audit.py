@@ -8,6 +8,7 @@ import json
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.services.context import Context
 from telecoop.store import tables as tb
@@ -50,11 +51,7 @@ def record(
     )
 
 
-PRIVATE_FIELDS = (
-    "patient", "reason", "cancel_reason",
-    # issue 14: where the patient is and their consent are patient data too
-    "patient_location", "patient_site", "consent_by", "consent_at",
-)
+PRIVATE_FIELDS = access.PATIENT_FIELDS
 
 
 def decode(data: str | None) -> dict | None:
@@ -66,9 +63,9 @@ def _event(row: tb.AuditRow, ctx: Context) -> m.AuditEvent:
     before = json.loads(row.before) if row.before else None
     after = json.loads(row.after) if row.after else None
     # Patient data is the booking co-op's alone (Law 25), federation admin included.
-    if row.entity == "booking" and row.coop != ctx.coop:
-        before = _mask(before)
-        after = _mask(after)
+    if not access.sees_audit_patient(ctx.actor, row.entity, row.coop):
+        before = access.masked(before)
+        after = access.masked(after)
     return m.AuditEvent(
         id=row.id,
         at=row.at,
@@ -80,12 +77,6 @@ def _event(row: tb.AuditRow, ctx: Context) -> m.AuditEvent:
         before=before,
         after=after,
     )
-
-
-def _mask(data: dict | None) -> dict | None:
-    if data is None:
-        return None
-    return {k: v for k, v in data.items() if k not in PRIVATE_FIELDS}
 
 
 def list_audit(ctx: Context, *, limit: int = 500) -> list[m.AuditEvent]:

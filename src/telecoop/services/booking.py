@@ -1,4 +1,6 @@
-"""Slot search and the booking life cycle: book, cancel, reschedule, status.
+"""The booking life cycle: book, cancel, reschedule, status; and reading bookings.
+
+Slot search is ``services.search``.
 
 Every write runs in one BEGIN IMMEDIATE transaction that re-checks
 availability, writes the change and its audit event; the database's own
@@ -7,17 +9,14 @@ overlap trigger is the last guard against a double booking.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import datetime as dt
-import heapq
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
+from telecoop.domain import access
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
@@ -27,331 +26,21 @@ from telecoop.domain import teleconsult as tc
 from telecoop.services import audit
 from telecoop.services import teleconsult as tcs
 from telecoop.services.context import BOOKING_ROLES, Context
-from telecoop.services.directory import load_resource, resources_from_rows, visible_clause
-from telecoop.services.policy import sees_patient
+from telecoop.services.directory import load_resource
+from telecoop.services.search import bookable, check_duration, free_map, search_slots, whole
+from telecoop.store import directory as store_directory
 from telecoop.store import tables as tb
-from telecoop.store.engine import directory_version, is_overlap_error, read_session, write_session
+from telecoop.store.bookings import ACTIVE, MAX_BUFFER
+from telecoop.store.bookings import busy as busy_between
+from telecoop.store.engine import is_overlap_error, read_session, write_session
+from telecoop.store.schedule import closures as closures_between
+from telecoop.store.schedule import weekly_rules
 
-ACTIVE = (m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value)
-MAX_BUFFER = dt.timedelta(minutes=120)
 MIN_DURATION, MAX_DURATION = v.MIN_DURATION, v.MAX_DURATION
-
-
-# --------------------------------------------------------------------------- #
-# Reading what a search needs, a bounded number of queries per time chunk
-# --------------------------------------------------------------------------- #
-
-
-def _rules_by_resource(session: Session, ids: list[int]) -> dict[int, list[av.WeeklyRule]]:
-    rules: dict[int, list[av.WeeklyRule]] = defaultdict(list)
-    if not ids:
-        return rules
-    A = tb.AvailabilityRow
-    # Columns, not ORM entities: thousands of rows per search, identity map not needed.
-    rows = session.exec(
-        select(A.resource_id, A.weekday, A.start, A.end, A.valid_from, A.valid_to).where(col(A.resource_id).in_(ids))
-    ).all()
-    for rid, weekday, t0, t1, d0, d1 in rows:
-        rules[rid].append(av.WeeklyRule(weekday, t0, t1, d0, d1))
-    return rules
-
-
-def _closures(
-    session: Session, ids: list[int], coops: set[str], start: dt.datetime, end: dt.datetime
-) -> tuple[dict[int, list[av.Interval]], dict[str, list[av.Interval]]]:
-    by_res: dict[int, list[av.Interval]] = defaultdict(list)
-    by_coop: dict[str, list[av.Interval]] = defaultdict(list)
-    C = tb.ClosureRow
-    stmt = select(C.resource_id, C.coop, C.start, C.end).where(
-        C.start < end,
-        C.end > start,
-        or_(col(C.resource_id).in_(ids), col(C.coop).in_(sorted(coops))),
-    )
-    for resource_id, coop, c_start, c_end in session.exec(stmt).all():
-        if resource_id is not None:
-            by_res[resource_id].append((c_start, c_end))
-        else:
-            by_coop[coop].append((c_start, c_end))
-    return by_res, by_coop
-
-
-def _busy(
-    session: Session,
-    clinician_ids: list[int],
-    room_ids: list[int],
-    start: dt.datetime,
-    end: dt.datetime,
-    exclude_id: int | None = None,
-) -> dict[int, list[av.Interval]]:
-    """Active bookings overlapping [start, end) (widened by the largest buffer), per resource."""
-    busy: dict[int, list[av.Interval]] = defaultdict(list)
-    if not clinician_ids and not room_ids:
-        return busy
-    lo, hi = start - MAX_BUFFER, end + MAX_BUFFER
-    B = tb.BookingRow
-    who = []
-    if clinician_ids:
-        who.append(col(B.clinician_id).in_(clinician_ids))
-    if room_ids:
-        who.append(col(B.room_id).in_(room_ids))
-    # A booking never lasts more than MAX_DURATION, so "start > lo - MAX_DURATION"
-    # lets the (start) index bound the scan from both sides.
-    stmt = select(B.id, B.clinician_id, B.room_id, B.start, B.end).where(
-        B.start < hi,
-        B.start > lo - dt.timedelta(minutes=MAX_DURATION),
-        B.end > lo,
-        col(B.status).in_(ACTIVE),
-        or_(*who),
-    )
-    if exclude_id is not None:
-        stmt = stmt.where(B.id != exclude_id)
-    wanted_c, wanted_r = set(clinician_ids), set(room_ids)
-    for _id, cid, rid, s, e in session.exec(stmt).all():
-        if cid in wanted_c:
-            busy[cid].append((s, e))
-        if rid is not None and rid in wanted_r:
-            busy[rid].append((s, e))
-    return busy
-
-
-def _free_map(
-    resources: Iterable[m.Resource],
-    rules: dict[int, list[av.WeeklyRule]],
-    closures: tuple[dict[int, list[av.Interval]], dict[str, list[av.Interval]]],
-    busy: dict[int, list[av.Interval]],
-    start: dt.datetime,
-    end: dt.datetime,
-) -> dict[int, list[av.Interval]]:
-    by_res, by_coop = closures
-    out = {}
-    for r in resources:
-        if not rules.get(r.id):
-            continue
-        closed = by_res.get(r.id, []) + by_coop.get(r.coop, [])
-        free = av.free_intervals(rules[r.id], r.tz, start, end, closed, busy.get(r.id, []), r.buffer_minutes)
-        if free:
-            out[r.id] = free
-    return out
-
-
-# --------------------------------------------------------------------------- #
-# Search
-# --------------------------------------------------------------------------- #
-
-
-# Resources and weekly hours change rarely; searches happen all day. The whole
-# directory (every active resource, its shares and its weekly rules) is read
-# once per process and kept, keyed by the directory version that database
-# triggers bump on every change to co-ops, resources, shares or hours: another
-# process's change is seen by the next search, for one cheap query each time.
-@dataclass(frozen=True)
-class _Snapshot:
-    version: str
-    resources: tuple[m.Resource, ...]
-    rules: dict[int, list[av.WeeklyRule]]
-
-
-_SNAPSHOTS: dict[str, _Snapshot] = {}
-
-
-def _snapshot(session: Session, engine_key: str) -> _Snapshot:
-    version = directory_version(session)
-    snap = _SNAPSHOTS.get(engine_key)
-    if snap is None or snap.version != version:
-        R = tb.ResourceRow
-        rows = session.exec(select(*R.__table__.c).where(R.active == True).order_by(R.id)).all()  # noqa: E712
-        resources = tuple(resources_from_rows(session, list(rows)))
-        snap = _Snapshot(version, resources, _rules_by_resource(session, [r.id for r in resources]))
-        _SNAPSHOTS[engine_key] = snap
-    return snap
-
-
-def _directory(
-    session: Session,
-    ctx: Context,
-    *,
-    kind: m.ResourceKind,
-    specialty: str | None = None,
-    language: str | None = None,
-    coop: str | None = None,
-    ids: tuple[int, ...] | None = None,
-) -> tuple[list[m.Resource], dict[int, list[av.WeeklyRule]]]:
-    """Active resources of ``kind`` the user's co-op may book, filtered, with their weekly rules."""
-    snap = _snapshot(session, str(ctx.engine.url))
-    found = [
-        r
-        for r in snap.resources
-        if r.kind == kind
-        and r.shared_to(ctx.coop)
-        and (not specialty or r.specialty == specialty)
-        and (not language or language in r.languages)
-        and (not coop or r.coop == coop)
-        and (ids is None or r.id in ids)
-    ]
-    return found, snap.rules
-
-
-def search_slots(
-    ctx: Context,
-    *,
-    specialty: str | None = None,
-    language: str | None = None,
-    with_room: bool = False,
-    room_id: int | None = None,
-    coop: str | None = None,
-    clinician_id: int | None = None,
-    start: dt.datetime | None = None,
-    from_date: dt.date | None = None,
-    days: int = 14,
-    duration: int | None = None,
-    limit: int = 20,
-    exclude_booking_id: int | None = None,
-    partner_rooms: bool = False,
-) -> list[m.Slot]:
-    """Free slots earliest first, over resources the user's co-op may book.
-
-    Reads in time chunks (one day, then growing), four queries per chunk,
-    and stops as soon as ``limit`` slots are found. ``exclude_booking_id``
-    treats that booking as free: a reschedule may overlap its own old time.
-
-    With a room: the room is where the patient sits, so only the user's
-    co-op's own rooms unless ``partner_rooms`` (then its own still first).
-    """
-    ctx.require(*BOOKING_ROLES)
-    duration = ctx.settings.default_duration if duration is None else duration
-    _check_duration(duration)
-    days = v.integer(days, "days", 1, 366)
-    limit = v.integer(limit, "limit", 1, 1000)
-    if specialty:
-        v.choice(specialty, "specialty", m.SPECIALTIES)
-    if language:
-        v.choice(language, "language", m.LANGUAGES)
-    if coop is not None:
-        coop = v.slug(coop, "coop")
-    with_room = with_room or room_id is not None
-    with read_session(ctx.engine) as s:
-        # issue 9: a co-op, clinician or room that does not exist is said, not answered "no results"
-        if coop is not None and s.get(tb.CoopRow, coop) is None:
-            raise BadInput("field.unknown_coop", value=coop)
-        if clinician_id is not None and load_resource(s, ctx, clinician_id).kind != m.ResourceKind.CLINICIAN:
-            raise BadInput("field.not_clinician", value=clinician_id)
-        if room_id is not None and load_resource(s, ctx, room_id).kind != m.ResourceKind.ROOM:
-            raise BadInput("field.not_room", value=room_id)
-
-    earliest = ctx.now() + dt.timedelta(minutes=ctx.settings.min_notice_minutes)
-    if start is not None:
-        window_start = max(utc(start), utc(earliest))
-        window_end = window_start + dt.timedelta(days=days)
-    else:
-        first_day = from_date or local(ctx.now(), ctx.actor_tz).date()
-        window_start = max(day_bounds_utc(first_day, ctx.actor_tz)[0], utc(earliest))
-        window_end = day_bounds_utc(first_day + dt.timedelta(days=days - 1), ctx.actor_tz)[1]
-    dur = dt.timedelta(minutes=duration)
-
-    with read_session(ctx.engine) as s:
-        clinicians, rules = _directory(
-            s, ctx, kind=m.ResourceKind.CLINICIAN, specialty=specialty, language=language, coop=coop,
-            ids=(clinician_id,) if clinician_id is not None else None,
-        )
-        rooms: list[m.Resource] = []
-        if with_room:
-            rooms, room_rules = _directory(
-                s, ctx, kind=m.ResourceKind.ROOM, ids=(room_id,) if room_id is not None else None
-            )
-            if room_id is None and not partner_rooms:
-                rooms = [r for r in rooms if r.coop == ctx.coop]
-            # Rooms of the booking co-op first, then by id: a stable, sensible pick.
-            rooms = sorted(rooms, key=lambda r: (r.coop != ctx.coop, r.id))
-            rules = {**rules, **room_rules}
-        if not clinicians or (with_room and not rooms):
-            return []
-        ids = [r.id for r in clinicians] + [r.id for r in rooms]
-        coops = {r.coop for r in clinicians} | {r.coop for r in rooms}
-        by_id = {r.id: r for r in clinicians}
-        step = ctx.settings.step_minutes
-
-        found: list[m.Slot] = []
-        chunk = dt.timedelta(days=1)
-        lo = window_start
-        while lo < window_end and len(found) < limit:
-            hi = min(lo + chunk, window_end)
-            # Free time is computed a little past the chunk so a slot that
-            # starts before ``hi`` and ends after it is not lost.
-            span_end = min(hi + dur, window_end)
-            closures = _closures(s, ids, coops, lo, span_end)
-            busy = _busy(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end, exclude_booking_id)
-            free_c = _free_map(clinicians, rules, closures, busy, lo, span_end)
-            room_for = _RoomFinder(rooms, rules, closures, busy, lo, span_end, dur) if with_room else None
-
-            def starts(c: m.Resource, free: list[av.Interval]):
-                for t in av.slot_starts(free, duration, step):
-                    if t >= hi:
-                        return
-                    yield (t, c.name, c.id)
-
-            # Every clinician's starts in (time, name, id) order, lazily: the
-            # first ``limit`` that find a room are the answer, and rooms are
-            # looked at only for those.
-            for t, _name, cid in heapq.merge(*(starts(by_id[cid], free) for cid, free in free_c.items())):
-                room = None
-                if room_for is not None:
-                    room = room_for(t)
-                    if room is None:
-                        continue
-                found.append(_slot(by_id[cid], t, t + dur, room))
-                if len(found) >= limit:
-                    break
-            lo, chunk = hi, min(chunk * 2, dt.timedelta(days=7))
-        return found
-
-
-class _RoomFinder:
-    """The first preferred room free for ``[t, t + dur)``; each room's free time computed on first need."""
-
-    def __init__(self, rooms, rules, closures, busy, lo, hi, dur) -> None:
-        self.rooms, self.rules, self.closures, self.busy = rooms, rules, closures, busy
-        self.lo, self.hi, self.dur = lo, hi, dur
-        self.free: dict[int, list[av.Interval]] = {}
-        self.picked: dict[dt.datetime, m.Resource | None] = {}
-
-    def __call__(self, t: dt.datetime) -> m.Resource | None:
-        if t in self.picked:
-            return self.picked[t]
-        end = dt.datetime.__add__(t, self.dur)  # stdlib add: pendulum's is ~4 µs a call
-        pick = None
-        for room in self.rooms:
-            free = self.free.get(room.id)
-            if free is None:
-                free = self.free[room.id] = _free_map(
-                    [room], self.rules, self.closures, self.busy, self.lo, self.hi
-                ).get(room.id, [])
-            # Free intervals are sorted and disjoint: only the last one starting at or before t can hold it.
-            i = bisect.bisect_right(free, (t, av.FAR_FUTURE)) - 1
-            if i >= 0 and free[i][0] <= t and end <= free[i][1]:
-                pick = room
-                break
-        self.picked[t] = pick
-        return pick
-
-
-def _slot(c: m.Resource, start: dt.datetime, end: dt.datetime, room: m.Resource | None) -> m.Slot:
-    return m.Slot(
-        clinician_id=c.id,
-        clinician=c.name,
-        coop=c.coop,
-        tz=c.tz,
-        start=start,
-        end=end,
-        specialty=c.specialty,
-        languages=c.languages,
-        room_id=room.id if room else None,
-        room=room.name if room else None,
-        room_coop=room.coop if room else None,
-    )
-
-
-def _check_duration(duration: int) -> None:
-    v.duration(duration)
+# ``search_slots`` (and ``MAX_BUFFER``) are re-exported for the callers still
+# reaching them here while the other branches of this session land; new code
+# imports them from ``services.search`` and ``store.bookings``.
+__all__ = ["ACTIVE", "MAX_BUFFER", "search_slots"]
 
 
 # --------------------------------------------------------------------------- #
@@ -366,15 +55,10 @@ def _check_open(session: Session, res: m.Resource, start: dt.datetime, end: dt.d
     closure added meanwhile would not cancel a booking made a moment earlier
     either, so nothing is gained by holding other writers up for it.
     """
-    rules = _rules_by_resource(session, [res.id])
-    closures = _closures(session, [res.id], {res.coop}, start, end)
-    if not _whole(_free_map([res], rules, closures, {}, start, end).get(res.id), start, end):
+    rules = weekly_rules(session, [res.id])
+    closures = closures_between(session, [res.id], {res.coop}, start, end)
+    if not whole(free_map([res], rules, closures, {}, start, end).get(res.id), start, end):
         raise BadInput("booking.unavailable", name=res.name)
-
-
-def _whole(free: list[av.Interval] | None, start: dt.datetime, end: dt.datetime) -> bool:
-    """Whether free time computed over [start, end) is all of it."""
-    return free == [(utc(start), utc(end))]
 
 
 def _check_not_taken(
@@ -385,7 +69,7 @@ def _check_not_taken(
     Runs inside the write transaction, atomically with the insert.
     """
     is_room = res.kind == m.ResourceKind.ROOM
-    busy = _busy(session, [] if is_room else [res.id], [res.id] if is_room else [], start, end, exclude_id)
+    busy = busy_between(session, [] if is_room else [res.id], [res.id] if is_room else [], start, end, exclude_id)
     if any(s < end and start < e for s, e in av.widen(busy.get(res.id, []), res.buffer_minutes)):
         raise SlotTaken("booking.taken")
 
@@ -436,7 +120,7 @@ def book(
     """
     ctx.require(*BOOKING_ROLES)
     duration = ctx.settings.default_duration if duration is None else duration
-    _check_duration(duration)
+    check_duration(duration)
     patient = v.patient(patient)
     reason = v.optional_text(reason, "reason", 200)
     mode_value = tc.parse_mode(mode)
@@ -525,14 +209,14 @@ def _pick_room(
     if not any_room:
         return None
     # Every room at once, in a fixed number of queries (not three per room).
-    rooms, rules = _directory(session, ctx, kind=m.ResourceKind.ROOM, ids=None)
+    rooms, rules = bookable(session, ctx, kind=m.ResourceKind.ROOM, ids=None)
     rooms = sorted(rooms, key=lambda r: (r.coop != ctx.coop, r.id))
     ids = [r.id for r in rooms]
-    closures = _closures(session, ids, {r.coop for r in rooms}, start, end)
-    busy = _busy(session, [], ids, start, end)
-    free = _free_map(rooms, rules, closures, busy, start, end)
+    closures = closures_between(session, ids, {r.coop for r in rooms}, start, end)
+    busy = busy_between(session, [], ids, start, end)
+    free = free_map(rooms, rules, closures, busy, start, end)
     for candidate in rooms:
-        if _whole(free.get(candidate.id), start, end):
+        if whole(free.get(candidate.id), start, end):
             return candidate
     raise SlotTaken("booking.no_room")
 
@@ -573,7 +257,7 @@ def _load_for_change(session: Session, ctx: Context, booking_id: int) -> tb.Book
     row = session.get(tb.BookingRow, booking_id)
     if row is None:
         raise NotFound("notfound.booking", id=booking_id)
-    if not _may_manage(ctx, row):
+    if not access.may_change_booking(ctx.actor, row.coop, row.clinician_id):
         if _may_see(session, ctx, row):
             raise NotPermitted("perm.other_coop")
         raise NotFound("notfound.booking", id=booking_id)
@@ -593,12 +277,6 @@ def _check_as_seen(row: tb.BookingRow, seen: m.Booking | None) -> None:
     then = (seen.start, seen.end, m.BookingStatus(seen.status).value, seen.clinician_id, seen.room_id)
     if now != then:
         raise StaleBooking("booking.changed", id=row.id)
-
-
-def _may_manage(ctx: Context, row: tb.BookingRow) -> bool:
-    if ctx.role == m.Role.CLINICIAN:
-        return row.clinician_id == ctx.actor.clinician_id
-    return row.coop == ctx.coop
 
 
 def cancel(ctx: Context, booking_id: int, *, reason: str, seen: m.Booking | None = None) -> m.Booking:
@@ -752,26 +430,20 @@ def set_status(
 
 
 def _may_see(session: Session, ctx: Context, row: tb.BookingRow) -> bool:
-    if ctx.role == m.Role.CLINICIAN:
-        # A clinician's view is their own agenda, nothing else.
-        return row.clinician_id == ctx.actor.clinician_id
-    if ctx.is_federation_admin or row.coop == ctx.coop:
-        return True
-    for rid in (row.clinician_id, row.room_id):
-        if rid is None:
-            continue
-        try:
-            load_resource(session, ctx, rid)
-            return True
-        except NotFound:
-            continue
-    return False
+    """``domain.access.sees_booking``, the booking's clinician and room read only when needed."""
+
+    def held() -> Iterable[m.Resource | None]:
+        for rid in (row.clinician_id, row.room_id):
+            if rid is not None:
+                yield store_directory.resource(session, rid)
+
+    return access.sees_booking(ctx.actor, row.coop, row.clinician_id, held())
 
 
 def patient_search_clause(ctx: Context):
     """SQL condition: the bookings a search by patient reference may ever match.
 
-    Only the booking co-op's own bookings, the same rule as ``policy.sees_patient``
+    Only the booking co-op's own bookings, the same rule as ``access.sees_patient``
     (for a clinician: their own consultations booked by their co-op). A
     reference is the co-op's own code, meaningless elsewhere, so a search
     never reaches into another co-op even where that co-op's booking shows
@@ -788,7 +460,7 @@ def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, st
     c_name, c_coop, c_tz, c_link = names.get(row.clinician_id, ("?", "", "UTC", ""))
     # Patient data is the booking co-op's (Law 25); the clinician giving the
     # consultation needs it too.
-    own = sees_patient(ctx.actor, row.coop, row.clinician_id)
+    own = access.sees_patient(ctx.actor, row.coop, row.clinician_id)
     return m.Booking(
         id=row.id,
         clinician_id=row.clinician_id,
@@ -893,7 +565,7 @@ def list_bookings(
             if own_coop_only:
                 stmt = stmt.where(B.coop == ctx.coop)
             else:
-                visible = select(tb.ResourceRow.id).where(visible_clause(ctx.coop))
+                visible = select(tb.ResourceRow.id).where(store_directory.visible_clause(ctx.coop))
                 stmt = stmt.where(
                     or_(B.coop == ctx.coop, col(B.clinician_id).in_(visible), col(B.room_id).in_(visible))
                 )
@@ -906,7 +578,7 @@ def list_bookings(
 def booking_details(ctx: Context, booking_id: int) -> m.BookingDetails:
     """One booking as the details panel shows it (issue 10).
 
-    Who sees what follows ``policy.sees_patient``: the video link and the
+    Who sees what follows ``access.sees_patient``: the video link and the
     history (who booked, moved, changed it) are the booking co-op's and the
     clinician's; others get the busy booking with its public facts.
     """
@@ -919,11 +591,11 @@ def booking_details(ctx: Context, booking_id: int) -> m.BookingDetails:
         ids = {row.clinician_id} | ({row.room_id} if row.room_id is not None else set())
         booking = _to_booking(ctx, row, _names(s, ids))
         rows = {r.id: r for r in s.exec(select(tb.ResourceRow).where(col(tb.ResourceRow.id).in_(sorted(ids)))).all()}
-        res = {r.id: r for r in resources_from_rows(s, list(rows.values()))}
+        res = {r.id: r for r in store_directory.resources_from_rows(s, list(rows.values()))}
         clinician = res[row.clinician_id]
         room = res.get(row.room_id) if row.room_id is not None else None
         coops = {c.slug: convert.coop(c) for c in s.exec(select(tb.CoopRow)).all()}
-        own = sees_patient(ctx.actor, row.coop, row.clinician_id)
+        own = access.sees_patient(ctx.actor, row.coop, row.clinician_id)
         history: list[m.BookingEvent] = []
         if own:
             A = tb.AuditRow

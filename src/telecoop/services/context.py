@@ -12,6 +12,7 @@ from pathlib import Path
 import pendulum
 from sqlalchemy.engine import Engine
 
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain.errors import NotPermitted, TeleCoopError
 from telecoop.store import convert
@@ -67,8 +68,9 @@ class Context:
         return self.actor.role == m.Role.FEDERATION_ADMIN
 
 
-BOOKING_ROLES = (m.Role.RECEPTIONIST, m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN)
-ADMIN_ROLES = (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN)
+# Who may do what is ``domain.access``; these two names stay here for the many callers.
+BOOKING_ROLES = access.BOOKING_ROLES
+ADMIN_ROLES = access.ADMIN_ROLES
 
 
 def os_login(
@@ -129,6 +131,16 @@ def may_act_as(db_path: Path, uid: int | None = None, environ: Mapping[str, str]
         return db_path.stat().st_uid == uid
     except FileNotFoundError:
         return False
+
+
+def full_export_allowed(db_path: Path, as_login: str | None) -> bool:
+    """The unmasked export (every co-op's patients) is for the database file's owner or root only.
+
+    They can read the whole file anyway; anyone acting through a staff record
+    (``--as`` included, and a person under ``sudo -u`` the service account)
+    gets the masked one (``domain.access.sees_patient``).
+    """
+    return not as_login and may_act_as(db_path)
 
 
 def resolve_login(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain.errors import NotPermitted, StoreError
 from telecoop.io import csvio
-from telecoop.services import policy
-from telecoop.services.context import load_actor, resolve_login
+from telecoop.services.context import full_export_allowed, load_actor, resolve_login
 from telecoop.services.admin import is_empty
 from telecoop.store.engine import make_engine
 
@@ -45,24 +45,24 @@ def export_data(db_path: Path, directory: Path, as_login: str | None = None, *, 
 
     A co-op admin exports the directory; bookings go only to the federation
     admin, with other co-ops' patient fields masked as ``bookings`` shows
-    them (``policy.sees_patient``). The full export is for the database
-    file's owner (or root) acting as themselves (``policy.full_export_allowed``):
+    them (``access.sees_patient``). The full export is for the database
+    file's owner (or root) acting as themselves (``context.full_export_allowed``):
     they can read the whole file anyway, and this is how a maintainer takes
     a portable copy.
     """
     engine = make_engine(db_path, create=False)
     try:
-        if policy.full_export_allowed(db_path, as_login):
+        if full_export_allowed(db_path, as_login):
             return _export(engine, directory, fmt, include_bookings=True)
         login = resolve_login(db_path, as_login)
         actor, _tz = load_actor(engine, login)
-        if actor.role not in (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN):
+        if actor.role not in access.ADMIN_ROLES:
             raise NotPermitted("perm.denied")
         if actor.role != m.Role.FEDERATION_ADMIN:
             return _export(engine, directory, fmt, include_bookings=False)
         return _export(
             engine, directory, fmt, include_bookings=True,
-            hide_patient=lambda b: not policy.sees_patient(actor, b.coop, b.clinician_id),
+            hide_patient=lambda b: not access.sees_patient(actor, b.coop, b.clinician_id),
         )
     finally:
         engine.dispose()

@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from sqlmodel import Session, func, select
 
-from sqlmodel import Session, col, exists, func, or_, select
-
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, NotFound, NotPermitted, TeleCoopError
-from telecoop.services import audit, policy
+from telecoop.services import audit
 from telecoop.services.context import ADMIN_ROLES, Context
 from telecoop.store import convert
 from telecoop.store import tables as tb
+from telecoop.store.directory import resources_from_rows, visible_clause
 from telecoop.store.engine import read_session, write_session
 
 
 def list_coops(ctx: Context) -> list[m.Coop]:
     with read_session(ctx.engine) as s:
         return [convert.coop(r) for r in s.exec(select(tb.CoopRow).order_by(tb.CoopRow.slug)).all()]
-
-
-def coop_zones(session: Session) -> dict[str, str]:
-    return dict(session.exec(select(tb.CoopRow.slug, tb.CoopRow.tz)).all())
-
-
-def visible_clause(coop: str):
-    """SQL condition: resources that ``coop`` may see and book (its own or shared with it)."""
-    return or_(
-        tb.ResourceRow.coop == coop,
-        tb.ResourceRow.sharing == m.Sharing.ALL.value,
-        (tb.ResourceRow.sharing == m.Sharing.LISTED.value)
-        & exists().where((tb.ShareRow.resource_id == tb.ResourceRow.id) & (tb.ShareRow.coop == coop)),
-    )
-
-
-def resources_from_rows(session: Session, rows: list[tb.ResourceRow]) -> list[m.Resource]:
-    """Domain resources with their zones and share lists, in two queries whatever the count."""
-    zones = coop_zones(session)
-    listed = [r.id for r in rows if r.sharing == m.Sharing.LISTED.value]
-    shares: dict[int, list[str]] = defaultdict(list)
-    if listed:
-        for rid, coop in session.exec(
-            select(tb.ShareRow.resource_id, tb.ShareRow.coop).where(col(tb.ShareRow.resource_id).in_(listed))
-        ).all():
-            shares[rid].append(coop)
-    return [convert.resource(r, zones[r.coop], tuple(shares.get(r.id, ()))) for r in rows]
 
 
 def list_resources(
@@ -73,11 +46,12 @@ def get_resource(ctx: Context, resource_id: int) -> m.Resource:
 
 
 def load_resource(session: Session, ctx: Context, resource_id: int) -> m.Resource:
+    """One resource ``ctx``'s actor may see (``access.sees_resource``), or NotFound."""
     row = session.get(tb.ResourceRow, resource_id)
     if row is None:
         raise NotFound("notfound.resource", id=resource_id)
     res = resources_from_rows(session, [row])[0]
-    if not (ctx.is_federation_admin or res.shared_to(ctx.coop)):
+    if not access.sees_resource(ctx.actor, res):
         raise NotFound("notfound.resource", id=resource_id)
     return res
 
@@ -103,14 +77,14 @@ def add_staff(
 ) -> m.Staff:
     """Add a new staff member. An existing login is never rewritten: see ``set_staff``.
 
-    Who may add whom: ``policy.check_staff_change``.
+    Who may add whom: ``access.check_staff_change``.
     """
     ctx.require(*ADMIN_ROLES)
     login = v.login(login)
     coop = v.slug(coop, "coop")
     role_value = m.Role(v.choice(role, "role", [r.value for r in m.Role]))
     display = v.name(name or login, "name")
-    policy.check_staff_change(ctx, None, coop=coop, role=role_value.value, active=True, active_federation_admins=0)
+    access.check_staff_change(ctx.actor, None, coop=coop, role=role_value.value, active=True, active_federation_admins=0)
     with write_session(ctx.engine) as s:
         if s.get(tb.CoopRow, coop) is None:
             raise BadInput("field.unknown_coop", value=coop)
@@ -156,7 +130,7 @@ def set_staff(
 ) -> m.Staff:
     """Change an existing staff member's role, co-op or access (audited as ``staff.set``).
 
-    Who may change what: ``policy.check_staff_change``. Moving someone to
+    Who may change what: ``access.check_staff_change``. Moving someone to
     another co-op unlinks their clinician record (it belongs to the old one).
     """
     ctx.require(*ADMIN_ROLES)
@@ -174,8 +148,8 @@ def set_staff(
         target_coop = new_coop or row.coop
         target_role = new_role or row.role
         target_active = row.active if active is None else active
-        policy.check_staff_change(
-            ctx, convert.staff(row), coop=target_coop, role=target_role, active=target_active,
+        access.check_staff_change(
+            ctx.actor, convert.staff(row), coop=target_coop, role=target_role, active=target_active,
             active_federation_admins=_active_federation_admins(s),
         )
         if s.get(tb.CoopRow, target_coop) is None:
@@ -197,7 +171,7 @@ def deactivate_staff(ctx: Context, login: str) -> m.Staff:
     """Take away a staff member's access (the record and its history stay).
 
     Co-op admins manage their own co-op; nobody deactivates themselves, and
-    the last active federation admin stays (``policy.check_staff_change``).
+    the last active federation admin stays (``access.check_staff_change``).
     """
     ctx.require(*ADMIN_ROLES)
     login = v.login(login)
@@ -205,10 +179,10 @@ def deactivate_staff(ctx: Context, login: str) -> m.Staff:
         raise NotPermitted("staff.self")
     with write_session(ctx.engine) as s:
         row = s.get(tb.StaffRow, login)
-        if row is None or (not ctx.is_federation_admin and row.coop != ctx.coop):
+        if row is None or not access.covers(ctx.actor, row.coop):
             raise NotFound("notfound.staff", login=login)
-        policy.check_staff_change(
-            ctx, convert.staff(row), coop=row.coop, role=row.role, active=False,
+        access.check_staff_change(
+            ctx.actor, convert.staff(row), coop=row.coop, role=row.role, active=False,
             active_federation_admins=_active_federation_admins(s),
         )
         before = {"active": row.active}

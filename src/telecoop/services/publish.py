@@ -18,9 +18,10 @@ from telecoop.domain import model as m
 from telecoop.domain import validate as v
 from telecoop.domain.timeutil import day_bounds_utc, local
 from telecoop.io import fhir
-from telecoop.services.booking import list_bookings, search_slots
+from telecoop.services.booking import list_bookings
 from telecoop.services.context import ADMIN_ROLES, Context
 from telecoop.services.directory import list_coops, list_resources
+from telecoop.services.search import search_slots
 
 MAX_DAYS = 90
 _PAGE = 1000

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
+from telecoop.domain import access
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput
@@ -89,7 +90,7 @@ def usage(ctx: Context, month: str | None = None) -> list[m.UsageRow]:
         for consumer, provider, _cid, _rid, start, end, status in _month_bookings(s, ctx, first, nxt):
             if status not in COUNTED or consumer == provider:
                 continue
-            if not ctx.is_federation_admin and ctx.coop not in (consumer, provider):
+            if not access.sees_coop_figures(ctx.actor, consumer, provider):
                 continue
             t = totals[(provider, consumer)]
             t[0] += 1
@@ -141,7 +142,7 @@ def no_shows(ctx: Context, month: str | None = None) -> list[NoShowRow]:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     with read_session(ctx.engine) as s:
         for consumer, _provider, _cid, _rid, _start, _end, status in _month_bookings(s, ctx, first, nxt):
-            if not ctx.is_federation_admin and consumer != ctx.coop:
+            if not access.sees_coop_figures(ctx.actor, consumer):
                 continue
             if status == m.BookingStatus.COMPLETED.value:
                 counts[consumer][0] += 1

@@ -172,7 +172,7 @@ def regenerate_link(ctx: Context, booking_id: int) -> m.Booking:
     For the booking co-op's staff and the clinician; audited without the link.
     """
     from telecoop.services import booking as bk
-    from telecoop.services.policy import sees_patient
+    from telecoop.domain.access import sees_patient
 
     with write_session(ctx.engine) as s:
         row = bk._load_for_change(s, ctx, booking_id)
@@ -217,7 +217,7 @@ def set_platform(ctx: Context, coop: str, address: str) -> m.Coop:
 def set_licences(ctx: Context, clinician_id: int, licences: str | list[str]) -> m.Resource:
     """The provinces a clinician is licensed in (QC when none is given). Admins of its co-op."""
     from telecoop.services.admin import _own_resource
-    from telecoop.services.directory import resources_from_rows
+    from telecoop.store.directory import resources_from_rows
 
     codes = tc.licences(licences)
     with write_session(ctx.engine) as s:

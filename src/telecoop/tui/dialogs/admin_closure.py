@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.i18n import t
 from telecoop.services import admin as admin_service
@@ -36,7 +37,7 @@ class ClosureDialog(AdminFormDialog["m.Closure | None"]):
     def _scope_options(self) -> list[tuple[Text, str]]:
         options = []
         for coop in self.coops:
-            if self.ctx.is_federation_admin or coop.slug == self.ctx.coop:
+            if access.covers(self.ctx.actor, coop.slug):
                 options.append((Text(f"{t('tui.adm.whole_coop')} — {clean(coop.name)}"), scope_value(coop=coop.slug)))
         for r in self.resources:
             options.append((literal(f"{r.name} ({r.coop})"), scope_value(resource_id=r.id)))

@@ -20,7 +20,7 @@ from telecoop.tui.widgets.room_names import common_words_prefix, short_room
 
 from telecoop.domain import model as m
 from telecoop.i18n import t
-from telecoop.services import booking as booking_service
+from telecoop.services import search as search_service
 from telecoop.tui.format import clean, day_short, literal, local_day, time_pair
 from telecoop.tui.messages import UNSET, ServiceFailed, guarded
 from telecoop.tui.widgets.result_table import ResultTable
@@ -72,7 +72,7 @@ class RescheduleDialog(ModalScreen["m.Slot | None"]):
         who: dict = {"specialty": specialty} if specialty else {"clinician_id": b.clinician_id}
         slots = guarded(
             self,
-            lambda: booking_service.search_slots(
+            lambda: search_service.search_slots(
                 ctx,
                 with_room=b.room_id is not None,
                 duration=minutes,

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Select, Static, TabbedContent, TabPane
 
+from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain.errors import WouldStrand
 from telecoop.domain.timeutil import local
@@ -86,8 +87,7 @@ def load_admin_data(ctx: Context) -> AdminData:
     directory also lists those other co-ops share with them.
     """
     resources = directory_service.list_resources(ctx, include_inactive=True)
-    if not ctx.is_federation_admin:
-        resources = [r for r in resources if r.coop == ctx.coop]
+    resources = [r for r in resources if access.covers(ctx.actor, r.coop)]
     return AdminData(
         resources=resources,
         coops=directory_service.list_coops(ctx),

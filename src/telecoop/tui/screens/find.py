@@ -17,7 +17,7 @@ from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput
 from telecoop.domain.timeutil import parse_date
 from telecoop.i18n import get_lang, t
-from telecoop.services import booking as booking_service
+from telecoop.services import search as search_service
 from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.booking_form import BookingDialog, SlotWasTaken
 from telecoop.tui.format import (
@@ -210,7 +210,7 @@ class FindScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="search")
     def _run_search(self, query: SlotQuery) -> None:
-        slots = guarded(self, lambda: booking_service.search_slots(self.ctx, **query.kwargs()))
+        slots = guarded(self, lambda: search_service.search_slots(self.ctx, **query.kwargs()))
         if slots is not UNSET:
             self.post_message(self.SlotsFound(query, slots))
 
@@ -226,7 +226,7 @@ class FindScreen(ModeScreen):
         kwargs = query.kwargs()
         if taken is not None:
             kwargs["from_date"] = local_day(taken.start, self.ctx.actor_tz)
-        slots = guarded(self, lambda: booking_service.search_slots(self.ctx, **kwargs))
+        slots = guarded(self, lambda: search_service.search_slots(self.ctx, **kwargs))
         if slots is not UNSET:
             gone = (taken.clinician_id, taken.start) if taken is not None else None
             self.post_message(self.AlternativesFound([s for s in slots if (s.clinician_id, s.start) != gone]))

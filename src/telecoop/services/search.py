@@ -1,0 +1,249 @@
+"""Slot search: free slots earliest first, over the resources the user's co-op may book.
+
+Read-only: the booking life cycle (book, move, cancel, status) is
+``services.booking``, which uses the free-time helpers here to re-check a
+slot before it writes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import heapq
+from collections.abc import Iterable
+
+from sqlmodel import Session
+
+from telecoop.domain import access
+from telecoop.domain import availability as av
+from telecoop.domain import model as m
+from telecoop.domain import validate as v
+from telecoop.domain.errors import BadInput
+from telecoop.domain.timeutil import day_bounds_utc, local, utc
+from telecoop.services.context import BOOKING_ROLES, Context
+from telecoop.services.directory import load_resource
+from telecoop.store import directory as store_directory
+from telecoop.store import tables as tb
+from telecoop.store.bookings import busy as busy_between
+from telecoop.store.engine import read_session
+from telecoop.store.schedule import Closures
+from telecoop.store.schedule import closures as closures_between
+
+def free_map(
+    resources: Iterable[m.Resource],
+    rules: dict[int, list[av.WeeklyRule]],
+    closures: Closures,
+    busy: dict[int, list[av.Interval]],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> dict[int, list[av.Interval]]:
+    """Resource id -> its free intervals in [start, end): hours minus closures and buffered bookings."""
+    by_res, by_coop = closures
+    out: dict[int, list[av.Interval]] = {}
+    for r in resources:
+        if not rules.get(r.id):
+            continue
+        closed = by_res.get(r.id, []) + by_coop.get(r.coop, [])
+        free = av.free_intervals(rules[r.id], r.tz, start, end, closed, busy.get(r.id, []), r.buffer_minutes)
+        if free:
+            out[r.id] = free
+    return out
+
+
+def whole(free: list[av.Interval] | None, start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether free time computed over [start, end) is all of it."""
+    return free == [(utc(start), utc(end))]
+
+
+# --------------------------------------------------------------------------- #
+# Search
+# --------------------------------------------------------------------------- #
+
+
+def bookable(
+    session: Session,
+    ctx: Context,
+    *,
+    kind: m.ResourceKind,
+    specialty: str | None = None,
+    language: str | None = None,
+    coop: str | None = None,
+    ids: tuple[int, ...] | None = None,
+) -> tuple[list[m.Resource], dict[int, list[av.WeeklyRule]]]:
+    """Active resources of ``kind`` the user's co-op may book, filtered, with their weekly rules."""
+    snap = store_directory.snapshot(session, str(ctx.engine.url))
+    found = [
+        r
+        for r in snap.resources
+        if r.kind == kind
+        and access.may_book_on(ctx.actor, r)
+        and (not specialty or r.specialty == specialty)
+        and (not language or language in r.languages)
+        and (not coop or r.coop == coop)
+        and (ids is None or r.id in ids)
+    ]
+    return found, snap.rules
+
+
+def search_slots(
+    ctx: Context,
+    *,
+    specialty: str | None = None,
+    language: str | None = None,
+    with_room: bool = False,
+    room_id: int | None = None,
+    coop: str | None = None,
+    clinician_id: int | None = None,
+    start: dt.datetime | None = None,
+    from_date: dt.date | None = None,
+    days: int = 14,
+    duration: int | None = None,
+    limit: int = 20,
+    exclude_booking_id: int | None = None,
+    partner_rooms: bool = False,
+) -> list[m.Slot]:
+    """Free slots earliest first, over resources the user's co-op may book.
+
+    Reads in time chunks (one day, then growing), four queries per chunk,
+    and stops as soon as ``limit`` slots are found. ``exclude_booking_id``
+    treats that booking as free: a reschedule may overlap its own old time.
+
+    With a room: the room is where the patient sits, so only the user's
+    co-op's own rooms unless ``partner_rooms`` (then its own still first).
+    """
+    ctx.require(*BOOKING_ROLES)
+    duration = ctx.settings.default_duration if duration is None else duration
+    check_duration(duration)
+    days = v.integer(days, "days", 1, 366)
+    limit = v.integer(limit, "limit", 1, 1000)
+    if specialty:
+        v.choice(specialty, "specialty", m.SPECIALTIES)
+    if language:
+        v.choice(language, "language", m.LANGUAGES)
+    if coop is not None:
+        coop = v.slug(coop, "coop")
+    with_room = with_room or room_id is not None
+    with read_session(ctx.engine) as s:
+        # issue 9: a co-op, clinician or room that does not exist is said, not answered "no results"
+        if coop is not None and s.get(tb.CoopRow, coop) is None:
+            raise BadInput("field.unknown_coop", value=coop)
+        if clinician_id is not None and load_resource(s, ctx, clinician_id).kind != m.ResourceKind.CLINICIAN:
+            raise BadInput("field.not_clinician", value=clinician_id)
+        if room_id is not None and load_resource(s, ctx, room_id).kind != m.ResourceKind.ROOM:
+            raise BadInput("field.not_room", value=room_id)
+
+    earliest = ctx.now() + dt.timedelta(minutes=ctx.settings.min_notice_minutes)
+    if start is not None:
+        window_start = max(utc(start), utc(earliest))
+        window_end = window_start + dt.timedelta(days=days)
+    else:
+        first_day = from_date or local(ctx.now(), ctx.actor_tz).date()
+        window_start = max(day_bounds_utc(first_day, ctx.actor_tz)[0], utc(earliest))
+        window_end = day_bounds_utc(first_day + dt.timedelta(days=days - 1), ctx.actor_tz)[1]
+    dur = dt.timedelta(minutes=duration)
+
+    with read_session(ctx.engine) as s:
+        clinicians, rules = bookable(
+            s, ctx, kind=m.ResourceKind.CLINICIAN, specialty=specialty, language=language, coop=coop,
+            ids=(clinician_id,) if clinician_id is not None else None,
+        )
+        rooms: list[m.Resource] = []
+        if with_room:
+            rooms, room_rules = bookable(
+                s, ctx, kind=m.ResourceKind.ROOM, ids=(room_id,) if room_id is not None else None
+            )
+            if room_id is None and not partner_rooms:
+                rooms = [r for r in rooms if r.coop == ctx.coop]
+            # Rooms of the booking co-op first, then by id: a stable, sensible pick.
+            rooms = sorted(rooms, key=lambda r: (r.coop != ctx.coop, r.id))
+            rules = {**rules, **room_rules}
+        if not clinicians or (with_room and not rooms):
+            return []
+        ids = [r.id for r in clinicians] + [r.id for r in rooms]
+        coops = {r.coop for r in clinicians} | {r.coop for r in rooms}
+        by_id = {r.id: r for r in clinicians}
+        step = ctx.settings.step_minutes
+
+        found: list[m.Slot] = []
+        chunk = dt.timedelta(days=1)
+        lo = window_start
+        while lo < window_end and len(found) < limit:
+            hi = min(lo + chunk, window_end)
+            # Free time is computed a little past the chunk so a slot that
+            # starts before ``hi`` and ends after it is not lost.
+            span_end = min(hi + dur, window_end)
+            closures = closures_between(s, ids, coops, lo, span_end)
+            busy = busy_between(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end, exclude_booking_id)
+            free_c = free_map(clinicians, rules, closures, busy, lo, span_end)
+            room_for = _RoomFinder(rooms, rules, closures, busy, lo, span_end, dur) if with_room else None
+
+            def starts(c: m.Resource, free: list[av.Interval]):
+                for t in av.slot_starts(free, duration, step):
+                    if t >= hi:
+                        return
+                    yield (t, c.name, c.id)
+
+            # Every clinician's starts in (time, name, id) order, lazily: the
+            # first ``limit`` that find a room are the answer, and rooms are
+            # looked at only for those.
+            for t, _name, cid in heapq.merge(*(starts(by_id[cid], free) for cid, free in free_c.items())):
+                room = None
+                if room_for is not None:
+                    room = room_for(t)
+                    if room is None:
+                        continue
+                found.append(_slot(by_id[cid], t, t + dur, room))
+                if len(found) >= limit:
+                    break
+            lo, chunk = hi, min(chunk * 2, dt.timedelta(days=7))
+        return found
+
+
+class _RoomFinder:
+    """The first preferred room free for ``[t, t + dur)``; each room's free time computed on first need."""
+
+    def __init__(self, rooms, rules, closures, busy, lo, hi, dur) -> None:
+        self.rooms, self.rules, self.closures, self.busy = rooms, rules, closures, busy
+        self.lo, self.hi, self.dur = lo, hi, dur
+        self.free: dict[int, list[av.Interval]] = {}
+        self.picked: dict[dt.datetime, m.Resource | None] = {}
+
+    def __call__(self, t: dt.datetime) -> m.Resource | None:
+        if t in self.picked:
+            return self.picked[t]
+        end = dt.datetime.__add__(t, self.dur)  # stdlib add: pendulum's is ~4 µs a call
+        pick = None
+        for room in self.rooms:
+            free = self.free.get(room.id)
+            if free is None:
+                free = self.free[room.id] = free_map(
+                    [room], self.rules, self.closures, self.busy, self.lo, self.hi
+                ).get(room.id, [])
+            # Free intervals are sorted and disjoint: only the last one starting at or before t can hold it.
+            i = bisect.bisect_right(free, (t, av.FAR_FUTURE)) - 1
+            if i >= 0 and free[i][0] <= t and end <= free[i][1]:
+                pick = room
+                break
+        self.picked[t] = pick
+        return pick
+
+
+def _slot(c: m.Resource, start: dt.datetime, end: dt.datetime, room: m.Resource | None) -> m.Slot:
+    return m.Slot(
+        clinician_id=c.id,
+        clinician=c.name,
+        coop=c.coop,
+        tz=c.tz,
+        start=start,
+        end=end,
+        specialty=c.specialty,
+        languages=c.languages,
+        room_id=room.id if room else None,
+        room=room.name if room else None,
+        room_coop=room.coop if room else None,
+    )
+
+
+def check_duration(duration: int) -> None:
+    v.duration(duration)
+
