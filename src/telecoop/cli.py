@@ -669,7 +669,8 @@ def cmd_platform(args) -> int:
         value = found[0].video_platform if (ctx.is_federation_admin or ctx.coop == args.coop) else ""
     else:
         value = set_platform(ctx, args.coop, "" if args.clear else args.url).video_platform
-    print(shown(t("tc.platform_set", coop=args.coop, value=value or t("tc.platform_none"))))
+    # The address in full (a message would cut a long value): it is the co-op's own setting.
+    print(t("tc.platform_set", coop=shown(args.coop)), shown(value) if value else t("tc.platform_none"))
     return EXIT_OK
 
 

@@ -49,7 +49,7 @@ TELECONSULT_MESSAGES: dict[str, tuple[str, str]] = {
     # CLI reports
     "tc.switched": ("rendez-vous {id} : maintenant {mode}", "booking {id}: now {mode}"),
     "tc.link_new": ("rendez-vous {id} : nouveau lien privé", "booking {id}: new private link"),
-    "tc.platform_set": ("plateforme vidéo de {coop} : {value}", "video platform of {coop}: {value}"),
+    "tc.platform_set": ("plateforme vidéo de {coop} :", "video platform of {coop}:"),
     "tc.platform_none": ("aucune", "none"),
     "tc.licences_set": ("{name} : permis en {licences}", "{name}: licensed in {licences}"),
     "tc.mode.video": ("vidéo", "video"),
