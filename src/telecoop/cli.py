@@ -315,7 +315,30 @@ def build_parser() -> argparse.ArgumentParser:
     bk.add_argument("--patient-location", metavar="PROV")
     bk.add_argument("--patient-site", default="")
     bk.add_argument("--consent", action="store_true")
+    # issue 14: a follow-up series
+    bk.add_argument("--repeat", choices=["weekly", "every-2-weeks", "monthly"])
+    bk.add_argument("--count", type=int)
+    bk.add_argument("--skip", type=int, action="append", default=[], metavar="N")
+    bk.add_argument("--move", action="append", default=[], metavar="N=DATETIME")
+    bk.add_argument("--preview", action="store_true")
     bk.add_argument("--json", action="store_true")
+
+    se = sub.add_parser("series").add_subparsers(dest="series_command", required=True)
+    ses = se.add_parser("show")
+    ses.add_argument("id", type=_id_arg)
+    ses.add_argument("--json", action="store_true")
+    sec = se.add_parser("cancel")
+    sec.add_argument("id", type=_id_arg)
+    sec.add_argument("--from-occurrence", type=int, required=True, metavar="N")
+    sec.add_argument("--only", action="store_true")
+    sec.add_argument("--reason", required=True)
+    sec.add_argument("--json", action="store_true")
+    sem = se.add_parser("move")
+    sem.add_argument("id", type=_id_arg)
+    sem.add_argument("--from-occurrence", type=int, required=True, metavar="N")
+    sem.add_argument("--only", action="store_true")
+    sem.add_argument("--start", required=True)
+    sem.add_argument("--json", action="store_true")
 
     # issue 14: switch modality (same booking), a new private link, settings
     sw = sub.add_parser("switch")
@@ -600,6 +623,8 @@ def cmd_book(args) -> int:
     from telecoop.services.booking import book
 
     ctx = context(args)
+    if args.repeat or args.count is not None or args.preview:
+        return _book_series(args, ctx)
     b = book(ctx, clinician_id=args.clinician, start=args.start, duration=args.duration, patient=args.patient,
              reason=args.reason, mode=args.mode, room_id=args.room, any_room=args.any_room,
              patient_location=args.patient_location, patient_site=args.patient_site, consent=args.consent)
@@ -607,6 +632,76 @@ def cmd_book(args) -> int:
 
 
 # issue 14 --------------------------------------------------------------------
+
+
+def _moves(items: list[str]) -> dict[int, str]:
+    out = {}
+    for item in items:
+        n, sep, when = item.partition("=")
+        if not sep or not n.strip().isdigit() or not when.strip():
+            raise BadInput("series.move_arg", value=item)
+        out[int(n)] = when.strip()
+    return out
+
+
+def occurrence_json(o) -> dict:
+    return {"index": o.index, "wall": o.wall.strftime("%Y-%m-%dT%H:%M"),
+            "start": iso_z(o.start) if o.start else None, "end": iso_z(o.end) if o.end else None,
+            "problem": o.problem or None, "skipped": o.skipped, "moved": o.moved}
+
+
+def _book_series(args, ctx) -> int:
+    from telecoop.messages_teleconsult import occurrence_flag
+    from telecoop.services import series as sv
+
+    if not args.repeat or args.count is None:
+        raise BadInput("field.empty", field="repeat" if not args.repeat else "count")
+    common = dict(clinician_id=args.clinician, start=args.start, duration=args.duration, repeat=args.repeat,
+                  count=args.count, room_id=args.room, skip=args.skip, moves=_moves(args.move))
+    if args.preview:
+        occs = sv.preview(ctx, **common)
+        if args.json:
+            emit_json([occurrence_json(o) for o in occs])
+            return EXIT_OK
+        tz = ctx.actor_tz
+        print_table([[o.index, _fmt_local(o.start, tz) if o.start else o.wall.strftime("%Y-%m-%d %H:%M"),
+                      occurrence_flag(o.problem, o.skipped, o.moved)] for o in occs], ["#", "start", "status"])
+        return EXIT_OK
+    series_id, made = sv.book_series(
+        ctx, **common, patient=args.patient, reason=args.reason, mode=args.mode,
+        patient_location=args.patient_location, patient_site=args.patient_site, consent=args.consent)
+    if args.json:
+        emit_json({"series_id": series_id, "bookings": [booking_json(b) for b in made]})
+        return EXIT_OK
+    print(t("series.booked", id=series_id, count=len(made)))
+    for b in made:
+        print_booking(b, ctx.actor_tz)
+    return EXIT_OK
+
+
+def cmd_series(args) -> int:
+    from telecoop.services import series as sv
+
+    ctx = context(args)
+    if args.series_command == "show":
+        items = sv.series_bookings(ctx, args.id)
+        key = None
+    elif args.series_command == "cancel":
+        items = sv.cancel_series(ctx, args.id, from_occurrence=args.from_occurrence, reason=args.reason,
+                                 only=args.only)
+        key = "series.cancelled"
+    else:
+        items = sv.move_series(ctx, args.id, from_occurrence=args.from_occurrence, start=args.start,
+                               only=args.only)
+        key = "series.moved"
+    if args.json:
+        emit_json([booking_json(b) for b in items])
+        return EXIT_OK
+    if key:
+        print(t(key, count=len(items)))
+    print_table([[b.series_index, b.id, _fmt_local(b.start, ctx.actor_tz), b.clinician, _status_word(b.status)]
+                 for b in items], ["#", "id", "start", "clinician", "status"])
+    return EXIT_OK
 
 
 def _print_visit(b: m.Booking, viewer_tz: str) -> None:
@@ -921,6 +1016,7 @@ COMMANDS = {
     "slots": cmd_slots,
     "book": cmd_book,
     "switch": cmd_switch,  # issue 14
+    "series": cmd_series,
     "link": cmd_link,
     "platform": cmd_platform,
     "licences": cmd_licences,

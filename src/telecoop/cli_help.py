@@ -67,6 +67,11 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
     "link": ("le lien vidéo privé d'un rendez-vous (ou un nouveau)", "a booking's private video link (or a new one)"),
     "platform": ("la plateforme vidéo approuvée d'une coopérative (https)", "a co-op's approved video platform (https)"),
     "licences": ("les provinces où un clinicien a son permis d'exercice", "the provinces a clinician is licensed in"),
+    "series": ("séries de suivis : voir, annuler, déplacer", "follow-up series: show, cancel, move"),
+    "series show": ("les occurrences d'une série", "a series' occurrences"),
+    "series cancel": ("annuler une occurrence, ou elle et les suivantes", "cancel one occurrence, or it and the later ones"),
+    "series move": ("déplacer une occurrence, ou elle et les suivantes (même heure locale)",
+                    "move one occurrence, or it and the later ones (same local time)"),
 }
 
 #: "command path option" (or "* option" for every command) -> (French, English)
@@ -169,6 +174,20 @@ OPTION_HELP: dict[str, tuple[str, str]] = {
     "platform --clear": ("retirer la plateforme", "remove the platform"),
     "licences id": ("numéro du clinicien", "clinician id"),
     "licences provinces": ("codes de province (QC ON ...)", "province codes (QC ON ...)"),
+    "book --repeat": ("série de suivis : weekly, every-2-weeks ou monthly (même heure locale)",
+                      "follow-up series: weekly, every-2-weeks or monthly (same local time)"),
+    "book --count": ("nombre d'occurrences de la série (2 à 52)", "number of occurrences in the series (2 to 52)"),
+    "book --skip": ("sauter l'occurrence N (répétable)", "skip occurrence N (repeatable)"),
+    "book --move": ("déplacer l'occurrence N à cette date (répétable)", "move occurrence N to this date-time (repeatable)"),
+    "book --preview": ("montrer les occurrences et leurs conflits, sans rien réserver",
+                       "show the occurrences and their conflicts, booking nothing"),
+    "series show id": ("numéro de la série", "series id"),
+    "series cancel id": ("numéro de la série", "series id"),
+    "series move id": ("numéro de la série", "series id"),
+    "series cancel --from-occurrence": ("à partir de l'occurrence N", "from occurrence N"),
+    "series move --from-occurrence": ("à partir de l'occurrence N", "from occurrence N"),
+    "series cancel --only": ("seulement cette occurrence", "this occurrence only"),
+    "series move --only": ("seulement cette occurrence", "this occurrence only"),
 }
 
 #: argparse's own messages (Python 3.11+) in French; English is argparse's own text.

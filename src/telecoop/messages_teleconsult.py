@@ -61,6 +61,39 @@ TELECONSULT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tc.consent_by": ("{login}, {at}", "{login}, {at}"),
     "tc.consent_none": ("sans objet (en personne)", "not needed (in person)"),
+    # follow-up series
+    "series.conflicts.one": (
+        "série refusée, rien n'a été réservé : {count} occurrence à sauter ou déplacer ({which}) ; "
+        "voyez --preview, puis --skip N ou --move N=DATE",
+        "series refused, nothing was booked: {count} occurrence to skip or move ({which}); "
+        "see --preview, then --skip N or --move N=DATETIME",
+    ),
+    "series.conflicts.other": (
+        "série refusée, rien n'a été réservé : {count} occurrences à sauter ou déplacer ({which}) ; "
+        "voyez --preview, puis --skip N ou --move N=DATE",
+        "series refused, nothing was booked: {count} occurrences to skip or move ({which}); "
+        "see --preview, then --skip N or --move N=DATETIME",
+    ),
+    "series.nothing": ("aucune occurrence à traiter", "no occurrence to act on"),
+    "series.notfound": ("série introuvable : {id}", "series not found: {id}"),
+    "series.no_occurrence": ("la série {id} n'a pas d'occurrence {n}", "series {id} has no occurrence {n}"),
+    "series.booked": ("série {id} réservée : {count} rendez-vous", "series {id} booked: {count} bookings"),
+    "series.cancelled.one": ("{count} rendez-vous annulé", "{count} booking cancelled"),
+    "series.cancelled.other": ("{count} rendez-vous annulés", "{count} bookings cancelled"),
+    "series.moved.one": ("{count} rendez-vous déplacé", "{count} booking moved"),
+    "series.moved.other": ("{count} rendez-vous déplacés", "{count} bookings moved"),
+    "series.move_arg": (
+        "« {value} » : écrivez N=DATE (ex. 3=2026-12-22T11:00)",
+        "'{value}': write N=DATETIME (e.g. 3=2026-12-22T11:00)",
+    ),
+    "series.problem.gap": ("heure inexistante (passage à l'heure d'été)", "time does not exist (DST starts)"),
+    "series.problem.ambiguous": ("heure en double (retour à l'heure normale)", "time happens twice (DST ends)"),
+    "series.problem.past": ("dans le passé", "in the past"),
+    "series.problem.closed": ("hors des heures ou fermé", "outside hours or closed"),
+    "series.problem.taken": ("déjà pris", "already taken"),
+    "series.ok": ("libre", "free"),
+    "series.skipped": ("sautée", "skipped"),
+    "series.moved_flag": ("déplacée", "moved"),
 }
 
 # Field names said in errors ("'XX' is not allowed for 'patient location'").
@@ -69,4 +102,29 @@ TELECONSULT_FIELDS: dict[str, tuple[str, str]] = {
     "patient_site": ("site du patient", "patient site"),
     "licences": ("permis", "licences"),
     "consent": ("consentement", "consent"),
+    "repeat": ("répétition", "repeat"),
+    "count": ("nombre d'occurrences", "count"),
+    "occurrence": ("occurrence", "occurrence"),
 }
+
+# One home for how an occurrence of a series is said (the CLI's preview and the app's).
+SERIES_PROBLEM_KEYS = {
+    "gap": "series.problem.gap",
+    "ambiguous": "series.problem.ambiguous",
+    "past": "series.problem.past",
+    "closed": "series.problem.closed",
+    "taken": "series.problem.taken",
+}
+
+
+def occurrence_flag(problem: str, skipped: bool, moved: bool, lang: str | None = None) -> str:
+    """``free`` / ``taken`` / ``skipped`` ..., with ``moved`` added when the person moved it."""
+    from telecoop.i18n import t
+
+    if skipped:
+        word = t("series.skipped", lang)
+    elif problem:
+        word = t(SERIES_PROBLEM_KEYS[problem], lang)
+    else:
+        word = t("series.ok", lang)
+    return f"{word} · {t('series.moved_flag', lang)}" if moved else word
