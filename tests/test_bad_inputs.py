@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 from pathlib import Path
 
+import engines
 import pytest
 
 from telecoop.cli import main
 from telecoop.store import tables as tb
-from telecoop.store.engine import make_engine, write_session
+from telecoop.store.engine import make_engine, sync_id_sequences, write_session
 
 LONG = "x" * 10_000
 CTRL = "AB\x1b[31m\x07"
@@ -220,6 +220,8 @@ CASES = _cases()
 
 
 def _digest(db: Path) -> str:
+    if engines.ON_PG:
+        return engines.pg_digest(db)  # every row of every table
     h = hashlib.sha256()
     for suffix in ("", "-wal"):
         p = Path(f"{db}{suffix}")
@@ -237,8 +239,8 @@ def _files(tmp: Path) -> set[str]:
 def world(tmp_path_factory, sample_template):
     """One database for the whole catalogue, with a booking of Gaspésie and one of Îles."""
     tmp = tmp_path_factory.mktemp("bad")
-    db = tmp / "telecoop.db"
-    shutil.copy(sample_template, db)
+    db = engines.copy_db(sample_template, tmp / "telecoop.db")
+    engines.keep(db)
     engine = make_engine(db)
     now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     with write_session(engine) as s:
@@ -247,8 +249,10 @@ def world(tmp_path_factory, sample_template):
             s.add(tb.BookingRow(id=bid, clinician_id=cid, coop=coop, booked_by=who, start=start,
                                 end=start + dt.timedelta(minutes=30), patient="SECRET-" + coop, reason="",
                                 mode="video", status="booked", cancel_reason="", created_at=now, updated_at=now))
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        sync_id_sequences(s)  # (PostgreSQL: the ids above were given, not drawn)
+    if not engines.ON_PG:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
     (tmp / "empty").mkdir()
     bad = tmp / "bad"
@@ -259,7 +263,9 @@ def world(tmp_path_factory, sample_template):
         f"1,8,,gaspesie,recep.gaspesie,2030-03-12T14:00:00Z,2030-03-13T14:00:00Z,{CTRL},,video,booked,\n",
         encoding="utf-8",
     )
-    return db, tmp
+    yield db, tmp
+    if engines.ON_PG:
+        engines.drop_database(db)
 
 
 def _run(world, argv, login, lang, capsys):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
+import engines
 import pendulum
 import pytest
 
@@ -314,13 +314,15 @@ def test_bad_booking_input_changes_nothing(as_user, kwargs, key):
 def test_database_refuses_overlapping_insert_that_skips_the_service(as_user, db_path):
     ctx = as_user("recep.gaspesie")
     bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
-    conn = sqlite3.connect(db_path)
-    with pytest.raises(sqlite3.IntegrityError, match="overlaps"):
+    conn = engines.Direct(db_path)  # SQLite's trigger, or PostgreSQL's EXCLUDE constraint
+    with pytest.raises(conn.integrity_error) as refused:
         conn.execute(
             "INSERT INTO booking (clinician_id, coop, booked_by, start, \"end\", patient, reason, mode, status,"
-            " cancel_reason, created_at, updated_at) VALUES (8, 'iles', 'x', '2026-12-08 14:15:00.000000',"
-            " '2026-12-08 14:45:00.000000', 'P', '', 'video', 'booked', '', '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+            " cancel_reason, conflict, created_at, updated_at) VALUES (8, 'iles', 'x', '2026-12-08 14:15:00.000000',"
+            " '2026-12-08 14:45:00.000000', 'P', '', 'video', 'booked', '', '', '2026-12-01 00:00:00',"
+            " '2026-12-01 00:00:00')"
         )
+    assert conn.is_overlap(refused.value), refused.value
     conn.close()
 
 
@@ -348,7 +350,7 @@ def test_search_sees_a_resource_change_made_by_another_process(as_user, db_path)
     assert bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1)
     slots = bk.search_slots(ctx, coop="iles", from_date=dt.date(2026, 12, 8), days=1, limit=1000)
     assert PSYCHOLOGIST_ILES in {sl.clinician_id for sl in slots}
-    conn = sqlite3.connect(db_path)
+    conn = engines.Direct(db_path)
     conn.execute("UPDATE resource SET sharing = 'private' WHERE id = ?", (PSYCHOLOGIST_ILES,))
     conn.commit()
     conn.close()

@@ -209,6 +209,7 @@ def test_holidays_add_closures_once(run):
     assert code == 0 and " 0 " in f" {out}"
 
 
+@pytest.mark.sqlite_only("SQLite's online backup API makes a file; PostgreSQL's is pg_dump (tests/test_postgres.py)")
 def test_backup_is_a_usable_copy(run, tmp_path, capsys):
     target = tmp_path / "copy.db"
     code, _, err = run("backup", str(target), login="fed.admin")
@@ -221,12 +222,15 @@ def test_control_characters_never_reach_the_terminal(run):
     assert code == 2 and "\x1b" not in err and "\x07" not in err
 
 
+@pytest.mark.both_engines
 def test_import_export_round_trip_through_the_cli(tmp_path, capsys):
     """The issue's own words: import sample_data, export D1, import D1 anew, export D2 == D1."""
     from pathlib import Path
 
+    import engines
+
     sample = Path(__file__).resolve().parents[1] / "sample_data"
-    x, y = tmp_path / "x.db", tmp_path / "y.db"
+    x, y = engines.empty_db(tmp_path / "x.db"), engines.empty_db(tmp_path / "y.db")
     d1, d2 = tmp_path / "D1", tmp_path / "D2"
     assert main(["--db", str(x), "import", str(sample)]) == 0
     assert main(["--db", str(x), "export", str(d1)]) == 0

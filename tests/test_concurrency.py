@@ -1,6 +1,7 @@
 """Sixteen processes race for the same and overlapping slots (DESIGN section 5).
 
-Each process runs the real CLI (``telecoop book``) against one SQLite file;
+Each process runs the real CLI (``telecoop book``) against one database (an
+SQLite file, or with TELECOOP_TEST_DB=postgresql a PostgreSQL database);
 a barrier releases them together. Winners never overlap; every loser gets
 exit 1 and the plain message; nothing else fails.
 """
@@ -11,8 +12,7 @@ import contextlib
 import datetime as dt
 import io
 import multiprocessing as mp
-import sqlite3
-
+import engines
 import pendulum
 import pytest
 
@@ -72,7 +72,7 @@ def test_sixteen_processes_never_double_book(db_path):
         with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
             assert main(["--db", str(db_path), "--lang", "en", "--as", "recep.gaspesie", *argv]) == 1
 
-    conn = sqlite3.connect(db_path)
+    conn = engines.Direct(db_path)
     rows = conn.execute(
         "SELECT clinician_id, room_id, start, \"end\" FROM booking WHERE status IN ('booked','checked_in')"
     ).fetchall()
@@ -85,11 +85,12 @@ def test_sixteen_processes_never_double_book(db_path):
 
     # A direct SQL insert that overlaps a winner is refused by the database itself.
     cid, room, start, end = rows[0]
-    with pytest.raises(sqlite3.IntegrityError, match="overlaps"):
+    with pytest.raises(conn.integrity_error) as refused:
         conn.execute(
             "INSERT INTO booking (clinician_id, room_id, coop, booked_by, start, \"end\", patient, reason, mode,"
             " status, cancel_reason, created_at, updated_at)"
             " VALUES (?, ?, 'gaspesie', 'sql', ?, ?, 'X', '', 'video', 'booked', '', ?, ?)",
             (cid, room, start, end, start, start),
         )
+    assert conn.is_overlap(refused.value), refused.value
     conn.close()

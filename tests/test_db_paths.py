@@ -182,13 +182,12 @@ def test_db_is_a_file_path_never_a_uri(tmp_path, capsys, monkeypatch):
     assert (tmp_path / odd).is_file() and not (tmp_path / "x.db").exists()
     assert main(["--db", odd, "--as", "fed.admin", "coops"]) == 0
     capsys.readouterr()
-    assert main(["--lang", "en", "--db", "postgresql://fed@db.example/telecoop", "coops"]) == 1
-    assert capsys.readouterr().err == "telecoop: PostgreSQL is not yet supported; --db must be the path of an SQLite file\n"
-    monkeypatch.setenv("TELECOOP_DB", "postgres://h/x")
-    assert main(["--lang", "fr", "coops"]) == 1
-    assert "PostgreSQL n'est pas encore pris en charge" in capsys.readouterr().err
+    # (postgresql:// addresses are the other engine: tests/test_postgres.py)
     assert main(["--lang", "en", "--db", "https://example.org/db", "coops"]) == 2
-    assert capsys.readouterr().err.startswith("telecoop: --db takes a file path, not an address")
+    assert capsys.readouterr().err.startswith("telecoop: --db takes a file path or a postgresql:// address, not")
+    monkeypatch.setenv("TELECOOP_DB", "sqlite:///x.db")
+    assert main(["--lang", "fr", "coops"]) == 2
+    assert "--db prend un chemin de fichier ou une adresse postgresql://" in capsys.readouterr().err
 
 
 def test_a_damaged_page_says_restore_from_a_backup(db_path, capsys):

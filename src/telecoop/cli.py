@@ -437,10 +437,20 @@ def db_path(args: argparse.Namespace) -> Path:
     return locations.db_file(args.db) if args.db else locations.default_db_path()
 
 
+_OPENED: list = []  # engines a command opened: closed when main() returns (issue 12: server connections)
+
+
 def context(args: argparse.Namespace):
     from telecoop.services.context import open_context
 
-    return open_context(db_path(args), args.as_login)
+    ctx = open_context(db_path(args), args.as_login)
+    _OPENED.append(ctx.engine)
+    return ctx
+
+
+def _close_opened() -> None:
+    while _OPENED:
+        _OPENED.pop().dispose()
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -551,7 +561,7 @@ def cmd_check(args) -> int:
     for name, count in report.counts.items():
         print(f"  {name}: {count}")
     path = db_path(args)
-    if locations.exposed_to_others(path):
+    if not locations.is_db_url(path) and locations.exposed_to_others(path):
         print(t("check.exposed", path=path, mode=oct(path.stat().st_mode & 0o777)[2:]), file=sys.stderr)
     return EXIT_OK if report.integrity == "ok" else EXIT_REFUSED
 
@@ -561,6 +571,12 @@ def cmd_upgrade(args) -> int:
     from telecoop.store.engine import SCHEMA_VERSION, inspect_file, make_engine
 
     path = db_path(args)
+    if locations.is_db_url(path):
+        # issue 12: no PostgreSQL database predates schema 3; make_engine refuses
+        # an older or newer one, and says "current" otherwise.
+        make_engine(path, create=False, migrate=True).dispose()
+        print(t("upgrade.current", path=path, version=SCHEMA_VERSION))
+        return EXIT_OK
     found = inspect_file(path, create=False, migrate=True)
     if found == SCHEMA_VERSION:
         print(t("upgrade.current", path=path, version=found))
@@ -1056,6 +1072,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune_gc()
     i18n.set_lang(args.lang or i18n.detect_lang())
     try:
+        return _run(args)
+    finally:
+        _close_opened()
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
         try:
             _check_ints(args)
             if args.command is None:
@@ -1165,7 +1188,9 @@ def _known_failure(exc: BaseException, args: argparse.Namespace) -> TeleCoopErro
 def _is_db_error(exc: BaseException) -> bool:
     from telecoop.errorlog import known_database_error
 
-    return known_database_error(exc) is not None or type(exc).__module__.startswith(("sqlite3", "sqlalchemy"))
+    return known_database_error(exc) is not None or type(exc).__module__.startswith(
+        ("sqlite3", "sqlalchemy", "psycopg")
+    )
 
 
 def _report_unexpected(exc: BaseException) -> int:

@@ -40,7 +40,11 @@ def known_database_error(exc: BaseException, path: object = None):
         from sqlalchemy.exc import DBAPIError
     except ImportError:  # pragma: no cover
         DBAPIError = ()  # noqa: N806
-    if not isinstance(exc, (sqlite3.Error, DBAPIError)):
+    try:
+        from psycopg import Error as PgError
+    except ImportError:  # pragma: no cover
+        PgError = ()  # noqa: N806
+    if not isinstance(exc, (sqlite3.Error, DBAPIError, PgError)):
         return None
     from telecoop.store.engine import store_error
 

@@ -509,6 +509,11 @@ from telecoop.messages_hardening import HARDENING_MESSAGES as _HARDENING  # noqa
 
 register(_HARDENING)
 
+# issue 12: the PostgreSQL engine's messages.
+from telecoop.messages_pg import PG_MESSAGES as _PG  # noqa: E402
+
+register(_PG)
+
 # issue 14: the teleconsultation record's messages live in their own catalogue module.
 from telecoop.messages_teleconsult import TELECONSULT_FIELDS as _TC_FIELDS  # noqa: E402
 from telecoop.messages_teleconsult import TELECONSULT_MESSAGES as _TC  # noqa: E402

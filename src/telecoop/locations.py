@@ -17,7 +17,7 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
+def default_db_path(environ: Mapping[str, str] | None = None) -> "Path | DbUrl":
     """``TELECOOP_DB``, else ``telecoop.db`` in the user data dir."""
     env = os.environ if environ is None else environ
     if env.get("TELECOOP_DB"):
@@ -26,24 +26,68 @@ def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+PG_SCHEMES = ("postgresql://", "postgres://")
 
 
-def db_file(text: str) -> Path:
-    """The database path a person gave (``--db``, ``TELECOOP_DB``): a file path, never a URL.
+class DbUrl(str):
+    """A PostgreSQL database named by a libpq URL (issue 12), never carrying a password.
 
-    ``postgresql://...`` is refused plainly until that engine exists; any
-    other ``scheme://`` too. (A name such as ``x.db?mode=ro`` is simply a file
-    of that name: the store never reads options out of it.)
+    ``postgresql://host:port/dbname``, a socket folder
+    ``postgresql:///dbname?host=/var/run/postgresql``, or a service of
+    pg_service.conf ``postgresql://?service=telecoop``. The password comes
+    from a pgpass or service file, never from a command line (where ``ps``
+    shows it to every account).
     """
-    from telecoop.domain.errors import BadInput, StoreError
+
+    __slots__ = ()
+
+
+def is_db_url(target: object) -> bool:
+    """Whether ``target`` (what ``db_file`` returned) names a PostgreSQL database rather than a file."""
+    return isinstance(target, DbUrl)
+
+
+def db_file(text: str) -> "Path | DbUrl":
+    """The database a person gave (``--db``, ``TELECOOP_DB``): a file path or a PostgreSQL URL.
+
+    ``postgresql://`` and ``postgres://`` name a PostgreSQL database (a URL
+    with a password is refused: it would show in ``ps`` and the shell's
+    history); any other ``scheme://`` is refused plainly. (A name such as
+    ``x.db?mode=ro`` is simply a file of that name: the store never reads
+    options out of it.)
+    """
+    from telecoop.domain.errors import BadInput
 
     if _URL_RE.match(text):
-        if text.lower().startswith(("postgresql", "postgres")):
-            raise StoreError("store.url_unsupported")
         from telecoop.domain.text import shown
 
+        if text.lower().startswith(PG_SCHEMES):
+            return DbUrl(_checked_pg_url(text))
         raise BadInput("store.url", value=shown(text, 60))
     return Path(text).expanduser()
+
+
+def _checked_pg_url(text: str) -> str:
+    """``text`` if it is a libpq URL without a password; BadInput otherwise."""
+    from telecoop.domain.errors import BadInput
+    from telecoop.domain.text import shown
+
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        params = conninfo_to_dict(text)
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        params = {}
+    except Exception:  # libpq's own parser refused it: a typo, not a connection failure
+        raise BadInput("store.pg_url", value=shown(_without_password(text), 60)) from None
+    if params.get("password") or _without_password(text) != text:
+        raise BadInput("store.pg_password")
+    return text
+
+
+def _without_password(text: str) -> str:
+    """``text`` with any ``user:password@`` cut to ``user@`` (so an echo never repeats a password)."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@?]*?):[^/@?]*@", r"\1@", text)
 
 
 def demo_db_path() -> Path:

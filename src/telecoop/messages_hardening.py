@@ -39,13 +39,9 @@ HARDENING_MESSAGES: dict[str, tuple[str, str]] = {
         "plus d'espace disque pour la base {path} ; rien n'a été changé",
         "no disk space left for the database {path}; nothing was changed",
     ),
-    "store.url_unsupported": (
-        "PostgreSQL n'est pas encore pris en charge ; --db doit être le chemin d'un fichier SQLite",
-        "PostgreSQL is not yet supported; --db must be the path of an SQLite file",
-    ),
     "store.url": (
-        "--db prend un chemin de fichier, pas une adresse : « {value} »",
-        "--db takes a file path, not an address: '{value}'",
+        "--db prend un chemin de fichier ou une adresse postgresql://, pas « {value} »",
+        "--db takes a file path or a postgresql:// address, not '{value}'",
     ),
     "store.not_demo": (
         "{path} n'est pas une base de démonstration ; « demo --fresh » ne l'effacera pas",

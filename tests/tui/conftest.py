@@ -7,7 +7,6 @@ so the seeded bookings, the slots and the snapshots are the same on every run.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,8 @@ import pytest
 from telecoop import i18n
 from telecoop.services.context import Context, open_context
 from telecoop.tui.app import TeleCoopApp
+
+import engines
 
 NOW = pendulum.datetime(2026, 12, 7, 12, 0, tz="UTC")
 SIZE = (80, 24)
@@ -28,9 +29,8 @@ def clock(now: dt.datetime = NOW) -> Callable[[], dt.datetime]:
 
 @pytest.fixture
 def demo_db(tmp_path, demo_template) -> Path:
-    target = tmp_path / "telecoop.db"
-    shutil.copy(demo_template, target)
-    return target
+    """A copy of the demo database: a file (SQLite) or a database URL (PostgreSQL, tests/engines.py)."""
+    return engines.copy_db(demo_template, tmp_path / "telecoop.db")
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ from telecoop.io.csvcell import from_cell, row_out
 from telecoop.domain.timeutil import day_bounds_utc, format_choice, parse_date, parse_instant, resolve_wall_time, zone
 from telecoop.store import conflicts
 from telecoop.store import tables as tb
-from telecoop.store.engine import read_session, read_then_write
+from telecoop.store.engine import read_session, read_then_write, sync_id_sequences
 
 __all__ = ["FILES", "COLUMNS", "Problem", "import_path", "export_dir", "export_xlsx", "export_rows", "format_problems"]
 
@@ -674,6 +674,7 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import", force: boo
                             raise _Retry
                         check = validate_all(s)
                     counts = _write_rows(s, check, tables, actor, path, force=force)
+                    sync_id_sequences(s)  # the files' ids went in as they are (issue 12: PostgreSQL)
                 break
             except _Retry:
                 continue

@@ -20,6 +20,7 @@ from telecoop.store.directory import resources_from_rows, visible_clause
 from telecoop.store.engine import (
     backup,
     integrity_check,
+    is_postgres,
     make_engine,
     read_session,
     schema_version,
@@ -77,6 +78,8 @@ def check(engine) -> m.CheckReport:
 
 def backup_to(ctx: Context, target: Path) -> None:
     ctx.require(*ADMIN_ROLES)
+    if is_postgres(ctx.engine):
+        backup(ctx.engine, target)  # refuses first: pg_dump's job (issue 12)
     if target.is_dir():
         raise BadInput("output.is_dir", path=str(target))
     if target.exists():

@@ -12,6 +12,7 @@ from pathlib import Path
 import pendulum
 from sqlalchemy.engine import Engine
 
+from telecoop import locations
 from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain.errors import NotPermitted, TeleCoopError
@@ -87,7 +88,7 @@ def os_login(
     env = os.environ if environ is None else environ
     uid = os.getuid() if uid is None else uid
     sudo_user = env.get("SUDO_USER")
-    if sudo_user and sudo_user != "root" and (uid == 0 or _owns(db_path, uid)):
+    if sudo_user and sudo_user != "root" and (uid == 0 or _owns(db_path, uid, env)):
         return sudo_user
     return passwd_login(uid)
 
@@ -108,18 +109,49 @@ def passwd_login(uid: int) -> str:
         raise NotPermitted("identity.no_passwd", uid=uid) from None
 
 
-def _owns(db_path: Path | None, uid: int) -> bool:
+def _owns(db_path: Path | None, uid: int, environ: Mapping[str, str] | None = None) -> bool:
+    if locations.is_db_url(db_path):
+        return _owns_pg_settings(str(db_path), uid, environ)
     try:
         return db_path is not None and db_path.stat().st_uid == uid
     except OSError:
         return False
 
 
+def pg_settings_file(url: str, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The file holding the connection settings of a PostgreSQL ``url`` (issue 12): its service file
+    (``PGSERVICEFILE``, else ``~/.pg_service.conf``) when the URL names a ``service=``, else the
+    password file (``PGPASSFILE``, else ``~/.pgpass``). None when there is no such file."""
+    env = os.environ if environ is None else environ
+    from psycopg.conninfo import conninfo_to_dict
+
+    home = Path(env.get("HOME") or os.path.expanduser("~"))
+    if conninfo_to_dict(url).get("service") or env.get("PGSERVICE"):
+        candidate = Path(env["PGSERVICEFILE"]) if env.get("PGSERVICEFILE") else home / ".pg_service.conf"
+    else:
+        candidate = Path(env["PGPASSFILE"]) if env.get("PGPASSFILE") else home / ".pgpass"
+    return candidate if candidate.is_file() else None
+
+
+def _owns_pg_settings(url: str, uid: int, environ: Mapping[str, str] | None) -> bool:
+    """PostgreSQL has no database file to own: the service account is the one whose own, private
+    connection settings file opens the database (no one else can write or read it)."""
+    found = pg_settings_file(url, environ)
+    try:
+        st = found.stat() if found is not None else None
+    except OSError:
+        return False
+    return st is not None and st.st_uid == uid and not st.st_mode & 0o022
+
+
 def may_act_as(db_path: Path, uid: int | None = None, environ: Mapping[str, str] | None = None) -> bool:
     """``--as`` is honoured only for the database file's owner, or root.
 
     Under ``sudo -u telecoop`` the process *is* the owner, but the person is
-    SUDO_USER: they get no ``--as`` unless that person is root.
+    SUDO_USER: they get no ``--as`` unless that person is root. On a
+    PostgreSQL database (issue 12) the "owner" is the account whose own
+    connection settings file (service file or pgpass, not writable by
+    others) opens it: the service account; root too; nobody else.
     """
     env = os.environ if environ is None else environ
     if env.get("SUDO_USER") and env.get("SUDO_UID", "") != "0":
@@ -127,6 +159,8 @@ def may_act_as(db_path: Path, uid: int | None = None, environ: Mapping[str, str]
     uid = os.getuid() if uid is None else uid
     if uid == 0:
         return True
+    if locations.is_db_url(db_path):
+        return _owns_pg_settings(str(db_path), uid, env)
     try:
         return db_path.stat().st_uid == uid
     except FileNotFoundError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from telecoop import locations
 from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain.errors import NotPermitted, StoreError
@@ -21,7 +22,7 @@ def import_data(db_path: Path, source: Path, as_login: str | None = None, *, for
     A new database (no staff yet) may be loaded by whoever may open the file;
     once it has staff, only a federation admin imports.
     """
-    existed = db_path.exists()
+    existed = locations.is_db_url(db_path) or db_path.exists()  # a PostgreSQL database exists already
     engine = make_engine(db_path, migrate=False)  # an older file: "telecoop upgrade" first
     try:
         login = resolve_login(db_path, as_login)
@@ -84,6 +85,8 @@ def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
     """
     from telecoop.io.demo import build_demo_database
 
+    if locations.is_db_url(path):
+        return _build_pg_demo(path, fresh=fresh, clock=clock)
     if path.exists():
         has_coops = _has_coops(path)  # refuses another program's file: never deleted
         if has_coops and not fresh:
@@ -100,6 +103,32 @@ def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
         for suffix in ("", "-wal", "-shm", ".lock"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         raise
+    return True
+
+
+def _build_pg_demo(url: str, *, fresh: bool, clock) -> bool:
+    """``build_demo`` on a PostgreSQL database (issue 12): an empty one is filled; ``fresh``
+    empties a demo database first (its tables only), and never any other."""
+    from sqlmodel import func, select
+
+    from telecoop.io.demo import DEMO_MARK, build_demo_database
+    from telecoop.store import tables as tb
+    from telecoop.store.engine import drop_schema, read_session
+
+    engine = make_engine(url, create=True)
+    try:
+        with read_session(engine) as s:
+            has_coops = s.exec(select(func.count()).select_from(tb.CoopRow)).one() > 0
+            is_demo = s.get(tb.Meta, DEMO_MARK) is not None
+        if has_coops and not fresh:
+            return False
+        if has_coops and not is_demo:
+            raise StoreError("store.not_demo", path=str(url))
+        if has_coops:
+            drop_schema(engine)
+    finally:
+        engine.dispose()
+    build_demo_database(url, clock=clock)
     return True
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from telecoop.services.context import Context
-from telecoop.store.engine import DataVersionWatcher
+from telecoop.store.engine import change_watcher
 
 
 class Watcher(Protocol):
@@ -23,4 +23,4 @@ class Watcher(Protocol):
 
 def watcher(ctx: Context) -> Watcher:
     """A watcher of the context's database; close it when the screen or app ends."""
-    return DataVersionWatcher(ctx.engine)
+    return change_watcher(ctx.engine)

@@ -1,8 +1,11 @@
-"""Engine factory, SQLite set-up, transactions and schema version.
+"""Engine factory, SQLite and PostgreSQL set-up, transactions and schema version.
 
 DESIGN section 5: WAL, ``synchronous=FULL``, a long busy timeout, foreign keys
-on, and ``BEGIN IMMEDIATE`` for every transaction that may write. SQLite-only
-SQL lives here and nowhere else.
+on, and ``BEGIN IMMEDIATE`` for every transaction that may write. On
+PostgreSQL (issue 12) every write transaction first takes the advisory lock
+``WRITERS_LOCK`` (the writers' turn), and the database itself refuses an
+overlapping booking (exclusion constraints, store/pg_ddl.py). Dialect-specific
+SQL lives in store/ and nowhere else.
 """
 
 from __future__ import annotations
@@ -107,8 +110,27 @@ def _sqlite_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+# issue 12: PostgreSQL. The writers' turn is this transaction-level advisory lock.
+WRITERS_LOCK = 7251001
+OVERLAP_SQLSTATE = "23P01"  # exclusion_violation: booking_clinician_no_overlap / booking_room_no_overlap
+PG_CONNECT_TIMEOUT_S = 10
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def _is_pg_target(target: object) -> bool:
+    return locations.is_db_url(target) or (
+        isinstance(target, str) and target.lower().startswith(locations.PG_SCHEMES)
+    )
+
+
 def make_engine(path: str | os.PathLike, *, create: bool = True, migrate: bool | None = None) -> Engine:
     """Open (and when ``create``, create) the database at ``path``.
+
+    ``path`` may also be a ``postgresql://`` URL (``locations.db_file``): see
+    ``_make_pg_engine``.
 
     ``path`` is a file path, never a URI. Only ``create`` (init, import, the
     demo) may create a database, and only ``migrate`` (default: ``create``;
@@ -120,8 +142,10 @@ def make_engine(path: str | os.PathLike, *, create: bool = True, migrate: bool |
     it is not a TeleCoop database, when it is damaged, older (without
     ``migrate``) or newer.
     """
-    path = Path(path)
     migrate = create if migrate is None else migrate
+    if _is_pg_target(path):
+        return _make_pg_engine(locations.db_file(str(path)), create=create, migrate=migrate)
+    path = Path(path)
     version = inspect_file(path, create=create, migrate=migrate)
     if version is None:  # nothing there yet: a new, private file
         try:
@@ -271,6 +295,8 @@ def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> St
     """A database error a user can cause, as one clear message (no SQL text); None for any other."""
     text = str(getattr(exc, "orig", None) or exc).lower()
     shown = str(path) if path is not None else "?"
+    if _is_pg_error(exc):
+        return _pg_store_error(exc, shown)
     if "locked" in text or "busy" in text:
         return busy()
     if "readonly" in text or "read-only" in text:
@@ -282,6 +308,189 @@ def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> St
     if "malformed" in text or "not a database" in text or "corrupt" in text or "disk i/o" in text:
         return StoreError("store.damaged", path=shown)
     return None
+
+
+# --------------------------------------------------------------------------- #
+# issue 12: PostgreSQL
+# --------------------------------------------------------------------------- #
+
+
+def _pg_connector(url: str):
+    """A function opening one psycopg connection to ``url`` (libpq: host, socket folder, service).
+
+    Every session: UTC (``timestamptz`` read back as UTC), a lock wait bounded
+    like SQLite's busy timeout, and a bounded connection attempt (an
+    unreachable host says so instead of hanging).
+    """
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    given = conninfo_to_dict(url)
+    options = " ".join(
+        filter(None, [given.get("options") or os.environ.get("PGOPTIONS", ""), f"-c lock_timeout={BUSY_TIMEOUT_MS}", "-c TimeZone=UTC"])
+    )
+    extra: dict = {"options": options, "application_name": given.get("application_name") or "telecoop"}
+    if "connect_timeout" not in given and not os.environ.get("PGCONNECT_TIMEOUT"):
+        extra["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+
+    def connect():
+        return psycopg.connect(url, **extra)
+
+    return connect
+
+
+def _pg_begin(conn) -> None:
+    # READ COMMITTED (the default) on purpose: each statement after the lock
+    # sees every write committed before it, so a check-then-insert inside the
+    # turn is race-free. (REPEATABLE READ would take its snapshot at the lock
+    # statement itself, before the wait, and miss the previous writer's rows.)
+    if conn.get_execution_options().get("telecoop_write"):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+
+
+def _make_pg_engine(url: str, *, create: bool, migrate: bool) -> Engine:
+    """An engine on the PostgreSQL database at ``url``, its schema checked (or made when ``create``).
+
+    The database itself must exist (``createdb``: the administrator's job,
+    with the rights TeleCoop's role should not have); ``create`` makes the
+    TeleCoop schema in an empty one.
+    """
+    # The creator connects (libpq reads the URL itself: host, socket folder,
+    # service, pgpass); the URL's "database" only carries the address for
+    # messages (tui/messages.py shows engine.url.database).
+    shown = sa.engine.URL.create("postgresql+psycopg", database=url)
+    engine = sa.create_engine(shown, creator=_pg_connector(url), pool_pre_ping=True)
+    event.listen(engine, "begin", _pg_begin)
+    try:
+        _ensure_pg_schema(engine, url, create=create, migrate=migrate)
+    except sa.exc.DBAPIError as exc:
+        engine.dispose()
+        raise (store_error(exc, url) or StoreError("store.not_db", path=url)) from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _pg_version(conn: sa.Connection) -> int | None:
+    """The schema version (0 if unknown), None when the database holds no table at all."""
+    names = set(sa.inspect(conn).get_table_names())
+    if "meta" in names:
+        value = conn.execute(sa.select(tables.Meta.value).where(tables.Meta.key == "schema_version")).scalar()
+        return int(value) if value and str(value).isdigit() else 0
+    if names:
+        raise StoreError("store.foreign", tables=", ".join(sorted(names)[:8]))
+    return None
+
+
+def _ensure_pg_schema(engine: Engine, url: str, *, create: bool, migrate: bool) -> None:
+    with engine.connect() as conn:
+        version = _pg_version(conn)
+    if version is None:
+        if not create:
+            raise StoreError("store.pg_empty", path=url)
+        from telecoop.store import pg_ddl  # TEMPORARY until store/migrations lands (see there)
+
+        with write_session(engine) as s:
+            conn = s.connection()
+            if _pg_version(conn) is not None:
+                return  # made meanwhile by another process, which had the turn first
+            try:
+                with conn.begin_nested():
+                    conn.exec_driver_sql(pg_ddl.EXTENSION)
+            except sa.exc.DBAPIError as exc:
+                raise StoreError("store.pg_extension", path=url) from exc
+            pg_ddl.create_schema(conn)
+            s.add(tables.Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+            s.add(tables.Meta(key="directory_version", value="0"))
+            s.add(tables.Meta(key="instance_id", value=uuid.uuid4().hex))
+        return
+    if version > SCHEMA_VERSION:
+        raise StoreError("store.newer", found=version, supported=SCHEMA_VERSION)
+    if version < SCHEMA_VERSION:
+        if migrate and version == 3:  # issue 14: 3 -> 4 is store/upgrades/issue14.py, portable
+            from telecoop.store.upgrades import issue14
+
+            with write_session(engine) as s:
+                issue14.upgrade(s.connection())
+                row = s.get(tables.Meta, "schema_version")
+                row.value = str(SCHEMA_VERSION)
+                s.add(row)
+            return
+        # No PostgreSQL database was ever made at an older schema: a lower
+        # number is someone's hand edit, not something to migrate blindly.
+        raise StoreError("store.older", path=url, found=version, supported=SCHEMA_VERSION)
+
+
+def sync_id_sequences(session: Session) -> None:
+    """After rows went in with their own ids (the CSV import keeps the files' ids), move each
+    PostgreSQL id sequence past the largest id, so the next row the app adds gets a free one.
+    (SQLite's INTEGER PRIMARY KEY takes max(id) + 1 by itself: nothing to do there.)"""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    for table in SQLModel.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key and isinstance(table.c.id.type, sa.Integer):
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE(MAX(id), 0) + 1, false)"
+                f" FROM {table.name}"
+            )
+
+
+def drop_schema(engine: Engine) -> None:
+    """PostgreSQL: drop every TeleCoop table (``demo --fresh`` on a demo database only)."""
+    assert is_postgres(engine)
+    with write_session(engine) as s:
+        SQLModel.metadata.drop_all(s.connection())
+
+
+def _pg_sqlstate(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return getattr(orig, "sqlstate", None) or ""
+
+
+def _pg_store_error(exc: BaseException, shown: str) -> StoreError | Busy | None:
+    """A psycopg error a person can cause (server down, wrong password...) as one clear message."""
+    state = _pg_sqlstate(exc)
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if state in ("55P03", "40P01", "40001"):  # lock wait past the timeout, deadlock, serialization
+        return busy()
+    if state in ("28P01", "28000") or any(
+        w in text for w in ("password authentication failed", "no password supplied", "peer authentication failed",
+                            "pg_hba.conf", "authentication failed")
+    ) or ("role" in text and "does not exist" in text):
+        return StoreError("store.pg_auth", path=shown)
+    if state == "3D000" or ("database" in text and "does not exist" in text):
+        return StoreError("store.pg_no_database", path=shown)
+    if state == "42501" or "permission denied" in text:
+        return StoreError("store.pg_denied", path=shown)
+    if state == "25006":  # a hot standby
+        return StoreError("store.readonly", path=shown)
+    if state in ("53100",):
+        return StoreError("store.full", path=shown)
+    if "btree_gist" in text or state == "58P01":
+        return StoreError("store.pg_extension", path=shown)
+    if state.startswith("08") or state in ("57P01", "57P02") or getattr(exc, "connection_invalidated", False) or any(
+        w in text for w in ("server closed the connection", "consuming input failed", "connection is lost",
+                            "the connection is closed", "terminating connection", "connection already closed",
+                            "ssl syscall error", "ssl connection has been closed")
+    ):
+        if "connection to server" in text and "failed" in text and "closed" not in text:
+            return StoreError("store.pg_unreachable", path=shown)
+        return StoreError("store.pg_lost", path=shown)
+    if state == "57P03" or any(
+        w in text for w in ("connection refused", "could not connect", "no such file or directory",
+                            "timeout expired", "could not translate host name", "name or service not known",
+                            "connection to server", "network is unreachable", "no route to host",
+                            "definition of service", "service file")
+    ):
+        return StoreError("store.pg_unreachable", path=shown)
+    return None
+
+
+def _is_pg_error(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", None) or exc
+    return type(orig).__module__.startswith("psycopg")
 
 
 def _ensure_schema(engine: Engine) -> None:
@@ -369,7 +578,8 @@ def writer_turn(engine: Engine) -> Iterator[None]:
     dies with its process (a dropped SSH link leaves none).
     """
     path = engine.url.database
-    if fcntl is None or not path or path == ":memory:":
+    if fcntl is None or not path or path == ":memory:" or is_postgres(engine):
+        # (PostgreSQL: the advisory lock taken at BEGIN is the turn, see _pg_begin.)
         yield
         return
     fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
@@ -465,6 +675,8 @@ def _checkpoint(engine: Engine) -> None:
     """
     # On the raw connection, in autocommit: a checkpoint must not sit inside
     # a (read) transaction of its own.
+    if is_postgres(engine):
+        return  # the server's own checkpointer
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -494,6 +706,12 @@ class ReadThenWrite:
         self._version = self._data_version()
 
     def _data_version(self) -> int:
+        if is_postgres(self.engine):
+            # No cheap "did anyone commit?" on PostgreSQL: answer "changed"
+            # every time (a new number per call), so the caller always
+            # validates again inside the write. Conservative, never wrong.
+            self._pg_calls = getattr(self, "_pg_calls", 0) + 1
+            return -self._pg_calls
         cur = self.conn.connection.driver_connection.execute("PRAGMA data_version")
         try:
             return cur.fetchone()[0]
@@ -529,6 +747,50 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
+def change_watcher(engine: Engine) -> "DataVersionWatcher | NotifyWatcher":
+    """What tells a screen that another connection committed: data_version (SQLite), NOTIFY (PostgreSQL)."""
+    return NotifyWatcher(engine) if is_postgres(engine) else DataVersionWatcher(engine)
+
+
+class NotifyWatcher:
+    """PostgreSQL: LISTEN on ``telecoop_change`` (pg_ddl's statement triggers) on a connection of its own.
+
+    ``changed`` reads what has arrived without waiting. (A dropped connection
+    reads as "changed", so the screen re-queries and says what went wrong.)
+    """
+
+    CHANNEL = "telecoop_change"
+
+    def __init__(self, engine: Engine) -> None:
+        import psycopg
+
+        self._raw = engine.raw_connection()
+        self._conn: psycopg.Connection = self._raw.driver_connection
+        self._conn.rollback()
+        self._conn.autocommit = True
+        self._conn.execute(f"LISTEN {self.CHANNEL}")
+
+    def changed(self, wait: float = 0) -> bool:
+        """Whether a change was notified; ``wait`` seconds at most for the first one."""
+        try:
+            got = False
+            for _note in self._conn.notifies(timeout=wait, stop_after=1 if wait else None):
+                got = True
+            for _note in self._conn.notifies(timeout=0):  # and whatever else arrived
+                got = True
+            return got
+        except Exception:  # noqa: BLE001 - the server went away: let the screen re-query and say so
+            return True
+
+    def close(self) -> None:
+        try:
+            self._conn.execute(f"UNLISTEN {self.CHANNEL}")
+            self._conn.autocommit = False
+        except Exception:  # noqa: BLE001
+            pass
+        self._raw.close()
+
+
 class DataVersionWatcher:
     """Tells cheaply whether another connection committed since the last look.
 
@@ -560,6 +822,8 @@ class DataVersionWatcher:
 
 
 def integrity_check(engine: Engine) -> str:
+    if is_postgres(engine):
+        return _pg_integrity_check(engine)
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
         fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
@@ -569,9 +833,32 @@ def integrity_check(engine: Engine) -> str:
     return "; ".join(problems[:5])
 
 
+def _pg_integrity_check(engine: Engine) -> str:
+    """What can be checked from a client: the schema version, and every table, constraint,
+    trigger and the extension the guarantees rest on (the server checks its own pages)."""
+    from telecoop.store import pg_ddl  # TEMPORARY until store/migrations lands
+
+    with engine.connect() as conn:
+        names = set(sa.inspect(conn).get_table_names())
+        missing = [f"table {t}" for t in sorted(SQLModel.metadata.tables) if t not in names]
+        if not missing:
+            missing = pg_ddl.missing_objects(conn)
+            invalid = conn.exec_driver_sql(
+                "SELECT conrelid::regclass::text || '.' || conname FROM pg_constraint "
+                "WHERE NOT convalidated AND connamespace = 'public'::regnamespace"
+            ).scalars().all()
+            missing += [f"constraint not validated: {name}" for name in invalid]
+    return "ok" if not missing else "missing: " + "; ".join(missing[:5])
+
+
 def backup(engine: Engine, target: str | os.PathLike) -> None:
     """Consistent online copy (SQLite's backup API) while others keep working."""
     import sqlite3
+
+    if is_postgres(engine):
+        # pg_dump (or the standby / base backups) is the tool: it copies roles' data
+        # consistently without holding TeleCoop's writers' turn.
+        raise StoreError("store.pg_backup")
 
     # The copy holds every patient reference: 0600 from its first byte, and
     # never over an existing file (O_EXCL).
@@ -592,4 +879,5 @@ def backup(engine: Engine, target: str | os.PathLike) -> None:
 
 
 def is_overlap_error(exc: BaseException) -> bool:
-    return OVERLAP_MARKER in str(exc)
+    """The database refused an overlapping active booking: SQLite's trigger or PostgreSQL's EXCLUDE."""
+    return OVERLAP_MARKER in str(exc) or _pg_sqlstate(exc) == OVERLAP_SQLSTATE

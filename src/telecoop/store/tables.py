@@ -1,4 +1,4 @@
-"""SQLModel tables. Instants are stored as naive UTC (see ``UTCDateTime``)."""
+"""SQLModel tables. Instants are naive UTC on SQLite, ``timestamptz`` on PostgreSQL (see ``UTCDateTime``)."""
 
 from __future__ import annotations
 
@@ -11,26 +11,40 @@ from sqlmodel import Column, Field, Index, SQLModel
 
 
 class UTCDateTime(TypeDecorator):
-    """Aware datetimes in, aware UTC datetimes out; naive UTC in the column.
+    """Aware datetimes in, aware UTC datetimes out.
 
-    Naive storage keeps the column portable (SQLite has no zone type) and
-    makes text comparison in SQLite equal to time order. A naive value handed
-    in is a bug, so it is refused.
+    On SQLite the column holds naive UTC: SQLite has no zone type, and text
+    comparison then equals time order. On PostgreSQL it is ``timestamp with
+    time zone`` (issue 12), so ``tstzrange`` in the overlap constraints and
+    any other client read instants, not wall times. A naive value handed in
+    is a bug, so it is refused on both.
     """
 
     impl = sa.DateTime
     cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(sa.DateTime(timezone=True))
+        return dialect.type_descriptor(sa.DateTime())
 
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime given to the store")
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(dt.timezone.utc)
+        if dialect.name == "postgresql":
+            # A plain datetime.timezone.utc: psycopg adapts pendulum's zone too,
+            # but one type for every bound instant keeps statements cacheable.
+            return dt.datetime(*value.timetuple()[:6], value.microsecond, tzinfo=dt.timezone.utc)
+        return value.replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
+        if value.tzinfo is not None:
+            return value.astimezone(dt.timezone.utc)
         return value.replace(tzinfo=dt.timezone.utc)
 
 

@@ -31,15 +31,10 @@ _COLUMNS = (
     ("coop", "video_platform", "VARCHAR NOT NULL DEFAULT ''"),
 )
 
-POSTGRES_INTERPRETER_GUARD = (
-    "ALTER TABLE booking ADD CONSTRAINT booking_interpreter_no_overlap "
-    "EXCLUDE USING gist (interpreter_id WITH =, tstzrange(start, \"end\", '[)') WITH &&) "
-    "WHERE (status IN ('booked','checked_in'))"
-)
 
 
 def upgrade(conn: sa.Connection) -> None:
-    from telecoop.store import engine, tables
+    from telecoop.store import engine, pg_ddl, tables
 
     dialect = conn.dialect.name
     inspector = sa.inspect(conn)
@@ -69,5 +64,5 @@ def upgrade(conn: sa.Connection) -> None:
         ).first()
         if found is None:
             conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")
-            conn.exec_driver_sql(POSTGRES_INTERPRETER_GUARD)
+            conn.exec_driver_sql(pg_ddl.CONSTRAINTS["booking_interpreter_no_overlap"])
     del tables  # imported so that the series table is registered
