@@ -24,8 +24,16 @@ from telecoop.tui.format import clean, day_long, literal, local_day, mode_label,
 from telecoop.tui.messages import ServiceFailed, failure, named_error, resource_names
 from telecoop.tui.widgets.select_options import reset_options
 from telecoop.tui.widgets.tick_box import TickBox
+from telecoop.domain.series import MAX_COUNT
+from telecoop.tui.dialogs.series_preview import SeriesPreviewDialog, SeriesRequest
 
 FIELDS = ("patient",)  # the other fields' errors go to the line above the buttons
+REPEAT_KEYS = {
+    "": "tui.book.repeat.none",
+    "weekly": "tui.book.repeat.weekly",
+    "every-2-weeks": "tui.book.repeat.every-2-weeks",
+    "monthly": "tui.book.repeat.monthly",
+}
 # issue 14: a refusal's short form, for the one line above the buttons
 SHORT_REFUSALS = {"tc.consent_missing": "tui.book.consent_short", "tc.not_licensed": "tui.book.licence_short"}
 
@@ -113,6 +121,12 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
                     compact=True,
                     id="location",
                 )
+            # issue 14: a follow-up series (previewed before anything is booked)
+            with Horizontal(classes="row tight"):
+                yield Label("", id="repeat-label", markup=False)
+                yield Select(self._repeat_options(), value="", allow_blank=False, compact=True, id="repeat")
+                yield Label("", id="count-label", markup=False)
+                yield Input("4", max_length=2, compact=True, id="count", type="integer")
             yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("", id="confirm", compact=True, variant="primary")
@@ -121,6 +135,9 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
 
     def on_mount(self) -> None:
         self.relabel()
+
+    def _repeat_options(self) -> list[tuple[Text, str]]:
+        return [(Text(t(REPEAT_KEYS[word])), word) for word in REPEAT_KEYS]
 
     def _mode_options(self) -> list[tuple[Text, str]]:
         return [(Text(mode_label(mode)), mode.value) for mode in m.Mode]
@@ -144,6 +161,9 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         reset_options(self.query_one("#mode", Select), self._mode_options())
         self.query_one("#location-label", Label).update("  " + t("tui.book.location") + " ")
         self.query_one("#consent", TickBox).label = Text(t("tui.book.consent"))
+        self.query_one("#repeat-label", Label).update(t("tui.book.repeat") + " ")
+        reset_options(self.query_one("#repeat", Select), self._repeat_options())
+        self.query_one("#count-label", Label).update("  " + t("tui.book.count") + " ")
         self.query_one("#confirm", Button).label = t("tui.book.confirm")
         self.query_one("#back", Button).label = t("tui.book.back")
         self.query_one("#dialog-hint", Static).update(t("tui.book.keys"))
@@ -194,10 +214,24 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         mode = str(self.query_one("#mode", Select).value)
         where = str(self.query_one("#location", Select).value)
         consent = self.query_one("#consent", TickBox).value
+        repeat = str(self.query_one("#repeat", Select).value or "")
+        if repeat:  # issue 14: the series is previewed first; nothing is written before its Enter
+            count_text = self.query_one("#count", Input).value.strip()
+            count = int(count_text) if count_text.isdigit() else 0
+            if not 2 <= count <= MAX_COUNT:
+                self._error(None, t("tui.book.count_range", max=MAX_COUNT))
+                return
+            request = SeriesRequest(self.slot, repeat, count, patient, reason, mode, where, consent)
+            self.app.push_screen(SeriesPreviewDialog(request), self._series_closed)
+            return
         self._saving = True
         self.query_one("#confirm", Button).disabled = True
         self.query_one("#form-error", Static).update(t("tui.book.saving"))
         self._book(patient, reason, mode, where, consent)
+
+    def _series_closed(self, booking: m.Booking | None) -> None:
+        if booking is not None:
+            self.dismiss(booking)
 
     @work(thread=True, exclusive=True, group="book")
     def _book(self, patient: str, reason: str, mode: str, where: str = "QC", consent: bool = False) -> None:

@@ -1,0 +1,91 @@
+"""issue 14: the follow-up series preview, in French and in English (Pilot)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Select
+
+from telecoop.services import booking as booking_service
+from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
+from telecoop.tui.dialogs.booking_form import BookingDialog
+from telecoop.tui.dialogs.series_preview import SeriesPreviewDialog
+from telecoop.tui.screens.find import FindScreen
+from tui_helpers import settle, static_text, table_rows
+
+SIZE = (80, 24)
+WORDS = {
+    "fr": {"title": "Aperçu de la série : 3 rendez-vous", "free": "libre", "skipped": "sautée", "taken": "déjà pris",
+           "keys": "Entrée : tout réserver"},
+    "en": {"title": "Series preview: 3 visits", "free": "free", "skipped": "skipped", "taken": "already taken",
+           "keys": "Enter: book them all"},
+}
+
+
+async def _open_preview(pilot, patient: str) -> SeriesPreviewDialog:
+    app = pilot.app
+    screen = app.screen
+    assert isinstance(screen, FindScreen)
+    screen.query_one("#specialty", Select).value = "psychology"
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, BookingDialog)
+    form.query_one("#patient", Input).value = patient
+    form.query_one("#consent").value = True
+    form.query_one("#repeat", Select).value = "weekly"
+    form.query_one("#count", Input).value = "3"
+    form.query_one("#patient", Input).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, SeriesPreviewDialog), static_text(pilot, "#form-error")
+    return app.screen
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_series_preview_flags_a_conflict_skips_it_then_books_the_rest(app_for, context_for, lang):
+    words = WORDS[lang]
+    app = app_for("recep.gaspesie", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = await _open_preview(pilot, "SER-1")
+        rows = table_rows(pilot, "#occurrences")
+        assert [r[0] for r in rows] == ["1", "2", "3"] and rows[0][3] == words["free"], rows
+        assert static_text(pilot, "#dialog-title") == words["title"]
+        # Someone else takes a free later occurrence meanwhile: Enter shows it flagged, writes nothing.
+        k = next(i for i, r in enumerate(rows) if i > 0 and r[3] == words["free"])
+        booking_service.book(context_for("recep.iles"), clinician_id=dialog.request.slot.clinician_id,
+                             start=dialog.occurrences[k].start, duration=30, consent=True, patient="ZZ-1")
+        if all(r[3] == words["free"] for r in rows):
+            assert static_text(pilot, "#dialog-hint").startswith(words["keys"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        rows = table_rows(pilot, "#occurrences")
+        assert rows[k][3] == words["taken"]
+        assert not static_text(pilot, "#dialog-hint").startswith(words["keys"])  # says how many conflicts
+        for i, row in enumerate(rows):  # skip every flagged one
+            if row[3] != words["free"]:
+                dialog.query_one("#occurrences").move_cursor(row=i)
+                await pilot.press("space")
+                await settle(pilot)
+                assert table_rows(pilot, "#occurrences")[i][3] == words["skipped"]
+        kept = {i + 1 for i, r in enumerate(rows) if r[3] == words["free"]}
+        assert static_text(pilot, "#dialog-hint").startswith(words["keys"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog)
+    mine = [b for b in booking_service.list_bookings(context_for("recep.gaspesie"), own_coop_only=True,
+                                                     patient="SER-1")]
+    assert len({b.series_id for b in mine}) == 1 and {b.series_index for b in mine} == kept
+
+
+async def test_going_back_from_the_preview_books_nothing(app_for, context_for):
+    app = app_for("recep.gaspesie", lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open_preview(pilot, "SER-2")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDialog)
+    assert not booking_service.list_bookings(context_for("recep.gaspesie"), own_coop_only=True, patient="SER-2")
