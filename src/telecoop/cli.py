@@ -113,6 +113,8 @@ def slot_json(s: m.Slot) -> dict:
         "room_id": s.room_id,
         "room": s.room,
         "room_coop": s.room_coop,
+        "interpreter_id": s.interpreter_id,  # issue 14
+        "interpreter": s.interpreter,
         "start": iso_z(s.start),
         "end": iso_z(s.end),
         "local_start": local(s.start, s.tz).isoformat(),
@@ -299,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--days", type=int, default=14)
     s.add_argument("--duration", type=int, default=30)
     s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--interpreter-language", metavar="L")  # issue 14
     s.add_argument("--json", action="store_true")
 
     bk = sub.add_parser("book", help="book a slot")
@@ -315,6 +318,10 @@ def build_parser() -> argparse.ArgumentParser:
     bk.add_argument("--patient-location", metavar="PROV")
     bk.add_argument("--patient-site", default="")
     bk.add_argument("--consent", action="store_true")
+    ig = bk.add_mutually_exclusive_group()  # issue 14: an interpreter for the patient's language
+    ig.add_argument("--interpreter", type=_id_arg)
+    ig.add_argument("--any-interpreter", action="store_true")
+    bk.add_argument("--interpreter-language", metavar="L")
     # issue 14: a follow-up series
     bk.add_argument("--repeat", choices=["weekly", "every-2-weeks", "monthly"])
     bk.add_argument("--count", type=int)
@@ -602,6 +609,7 @@ def cmd_slots(args) -> int:
         ctx, specialty=args.specialty, language=args.language, with_room=args.with_room, room_id=args.room,
         coop=args.coop, clinician_id=args.clinician, from_date=_date(args.from_date), days=args.days,
         duration=args.duration, limit=args.limit, partner_rooms=args.partner_rooms,
+        interpreter_language=args.interpreter_language,
     )
     if args.json:
         emit_json([slot_json(s) for s in slots])
@@ -618,7 +626,12 @@ def print_slots(slots: list[m.Slot], viewer_tz: str) -> None:
         # The clinician's local time only where it reads differently from mine.
         rows.append([here, there[11:] if there != here else "", s.clinician_id, s.clinician, s.coop, s.specialty,
                      s.room or "", s.room_coop or ""])
-    print_table(rows, ["start", "local", "id", "clinician", "coop", "specialty", "room", "room_coop"])
+    headers = ["start", "local", "id", "clinician", "coop", "specialty", "room", "room_coop"]
+    if any(s.interpreter_id is not None for s in slots):  # issue 14
+        for row, s in zip(rows, slots):
+            row.append(f"{s.interpreter_id} {s.interpreter}" if s.interpreter_id is not None else "")
+        headers.append("interpreter")
+    print_table(rows, headers)
 
 
 def _status_word(status: m.BookingStatus) -> str:
@@ -643,7 +656,9 @@ def cmd_book(args) -> int:
         return _book_series(args, ctx)
     b = book(ctx, clinician_id=args.clinician, start=args.start, duration=args.duration, patient=args.patient,
              reason=args.reason, mode=args.mode, room_id=args.room, any_room=args.any_room,
-             patient_location=args.patient_location, patient_site=args.patient_site, consent=args.consent)
+             patient_location=args.patient_location, patient_site=args.patient_site, consent=args.consent,
+             interpreter_id=args.interpreter, any_interpreter=args.any_interpreter,
+             interpreter_language=args.interpreter_language)
     return _report_booking(args, ctx, b, "booking.made")
 
 

@@ -515,8 +515,10 @@ from telecoop.messages_pg import PG_MESSAGES as _PG  # noqa: E402
 register(_PG)
 
 # issue 14: the teleconsultation record's messages live in their own catalogue module.
+from telecoop.messages_teleconsult import TELECONSULT_COLUMNS as _TC_COLUMNS  # noqa: E402
 from telecoop.messages_teleconsult import TELECONSULT_FIELDS as _TC_FIELDS  # noqa: E402
 from telecoop.messages_teleconsult import TELECONSULT_MESSAGES as _TC  # noqa: E402
 
 register(_TC)
 FIELD_LABELS.update(_TC_FIELDS)
+COLUMN_LABELS.update(_TC_COLUMNS)

@@ -46,6 +46,23 @@ TELECONSULT_MESSAGES: dict[str, tuple[str, str]] = {
         "le rendez-vous {id} n'est pas en vidéo : il n'a pas de lien",
         "booking {id} is not a video visit: it has no link",
     ),
+    "tc.interpreter_two_languages": (
+        "un interprète a au moins deux langues (celles entre lesquelles il interprète)",
+        "an interpreter has at least two languages (those they interpret between)",
+    ),
+    "tc.not_interpreter": ("la ressource {value} n'est pas un interprète", "resource {value} is not an interpreter"),
+    "tc.interpreter_language": (
+        "{name} n'interprète pas entre {language} et une langue du clinicien",
+        "{name} does not interpret between {language} and a language the clinician speaks",
+    ),
+    "tc.interpreter_needs_language": (
+        "dites la langue du patient (--interpreter-language) pour choisir un interprète",
+        "give the patient's language (--interpreter-language) to pick an interpreter",
+    ),
+    "tc.no_interpreter": (
+        "aucun interprète libre à cette heure pour cette langue",
+        "no interpreter free at that time for that language",
+    ),
     # CLI reports
     "tc.switched": ("rendez-vous {id} : maintenant {mode}", "booking {id}: now {mode}"),
     "tc.link_new": ("rendez-vous {id} : nouveau lien privé", "booking {id}: new private link"),
@@ -105,6 +122,11 @@ TELECONSULT_FIELDS: dict[str, tuple[str, str]] = {
     "repeat": ("répétition", "repeat"),
     "count": ("nombre d'occurrences", "count"),
     "occurrence": ("occurrence", "occurrence"),
+}
+
+# Column headers of the CLI's tables
+TELECONSULT_COLUMNS: dict[str, tuple[str, str]] = {
+    "interpreter": ("interprète", "interpreter"),
 }
 
 # One home for how an occurrence of a series is said (the CLI's preview and the app's).

@@ -22,6 +22,7 @@ class Role(StrEnum):
 class ResourceKind(StrEnum):
     CLINICIAN = "clinician"
     ROOM = "room"
+    INTERPRETER = "interpreter"  # issue 14: booked with a clinician, for a patient's language
 
 
 class Sharing(StrEnum):
@@ -139,6 +140,12 @@ SPECIALTIES = (
     "kinesiology",
 )
 LANGUAGES = ("fr", "en")
+#: issue 14: languages an interpreter may interpret between (ISO 639 codes): French and English,
+#: Indigenous languages of Quebec, Quebec and American sign languages, and the most spoken others.
+PATIENT_LANGUAGES = LANGUAGES + (
+    "iu", "cr", "moe", "atj", "nsk", "lsq", "ase",
+    "es", "ar", "zh", "ht", "pt", "fa", "vi", "ru", "uk", "tl", "ta",
+)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUPPORTED_TZ_HINT = ("America/Toronto", "America/Halifax", "America/Blanc-Sablon")
 #: issue 10: the zones a co-op's form offers (Quebec's three first, then the rest of Canada's)
@@ -272,6 +279,8 @@ class Slot:
     room_id: int | None = None
     room: str | None = None
     room_coop: str | None = None  # issue 10: where the patient will sit
+    interpreter_id: int | None = None  # issue 14: for a patient language the clinician lacks
+    interpreter: str | None = None
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,29 @@ def check_patient_reference(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- #
+# Interpreters
+# --------------------------------------------------------------------------- #
+
+
+def interpreter_languages(words: tuple[str, ...]) -> tuple[str, ...]:
+    """An interpreter's languages: at least two (they interpret between any two of them)."""
+    if len(set(words)) < 2:
+        raise BadInput("tc.interpreter_two_languages")
+    return words
+
+
+def needs_interpreter(patient_language: str | None, clinician_languages: tuple[str, ...]) -> bool:
+    return bool(patient_language) and patient_language not in clinician_languages
+
+
+def interprets(interpreter: m.Resource, patient_language: str, clinician_languages: tuple[str, ...]) -> bool:
+    """Whether ``interpreter`` speaks the patient's language and one the clinician speaks."""
+    return patient_language in interpreter.languages and any(
+        lang in interpreter.languages for lang in clinician_languages if lang != patient_language
+    )
+
+
+# --------------------------------------------------------------------------- #
 # The private per-visit link
 # --------------------------------------------------------------------------- #
 

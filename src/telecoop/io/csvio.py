@@ -369,6 +369,11 @@ class _Check:
         if kind == m.ResourceKind.CLINICIAN:
             specialty = row.check("specialty", validate.choice, "specialty", m.SPECIALTIES)
             languages = row.check("languages", validate.words, "languages", m.LANGUAGES, required=True)
+        elif kind == m.ResourceKind.INTERPRETER:  # issue 14: the languages they interpret between
+            languages = row.check("languages", lambda cell: tc.interpreter_languages(
+                validate.words(cell, "languages", m.PATIENT_LANGUAGES, required=True)))
+            if not row.blank("specialty"):
+                row.problem("specialty", "field.must_be_empty", field="specialty", other="kind", value=kind)
         elif kind == m.ResourceKind.ROOM:
             for column in ("specialty", "languages"):
                 if not row.blank(column):

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from telecoop.domain import access
 from telecoop.domain import model as m
+from telecoop.domain import teleconsult as tc
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, NotFound, NotPermitted, StoreError, WouldStrand
 from telecoop.domain.timeutil import day_bounds_utc, resolve_wall_time
@@ -184,6 +185,9 @@ def save_resource(
         "specialty": v.choice(specialty, "specialty", m.SPECIALTIES) if kind_v == m.ResourceKind.CLINICIAN else "",
         "languages": " ".join(v.words(languages, "languages", m.LANGUAGES, required=kind_v == m.ResourceKind.CLINICIAN))
         if kind_v == m.ResourceKind.CLINICIAN
+        # issue 14: an interpreter's languages, two at least
+        else " ".join(tc.interpreter_languages(v.words(languages, "languages", m.PATIENT_LANGUAGES, required=True)))
+        if kind_v == m.ResourceKind.INTERPRETER
         else "",
         "equipment": v.optional_text(equipment, "equipment", 120),
         "video_link": v.url(video_link),

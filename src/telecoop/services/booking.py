@@ -24,6 +24,7 @@ from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPer
 from telecoop.domain.timeutil import day_bounds_utc, format_local, local, parse_instant, utc
 from telecoop.domain import teleconsult as tc
 from telecoop.services import audit
+from telecoop.services import interpreters
 from telecoop.services import teleconsult as tcs
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource
@@ -110,6 +111,9 @@ def book(
     patient_location: str | None = None,
     patient_site: str = "",
     consent: bool = False,
+    interpreter_id: int | None = None,
+    any_interpreter: bool = False,
+    interpreter_language: str | None = None,
 ) -> m.Booking:
     """Book a clinician (and a room) for the user's co-op, atomically.
 
@@ -130,8 +134,12 @@ def book(
     with read_session(ctx.engine) as s:
         clinician = load_resource(s, ctx, clinician_id)
         named_room = load_resource(s, ctx, room_id) if room_id is not None else None
+        named_interpreter = load_resource(s, ctx, interpreter_id) if interpreter_id is not None else None
     if clinician.kind != m.ResourceKind.CLINICIAN:
         raise BadInput("field.not_clinician", value=clinician_id)
+    interpreter_language = interpreters.language(interpreter_language)  # issue 14
+    if named_interpreter is not None:
+        interpreters.check_named(named_interpreter, interpreter_language, clinician)
     if named_room is not None and named_room.kind != m.ResourceKind.ROOM:
         raise BadInput("field.not_room", value=room_id)
     begin = _resolve_start(start, clinician.tz)
@@ -142,10 +150,17 @@ def book(
         _check_open(s, clinician, begin, end)
         if named_room is not None:
             _check_open(s, named_room, begin, end)
+        if named_interpreter is not None:
+            _check_open(s, named_interpreter, begin, end)
     try:
         with _overlap_refused(), write_session(ctx.engine) as s:
             _check_not_taken(s, clinician, begin, end)
             room = _pick_room(s, ctx, begin, end, named_room, any_room)
+            # issue 14: clinician, room and interpreter in this one transaction: all or nothing
+            interpreter = interpreters.pick(s, ctx, clinician, named_interpreter, any_interpreter,
+                                            interpreter_language, begin, end)
+            if interpreter is not None:
+                record = {**record, "interpreter_id": interpreter.id}
             now = ctx.now()
             values = dict(
                 clinician_id=clinician.id,
@@ -173,6 +188,8 @@ def book(
     names = {clinician.id: (clinician.name, clinician.coop, clinician.tz, clinician.video_link or "")}
     if room is not None:
         names[room.id] = (room.name, room.coop, room.tz, "")
+    if interpreter is not None:
+        names[interpreter.id] = (interpreter.name, interpreter.coop, interpreter.tz, "")
     return _to_booking(ctx, row, names)
 
 
@@ -433,7 +450,7 @@ def _may_see(session: Session, ctx: Context, row: tb.BookingRow) -> bool:
     """``domain.access.sees_booking``, the booking's clinician and room read only when needed."""
 
     def held() -> Iterable[m.Resource | None]:
-        for rid in (row.clinician_id, row.room_id):
+        for rid in (row.clinician_id, row.room_id, row.interpreter_id):  # issue 14: an interpreter too
             if rid is not None:
                 yield store_directory.resource(session, rid)
 
@@ -502,7 +519,7 @@ def get_booking(ctx: Context, booking_id: int) -> m.Booking:
         row = s.get(tb.BookingRow, booking_id)
         if row is None or not _may_see(s, ctx, row):
             raise NotFound("notfound.booking", id=booking_id)
-        return _to_booking(ctx, row, _names(s, {row.clinician_id, row.room_id} - {None}))
+        return _to_booking(ctx, row, _names(s, {row.clinician_id, row.room_id, row.interpreter_id} - {None}))
 
 
 def list_bookings(
@@ -553,7 +570,8 @@ def list_bookings(
     if conflicts_only:
         stmt = stmt.where(B.conflict != "")
     if resource_id is not None:
-        stmt = stmt.where(or_(B.clinician_id == resource_id, B.room_id == resource_id))
+        stmt = stmt.where(or_(B.clinician_id == resource_id, B.room_id == resource_id,
+                              B.interpreter_id == resource_id))  # issue 14
     if patient is not None:
         stmt = stmt.where(patient_search_clause(ctx)).where(
             sa.func.lower(B.patient).contains(patient.lower(), autoescape=True)
@@ -567,10 +585,12 @@ def list_bookings(
             else:
                 visible = select(tb.ResourceRow.id).where(store_directory.visible_clause(ctx.coop))
                 stmt = stmt.where(
-                    or_(B.coop == ctx.coop, col(B.clinician_id).in_(visible), col(B.room_id).in_(visible))
+                    or_(B.coop == ctx.coop, col(B.clinician_id).in_(visible), col(B.room_id).in_(visible),
+                        col(B.interpreter_id).in_(visible))  # issue 14
                 )
         rows = list(s.exec(stmt).all())
         ids = {r.clinician_id for r in rows} | {r.room_id for r in rows if r.room_id is not None}
+        ids |= {r.interpreter_id for r in rows if r.interpreter_id is not None}  # issue 14
         names = _names(s, ids)
         return [_to_booking(ctx, r, names) for r in rows]
 

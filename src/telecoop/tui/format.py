@@ -110,7 +110,8 @@ SPECIALTY_KEYS = {
     "kinesiology": "tui.spec.kinesiology",
 }
 LANGUAGE_KEYS = {"fr": "tui.lang.fr", "en": "tui.lang.en"}
-KIND_KEYS = {"clinician": "tui.adm.kind.clinician", "room": "tui.adm.kind.room"}
+KIND_KEYS = {"clinician": "tui.adm.kind.clinician", "room": "tui.adm.kind.room",
+             "interpreter": "tui.adm.kind.interpreter"}  # issue 14
 KIND_SHORT_KEYS = {"clinician": "tui.adm.kind_short.clinician", "room": "tui.adm.kind_short.room"}
 SHARING_KEYS = {"private": "tui.adm.sharing.private", "all": "tui.adm.sharing.all", "listed": "tui.adm.sharing.listed"}
 SHARING_SHORT_KEYS = {"private": "tui.adm.sharing_short.private", "all": "tui.adm.sharing_short.all"}

@@ -145,6 +145,7 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
         "Ask the patient whether they agree to be seen remotely, then tick.",
     ),
     "tui.book.repeat": ("Série", "Series"),
+    "tui.adm.kind.interpreter": ("interprète", "interpreter"),
     "tui.book.count_range": ("Nombre d'occurrences : de 2 à {max}.", "Number of visits: 2 to {max}."),
     "tui.book.count": ("Nombre", "Count"),
     "tui.book.repeat.none": ("aucune", "none"),
