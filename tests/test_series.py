@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import sqlite3
 
+import engines
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -88,8 +88,11 @@ def test_bad_repeat_and_count_are_bad_input():
 
 
 def _count(db_path) -> int:
-    with sqlite3.connect(db_path) as conn:
+    conn = engines.Direct(db_path)  # SQLite or PostgreSQL, as the suite runs
+    try:
         return conn.execute("SELECT count(*) FROM booking").fetchone()[0]
+    finally:
+        conn.close()
 
 
 def test_preview_flags_a_taken_occurrence_and_the_series_is_refused_whole_until_skipped(as_user, db_path):
