@@ -89,3 +89,28 @@ async def test_going_back_from_the_preview_books_nothing(app_for, context_for):
         await settle(pilot)
         assert isinstance(app.screen, BookingDialog)
     assert not booking_service.list_bookings(context_for("recep.gaspesie"), own_coop_only=True, patient="SER-2")
+
+
+async def test_the_details_switch_a_visit_to_in_person_and_renew_its_link(app_for, context_for):
+    """issue 14: in the app, the booking's details: p (the patient comes in person), k (a new link)."""
+    from telecoop.tui.dialogs.booking_details import BookingDetailsDialog as Details
+
+    ctx = context_for("recep.gaspesie")
+    slot = booking_service.search_slots(ctx, specialty="psychology", limit=1)[0]
+    made = booking_service.book(ctx, clinician_id=slot.clinician_id, start=slot.start, duration=30, consent=True,
+                                patient="DET-1")
+    app = app_for("recep.gaspesie", lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(Details(made.id))
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert static_text(pilot, "#details-status") == "Nouveau lien privé créé."
+        renewed = booking_service.get_booking(ctx, made.id).video_link
+        assert renewed != made.video_link and renewed in static_text(pilot, "#details-body")
+        await pilot.press("p")
+        await settle(pilot)
+        assert static_text(pilot, "#details-status") == "Passé en personne (même rendez-vous)."
+    after = booking_service.get_booking(ctx, made.id)
+    assert after.id == made.id and after.mode.value == "in-person" and after.video_link is None
