@@ -143,3 +143,17 @@ def test_the_database_itself_refuses_an_interpreter_twice_at_once(as_user, db_pa
         )
     assert conn.is_overlap(refused.value), refused.value
     conn.close()
+
+
+def test_a_move_takes_the_interpreter_along_and_checks_her_time(as_user, spanish):
+    ana, _ = spanish
+    ctx = as_user("recep.gaspesie")
+    a = bk.book(ctx, clinician_id=1, start=T10_TORONTO, duration=30, patient="ES-1", consent=True, interpreter_id=ana.id)
+    bk.book(ctx, clinician_id=4, start=f"{TUESDAY}T16:00Z", duration=30, patient="ES-2", consent=True,
+            interpreter_id=ana.id)
+    with pytest.raises(SlotTaken):  # Ana is with another patient then
+        bk.reschedule(ctx, a.id, start=f"{TUESDAY}T16:00Z")
+    with pytest.raises(BadInput):  # outside Ana's hours (she works 08:00-18:00 on Tuesdays)
+        bk.reschedule(ctx, a.id, start=f"{TUESDAY}T18:30:00-05:00")
+    moved = bk.reschedule(ctx, a.id, start=f"{TUESDAY}T15:30Z")
+    assert moved.interpreter_id == ana.id and moved.start.isoformat().startswith(f"{TUESDAY}T15:30")

@@ -354,6 +354,10 @@ def reschedule(
         _check_open(s, clinician, begin, end)
         if room is not None:
             _check_open(s, room, begin, end)
+        # issue 14: the interpreter moves with the visit
+        interpreter = load_resource(s, ctx, row.interpreter_id) if row.interpreter_id is not None else None
+        if interpreter is not None:
+            _check_open(s, interpreter, begin, end)
     try:
         with _stale_said(ctx, booking_id), _overlap_refused(), write_session(ctx.engine) as s:
             row = _load_for_change(s, ctx, booking_id)
@@ -363,6 +367,8 @@ def reschedule(
             _check_not_taken(s, clinician, begin, end, exclude_id=row.id)
             if room is not None:
                 _check_not_taken(s, room, begin, end, exclude_id=row.id)
+            if interpreter is not None:
+                interpreters.check_free(s, interpreter, begin, end, exclude_id=row.id)
             before = _booking_dict(row)
             row.start, row.end, row.updated_at = begin, end, ctx.now()
             row.clinician_id, row.room_id = clinician.id, room_id

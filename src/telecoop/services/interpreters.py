@@ -66,6 +66,14 @@ def check_named(interpreter: m.Resource, patient_language: str | None, clinician
         raise BadInput("tc.interpreter_language", name=interpreter.name, language=patient_language)
 
 
+def check_free(session: Session, interpreter: m.Resource, start: dt.datetime, end: dt.datetime,
+               exclude_id: int | None = None) -> None:
+    """Inside the write transaction: SlotTaken unless ``interpreter`` is free (with its buffer)."""
+    taken = store_interpreters.busy(session, [interpreter.id], start, end, exclude_id)
+    if any(s < end and start < e for s, e in av.widen(taken.get(interpreter.id, []), interpreter.buffer_minutes)):
+        raise SlotTaken("booking.taken")
+
+
 def pick(
     session: Session,
     ctx: Context,
@@ -78,9 +86,7 @@ def pick(
 ) -> m.Resource | None:
     """Inside the write transaction: the named interpreter if still free, else the first free one."""
     if named is not None:
-        taken = store_interpreters.busy(session, [named.id], start, end)
-        if any(s < end and start < e for s, e in av.widen(taken.get(named.id, []), named.buffer_minutes)):
-            raise SlotTaken("booking.taken")
+        check_free(session, named, start, end)
         return named
     if not any_interpreter:
         return None
