@@ -114,3 +114,32 @@ async def test_the_details_switch_a_visit_to_in_person_and_renew_its_link(app_fo
         assert static_text(pilot, "#details-status") == "Passé en personne (même rendez-vous)."
     after = booking_service.get_booking(ctx, made.id)
     assert after.id == made.id and after.mode.value == "in-person" and after.video_link is None
+
+
+async def test_find_a_slot_with_an_interpreter_for_a_spanish_speaking_patient(app_for, context_for):
+    """issue 14: a language the clinicians lack, in the app: the slot comes with an interpreter, booked together."""
+    from telecoop.services import admin
+
+    adm = context_for("admin.gaspesie")
+    ana = admin.save_resource(adm, kind="interpreter", name="Ana Interprète", languages="es fr en", sharing="all")
+    for day in ("mon", "tue", "wed", "thu", "fri"):
+        admin.add_hours(adm, ana.id, weekday=day, start="07:00", end="20:00")
+    app = app_for("recep.gaspesie", lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#specialty", Select).value = "psychology"
+        screen.query_one("#language", Select).value = "es"
+        await settle(pilot)
+        assert screen._slots and all(s.interpreter_id == ana.id for s in screen._slots)
+        assert "Interpreter: Ana Interprète" in static_text(pilot, "#slot-detail")
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BookingDialog) and "Interpreter: Ana Interprète" in static_text(pilot, "#slot-summary")
+        form.query_one("#consent").value = True
+        await pilot.press(*"ES-77", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog)
+    made = booking_service.list_bookings(context_for("recep.gaspesie"), own_coop_only=True, patient="ES-77")
+    assert len(made) == 1 and made[0].interpreter_id == ana.id

@@ -154,6 +154,8 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         summary.append(f" — {specialty_label(slot.specialty)} — {clean(coop)}")
         if slot.room:
             summary.append("\n" + t("tui.detail.room", room=clean(slot.room)))
+        if slot.interpreter:
+            summary.append("\n" + t("tui.detail.interpreter", name=clean(slot.interpreter)))
         self.query_one("#slot-summary", Static).update(summary)
         self.query_one("#patient-label", Label).update(t("tui.book.patient"))
         self.query_one("#reason-label", Label).update(t("tui.book.reason"))
@@ -215,6 +217,9 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         where = str(self.query_one("#location", Select).value)
         consent = self.query_one("#consent", TickBox).value
         repeat = str(self.query_one("#repeat", Select).value or "")
+        if repeat and self.slot.interpreter_id is not None:  # not offered yet: said, not silently dropped
+            self._error(None, t("tui.book.series_interpreter"))
+            return
         if repeat:  # issue 14: the series is previewed first; nothing is written before its Enter
             count_text = self.query_one("#count", Input).value.strip()
             count = int(count_text) if count_text.isdigit() else 0
@@ -250,6 +255,7 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
                 room_id=slot.room_id,
                 patient_location=where,
                 consent=consent,
+                interpreter_id=slot.interpreter_id,  # issue 14: the one the search found
             )
 
         try:
