@@ -548,3 +548,31 @@ async def test_an_admin_changes_a_role_through_the_audited_service(as_user):
     assert staff["recep.gaspesie"].role == m.Role.COOP_ADMIN and staff["fed.admin"].role == m.Role.FEDERATION_ADMIN
     event = [e for e in list_audit(as_user("fed.admin")) if e.action == "staff.set"]
     assert len(event) == 1 and event[0].actor == "admin.gaspesie" and event[0].entity_id == "recep.gaspesie"
+
+
+async def test_admin_adds_an_interpreter_with_the_languages_they_interpret_between(as_user):
+    """issue 14: the third kind of resource, from the Admin form."""
+    app = app_as(as_user, "admin.iles")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_admin(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = app.screen
+        choose(pilot, "#kind", "interpreter")
+        await settle(pilot)
+        assert not dialog.fields["specialty"].display and dialog.fields["languages"].display
+        await type_into(pilot, dialog.query_one("#name", Input), "Ana Interprète")
+        langs = dialog.query_one("#languages", ChoiceList)
+        assert "es" in [v for _, v in langs._choices], "an interpreter's languages go beyond fr and en"
+        langs.focus()
+        langs.highlighted = [v for _, v in langs._choices].index("es")
+        await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AdminScreen), "saved"
+        row = next(r for r in table_rows(pilot, "#resources") if r[2] == "Ana Interprète")
+        assert row[1] == "interp."
+    from telecoop.services.directory import list_resources
+
+    ana = [r for r in list_resources(as_user("admin.iles")) if r.name == "Ana Interprète"][0]
+    assert ana.kind.value == "interpreter" and set(ana.languages) == {"fr", "es"}
