@@ -329,7 +329,7 @@ def assert_canonical(intervals):
     for s, e in intervals:
         assert s < e
         assert s.tzinfo is pendulum.UTC and e.tzinfo is pendulum.UTC
-    for (s1, e1), (s2, e2) in zip(intervals, intervals[1:]):
+    for (_s1, e1), (s2, _e2) in zip(intervals, intervals[1:]):
         assert e1 < s2  # sorted, disjoint, and not even touching (merged)
 
 
@@ -348,7 +348,7 @@ def test_subtract_property(xs, ys):
     # subtract's own contract: sorted, disjoint, inside the input, outside the removed.
     for s, e in got:
         assert s < e
-    for (s1, e1), (s2, e2) in zip(got, got[1:]):
+    for (_s1, e1), (s2, _e2) in zip(got, got[1:]):
         assert e1 <= s2
     assert minutes_of(got) == minutes_of(xs) - minutes_of(ys)
     # Also robust to unsorted, overlapping input.
@@ -359,7 +359,7 @@ def test_subtract_property(xs, ys):
 @given(xs=interval_lists(), ys=interval_lists(), pad=st.integers(0, 60))
 def test_intersect_and_widen_property(xs, ys, pad):
     got = intersect(xs, ys)
-    for (s1, e1), (s2, e2) in zip(got, got[1:]):
+    for (_s1, e1), (s2, _e2) in zip(got, got[1:]):
         assert e1 <= s2
     assert minutes_of(got) == minutes_of(xs) & minutes_of(ys)
     wide = widen(xs, pad)

@@ -52,7 +52,7 @@ def _events(data: bytes) -> dict[str, icalendar.Event]:
 
 def test_times_carry_the_resource_zone_with_its_vtimezone(spring):
     gas, made = spring
-    for (c, tz, start), b in zip(CASES, made):
+    for (_c, tz, start), b in zip(CASES, made):
         data = export_ics(gas, booking_id=b.id)
         cal = icalendar.Calendar.from_ical(data)
         (ev,) = cal.walk("VEVENT")

@@ -57,8 +57,8 @@ def test_nested_and_chained_overlaps_found_by_the_sweep(engine, db, tmp_path):  
     assert [p[1] for p in refused(engine, db, _bookings(tmp_path, *rows))] == [3, 4]
 
 
-def _other_writes(db, row) -> None:
-    other = make_engine(db)
+def _other_writes(path, row) -> None:
+    other = make_engine(path)
     with write_session(other) as s:
         s.add(row)
     other.dispose()
@@ -135,16 +135,16 @@ def test_import_validates_outside_the_writers_turn(engine, db, tmp_path, monkeyp
 @pytest.mark.parametrize("lang, text", [("en", "busy"), ("fr", "occupée")])
 def test_a_writer_kept_waiting_gets_busy_try_again(db_path, lang, text):
     """A writer waits for its turn at most the busy timeout, then exit 1 and one clear line."""
-    engine = make_engine(db_path)
+    eng = make_engine(db_path)
     before = db_path.read_bytes()
     env = dict(os.environ, TELECOOP_BUSY_TIMEOUT_MS="300")
-    with writer_turn(engine):  # someone else's long write
+    with writer_turn(eng):  # someone else's long write
         proc = subprocess.run(
             [sys.executable, "-m", "telecoop.cli", "--db", str(db_path), "--as", "recep.gaspesie", "--lang", lang,
              "cancel", "1", "--reason", "x"],
             capture_output=True, text=True, env=env, timeout=60,
         )
-    engine.dispose()
+    eng.dispose()
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.count("\n") == 1 and text in proc.stderr and "Traceback" not in proc.stderr
     assert db_path.read_bytes() == before

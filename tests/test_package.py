@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from telecoop.cli import main
-from telecoop.domain.errors import StoreError
+from telecoop.domain.errors import NotFound, StoreError
 from telecoop.services.dataio import build_demo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +48,7 @@ def test_a_demo_database_without_coops_is_rebuilt(tmp_path, capsys):
 def test_a_failed_demo_build_leaves_nothing_and_a_foreign_file_is_kept(tmp_path, monkeypatch):
     path = tmp_path / "demo.db"
     monkeypatch.setenv("TELECOOP_SAMPLE_DATA", str(tmp_path / "missing"))
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         build_demo(path)
     assert not path.exists()
     foreign = tmp_path / "notes.db"

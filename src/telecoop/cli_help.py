@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 
-from telecoop import i18n
-
 #: command path -> (French, English): the one line ``telecoop --help`` lists.
 COMMAND_HELP: dict[str, tuple[str, str]] = {
     "demo": ("construire une base de démonstration (sample_data/) et ouvrir l'application",
@@ -244,7 +242,7 @@ def walk(parser: argparse.ArgumentParser, path: str = ""):
 
 def localize(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
     """Give every command and option of ``parser`` its help in ``lang`` (in place)."""
-    for path, owner, action in walk(parser):
+    for path, _owner, action in walk(parser):
         if isinstance(action, argparse._HelpAction):
             action.help = _pick(("afficher cette aide et quitter", "show this help message and exit"), lang)
         elif isinstance(action, argparse._SubParsersAction):

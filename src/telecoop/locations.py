@@ -78,7 +78,7 @@ def _checked_pg_url(text: str) -> str:
         params = conninfo_to_dict(text)
     except ImportError:  # pragma: no cover - psycopg is a dependency
         params = {}
-    except Exception:  # libpq's own parser refused it: a typo, not a connection failure
+    except Exception:  # noqa: BLE001 - libpq's own parser refused it: a typo, not a connection failure
         raise BadInput("store.pg_url", value=shown(_without_password(text), 60)) from None
     if params.get("password") or _without_password(text) != text:
         raise BadInput("store.pg_password")

@@ -35,7 +35,7 @@ __all__ = [
     "slot_starts",
 ]
 
-Interval = tuple[pendulum.DateTime, pendulum.DateTime]
+Interval = tuple[_dt.datetime, _dt.datetime]
 # Later than any instant: a bisect key that sorts after every (start, end) with the same start.
 FAR_FUTURE = _dt.datetime.max.replace(tzinfo=_dt.timezone.utc)
 """Half-open ``[start, end)`` of aware UTC instants."""
@@ -263,7 +263,7 @@ def free_intervals(
 # --------------------------------------------------------------------------- #
 
 
-def _ceil_to_step(t: pendulum.DateTime, step_minutes: int) -> pendulum.DateTime:
+def _ceil_to_step(t: _dt.datetime, step_minutes: int) -> _dt.datetime:
     """Smallest instant >= t on a ``step_minutes`` grid anchored at the UTC hour."""
     rem_us = ((t.minute % step_minutes) * 60 + t.second) * 1_000_000 + t.microsecond
     if rem_us == 0:
@@ -276,7 +276,7 @@ def slot_starts(
     duration_minutes: int,
     step_minutes: int = 15,
     not_before: _dt.datetime | None = None,
-) -> Iterator[pendulum.DateTime]:
+) -> Iterator[_dt.datetime]:
     """Ascending UTC starts ``s`` with ``[s, s + duration)`` inside one free interval.
 
     ``s`` sits on a ``step_minutes`` grid past the UTC hour (``step_minutes``
@@ -299,7 +299,7 @@ def _slot_iter(
     duration_minutes: int,
     step_minutes: int,
     floor: pendulum.DateTime | None,
-) -> Iterator[pendulum.DateTime]:
+) -> Iterator[_dt.datetime]:
     duration = _dt.timedelta(minutes=duration_minutes)
     step = _dt.timedelta(minutes=step_minutes)
     for s, e in intervals:

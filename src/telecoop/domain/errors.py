@@ -7,6 +7,8 @@ TUI can say it in the user's language; ``exit_code`` follows the CLI contract
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class TeleCoopError(Exception):
     """Base of every error a user may see."""
@@ -54,7 +56,7 @@ class SlotTaken(TeleCoopError):
     ``alternatives`` carries the next free slots, when the service found some.
     """
 
-    def __init__(self, key: str = "booking.taken", alternatives: list | None = None, **params: object) -> None:
+    def __init__(self, key: str = "booking.taken", alternatives: list[Any] | None = None, **params: object) -> None:
         super().__init__(key, **params)
         self.alternatives = alternatives or []
 
@@ -66,7 +68,7 @@ class WouldStrand(TeleCoopError):
     app's dialog), they stay and are flagged as conflicts.
     """
 
-    def __init__(self, bookings: list, key: str = "conflict.refused", **params: object) -> None:
+    def __init__(self, bookings: list[Any], key: str = "conflict.refused", **params: object) -> None:
         super().__init__(key, count=len(bookings), **params)
         self.bookings = bookings
 
@@ -96,7 +98,7 @@ class ImportErrors(BadInput):
     ``problems`` is a list of ``(file, line, column, key, params)``.
     """
 
-    def __init__(self, problems: list[tuple[str, int, str, str, dict]]) -> None:
+    def __init__(self, problems: list[tuple[str, int, str, str, dict[str, Any]]]) -> None:
         super().__init__("import.failed", count=len(problems))
         self.problems = problems
 

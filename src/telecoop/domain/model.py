@@ -6,6 +6,8 @@ screen can keep them while no session is open.
 
 from __future__ import annotations
 
+import typing
+
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -292,8 +294,8 @@ class AuditEvent:
     action: str
     entity: str
     entity_id: str
-    before: dict | None = None
-    after: dict | None = None
+    before: dict[str, typing.Any] | None = None
+    after: dict[str, typing.Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -20,28 +20,31 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from telecoop import locations
 from telecoop.domain import model as m
+from telecoop.domain import rules, validate
 from telecoop.domain import teleconsult as tc
-from telecoop.domain import validate
 from telecoop.domain.errors import BadInput, ImportErrors, NotFound, WouldStrand
 from telecoop.domain.text import shown
 from telecoop.io.csvcell import from_cell, row_out
-from telecoop.domain.timeutil import day_bounds_utc, format_choice, parse_date, parse_instant, resolve_wall_time, zone
-from telecoop.store import conflicts
+from telecoop.domain.timeutil import parse_instant
+from telecoop.services import audit
+from telecoop.store import bookings as store_bookings
+from telecoop.store import bulk, conflicts
+from telecoop.store import directory as store_directory
+from telecoop.store import schedule as store_schedule
 from telecoop.store import tables as tb
-from telecoop.store.engine import read_session, read_then_write, sync_id_sequences
+from telecoop.store.engine import directory_version, read_session, read_then_write, sync_id_sequences
 
 __all__ = ["FILES", "COLUMNS", "Problem", "import_path", "export_dir", "export_xlsx", "export_rows", "format_problems"]
 
@@ -88,7 +91,7 @@ _OPTIONAL: dict[str, frozenset[str]] = {
 }
 
 MAX_ID = 999_999_999
-TEXT_MAX = 200
+TEXT_MAX = rules.REASON_MAX
 _ROLES = tuple(r.value for r in m.Role)
 _KINDS = tuple(k.value for k in m.ResourceKind)
 _SHARING = tuple(s.value for s in m.Sharing)
@@ -96,10 +99,6 @@ _MODES = tc.MODE_WORDS  # issue 14: "room", the old word for in-person, still re
 _STATUSES = tuple(x.value for x in m.BookingStatus)
 _ACTIVE = frozenset(x.value for x in m.ACTIVE_STATUSES)
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_LOCAL_RE = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?([+-][0-9]{2}:[0-9]{2}|Z)?", re.ASCII
-)
 _UTC_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?Z", re.ASCII)
 
 
@@ -228,34 +227,14 @@ def _parse_text(table: _Table, text: str, problems: list[Problem]) -> _Table:
 
 
 def _local_moment(text: str, tz: str | None, *, end: bool) -> dt.datetime | None:
-    """A closure bound: ``YYYY-MM-DD`` (start / inclusive end of that local day) or a wall time.
-
-    A wall time may carry an offset (``2026-11-01 01:30-04:00``), the form the
-    fall-back refusal offers. Returns None when ``tz`` is unknown (format
-    checked only).
-    """
-    raw = (text or "").strip()
-    if not raw:
-        raise BadInput("field.empty", field="end" if end else "start")
-    if _DATE_RE.fullmatch(raw):
-        day = parse_date(raw)
-        if tz is None:
-            return None
-        return _plain(day_bounds_utc(day, tz)[1 if end else 0])
-    if not _LOCAL_RE.fullmatch(raw):
-        raise BadInput("import.closure_time", text=shown(raw))
+    """A closure bound (``rules.closure_bound``); None when ``tz`` is unknown (format checked only)."""
     try:
-        dt.datetime.strptime(raw[:16].replace("T", " "), "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise BadInput("import.closure_time", text=shown(raw)) from None
-    if tz is None:
-        return None
-    try:
-        return _plain(parse_instant(raw, tz))
+        instant = rules.closure_bound(text, tz, end=end)
     except BadInput as exc:
         if exc.key == "time.invalid":
-            raise BadInput("import.closure_time", text=shown(raw)) from None
+            raise BadInput("import.closure_time", text=shown((text or "").strip())) from None
         raise
+    return None if instant is None else _plain(instant)
 
 
 def _utc_instant(text: str, field: str) -> dt.datetime:
@@ -292,30 +271,28 @@ def _optional_ident(text: str, field: str) -> int | None:
 class _Check:
     """What is known so far (database + rows already read) and the rows to write."""
 
-    def __init__(self, session: Session, kinds: set[str], problems: list[Problem]) -> None:
+    def __init__(self, session: Session, kinds: set[str], problems: list[Problem], now: dt.datetime) -> None:
         self.problems = problems
+        self.now = now
         self.unchecked: set[str] = set()  # kinds whose file could not be read whole
-        self.coops: dict[str, str | None] = {slug: tz for slug, tz in session.exec(select(tb.CoopRow.slug, tb.CoopRow.tz))}
-        self.resources: dict[int, tuple[str | None, str | None]] = {
-            rid: (kind, coop) for rid, kind, coop in session.exec(select(tb.ResourceRow.id, tb.ResourceRow.kind, tb.ResourceRow.coop))
-        }
-        self.logins: set[str] = set(session.exec(select(tb.StaffRow.login)))
-        self.booking_ids: set[int] = set(session.exec(select(tb.BookingRow.id))) if "bookings" in kinds else set()
+        self.coops: dict[str, str | None] = dict(store_directory.coop_zones(session))
+        self.resources: dict[int, tuple[str | None, str | None]] = dict(store_directory.resource_kinds(session))
+        self.logins: set[str] = store_directory.logins(session)
+        self.booking_ids: set[int] = store_bookings.booking_ids(session) if "bookings" in kinds else set()
         self.rows: dict[str, list] = defaultdict(list)
         self.shares: list[tb.ShareRow] = []
-        # (resource_id, weekday) -> [(start, end, from, to, row or None)]
-        self.hours: dict[tuple[int, int], list] = defaultdict(list)
+        # resource_id -> [(weekly hours, row or None)]
+        self.hours: dict[int, list[tuple[rules.Hours, _Row | None]]] = defaultdict(list)
         if "availability" in kinds:
-            for a in session.exec(select(tb.AvailabilityRow)):
-                self.hours[(a.resource_id, a.weekday)].append((a.start, a.end, a.valid_from, a.valid_to, None))
+            for rid, hours in store_schedule.every_hours(session).items():
+                self.hours[rid].extend((h, None) for h in hours)
         # resource_id -> [(start, end, row or None)] of active bookings
         self.busy: dict[int, list] = defaultdict(list)
         if "bookings" in kinds:
-            q = select(tb.BookingRow).where(tb.BookingRow.status.in_(sorted(_ACTIVE)))  # type: ignore[attr-defined]
-            for b in session.exec(q):
-                self.busy[b.clinician_id].append((b.start, b.end, None))
-                if b.room_id is not None:
-                    self.busy[b.room_id].append((b.start, b.end, None))
+            for clinician_id, room_id, start, end in store_bookings.active_intervals(session):
+                self.busy[clinician_id].append((start, end, None))
+                if room_id is not None:
+                    self.busy[room_id].append((start, end, None))
 
     # references ---------------------------------------------------------
 
@@ -378,7 +355,7 @@ class _Check:
             for column in ("specialty", "languages"):
                 if not row.blank(column):
                     row.problem(column, "field.must_be_empty", field=column, other="kind", value=kind)
-        equipment = row.check("equipment", validate.optional_text, "equipment", TEXT_MAX)
+        equipment = row.check("equipment", rules.equipment)
         video_link = row.check("video_link", validate.url)
         sharing = row.check("sharing", validate.choice, "sharing", _SHARING)
         shared_with: list[str] = []
@@ -386,7 +363,7 @@ class _Check:
             shared_with = self._shared_with(row)
         elif sharing is not BAD and not row.blank("shared_with"):
             row.problem("shared_with", "field.must_be_empty", field="shared_with", other="sharing", value=sharing)
-        buffer = row.check("buffer_minutes", validate.integer, "buffer_minutes", 0, 120)
+        buffer = row.check("buffer_minutes", rules.buffer_minutes)
         licences = row.check("licences", tc.licences)  # issue 14 (empty: QC)
         if rid is not BAD:
             self.resources[rid] = (None if kind is BAD else kind, None if coop is BAD else coop)
@@ -445,14 +422,14 @@ class _Check:
         weekday = row.check("weekday", validate.weekday)
         start = row.check("start", validate.hhmm)
         end = row.check("end", validate.hhmm)
-        if start is not BAD and end is not BAD and end <= start:
-            row.problem("end", "field.end_before_start")
+        if start is not BAD and end is not BAD:
+            row.check("end", lambda _cell: rules.hours_in_order(start, end))
         valid_from = row.check("valid_from", validate.date, required=False, field="valid_from")
         valid_to = row.check("valid_to", validate.date, required=False, field="valid_to")
-        if valid_from not in (None, BAD) and valid_to not in (None, BAD) and valid_to < valid_from:
-            row.problem("valid_to", "field.end_before_start")
+        if valid_from is not BAD and valid_to is not BAD:
+            row.check("valid_to", lambda _cell: rules.dates_in_order(valid_from, valid_to))
         if row.ok:
-            self.hours[(rid, weekday)].append((start, end, valid_from, valid_to, row))
+            self.hours[rid].append((rules.Hours(weekday, start, end, valid_from, valid_to), row))
             self.rows["availability"].append(
                 tb.AvailabilityRow(
                     resource_id=rid, weekday=weekday, start=start, end=end, valid_from=valid_from, valid_to=valid_to
@@ -474,9 +451,9 @@ class _Check:
         tz = None if tz is BAD else tz
         start = row.check("start", _local_moment, tz, end=False)
         end = row.check("end", _local_moment, tz, end=True)
-        if start not in (None, BAD) and end not in (None, BAD) and end <= start:
-            row.problem("end", "field.end_before_start")
-        reason = row.check("reason", validate.optional_text, "reason", TEXT_MAX)
+        if start not in (None, BAD) and end not in (None, BAD):
+            row.check("end", lambda _cell: rules.closure_span(start, end))
+        reason = row.check("reason", rules.closure_reason)
         if row.ok and tz is not None:
             self.rows["closures"].append(tb.ClosureRow(resource_id=rid, coop=coop, start=start, end=end, reason=reason))
 
@@ -527,7 +504,7 @@ class _Check:
                 if room_id is not None:
                     self.busy[room_id].append((start, end, row))
             # A plain dict, not a BookingRow: building 100,000 ORM objects took 60 % of a big import.
-            now = _now()
+            now = self.now
             self.rows["bookings"].append(
                 dict(
                     id=bid, clinician_id=clinician_id, room_id=room_id, coop=coop, booked_by=booked_by,
@@ -548,15 +525,13 @@ class _Check:
                 reported.add(row.line)
                 row.problem(column, key, **params)
 
-        # Linear after the sort: each interval is compared with the one of the
-        # earlier ones that ends last (a sweep), not with every earlier one, so
-        # 10,000 rows at one start cost 10,000 steps, not 50 million.
-        for (rid, _weekday), items in sorted(self.hours.items(), key=lambda kv: kv[0]):
-            items = sorted(items, key=lambda x: (x[0], x[1]))
-            for a, b in _sweep(items, lambda x: x[0], lambda x: x[1]):
-                if _dates_meet(a[2], a[3], b[2], b[3]) and (a[4] or b[4]):
-                    later = max((x for x in (a[4], b[4]) if x), key=lambda r: r.line)
-                    report(later, "start", "import.overlap", value=rid)
+        # The admin service's rule (rules.hours_overlap), validity dates included;
+        # only the hours still open at each start are compared, so 10,000 rows
+        # at one start cost 10,000 steps, not 50 million.
+        for rid, hours in sorted(self.hours.items()):
+            for a, b in rules.first_overlaps(hours, lambda x: x[0], lambda a, b: bool(a[1] or b[1])):
+                later = max((x for x in (a[1], b[1]) if x), key=lambda r: r.line)
+                report(later, "start", "import.overlap", value=rid)
         reported.clear()
         for rid, items in sorted(self.busy.items()):
             items = sorted(items, key=lambda x: (x[0], x[1]))
@@ -578,12 +553,6 @@ def _sweep(items: list, start: Callable[[Any], Any], end: Callable[[Any], Any]):
             yield reach, item
         if reach is None or end(item) > end(reach):
             reach = item
-
-
-def _dates_meet(f1: dt.date | None, t1: dt.date | None, f2: dt.date | None, t2: dt.date | None) -> bool:
-    lo = max(f1 or dt.date.min, f2 or dt.date.min)
-    hi = min(t1 or dt.date.max, t2 or dt.date.max)
-    return lo <= hi
 
 
 def _now() -> dt.datetime:
@@ -611,7 +580,14 @@ def _files_of(path: Path) -> list[tuple[str, Path]]:
     return [(kind, path)]
 
 
-def import_path(engine: Engine, path: Path, *, actor: str = "import", force: bool = False) -> dict[str, int]:
+def import_path(
+    engine: Engine,
+    path: Path,
+    *,
+    actor: str = "import",
+    force: bool = False,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> dict[str, int]:
     """Load the CSV files of folder ``path`` (or the one file ``path``), all-or-nothing.
 
     Every file is parsed and every row validated, against the other files and
@@ -626,7 +602,11 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import", force: boo
     with no known file or a file with an unknown name, WouldStrand when a
     closure covers active bookings already in the database, unless ``force``:
     then they stay, flagged as conflicts (``store/conflicts.py``).
+
+    ``clock``: the time of the audit events and of the bookings' creation
+    (the services' clock; now by default).
     """
+    now = clock or _now
     path = Path(path)
     files = _files_of(path)
     problems: list[Problem] = []
@@ -642,7 +622,7 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import", force: boo
         for table in tables:
             for row in table.rows:
                 row.ok = True
-        check = _Check(s, kinds, problems)
+        check = _Check(s, kinds, problems, now())
         for table in tables:
             if not table.complete:
                 check.unchecked.add(table.kind)
@@ -678,12 +658,12 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import", force: boo
                         if attempt < _OUTSIDE_TRIES:
                             raise _Retry
                         check = validate_all(s)
-                    counts = _write_rows(s, check, tables, actor, path, force=force)
+                    counts = _write_rows(s, check, tables, actor, path, force=force, now=now())
                     sync_id_sequences(s)  # the files' ids went in as they are (issue 12: PostgreSQL)
                 break
             except _Retry:
                 continue
-            except sa.exc.IntegrityError:
+            except IntegrityError:
                 if locked:
                     raise
                 locked = True
@@ -693,12 +673,9 @@ def import_path(engine: Engine, path: Path, *, actor: str = "import", force: boo
 _OUTSIDE_TRIES = 2
 
 
-def _fingerprint(s: Session) -> tuple:
+def _fingerprint(s: Session) -> tuple[str, int]:
     """What, besides bookings, the validation read from the database: changes when any of it does."""
-    from telecoop.store.engine import directory_version
-
-    staff = s.exec(select(sa.func.count()).select_from(tb.StaffRow)).one()
-    return directory_version(s), staff
+    return directory_version(s), store_directory.staff_count(s)
 
 
 class _Retry(Exception):
@@ -706,7 +683,7 @@ class _Retry(Exception):
 
 
 def _write_rows(
-    s: Session, check: _Check, tables: list[_Table], actor: str, path: Path, *, force: bool
+    s: Session, check: _Check, tables: list[_Table], actor: str, path: Path, *, force: bool, now: dt.datetime
 ) -> dict[str, int]:
     """Insert the checked rows in the writers' turn.
 
@@ -715,7 +692,6 @@ def _write_rows(
     bookings stay, flagged, with one audit event each (``store/conflicts.py``).
     """
     counts = {t.kind: len(check.rows[t.kind]) for t in tables}
-    now = _now()
     closures = check.rows.get("closures") or []
     stranded = {
         id(c): conflicts.stranded(s, now=now, resource_id=c.resource_id, coop=c.coop, start=c.start, end=c.end)
@@ -731,40 +707,14 @@ def _write_rows(
             for c in closures:
                 conflicts.flag(s, stranded[id(c)], f"closure:{c.id}", now, actor=actor)
         else:
-            _insert(s, kind, check.rows.get(kind))
+            bulk.insert_many(s, kind, check.rows.get(kind))
         if kind == "resources":
-            _insert(s, "shares", check.shares)
-    s.add(
-        tb.AuditRow(
-            at=_now(), actor=actor, coop=None, action="import", entity="import",
-            entity_id=path.name or str(path.resolve().name),
-            after=json.dumps(counts, sort_keys=True),
-        )
+            bulk.insert_many(s, "shares", check.shares)
+    audit.record_by(
+        s, at=now, actor=actor, action="import", entity="import",
+        entity_id=path.name or str(path.resolve().name), coop=None, after=counts,
     )
     return counts
-
-
-_TABLES = {
-    "coops": tb.CoopRow, "resources": tb.ResourceRow, "shares": tb.ShareRow, "staff": tb.StaffRow,
-    "availability": tb.AvailabilityRow, "closures": tb.ClosureRow, "bookings": tb.BookingRow,
-}
-
-
-def _insert(s: Session, kind: str, rows: list | None) -> None:
-    """Many rows of one table in one executemany (an ORM flush of 100,000 objects takes minutes)."""
-    if not rows:
-        return
-    table = _TABLES[kind].__table__
-    names = [c.name for c in table.columns]
-    if isinstance(rows[0], dict):
-        values = rows
-    else:
-        values = [{n: getattr(r, n) for n in names} for r in rows]
-        for n in names:
-            if table.c[n].primary_key and table.c[n].autoincrement in (True, "auto") and all(v[n] is None for v in values):
-                for v in values:
-                    del v[n]
-    s.execute(sa.insert(table), values)
 
 
 def format_problems(problems: list[Problem], lang: str | None) -> list[str]:
@@ -777,34 +727,6 @@ def format_problems(problems: list[Problem], lang: str | None) -> list[str]:
 # --------------------------------------------------------------------------- #
 # Export
 # --------------------------------------------------------------------------- #
-
-
-def _closure_bounds(start: dt.datetime, end: dt.datetime, tz: str) -> tuple[str, str]:
-    """Local wall-time text of a closure: whole days as dates (end inclusive), else ``YYYY-MM-DD HH:MM``."""
-    z = zone(tz)
-    first = start.astimezone(z).date()
-    end_local = end.astimezone(z)
-    last = end_local.date() - dt.timedelta(days=1)
-    if (
-        last >= first
-        and _plain(day_bounds_utc(first, tz)[0]) == start
-        and _plain(day_bounds_utc(last, tz)[1]) == end
-    ):
-        return first.isoformat(), last.isoformat()
-    return _wall_text(start, tz), _wall_text(end, tz)
-
-
-def _wall_text(instant: dt.datetime, tz: str) -> str:
-    """``YYYY-MM-DD HH:MM`` in ``tz``; with the offset when the wall time alone would not round-trip."""
-    loc = instant.astimezone(zone(tz))
-    wall = loc.replace(tzinfo=None)
-    if not wall.second and not wall.microsecond:
-        try:
-            if _plain(resolve_wall_time(wall, tz)) == instant:
-                return wall.strftime("%Y-%m-%d %H:%M")
-        except BadInput:
-            pass  # the repeated fall-back hour: say which with the offset
-    return format_choice(wall.replace(microsecond=0), loc.utcoffset())
 
 
 def _utc_text(instant: dt.datetime) -> str:
@@ -898,13 +820,9 @@ def export_rows(
 ) -> dict[str, list[list[str]]]:
     """Every exported table's rows as text cells, in the documented column order."""
     with read_session(engine) as s:
-        coops = s.exec(select(tb.CoopRow)).all()
-        staff = s.exec(select(tb.StaffRow)).all()
-        resources = s.exec(select(tb.ResourceRow)).all()
-        shares = s.exec(select(tb.ShareRow)).all()
-        hours = s.exec(select(tb.AvailabilityRow)).all()
-        closures = s.exec(select(tb.ClosureRow)).all()
-        bookings = s.exec(select(tb.BookingRow)).all() if include_bookings else []
+        everything = bulk.every_row(s, include_bookings=include_bookings)
+    coops, staff, resources = everything.coops, everything.staff, everything.resources
+    shares, hours, closures, bookings = everything.shares, everything.hours, everything.closures, everything.bookings
     if hide_patient is not None:  # issue 9: detached rows; nothing is written back
         for b in bookings:
             if hide_patient(b):
@@ -923,10 +841,10 @@ def export_rows(
     out["resources"] = [
         [
             str(r.id), r.kind, r.name, r.coop, r.specialty or "", r.languages or "", r.equipment or "",
-            r.video_link or "", r.sharing, " ".join(sorted(shared[r.id])), str(r.buffer_minutes),
+            r.video_link or "", r.sharing, " ".join(sorted(shared[r.id or 0])), str(r.buffer_minutes),
             (r.licences or "QC") if r.kind == m.ResourceKind.CLINICIAN.value else "",
         ]
-        for r in sorted(resources, key=lambda r: r.id)
+        for r in sorted(resources, key=lambda r: r.id or 0)
     ]
     out["staff"] = [
         [st.login, st.name, st.coop, st.role, _opt(st.clinician_id)] for st in sorted(staff, key=lambda st: st.login)
@@ -941,8 +859,8 @@ def export_rows(
     )
     closure_rows = []
     for c in sorted(closures, key=lambda c: (c.start, c.end, c.resource_id or 0, c.coop or "", c.reason)):
-        tz = tz_of[owner[c.resource_id]] if c.resource_id is not None else tz_of[c.coop]
-        start, end = _closure_bounds(c.start, c.end, tz)
+        tz = tz_of[owner[c.resource_id]] if c.resource_id is not None else tz_of[c.coop or ""]
+        start, end = rules.closure_text(c.start, c.end, tz)
         closure_rows.append([_opt(c.resource_id), _opt(c.coop), start, end, c.reason or ""])
     out["closures"] = closure_rows
     if include_bookings:
@@ -953,6 +871,6 @@ def export_rows(
                 b.patient_location or "", b.patient_site or "", b.consent_by or "",
                 _utc_text(b.consent_at) if b.consent_at is not None else "",
             ]
-            for b in sorted(bookings, key=lambda b: b.id)
+            for b in sorted(bookings, key=lambda b: b.id or 0)
         ]
     return out

@@ -29,7 +29,7 @@ INITIALS = "ABCDEFGHJKLMNPRSTVW"
 DEMO_MARK = "demo"
 
 
-def build_demo_database(path: Path, *, clock: Callable[[], dt.datetime] | None = None, sample: Path | None = None) -> None:
+def build_demo_database(path: Path | str, *, clock: Callable[[], dt.datetime] | None = None, sample: Path | None = None) -> None:
     """Create ``path`` from the sample CSV files and add seeded bookings around today.
 
     The same seed gives the same bookings relative to today, so every demo

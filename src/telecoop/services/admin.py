@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session
 
 from telecoop.domain import access
 from telecoop.domain import model as m
+from telecoop.domain import rules
 from telecoop.domain import teleconsult as tc
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, NotFound, NotPermitted, StoreError, WouldStrand
-from telecoop.domain.timeutil import day_bounds_utc, resolve_wall_time
+from telecoop.domain.timeutil import day_bounds_utc
 from telecoop.services import audit
 from telecoop.services.context import ADMIN_ROLES, Context, os_login
-from telecoop.store import conflicts, convert
+from telecoop.store import bulk, conflicts, convert
+from telecoop.store import directory as store_directory
+from telecoop.store import schedule as store_schedule
 from telecoop.store import tables as tb
-from telecoop.store.directory import resources_from_rows, visible_clause
+from telecoop.store.directory import resources_from_rows
 from telecoop.store.engine import (
     backup,
     integrity_check,
@@ -28,7 +32,7 @@ from telecoop.store.engine import (
     write_session,
 )
 
-COUNTED = {
+COUNTED: dict[str, bulk.Model] = {
     "coops": tb.CoopRow,
     "staff": tb.StaffRow,
     "resources": tb.ResourceRow,
@@ -51,16 +55,14 @@ def init_database(path: Path, *, coop: str, coop_name: str, tz: str, admin: str,
     engine = make_engine(path, migrate=False)
     try:
         with write_session(engine) as s:
-            if s.exec(select(func.count()).select_from(tb.CoopRow)).one():
+            if store_directory.coop_zones(s):
                 raise StoreError("store.exists", path=str(path))
             s.add(tb.CoopRow(slug=slug, name=name, region=region, tz=zone, lang=lang))
             s.flush()
             s.add(tb.StaffRow(login=login, name=login, coop=slug, role=m.Role.FEDERATION_ADMIN.value))
-            s.add(
-                tb.AuditRow(
-                    at=dt.datetime.now(dt.timezone.utc), actor=actor, coop=slug,
-                    action="init", entity="coop", entity_id=slug, after=f'{{"admin": "{login}"}}',
-                )
+            audit.record_by(
+                s, at=dt.datetime.now(dt.timezone.utc), actor=actor, coop=slug,
+                action="init", entity="coop", entity_id=slug, after={"admin": login},
             )
     finally:
         engine.dispose()
@@ -68,12 +70,12 @@ def init_database(path: Path, *, coop: str, coop_name: str, tz: str, admin: str,
 
 def is_empty(engine) -> bool:
     with read_session(engine) as s:
-        return s.exec(select(func.count()).select_from(tb.StaffRow)).one() == 0
+        return store_directory.staff_count(s) == 0
 
 
 def check(engine) -> m.CheckReport:
     with read_session(engine) as s:
-        counts = {name: s.exec(select(func.count()).select_from(t)).one() for name, t in COUNTED.items()}
+        counts = bulk.row_counts(s, COUNTED)
     return m.CheckReport(schema_version=schema_version(engine), integrity=integrity_check(engine), counts=counts)
 
 
@@ -178,7 +180,7 @@ def save_resource(
     """
     ctx.require(*ADMIN_ROLES)
     kind_v = m.ResourceKind(v.choice(kind, "kind", [k.value for k in m.ResourceKind]))
-    fields = {
+    fields: dict[str, Any] = {
         "kind": kind_v.value,
         "name": v.name(name, "name"),
         "coop": v.slug(coop or ctx.coop, "coop"),
@@ -189,10 +191,10 @@ def save_resource(
         else " ".join(tc.interpreter_languages(v.words(languages, "languages", m.PATIENT_LANGUAGES, required=True)))
         if kind_v == m.ResourceKind.INTERPRETER
         else "",
-        "equipment": v.optional_text(equipment, "equipment", 120),
+        "equipment": rules.equipment(equipment),
         "video_link": v.url(video_link),
         "sharing": v.choice(sharing, "sharing", [x.value for x in m.Sharing]),
-        "buffer_minutes": v.integer(buffer_minutes, "buffer_minutes", 0, 120),
+        "buffer_minutes": rules.buffer_minutes(buffer_minutes),
     }
     share_list = [v.slug(x, "shared_with") for x in (shared_with or "").split()]
     if fields["sharing"] != m.Sharing.LISTED.value:
@@ -202,7 +204,7 @@ def save_resource(
     if not access.may_manage(ctx.actor, fields["coop"]):
         raise NotPermitted("perm.other_coop")
     with write_session(ctx.engine) as s:
-        known = set(s.exec(select(tb.CoopRow.slug)).all())
+        known = set(store_directory.coop_zones(s))
         for slug in [fields["coop"], *share_list]:
             if slug not in known:
                 raise BadInput("field.unknown_coop", value=slug)
@@ -211,16 +213,14 @@ def save_resource(
             before = None
         else:
             row = _own_resource(s, ctx, resource_id)
-            old_shares = s.exec(select(tb.ShareRow.coop).where(tb.ShareRow.resource_id == resource_id)).all()
-            before = _resource_dict(row, list(old_shares))
+            before = _resource_dict(row, store_directory.shares_of(s, resource_id))
             for key, value in fields.items():
                 setattr(row, key, value)
             _withdrawn_sharing(s, ctx, row, before, share_list, force)
         s.add(row)
         s.flush()
-        s.exec(delete(tb.ShareRow).where(tb.ShareRow.resource_id == row.id))
-        for slug in sorted(set(share_list)):
-            s.add(tb.ShareRow(resource_id=row.id, coop=slug))
+        assert row.id is not None
+        store_directory.replace_shares(s, row.id, share_list)
         audit.record(
             s, ctx, "resource.add" if before is None else "resource.update", "resource", row.id,
             coop=row.coop, before=before, after=_resource_dict(row, share_list),
@@ -254,7 +254,7 @@ def set_active(ctx: Context, resource_id: int, active: bool, *, force: bool = Fa
 
 def _withdrawn_sharing(s: Session, ctx: Context, row: tb.ResourceRow, before: dict, shares: list[str], force: bool) -> None:
     """Co-ops that lose sight of ``row``: their active bookings on it are stranded; those who regain it, cleared."""
-    every = set(s.exec(select(tb.CoopRow.slug)).all())
+    every = set(store_directory.coop_zones(s))
     was = access.audience(before["coop"], before["sharing"], before["shared_with"], every)
     now = access.audience(row.coop, row.sharing, shares, every)
     code = f"unshared:{row.id}"
@@ -271,12 +271,7 @@ def _withdrawn_sharing(s: Session, ctx: Context, row: tb.ResourceRow, before: di
 
 def list_hours(ctx: Context, resource_id: int) -> list[m.Availability]:
     with read_session(ctx.engine) as s:
-        rows = s.exec(
-            select(tb.AvailabilityRow)
-            .where(tb.AvailabilityRow.resource_id == resource_id)
-            .order_by(tb.AvailabilityRow.weekday, tb.AvailabilityRow.start)
-        ).all()
-        return [convert.availability(r) for r in rows]
+        return [convert.availability(r) for r in store_schedule.hours_rows(s, resource_id)]
 
 
 def add_hours(
@@ -292,24 +287,15 @@ def add_hours(
     """Add weekly hours (wall time in the owner co-op's zone); refuses overlaps."""
     day = v.weekday(weekday)
     t0, t1 = v.hhmm(start), v.hhmm(end)
-    if t1 <= t0:
-        raise BadInput("field.end_before_start")
+    rules.hours_in_order(t0, t1)
     d0 = v.date(valid_from, required=False, field="valid_from")
     d1 = v.date(valid_to, required=False, field="valid_to")
-    if d0 and d1 and d1 < d0:
-        raise BadInput("field.end_before_start")
+    rules.dates_in_order(d0, d1)
+    new = rules.Hours(day, t0, t1, d0, d1)
     with write_session(ctx.engine) as s:
         res = _own_resource(s, ctx, resource_id)
-        for other in s.exec(
-            select(tb.AvailabilityRow).where(
-                tb.AvailabilityRow.resource_id == resource_id, tb.AvailabilityRow.weekday == day
-            )
-        ).all():
-            dates_overlap = (d1 is None or other.valid_from is None or other.valid_from <= d1) and (
-                d0 is None or other.valid_to is None or d0 <= other.valid_to
-            )
-            if dates_overlap and other.start < t1 and t0 < other.end:
-                raise BadInput("import.overlap", value=resource_id)
+        if any(rules.hours_overlap(new, other) for other in store_schedule.hours_of(s, resource_id, day)):
+            raise BadInput("import.overlap", value=resource_id)
         row = tb.AvailabilityRow(resource_id=resource_id, weekday=day, start=t0, end=t1, valid_from=d0, valid_to=d1)
         s.add(row)
         s.flush()
@@ -333,32 +319,21 @@ def remove_hours(ctx: Context, availability_id: int) -> None:
 
 
 def _closure_instant(text: str, tz: str, *, is_end: bool) -> dt.datetime:
-    text = (text or "").strip()
-    if len(text) == 10:
-        day = v.date(text)
-        return day_bounds_utc(day, tz)[1 if is_end else 0]
-    try:
-        wall = dt.datetime.strptime(text.replace("T", " "), "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise BadInput("time.invalid", text=text) from None
-    return resolve_wall_time(wall, tz)
+    instant = rules.closure_bound(text, tz, end=is_end)
+    assert instant is not None  # a zone was given
+    return instant
 
 
 def list_closures(ctx: Context, *, resource_id: int | None = None) -> list[m.Closure]:
-    stmt = select(tb.ClosureRow).order_by(tb.ClosureRow.start)
-    if resource_id is not None:
-        stmt = stmt.where(tb.ClosureRow.resource_id == resource_id)
-    elif not ctx.is_federation_admin:
-        owned = select(tb.ResourceRow.id).where(tb.ResourceRow.coop == ctx.coop)
-        stmt = stmt.where((tb.ClosureRow.coop == ctx.coop) | col(tb.ClosureRow.resource_id).in_(owned))
     with read_session(ctx.engine) as s:
         if resource_id is not None:  # a resource no one has, or one this co-op may not see: not found (as book says)
-            seen = select(tb.ResourceRow.id).where(tb.ResourceRow.id == resource_id)
-            if not ctx.is_federation_admin:
-                seen = seen.where(visible_clause(ctx.coop))
-            if s.exec(seen).first() is None:
+            res = store_directory.resource(s, resource_id)
+            if res is None or not access.sees_resource(ctx.actor, res):
                 raise NotFound("notfound.resource", id=resource_id)
-        return [convert.closure(r) for r in s.exec(stmt).all()]
+            rows = store_schedule.closure_rows(s, resource_id=resource_id)
+        else:
+            rows = store_schedule.closure_rows(s, of_coop=None if ctx.is_federation_admin else ctx.coop)
+        return [convert.closure(r) for r in rows]
 
 
 def add_closure(
@@ -377,7 +352,7 @@ def add_closure(
     ``force``; forced, they keep their time and are flagged ``closure:ID``.
     """
     ctx.require(*ADMIN_ROLES)
-    reason = v.name(reason, "reason", 120)
+    reason = rules.closure_reason(reason)
     with write_session(ctx.engine) as s:
         if resource_id is not None:
             res = _own_resource(s, ctx, resource_id)
@@ -392,8 +367,7 @@ def add_closure(
             raise NotPermitted("perm.other_coop")
         t0 = _closure_instant(start, coop_row.tz, is_end=False)
         t1 = _closure_instant(end, coop_row.tz, is_end=True)
-        if t1 <= t0:
-            raise BadInput("field.end_before_start")
+        rules.closure_span(t0, t1)
         row = tb.ClosureRow(resource_id=resource_id, coop=None if resource_id else owner, start=t0, end=t1, reason=reason)
         hit = conflicts.stranded(
             s, now=ctx.now(), resource_id=resource_id, coop=None if resource_id else owner, start=t0, end=t1
@@ -413,7 +387,8 @@ def remove_closure(ctx: Context, closure_id: int) -> None:
         row = s.get(tb.ClosureRow, closure_id)
         if row is None:
             raise NotFound("notfound.closure", id=closure_id)
-        owner = row.coop or _own_resource(s, ctx, row.resource_id).coop
+        assert row.coop is not None or row.resource_id is not None  # a closure is of a co-op or of a resource
+        owner = row.coop or _own_resource(s, ctx, row.resource_id or 0).coop
         if not access.may_manage(ctx.actor, owner):
             raise NotPermitted("perm.other_coop")
         audit.record(s, ctx, "closure.remove", "closure", row.id, coop=owner, before=row.model_dump())
@@ -433,7 +408,7 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None, force: boo
     year = v.integer(year, "year", 2000, 2100)
     targets: list[str]
     with read_session(ctx.engine) as s:
-        all_coops = {c.slug: c.tz for c in s.exec(select(tb.CoopRow)).all()}
+        all_coops = store_directory.coop_zones(s)
     if coop is not None:
         coop = v.slug(coop, "coop")
         if coop not in all_coops:
@@ -453,14 +428,9 @@ def add_holidays(ctx: Context, *, year: int, coop: str | None = None, force: boo
             tz = all_coops[slug]
             for day, label in days:
                 t0, t1 = day_bounds_utc(day, tz)
-                exists = s.exec(
-                    select(tb.ClosureRow.id).where(
-                        tb.ClosureRow.coop == slug, tb.ClosureRow.start == t0, tb.ClosureRow.end == t1
-                    )
-                ).first()
-                if exists:
+                if store_schedule.coop_closed_exactly(s, slug, t0, t1):
                     continue
-                row = tb.ClosureRow(coop=slug, start=t0, end=t1, reason=str(label)[:120])
+                row = tb.ClosureRow(coop=slug, start=t0, end=t1, reason=str(label)[: rules.CLOSURE_REASON_MAX])
                 hit = conflicts.stranded(s, now=ctx.now(), coop=slug, start=t0, end=t1)
                 stranded.extend(hit)
                 s.add(row)

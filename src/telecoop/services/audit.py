@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.services.context import Context
+from telecoop.store import audit as store_audit
+from telecoop.store import convert
 from telecoop.store import tables as tb
 from telecoop.store.engine import read_session
 
@@ -29,25 +31,43 @@ def record(
     entity_id: object,
     *,
     coop: str | None,
-    before: dict | None = None,
-    after: dict | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> None:
     """Add one audit event to ``session``'s transaction (committed with the change).
 
     A Core insert, not an ORM object: this runs inside every write
     transaction, while other writers wait for the lock.
     """
-    session.execute(
-        sa.insert(tb.AuditRow.__table__).values(
-            at=ctx.now(),
-            actor=ctx.actor.login,
-            coop=coop,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            before=json.dumps(before, default=_default, ensure_ascii=False, sort_keys=True) if before else None,
-            after=json.dumps(after, default=_default, ensure_ascii=False, sort_keys=True) if after else None,
-        )
+    record_by(
+        session, at=ctx.now(), actor=ctx.actor.login, action=action, entity=entity, entity_id=entity_id,
+        coop=coop, before=before, after=after,
+    )
+
+
+def record_by(
+    session: Session,
+    *,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object,
+    coop: str | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """:func:`record` for a caller with no staff context: the import, ``init`` (a login and a clock's time)."""
+    store_audit.append(
+        session,
+        at=at,
+        actor=actor,
+        coop=coop,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=json.dumps(before, default=_default, ensure_ascii=False, sort_keys=True) if before else None,
+        after=json.dumps(after, default=_default, ensure_ascii=False, sort_keys=True) if after else None,
     )
 
 
@@ -67,7 +87,7 @@ def _event(row: tb.AuditRow, ctx: Context) -> m.AuditEvent:
         before = access.masked(before)
         after = access.masked(after)
     return m.AuditEvent(
-        id=row.id,
+        id=convert.key(row.id),
         at=row.at,
         actor=row.actor,
         coop=row.coop,
@@ -84,12 +104,5 @@ def list_audit(ctx: Context, *, limit: int = 500) -> list[m.AuditEvent]:
 
     Federation admin: all. Co-op admin: their co-op's. Others: their own actions.
     """
-    stmt = select(tb.AuditRow).order_by(col(tb.AuditRow.id).desc()).limit(limit)
-    if ctx.role == m.Role.FEDERATION_ADMIN:
-        pass
-    elif ctx.role == m.Role.COOP_ADMIN:
-        stmt = stmt.where(or_(tb.AuditRow.coop == ctx.coop, tb.AuditRow.actor == ctx.actor.login))
-    else:
-        stmt = stmt.where(tb.AuditRow.actor == ctx.actor.login)
     with read_session(ctx.engine) as s:
-        return [_event(r, ctx) for r in s.exec(stmt).all()]
+        return [_event(r, ctx) for r in store_audit.events_seen_by(s, ctx.actor, limit=limit)]

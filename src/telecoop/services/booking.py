@@ -12,13 +12,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from telecoop.domain import access
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
+from telecoop.domain import rules
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken, StaleBooking
 from telecoop.domain.timeutil import day_bounds_utc, format_local, local, parse_instant, utc
@@ -29,6 +31,9 @@ from telecoop.services import teleconsult as tcs
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource
 from telecoop.services.search import bookable, check_duration, free_map, search_slots, whole
+from telecoop.store import audit as store_audit
+from telecoop.store import bookings as store_bookings
+from telecoop.store import convert
 from telecoop.store import directory as store_directory
 from telecoop.store import tables as tb
 from telecoop.store.bookings import ACTIVE, MAX_BUFFER
@@ -126,8 +131,8 @@ def book(
     duration = ctx.settings.default_duration if duration is None else duration
     check_duration(duration)
     patient = v.patient(patient)
-    reason = v.optional_text(reason, "reason", 200)
-    mode_value = tc.parse_mode(mode)
+    reason = v.optional_text(reason, "reason", rules.REASON_MAX)
+    mode_value = tc.parse_mode(mode)  # issue 14: "room" reads as in-person
     # Resources, permissions, hours and closures are read before the write
     # lock is taken: the lock is held only for what must be atomic with the
     # insert (the overlapping-bookings check) and the insert.
@@ -162,7 +167,7 @@ def book(
             if interpreter is not None:
                 record = {**record, "interpreter_id": interpreter.id}
             now = ctx.now()
-            values = dict(
+            values: dict[str, Any] = dict(
                 clinician_id=clinician.id,
                 room_id=room.id if room else None,
                 coop=ctx.coop,
@@ -178,9 +183,7 @@ def book(
                 updated_at=now,
                 **record,
             )
-            # A Core insert: cheaper than an ORM flush while other writers wait.
-            inserted = s.execute(sa.insert(tb.BookingRow.__table__).values(**values))
-            row = tb.BookingRow(id=inserted.inserted_primary_key[0], **values)
+            row = tb.BookingRow(id=store_bookings.insert(s, values), **values)
             audit.record(s, ctx, "booking.book", "booking", row.id, coop=ctx.coop, after=_booking_dict(row))
     except SlotTaken as exc:
         exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, any_room)
@@ -211,7 +214,7 @@ def _overlap_refused():
     """The database's overlap trigger fired: someone else won the race (exit 1, not a crash)."""
     try:
         yield
-    except sa.exc.IntegrityError as exc:
+    except IntegrityError as exc:
         if is_overlap_error(exc):
             raise SlotTaken("booking.taken") from None
         raise
@@ -302,7 +305,7 @@ def cancel(ctx: Context, booking_id: int, *, reason: str, seen: m.Booking | None
     ``seen``: the booking as the user saw it; StaleBooking if it changed since.
     """
     ctx.require(*BOOKING_ROLES)
-    reason = v.name(reason, "reason", 200)
+    reason = v.name(reason, "reason", rules.REASON_MAX)
     with _stale_said(ctx, booking_id), write_session(ctx.engine) as s:
         row = _load_for_change(s, ctx, booking_id)
         _check_as_seen(row, seen)
@@ -463,29 +466,13 @@ def _may_see(session: Session, ctx: Context, row: tb.BookingRow) -> bool:
     return access.sees_booking(ctx.actor, row.coop, row.clinician_id, held())
 
 
-def patient_search_clause(ctx: Context):
-    """SQL condition: the bookings a search by patient reference may ever match.
-
-    Only the booking co-op's own bookings, the same rule as ``access.sees_patient``
-    (for a clinician: their own consultations booked by their co-op). A
-    reference is the co-op's own code, meaningless elsewhere, so a search
-    never reaches into another co-op even where that co-op's booking shows
-    as "busy".
-    """
-    B = tb.BookingRow
-    clause = B.coop == ctx.coop
-    if ctx.role == m.Role.CLINICIAN:
-        clause = clause & (B.clinician_id == ctx.actor.clinician_id)
-    return clause
-
-
 def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, str, str, str]]) -> m.Booking:
     c_name, c_coop, c_tz, c_link = names.get(row.clinician_id, ("?", "", "UTC", ""))
     # Patient data is the booking co-op's (Law 25); the clinician giving the
     # consultation needs it too.
     own = access.sees_patient(ctx.actor, row.coop, row.clinician_id)
     return m.Booking(
-        id=row.id,
+        id=convert.key(row.id),
         clinician_id=row.clinician_id,
         room_id=row.room_id,
         coop=row.coop,
@@ -509,23 +496,14 @@ def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, st
     )
 
 
-def _names(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str, str]]:
-    """Resource id -> (name, co-op, zone, video link)."""
-    if not ids:
-        return {}
-    R, C = tb.ResourceRow, tb.CoopRow
-    stmt = (
-        select(R.id, R.name, R.coop, C.tz, R.video_link).join(C, C.slug == R.coop).where(col(R.id).in_(sorted(ids)))
-    )
-    return {rid: (name, coop, tz, link or "") for rid, name, coop, tz, link in session.exec(stmt).all()}
-
-
 def get_booking(ctx: Context, booking_id: int) -> m.Booking:
     with read_session(ctx.engine) as s:
         row = s.get(tb.BookingRow, booking_id)
         if row is None or not _may_see(s, ctx, row):
             raise NotFound("notfound.booking", id=booking_id)
-        return _to_booking(ctx, row, _names(s, {row.clinician_id, row.room_id, row.interpreter_id} - {None}))
+        held = {row.clinician_id} | ({row.room_id} if row.room_id is not None else set())
+        held |= {row.interpreter_id} if row.interpreter_id is not None else set()  # issue 14
+        return _to_booking(ctx, row, store_bookings.names(s, held))
 
 
 def list_bookings(
@@ -548,7 +526,7 @@ def list_bookings(
     with the user's co-op as "busy" (no patient, no reason). A clinician sees
     their own agenda. Dates are local days in the user's zone, ``to_date``
     inclusive. ``patient``: only bookings whose patient reference contains
-    it (any case), among the co-op's own (:func:`patient_search_clause`).
+    it (any case), among the co-op's own (``access.sees_patient``; ``store.bookings.patient_clause``).
 
     ``conflicts_only``: the active bookings a forced closure or withdrawal left
     standing, of the user's own co-op (its patients to call), or of every
@@ -565,39 +543,14 @@ def list_bookings(
         end = day_bounds_utc(to_date, ctx.actor_tz)[1]
     if start is not None and end is not None and end <= start:
         raise BadInput("field.end_before_start")
-    B = tb.BookingRow
-    stmt = select(B).order_by(B.start, B.id).limit(limit)
-    if start is not None:
-        stmt = stmt.where(B.end > start)
-    if end is not None:
-        stmt = stmt.where(B.start < end)
-    if statuses:
-        stmt = stmt.where(col(B.status).in_(list(statuses)))
-    if conflicts_only:
-        stmt = stmt.where(B.conflict != "")
-    if resource_id is not None:
-        stmt = stmt.where(or_(B.clinician_id == resource_id, B.room_id == resource_id,
-                              B.interpreter_id == resource_id))  # issue 14
-    if patient is not None:
-        stmt = stmt.where(patient_search_clause(ctx)).where(
-            sa.func.lower(B.patient).contains(patient.lower(), autoescape=True)
-        )
     with read_session(ctx.engine) as s:
-        if ctx.role == m.Role.CLINICIAN:
-            stmt = stmt.where(B.clinician_id == ctx.actor.clinician_id)
-        elif own_coop_only or not ctx.is_federation_admin:
-            if own_coop_only:
-                stmt = stmt.where(B.coop == ctx.coop)
-            else:
-                visible = select(tb.ResourceRow.id).where(store_directory.visible_clause(ctx.coop))
-                stmt = stmt.where(
-                    or_(B.coop == ctx.coop, col(B.clinician_id).in_(visible), col(B.room_id).in_(visible),
-                        col(B.interpreter_id).in_(visible))  # issue 14
-                )
-        rows = list(s.exec(stmt).all())
+        rows = store_bookings.seen_by(
+            s, ctx.actor, start=start, end=end, statuses=statuses, conflicts_only=conflicts_only,
+            resource_id=resource_id, patient=patient, own_coop_only=own_coop_only, limit=limit,
+        )
         ids = {r.clinician_id for r in rows} | {r.room_id for r in rows if r.room_id is not None}
         ids |= {r.interpreter_id for r in rows if r.interpreter_id is not None}  # issue 14
-        names = _names(s, ids)
+        names = store_bookings.names(s, ids)
         return [_to_booking(ctx, r, names) for r in rows]
 
 
@@ -608,27 +561,20 @@ def booking_details(ctx: Context, booking_id: int) -> m.BookingDetails:
     history (who booked, moved, changed it) are the booking co-op's and the
     clinician's; others get the busy booking with its public facts.
     """
-    from telecoop.store import convert
-
     with read_session(ctx.engine) as s:
         row = s.get(tb.BookingRow, booking_id)
         if row is None or not _may_see(s, ctx, row):
             raise NotFound("notfound.booking", id=booking_id)
         ids = {row.clinician_id} | ({row.room_id} if row.room_id is not None else set())
-        booking = _to_booking(ctx, row, _names(s, ids))
-        rows = {r.id: r for r in s.exec(select(tb.ResourceRow).where(col(tb.ResourceRow.id).in_(sorted(ids)))).all()}
-        res = {r.id: r for r in store_directory.resources_from_rows(s, list(rows.values()))}
+        booking = _to_booking(ctx, row, store_bookings.names(s, ids))
+        res = {r.id: r for r in store_directory.resources_by_ids(s, ids)}
         clinician = res[row.clinician_id]
         room = res.get(row.room_id) if row.room_id is not None else None
-        coops = {c.slug: convert.coop(c) for c in s.exec(select(tb.CoopRow)).all()}
+        coops = {c.slug: convert.coop(c) for c in store_directory.coop_rows(s)}
         own = access.sees_patient(ctx.actor, row.coop, row.clinician_id)
         history: list[m.BookingEvent] = []
         if own:
-            A = tb.AuditRow
-            events = s.exec(
-                select(A).where(A.entity == "booking", A.entity_id == str(booking_id)).order_by(A.at, A.id)
-            ).all()
-            for e in events:
+            for e in store_audit.history(s, "booking", str(booking_id)):
                 after = audit.decode(e.after)
                 start = parse_instant(after["start"], "UTC") if after and after.get("start") else None
                 history.append(m.BookingEvent(at=e.at, actor=e.actor, action=e.action, start=start))

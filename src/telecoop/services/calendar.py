@@ -12,36 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-from sqlmodel import col, select
-
 from telecoop.domain.errors import BadInput
 from telecoop.i18n import t
 from telecoop.io.ics import EventInfo, bookings_to_ics
 from telecoop.services.booking import get_booking, list_bookings
 from telecoop.services.context import Context
 from telecoop.services.directory import get_resource
-from telecoop.store import tables as tb
+from telecoop.store import audit as store_audit
+from telecoop.store import bookings as store_bookings
 from telecoop.store.engine import instance_id, read_session
 
 
 def _event_info(session, ids: list[int]) -> dict[int, EventInfo]:
     if not ids:
         return {}
-    A, B, R = tb.AuditRow, tb.BookingRow, tb.ResourceRow
-    keys = [str(i) for i in ids]
-    changes = dict(
-        session.exec(
-            select(A.entity_id, sa.func.count())
-            .where(A.entity == "booking", col(A.entity_id).in_(keys), A.action != "booking.book")
-            .group_by(A.entity_id)
-        ).all()
-    )
-    rows = session.exec(
-        select(B.id, B.created_at, B.updated_at, R.video_link)
-        .join(R, R.id == B.clinician_id)
-        .where(col(B.id).in_(ids))
-    ).all()
+    changes = store_audit.changes_after_booking(session, ids)
+    rows = store_bookings.stamps(session, ids)
     return {
         bid: EventInfo(sequence=int(changes.get(str(bid), 0)), created=created, last_modified=updated,
                        video_link=link or "")
@@ -70,6 +56,7 @@ def export_ics(
     if booking_id is not None:
         items = [get_booking(ctx, booking_id)]
     else:
+        assert resource_id is not None  # one of the two, checked above
         tz = get_resource(ctx, resource_id).tz
         items = list_bookings(ctx, resource_id=resource_id, from_date=from_date, to_date=to_date)
     with read_session(ctx.engine) as s:

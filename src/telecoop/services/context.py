@@ -198,6 +198,7 @@ def load_actor(engine: Engine, login: str) -> tuple[m.Staff, str]:
         if row is None or not row.active:
             raise NotPermitted("identity.unknown", login=login)
         coop = s.get(tb.CoopRow, row.coop)
+        assert coop is not None  # a foreign key
         return convert.staff(row), coop.tz
 
 

@@ -86,7 +86,7 @@ def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
     from telecoop.io.demo import build_demo_database
 
     if locations.is_db_url(path):
-        return _build_pg_demo(path, fresh=fresh, clock=clock)
+        return _build_pg_demo(str(path), fresh=fresh, clock=clock)
     if path.exists():
         has_coops = _has_coops(path)  # refuses another program's file: never deleted
         if has_coops and not fresh:
@@ -109,16 +109,15 @@ def build_demo(path: Path, *, fresh: bool = False, clock=None) -> bool:
 def _build_pg_demo(url: str, *, fresh: bool, clock) -> bool:
     """``build_demo`` on a PostgreSQL database (issue 12): an empty one is filled; ``fresh``
     empties a demo database first (its tables only), and never any other."""
-    from sqlmodel import func, select
-
     from telecoop.io.demo import DEMO_MARK, build_demo_database
+    from telecoop.store import directory as store_directory
     from telecoop.store import tables as tb
     from telecoop.store.engine import drop_schema, read_session
 
     engine = make_engine(url, create=True)
     try:
         with read_session(engine) as s:
-            has_coops = s.exec(select(func.count()).select_from(tb.CoopRow)).one() > 0
+            has_coops = bool(store_directory.coop_zones(s))
             is_demo = s.get(tb.Meta, DEMO_MARK) is not None
         if has_coops and not fresh:
             return False
@@ -158,9 +157,7 @@ def _has_coops(path: Path) -> bool:
     A file that is not a TeleCoop database (or a newer one) raises StoreError:
     the demo never deletes what it did not make.
     """
-    from sqlmodel import func, select
-
-    from telecoop.store import tables as tb
+    from telecoop.store import directory as store_directory
     from telecoop.store.engine import read_session
 
     if path.stat().st_size == 0:
@@ -168,6 +165,6 @@ def _has_coops(path: Path) -> bool:
     engine = make_engine(path, create=False)
     try:
         with read_session(engine) as s:
-            return s.exec(select(func.count()).select_from(tb.CoopRow)).one() > 0
+            return bool(store_directory.coop_zones(s))
     finally:
         engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from telecoop.domain import access
 from telecoop.domain import model as m
@@ -12,13 +12,14 @@ from telecoop.services import audit
 from telecoop.services.context import ADMIN_ROLES, Context
 from telecoop.store import convert
 from telecoop.store import tables as tb
-from telecoop.store.directory import resources_from_rows, visible_clause
+from telecoop.store import directory as store_directory
+from telecoop.store.directory import resources_from_rows
 from telecoop.store.engine import read_session, write_session
 
 
 def list_coops(ctx: Context) -> list[m.Coop]:
     with read_session(ctx.engine) as s:
-        return [convert.coop(r) for r in s.exec(select(tb.CoopRow).order_by(tb.CoopRow.slug)).all()]
+        return [convert.coop(r) for r in store_directory.coop_rows(s)]
 
 
 def list_resources(
@@ -28,15 +29,8 @@ def list_resources(
     include_inactive: bool = False,
 ) -> list[m.Resource]:
     """Resources this user's co-op may see: its own and those shared with it."""
-    stmt = select(tb.ResourceRow).order_by(tb.ResourceRow.coop, tb.ResourceRow.kind, tb.ResourceRow.name)
-    if not ctx.is_federation_admin:
-        stmt = stmt.where(visible_clause(ctx.coop))
-    if kind is not None:
-        stmt = stmt.where(tb.ResourceRow.kind == kind.value)
-    if not include_inactive:
-        stmt = stmt.where(tb.ResourceRow.active == True)  # noqa: E712
     with read_session(ctx.engine) as s:
-        return resources_from_rows(s, list(s.exec(stmt).all()))
+        return store_directory.resources_seen_by(s, ctx.actor, kind=kind, include_inactive=include_inactive)
 
 
 def get_resource(ctx: Context, resource_id: int) -> m.Resource:
@@ -58,12 +52,11 @@ def load_resource(session: Session, ctx: Context, resource_id: int) -> m.Resourc
 
 def list_staff(ctx: Context) -> list[m.Staff]:
     """Staff of the user's co-op; the federation admin sees everyone."""
-    stmt = select(tb.StaffRow).order_by(tb.StaffRow.coop, tb.StaffRow.login)
     if not ctx.is_federation_admin:
         ctx.require(*ADMIN_ROLES, m.Role.RECEPTIONIST)
-        stmt = stmt.where(tb.StaffRow.coop == ctx.coop)
     with read_session(ctx.engine) as s:
-        return [convert.staff(r) for r in s.exec(stmt).all()]
+        rows = store_directory.staff_rows(s, coop=None if ctx.is_federation_admin else ctx.coop)
+        return [convert.staff(r) for r in rows]
 
 
 def add_staff(
@@ -113,11 +106,7 @@ def _check_clinician(s: Session, clinician_id: int, coop: str) -> None:
 
 
 def _active_federation_admins(s: Session) -> int:
-    return s.exec(
-        select(func.count()).select_from(tb.StaffRow).where(
-            tb.StaffRow.role == m.Role.FEDERATION_ADMIN.value, tb.StaffRow.active == True  # noqa: E712
-        )
-    ).one()
+    return store_directory.staff_count(s, role=m.Role.FEDERATION_ADMIN, active=True)
 
 
 def set_staff(

@@ -7,15 +7,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlmodel import col, select
-
 from telecoop.domain import access
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput
 from telecoop.domain.timeutil import DATE_MAX, DATE_MIN, day_bounds_utc, local
 from telecoop.services.context import ADMIN_ROLES, Context
-from telecoop.store import tables as tb
+from telecoop.store import bookings as store_bookings
+from telecoop.store import convert
+from telecoop.store import directory as store_directory
+from telecoop.store import schedule as store_schedule
 from telecoop.store.engine import read_session
 
 COUNTED = ("booked", "checked_in", "completed", "no_show")
@@ -69,13 +70,7 @@ def _month_bookings(session, ctx: Context, first: dt.date, nxt: dt.date):
     # The month is read in the user's zone; a day of margin either side, then exact filtering.
     start = day_bounds_utc(first, ctx.actor_tz)[0]
     end = day_bounds_utc(nxt, ctx.actor_tz)[0]
-    B, R = tb.BookingRow, tb.ResourceRow
-    stmt = (
-        select(B.coop, R.coop, B.clinician_id, B.room_id, B.start, B.end, B.status)
-        .join(R, R.id == B.clinician_id)
-        .where(B.start >= start, B.start < end)
-    )
-    return session.exec(stmt).all()
+    return store_bookings.starting_between(session, start, end)
 
 
 def usage(ctx: Context, month: str | None = None) -> list[m.UsageRow]:
@@ -106,19 +101,11 @@ def utilisation(ctx: Context, month: str | None = None) -> list[UtilisationRow]:
     ctx.require(*ADMIN_ROLES)
     label, first, nxt = parse_month(month, ctx)
     with read_session(ctx.engine) as s:
-        zones = dict(s.exec(select(tb.CoopRow.slug, tb.CoopRow.tz)).all())
-        stmt = select(tb.ResourceRow).where(tb.ResourceRow.active == True)  # noqa: E712
-        if not ctx.is_federation_admin:
-            stmt = stmt.where(tb.ResourceRow.coop == ctx.coop)
-        resources = list(s.exec(stmt.order_by(tb.ResourceRow.coop, tb.ResourceRow.name)).all())
-        ids = [r.id for r in resources]
-        rules = defaultdict(list)
-        for a in s.exec(select(tb.AvailabilityRow).where(col(tb.AvailabilityRow.resource_id).in_(ids))).all():
-            rules[a.resource_id].append(av.WeeklyRule(a.weekday, a.start, a.end, a.valid_from, a.valid_to))
-        closures = defaultdict(list)
-        for c in s.exec(select(tb.ClosureRow)).all():
-            closures[c.resource_id or c.coop].append((c.start, c.end))
-        booked = defaultdict(int)
+        zones = store_directory.coop_zones(s)
+        resources = store_directory.active_resource_rows(s, coop=None if ctx.is_federation_admin else ctx.coop)
+        rules = store_schedule.weekly_rules(s, [convert.key(r.id) for r in resources])
+        closures = store_schedule.every_closure(s)
+        booked: dict[int, int] = defaultdict(int)
         for _consumer, _provider, cid, rid, start, end, status in _month_bookings(s, ctx, first, nxt):
             if status in COUNTED:
                 minutes = int((end - start).total_seconds() // 60)
@@ -127,11 +114,11 @@ def utilisation(ctx: Context, month: str | None = None) -> list[UtilisationRow]:
                     booked[rid] += minutes
     rows = []
     for r in resources:
-        tz = zones[r.coop]
+        tz, rid = zones[r.coop], convert.key(r.id)
         start, end = day_bounds_utc(first, tz)[0], day_bounds_utc(nxt, tz)[0]
-        free = av.subtract(av.expand_rules(rules[r.id], tz, start, end), av.merge(closures[r.id] + closures[r.coop]))
+        free = av.subtract(av.expand_rules(rules[rid], tz, start, end), av.merge(closures[rid] + closures[r.coop]))
         available = int(sum((e - b).total_seconds() for b, e in free) // 60)
-        rows.append(UtilisationRow(label, r.id, r.name, r.coop, available, booked[r.id]))
+        rows.append(UtilisationRow(label, rid, r.name, r.coop, available, booked[rid]))
     return rows
 
 

@@ -11,7 +11,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from sqlmodel import Session
 
@@ -188,7 +188,7 @@ def search_slots(
             interpreter_for = (interpreters.Finder(s, ctx, interpreter_language, lo, span_end, dur)
                                if interpreter_language else None)
 
-            def starts(c: m.Resource, free: list[av.Interval]):
+            def starts(c: m.Resource, free: list[av.Interval], hi: dt.datetime = hi) -> Iterator[tuple[dt.datetime, str, int]]:
                 for t in av.slot_starts(free, duration, step):
                     if t >= hi:
                         return

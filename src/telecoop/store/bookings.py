@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, or_, select
 
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
 from telecoop.store import tables as tb
+from telecoop.store.directory import visible_clause
 
 ACTIVE = (m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value)
 MAX_BUFFER = dt.timedelta(minutes=120)
@@ -41,19 +46,145 @@ def busy(
         who.append(col(B.room_id).in_(room_ids))
     # A booking never lasts more than MAX_DURATION, so "start > lo - MAX_DURATION"
     # lets the (start) index bound the scan from both sides.
-    stmt = select(B.id, B.clinician_id, B.room_id, B.start, B.end).where(
-        B.start < hi,
-        B.start > lo - dt.timedelta(minutes=v.MAX_DURATION),
-        B.end > lo,
+    stmt = sa.select(col(B.id), col(B.clinician_id), col(B.room_id), col(B.start), col(B.end)).where(
+        col(B.start) < hi,
+        col(B.start) > lo - dt.timedelta(minutes=v.MAX_DURATION),
+        col(B.end) > lo,
         col(B.status).in_(ACTIVE),
         or_(*who),
     )
     if exclude_id is not None:
-        stmt = stmt.where(B.id != exclude_id)
+        stmt = stmt.where(col(B.id) != exclude_id)
     wanted_c, wanted_r = set(clinician_ids), set(room_ids)
-    for _id, cid, rid, s, e in session.exec(stmt).all():
+    for _id, cid, rid, s, e in session.execute(stmt).all():
         if cid in wanted_c:
             out[cid].append((s, e))
         if rid is not None and rid in wanted_r:
             out[rid].append((s, e))
     return out
+
+
+def booking_ids(session: Session) -> set[int]:
+    return {i for i in session.exec(select(col(tb.BookingRow.id))).all() if i is not None}
+
+
+def active_intervals(session: Session) -> list[tuple[int, int | None, dt.datetime, dt.datetime]]:
+    """(clinician_id, room_id, start, end) of every active booking."""
+    B = tb.BookingRow
+    stmt = select(col(B.clinician_id), col(B.room_id), col(B.start), col(B.end)).where(col(B.status).in_(ACTIVE))
+    return list(session.exec(stmt).all())
+
+
+def insert(session: Session, values: dict[str, Any]) -> int:
+    """A new booking row; its id. A Core insert: cheaper than an ORM flush while other writers wait."""
+    inserted = session.execute(sa.insert(tb.table_of(tb.BookingRow)).values(**values))
+    return int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]  # a CursorResult
+
+
+def names(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str, str]]:
+    """Resource id -> (name, co-op, zone, video link)."""
+    if not ids:
+        return {}
+    R, C = tb.ResourceRow, tb.CoopRow
+    stmt = (
+        sa.select(col(R.id), col(R.name), col(R.coop), col(C.tz), col(R.video_link))
+        .join(C, col(C.slug) == col(R.coop))
+        .where(col(R.id).in_(sorted(ids)))
+    )
+    rows = session.execute(stmt).all()
+    return {rid: (name, coop, tz, link or "") for rid, name, coop, tz, link in rows if rid is not None}
+
+
+def patient_clause(actor: m.Staff) -> ColumnElement[bool]:
+    """SQL condition: the bookings a search by patient reference may ever match (``access.sees_patient``).
+
+    Only the actor's co-op's own bookings (for a clinician: their own
+    consultations booked by their co-op). A reference is the co-op's own
+    code, meaningless elsewhere, so a search never reaches into another
+    co-op even where that co-op's booking shows as "busy".
+    """
+    B = tb.BookingRow
+    clause = col(B.coop) == actor.coop
+    if actor.role == m.Role.CLINICIAN:
+        clause = clause & (col(B.clinician_id) == actor.clinician_id)
+    return clause
+
+
+def seen_clause(actor: m.Staff, *, own_coop_only: bool = False) -> ColumnElement[bool] | None:
+    """SQL condition: the bookings ``actor`` may see (``access.sees_booking``); None: every one.
+
+    ``own_coop_only``: the actor's co-op's bookings only (a clinician: their own agenda anyway).
+    """
+    B = tb.BookingRow
+    if actor.role == m.Role.CLINICIAN:
+        return col(B.clinician_id) == actor.clinician_id
+    if own_coop_only:
+        return col(B.coop) == actor.coop
+    if actor.role == m.Role.FEDERATION_ADMIN:
+        return None
+    visible = select(tb.ResourceRow.id).where(visible_clause(actor.coop))
+    return or_(col(B.coop) == actor.coop, col(B.clinician_id).in_(visible), col(B.room_id).in_(visible),
+               col(B.interpreter_id).in_(visible))  # issue 14: an interpreter's busy time too
+
+
+def seen_by(
+    session: Session,
+    actor: m.Staff,
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    statuses: Iterable[str] | None = None,
+    conflicts_only: bool = False,
+    resource_id: int | None = None,
+    patient: str | None = None,
+    own_coop_only: bool = False,
+    limit: int = 2000,
+) -> list[tb.BookingRow]:
+    """Bookings ``actor`` may see, by start, filtered: meeting [start, end), in ``statuses``,
+    flagged as conflicts, on a resource, with ``patient`` in their reference (any case, the
+    actor's co-op's own only)."""
+    B = tb.BookingRow
+    stmt = select(B).order_by(col(B.start), col(B.id)).limit(limit)
+    if start is not None:
+        stmt = stmt.where(col(B.end) > start)
+    if end is not None:
+        stmt = stmt.where(col(B.start) < end)
+    if statuses:
+        stmt = stmt.where(col(B.status).in_(list(statuses)))
+    if conflicts_only:
+        stmt = stmt.where(col(B.conflict) != "")
+    if resource_id is not None:
+        stmt = stmt.where(or_(col(B.clinician_id) == resource_id, col(B.room_id) == resource_id,
+                              col(B.interpreter_id) == resource_id))  # issue 14
+    if patient is not None:
+        stmt = stmt.where(patient_clause(actor)).where(
+            sa.func.lower(B.patient).contains(patient.lower(), autoescape=True)
+        )
+    seen = seen_clause(actor, own_coop_only=own_coop_only)
+    if seen is not None:
+        stmt = stmt.where(seen)
+    return list(session.exec(stmt).all())
+
+
+def stamps(session: Session, ids: list[int]) -> list[tuple[int, dt.datetime, dt.datetime, str | None]]:
+    """(id, created_at, updated_at, the clinician's video link) of bookings ``ids``."""
+    B, R = tb.BookingRow, tb.ResourceRow
+    stmt = (
+        select(col(B.id), col(B.created_at), col(B.updated_at), col(R.video_link))
+        .join(R, col(R.id) == col(B.clinician_id))
+        .where(col(B.id).in_(ids))
+    )
+    return [(bid, c, u, link) for bid, c, u, link in session.exec(stmt).all() if bid is not None]
+
+
+def starting_between(
+    session: Session, start: dt.datetime, end: dt.datetime
+) -> list[tuple[str, str, int, int | None, dt.datetime, dt.datetime, str]]:
+    """(booking co-op, clinician's co-op, clinician, room, start, end, status) of bookings starting in [start, end)."""
+    B, R = tb.BookingRow, tb.ResourceRow
+    stmt = (
+        sa.select(col(B.coop), col(R.coop), col(B.clinician_id), col(B.room_id), col(B.start), col(B.end), col(B.status))
+        .join(R, col(R.id) == col(B.clinician_id))
+        .where(col(B.start) >= start, col(B.start) < end)
+    )
+    return list(session.execute(stmt).all())

@@ -16,15 +16,18 @@ import json
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from telecoop.domain import model as m
+from telecoop.store import convert
 from telecoop.store import tables as tb
 
 ACTIVE = (m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value)
 
 
-def _on(resource_ids) -> object:
+def _on(resource_ids: Iterable[int] | SelectOfScalar[int | None]) -> ColumnElement[bool]:
     B = tb.BookingRow
     return or_(col(B.clinician_id).in_(resource_ids), col(B.room_id).in_(resource_ids))
 
@@ -45,15 +48,15 @@ def stranded(
     ``booking_coops`` to those booked by these co-ops (a sharing withdrawal).
     """
     B = tb.BookingRow
-    stmt = select(B).where(col(B.status).in_(ACTIVE), B.end > now).order_by(B.start, B.id)
+    stmt = select(B).where(col(B.status).in_(ACTIVE), col(B.end) > now).order_by(col(B.start), col(B.id))
     if resource_id is not None:
         stmt = stmt.where(_on([resource_id]))
     elif coop is not None:
-        stmt = stmt.where(_on(select(tb.ResourceRow.id).where(tb.ResourceRow.coop == coop)))
+        stmt = stmt.where(_on(select(col(tb.ResourceRow.id)).where(col(tb.ResourceRow.coop) == coop)))
     if start is not None:
-        stmt = stmt.where(B.end > start)
+        stmt = stmt.where(col(B.end) > start)
     if end is not None:
-        stmt = stmt.where(B.start < end)
+        stmt = stmt.where(col(B.start) < end)
     if booking_coops is not None:
         stmt = stmt.where(col(B.coop).in_(sorted(set(booking_coops))))
     return list(session.exec(stmt).all())
@@ -69,7 +72,7 @@ def flag(session: Session, rows: list[tb.BookingRow], code: str, now: dt.datetim
     session.flush()
     if rows:
         session.execute(
-            sa.insert(tb.AuditRow.__table__),
+            sa.insert(tb.table_of(tb.AuditRow)),
             [
                 dict(at=now, actor=actor, coop=row.coop, action="booking.conflict", entity="booking",
                      entity_id=str(row.id), before=None, after=json.dumps({"conflict": code}, sort_keys=True))
@@ -98,8 +101,8 @@ def described(session: Session, rows: list[tb.BookingRow]) -> list[m.Booking]:
     names = {
         rid: (name, coop, tz)
         for rid, name, coop, tz in session.exec(
-            select(tb.ResourceRow.id, tb.ResourceRow.name, tb.ResourceRow.coop, tb.CoopRow.tz)
-            .join(tb.CoopRow, tb.CoopRow.slug == tb.ResourceRow.coop)
+            select(col(tb.ResourceRow.id), col(tb.ResourceRow.name), col(tb.ResourceRow.coop), col(tb.CoopRow.tz))
+            .join(tb.CoopRow, col(tb.CoopRow.slug) == col(tb.ResourceRow.coop))
             .where(col(tb.ResourceRow.id).in_(sorted(ids)))
         ).all()
     }
@@ -108,7 +111,7 @@ def described(session: Session, rows: list[tb.BookingRow]) -> list[m.Booking]:
         c_name, c_coop, c_tz = names.get(r.clinician_id, ("?", "", "UTC"))
         out.append(
             m.Booking(
-                id=r.id, clinician_id=r.clinician_id, room_id=r.room_id, coop=r.coop, start=r.start, end=r.end,
+                id=convert.key(r.id), clinician_id=r.clinician_id, room_id=r.room_id, coop=r.coop, start=r.start, end=r.end,
                 status=m.BookingStatus(r.status), mode=m.Mode(r.mode), clinician=c_name,
                 room=names[r.room_id][0] if r.room_id in names else None,
                 clinician_coop=c_coop, clinician_tz=c_tz, masked=True, conflict=r.conflict,

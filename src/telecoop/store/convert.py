@@ -6,6 +6,13 @@ from telecoop.domain import model as m
 from telecoop.store import tables as tb
 
 
+def key(value: int | None) -> int:
+    """A stored row's id (never None once read back)."""
+    if value is None:
+        raise ValueError("a row without its id")
+    return value
+
+
 def coop(row: tb.CoopRow) -> m.Coop:
     return m.Coop(
         slug=row.slug, name=row.name, region=row.region, tz=row.tz, lang=row.lang,
@@ -26,7 +33,7 @@ def staff(row: tb.StaffRow) -> m.Staff:
 
 def resource(row: tb.ResourceRow, tz: str, shared_with: tuple[str, ...] = ()) -> m.Resource:
     return m.Resource(
-        id=row.id,
+        id=key(row.id),
         kind=m.ResourceKind(row.kind),
         name=row.name,
         coop=row.coop,
@@ -45,7 +52,7 @@ def resource(row: tb.ResourceRow, tz: str, shared_with: tuple[str, ...] = ()) ->
 
 def availability(row: tb.AvailabilityRow) -> m.Availability:
     return m.Availability(
-        id=row.id,
+        id=key(row.id),
         resource_id=row.resource_id,
         weekday=row.weekday,
         start=row.start,
@@ -57,5 +64,5 @@ def availability(row: tb.AvailabilityRow) -> m.Availability:
 
 def closure(row: tb.ClosureRow) -> m.Closure:
     return m.Closure(
-        id=row.id, resource_id=row.resource_id, coop=row.coop, start=row.start, end=row.end, reason=row.reason
+        id=key(row.id), resource_id=row.resource_id, coop=row.coop, start=row.start, end=row.end, reason=row.reason
     )

@@ -7,10 +7,12 @@ is the same rule as an SQL condition, for queries that must filter in the databa
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, exists, or_, select
+import sqlalchemy as sa
+from sqlmodel import Session, and_, col, delete, exists, func, or_, select
 
 from telecoop.domain import availability as av
 from telecoop.domain import model as m
@@ -27,11 +29,14 @@ def coop_zones(session: Session) -> dict[str, str]:
 
 def visible_clause(coop: str) -> ColumnElement[bool]:
     """SQL condition: resources that ``coop`` may see and book (``domain.access.shared_to``)."""
+    R, S = tb.ResourceRow, tb.ShareRow
     return or_(
-        tb.ResourceRow.coop == coop,
-        tb.ResourceRow.sharing == m.Sharing.ALL.value,
-        (tb.ResourceRow.sharing == m.Sharing.LISTED.value)
-        & exists().where((tb.ShareRow.resource_id == tb.ResourceRow.id) & (tb.ShareRow.coop == coop)),
+        col(R.coop) == coop,
+        col(R.sharing) == m.Sharing.ALL.value,
+        and_(
+            col(R.sharing) == m.Sharing.LISTED.value,
+            exists().where(col(S.resource_id) == col(R.id), col(S.coop) == coop),
+        ),
     )
 
 
@@ -45,7 +50,7 @@ def resources_from_rows(session: Session, rows: list[tb.ResourceRow]) -> list[m.
             select(tb.ShareRow.resource_id, tb.ShareRow.coop).where(col(tb.ShareRow.resource_id).in_(listed))
         ).all():
             shares[rid].append(coop)
-    return [convert.resource(r, zones[r.coop], tuple(shares.get(r.id, ()))) for r in rows]
+    return [convert.resource(r, zones[r.coop], tuple(shares.get(r.id, ()) if r.id is not None else ())) for r in rows]
 
 
 def resource(session: Session, resource_id: int) -> m.Resource | None:
@@ -76,8 +81,10 @@ def snapshot(session: Session, engine_key: str) -> Snapshot:
     if snap is None or snap.version != version:
         R = tb.ResourceRow
         # Columns, not ORM entities: no identity map for thousands of rows.
-        rows = session.exec(select(*R.__table__.c).where(R.active == True).order_by(R.id)).all()  # noqa: E712
-        resources = tuple(resources_from_rows(session, list(rows)))
+        table = tb.table_of(R)
+        rows = session.execute(sa.select(*table.c).where(table.c.active == True).order_by(table.c.id)).all()  # noqa: E712
+        # Rows read like ResourceRow objects (the same attribute names).
+        resources = tuple(resources_from_rows(session, list(rows)))  # type: ignore[arg-type]
         snap = Snapshot(version, resources, weekly_rules(session, [r.id for r in resources]))
         _SNAPSHOTS[engine_key] = snap
     return snap
@@ -86,3 +93,81 @@ def snapshot(session: Session, engine_key: str) -> Snapshot:
 def forget_snapshots() -> None:
     """Drop every kept snapshot (tests that count queries start cold)."""
     _SNAPSHOTS.clear()
+
+
+def resource_kinds(session: Session) -> dict[int, tuple[str, str]]:
+    """Resource id -> (kind, owner co-op), every resource."""
+    R = tb.ResourceRow
+    rows = session.exec(select(col(R.id), col(R.kind), col(R.coop))).all()
+    return {rid: (kind, coop) for rid, kind, coop in rows if rid is not None}
+
+
+def logins(session: Session) -> set[str]:
+    return set(session.exec(select(tb.StaffRow.login)).all())
+
+
+def staff_count(session: Session, *, role: m.Role | None = None, active: bool | None = None) -> int:
+    """Staff records (of ``role``, active or not)."""
+    S = tb.StaffRow
+    stmt = select(func.count()).select_from(S)
+    if role is not None:
+        stmt = stmt.where(col(S.role) == role.value)
+    if active is not None:
+        stmt = stmt.where(col(S.active) == active)
+    return session.exec(stmt).one()
+
+
+def staff_rows(session: Session, *, coop: str | None = None) -> Sequence[tb.StaffRow]:
+    """Staff records by co-op and login: of one co-op, or every one."""
+    S = tb.StaffRow
+    stmt = select(S).order_by(col(S.coop), col(S.login))
+    if coop is not None:
+        stmt = stmt.where(col(S.coop) == coop)
+    return session.exec(stmt).all()
+
+
+def resources_seen_by(
+    session: Session, actor: m.Staff, *, kind: m.ResourceKind | None = None, include_inactive: bool = False
+) -> list[m.Resource]:
+    """Resources ``actor`` may see (``access.sees_resource``), by co-op, kind and name."""
+    R = tb.ResourceRow
+    stmt = select(R).order_by(col(R.coop), col(R.kind), col(R.name))
+    if actor.role != m.Role.FEDERATION_ADMIN:
+        stmt = stmt.where(visible_clause(actor.coop))
+    if kind is not None:
+        stmt = stmt.where(col(R.kind) == kind.value)
+    if not include_inactive:
+        stmt = stmt.where(col(R.active) == True)  # noqa: E712
+    return resources_from_rows(session, list(session.exec(stmt).all()))
+
+
+def shares_of(session: Session, resource_id: int) -> list[str]:
+    """The co-ops a ``listed`` resource is shared with."""
+    return list(session.exec(select(tb.ShareRow.coop).where(tb.ShareRow.resource_id == resource_id)).all())
+
+
+def replace_shares(session: Session, resource_id: int, coops: list[str]) -> None:
+    """The resource's share list becomes ``coops``."""
+    session.exec(delete(tb.ShareRow).where(col(tb.ShareRow.resource_id) == resource_id))
+    for slug in sorted(set(coops)):
+        session.add(tb.ShareRow(resource_id=resource_id, coop=slug))
+
+
+def coop_rows(session: Session) -> Sequence[tb.CoopRow]:
+    """Every co-op, by slug."""
+    return session.exec(select(tb.CoopRow).order_by(tb.CoopRow.slug)).all()
+
+
+def resources_by_ids(session: Session, ids: Iterable[int]) -> list[m.Resource]:
+    """The resources of ``ids`` that exist, whoever may see them."""
+    R = tb.ResourceRow
+    return resources_from_rows(session, list(session.exec(select(R).where(col(R.id).in_(sorted(ids)))).all()))
+
+
+def active_resource_rows(session: Session, *, coop: str | None = None) -> list[tb.ResourceRow]:
+    """Active resources (of one co-op), by co-op and name."""
+    R = tb.ResourceRow
+    stmt = select(R).where(col(R.active) == True)  # noqa: E712
+    if coop is not None:
+        stmt = stmt.where(col(R.coop) == coop)
+    return list(session.exec(stmt.order_by(col(R.coop), col(R.name))).all())

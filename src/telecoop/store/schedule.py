@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from telecoop.domain import availability as av
+from telecoop.domain import rules
 from telecoop.store import tables as tb
 
 
@@ -18,9 +21,10 @@ def weekly_rules(session: Session, ids: list[int]) -> dict[int, list[av.WeeklyRu
         return rules
     A = tb.AvailabilityRow
     # Columns, not ORM entities: thousands of rows per search, identity map not needed.
-    rows = session.exec(
-        select(A.resource_id, A.weekday, A.start, A.end, A.valid_from, A.valid_to).where(col(A.resource_id).in_(ids))
-    ).all()
+    stmt = sa.select(
+        col(A.resource_id), col(A.weekday), col(A.start), col(A.end), col(A.valid_from), col(A.valid_to)
+    ).where(col(A.resource_id).in_(ids))
+    rows = session.execute(stmt).all()
     for rid, weekday, t0, t1, d0, d1 in rows:
         rules[rid].append(av.WeeklyRule(weekday, t0, t1, d0, d1))
     return rules
@@ -34,14 +38,71 @@ def closures(session: Session, ids: list[int], coops: set[str], start: dt.dateti
     by_res: dict[int, list[av.Interval]] = defaultdict(list)
     by_coop: dict[str, list[av.Interval]] = defaultdict(list)
     C = tb.ClosureRow
-    stmt = select(C.resource_id, C.coop, C.start, C.end).where(
-        C.start < end,
-        C.end > start,
+    stmt = select(col(C.resource_id), col(C.coop), col(C.start), col(C.end)).where(
+        col(C.start) < end,
+        col(C.end) > start,
         or_(col(C.resource_id).in_(ids), col(C.coop).in_(sorted(coops))),
     )
     for resource_id, coop, c_start, c_end in session.exec(stmt).all():
         if resource_id is not None:
             by_res[resource_id].append((c_start, c_end))
-        else:
+        elif coop is not None:
             by_coop[coop].append((c_start, c_end))
     return by_res, by_coop
+
+
+def hours_of(session: Session, resource_id: int, weekday: int | None = None) -> list[rules.Hours]:
+    """A resource's weekly hours (of one weekday), for the overlap rule."""
+    A = tb.AvailabilityRow
+    stmt = sa.select(col(A.weekday), col(A.start), col(A.end), col(A.valid_from), col(A.valid_to)).where(
+        col(A.resource_id) == resource_id
+    )
+    if weekday is not None:
+        stmt = stmt.where(col(A.weekday) == weekday)
+    return [rules.Hours(*row) for row in session.execute(stmt).all()]
+
+
+def every_hours(session: Session) -> dict[int, list[rules.Hours]]:
+    """Resource id -> its weekly hours, every resource."""
+    A = tb.AvailabilityRow
+    out: dict[int, list[rules.Hours]] = defaultdict(list)
+    stmt = sa.select(col(A.resource_id), col(A.weekday), col(A.start), col(A.end), col(A.valid_from), col(A.valid_to))
+    for rid, weekday, start, end, valid_from, valid_to in session.execute(stmt).all():
+        out[rid].append(rules.Hours(weekday, start, end, valid_from, valid_to))
+    return out
+
+
+def hours_rows(session: Session, resource_id: int) -> Sequence[tb.AvailabilityRow]:
+    """A resource's weekly hours by weekday and start."""
+    A = tb.AvailabilityRow
+    return session.exec(select(A).where(col(A.resource_id) == resource_id).order_by(col(A.weekday), col(A.start))).all()
+
+
+def closure_rows(
+    session: Session, *, resource_id: int | None = None, of_coop: str | None = None
+) -> Sequence[tb.ClosureRow]:
+    """Closures by start: of one resource; or a co-op's own (whole co-op or its resources); or every one."""
+    C = tb.ClosureRow
+    stmt = select(C).order_by(col(C.start))
+    if resource_id is not None:
+        stmt = stmt.where(col(C.resource_id) == resource_id)
+    elif of_coop is not None:
+        owned = select(col(tb.ResourceRow.id)).where(col(tb.ResourceRow.coop) == of_coop)
+        stmt = stmt.where(or_(col(C.coop) == of_coop, col(C.resource_id).in_(owned)))
+    return session.exec(stmt).all()
+
+
+def coop_closed_exactly(session: Session, coop: str, start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether the whole co-op already has a closure from exactly ``start`` to ``end``."""
+    C = tb.ClosureRow
+    stmt = select(col(C.id)).where(col(C.coop) == coop, col(C.start) == start, col(C.end) == end)
+    return session.exec(stmt).first() is not None
+
+
+def every_closure(session: Session) -> dict[int | str, list[av.Interval]]:
+    """Every closure's interval, by resource id (a resource's) or co-op slug (a whole co-op's)."""
+    out: dict[int | str, list[av.Interval]] = defaultdict(list)
+    for c in session.exec(select(tb.ClosureRow)).all():
+        key: int | str = c.resource_id if c.resource_id is not None else (c.coop or "")
+        out[key].append((c.start, c.end))
+    return out

@@ -10,7 +10,13 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Column, Field, Index, SQLModel
 
 
-class UTCDateTime(TypeDecorator):
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a SQLModel table class (for Core inserts)."""
+    table: sa.Table = getattr(model, "__table__")  # noqa: B009 - set by SQLModel's metaclass, unknown to type checkers
+    return table
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
     """Aware datetimes in, aware UTC datetimes out.
 
     On SQLite the column holds naive UTC: SQLite has no zone type, and text
@@ -23,12 +29,12 @@ class UTCDateTime(TypeDecorator):
     impl = sa.DateTime
     cache_ok = True
 
-    def load_dialect_impl(self, dialect):
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[dt.datetime]:
         if dialect.name == "postgresql":
             return dialect.type_descriptor(sa.DateTime(timezone=True))
         return dialect.type_descriptor(sa.DateTime())
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
@@ -40,7 +46,7 @@ class UTCDateTime(TypeDecorator):
             return dt.datetime(*value.timetuple()[:6], value.microsecond, tzinfo=dt.timezone.utc)
         return value.replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is not None:

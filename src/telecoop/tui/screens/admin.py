@@ -8,7 +8,6 @@ and written through the admin dialogs, each a single service call.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from rich.text import Text
@@ -20,6 +19,7 @@ from textual.widgets import DataTable, Select, Static, TabbedContent, TabPane
 
 from telecoop.domain import access
 from telecoop.domain import model as m
+from telecoop.domain import rules
 from telecoop.domain.errors import WouldStrand
 from telecoop.domain.timeutil import local
 from telecoop.i18n import t, tn
@@ -99,12 +99,12 @@ def load_admin_data(ctx: Context) -> AdminData:
 
 
 def closure_span(closure: m.Closure, tz: str) -> tuple[str, str]:
-    """Start and end as typed in the form: whole days as dates (end included), else date and time."""
-    start, end = local(closure.start, tz), local(closure.end, tz)
-    if (start.hour, start.minute, end.hour, end.minute) == (0, 0, 0, 0):
-        last = end.date() - dt.timedelta(days=1)
-        return start.date().isoformat(), max(last, start.date()).isoformat()
-    return start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M")
+    """Start and end as typed in the form: whole local days as dates (end included), else date and time.
+
+    The one rule of ``domain.rules.closure_text`` (the export's too): whole days
+    are days of the zone, 23 or 25 hours across a DST change.
+    """
+    return rules.closure_text(closure.start, closure.end, tz)
 
 
 # issue 10: written-out catalogue keys (none built at run time; tests/test_i18n_keys.py).
