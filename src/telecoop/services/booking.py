@@ -566,7 +566,8 @@ def booking_details(ctx: Context, booking_id: int) -> m.BookingDetails:
         if row is None or not _may_see(s, ctx, row):
             raise NotFound("notfound.booking", id=booking_id)
         ids = {row.clinician_id} | ({row.room_id} if row.room_id is not None else set())
-        booking = _to_booking(ctx, row, store_bookings.names(s, ids))
+        extra = {row.interpreter_id} if row.interpreter_id is not None else set()  # issue 14
+        booking = _to_booking(ctx, row, store_bookings.names(s, ids | extra))
         res = {r.id: r for r in store_directory.resources_by_ids(s, ids)}
         clinician = res[row.clinician_id]
         room = res.get(row.room_id) if row.room_id is not None else None

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-import sqlalchemy as sa
+from typing import Any
+
 from sqlmodel import col, select
 
 from telecoop.domain import model as m
@@ -28,6 +29,7 @@ from telecoop.services import booking as bk
 from telecoop.services import teleconsult as tcs
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource
+from telecoop.store import bookings as store_bookings
 from telecoop.store import tables as tb
 from telecoop.store.engine import read_session, write_session
 
@@ -88,7 +90,7 @@ def preview(
 
 
 def _checked(ctx: Context, s, occ: ds.Occurrence, clinician: m.Resource, room: m.Resource | None) -> ds.Occurrence:
-    if occ.problem:
+    if occ.problem or occ.start is None or occ.end is None:
         return occ
     problem = ""
     try:
@@ -155,15 +157,17 @@ def book_series(
     now = ctx.now()
     ids: list[int] = []
     with bk._overlap_refused(), write_session(ctx.engine) as s:
-        inserted = s.execute(sa.insert(tb.SeriesRow.__table__).values(
-            coop=ctx.coop, clinician_id=clinician.id, repeat=ds.repeat_word(repeat), count=count, tz=clinician.tz,
-            created_by=ctx.actor.login, created_at=now))
-        series_id = inserted.inserted_primary_key[0]
+        series = tb.SeriesRow(coop=ctx.coop, clinician_id=clinician.id, repeat=ds.repeat_word(repeat), count=count,
+                              tz=clinician.tz, created_by=ctx.actor.login, created_at=now)
+        s.add(series)
+        s.flush()
+        series_id = int(series.id or 0)
         for occ in kept:
+            assert occ.start is not None and occ.end is not None  # no problem left: both known
             bk._check_not_taken(s, clinician, occ.start, occ.end)
             if room is not None:
                 bk._check_not_taken(s, room, occ.start, occ.end)
-            values = dict(
+            values: dict[str, Any] = dict(
                 clinician_id=clinician.id, room_id=room.id if room else None, coop=ctx.coop,
                 booked_by=ctx.actor.login, start=occ.start, end=occ.end, patient=patient, reason=reason,
                 mode=mode_value.value, status=m.BookingStatus.BOOKED.value, cancel_reason="",
@@ -171,7 +175,7 @@ def book_series(
             )
             if mode_value == m.Mode.VIDEO and record["video_link"]:
                 values["video_link"] = tcs._new_link(ctx, ctx.coop)  # each visit its own link
-            row_id = s.execute(sa.insert(tb.BookingRow.__table__).values(**values)).inserted_primary_key[0]
+            row_id = store_bookings.insert(s, values)
             ids.append(row_id)
             audit.record(s, ctx, "booking.book", "booking", row_id, coop=ctx.coop,
                          after=bk._booking_dict(tb.BookingRow(id=row_id, **values)))
@@ -188,12 +192,13 @@ def series_bookings(ctx: Context, series_id: int) -> list[m.Booking]:
             raise NotFound("series.notfound", id=series_id)
         ids = s.exec(select(tb.BookingRow.id).where(tb.BookingRow.series_id == series_id)
                      .order_by(col(tb.BookingRow.series_index))).all()
-    return [bk.get_booking(ctx, i) for i in ids]
+    return [bk.get_booking(ctx, i) for i in ids if i is not None]
 
 
 def _targets(ctx: Context, series_id: int, from_occurrence: int, only: bool) -> list[m.Booking]:
     items = series_bookings(ctx, series_id)
-    chosen = [b for b in items if (b.series_index == from_occurrence if only else b.series_index >= from_occurrence)]
+    chosen = [b for b in items if (b.series_index == from_occurrence if only
+                                   else (b.series_index or 0) >= from_occurrence)]
     if not any(b.series_index == from_occurrence for b in items):
         raise NotFound("series.no_occurrence", id=series_id, n=from_occurrence)
     return chosen
@@ -233,7 +238,7 @@ def move_series(
     minutes = {b.id: int((b.end - b.start).total_seconds() // 60) for b in targets}
     for b in targets:
         wall = ds.shift_wall(_wall(b.start, tz), old_wall, new_wall)
-        occ = ds.resolve(b.series_index, wall, tz, minutes[b.id], moved=True)
+        occ = ds.resolve(b.series_index or 0, wall, tz, minutes[b.id], moved=True)
         if occ.problem:
             raise SeriesConflict([occ])
         plan.append((b, occ))
@@ -242,6 +247,7 @@ def move_series(
     plan.sort(key=lambda p: p[0].start, reverse=new_wall > old_wall)
     with bk._overlap_refused(), write_session(ctx.engine) as s:
         for b, occ in plan:
+            assert occ.start is not None and occ.end is not None  # resolved above, no problem
             row = bk._load_for_change(s, ctx, b.id)
             bk._check_as_seen(row, b)
             clinician = load_resource(s, ctx, row.clinician_id)

@@ -32,5 +32,6 @@ def busy(
     if exclude_id is not None:
         stmt = stmt.where(B.id != exclude_id)
     for iid, s, e in session.exec(stmt).all():
-        out[iid].append((s, e))
+        if iid is not None:
+            out[iid].append((s, e))
     return out
