@@ -94,7 +94,9 @@ async def test_details_panel_gives_the_patient_everything_in_their_language(app_
         assert f"soit {iles} heure des Îles pour le clinicien" in body
         assert "Étienne Boudreau — psychologie" in body
         assert "Durée : 30 min · Mode : vidéo · Patient : Chart-4711" in body
-        assert "Lien vidéo : https://visio.example.org/iles-boudreau" in body
+        # issue 14: the visit's own private link, on the booking co-op's platform
+        assert f"Lien vidéo : {mine.video_link}" in body and mine.video_link.startswith(
+            "https://visio.example.org/gaspesie/")
         assert "réservé — recep.gaspesie" in body, "the history comes from the audit trail"
 
         # The confirmation in the patient's language (the co-op's, French, by default)...
@@ -105,7 +107,7 @@ async def test_details_panel_gives_the_patient_everything_in_their_language(app_
             f"Quand : mardi 8 décembre 2026, {est} (heure de l'Est)",
         ]
         assert "Chart-4711" not in app.clipboard
-        assert "Lien vidéo : https://visio.example.org/iles-boudreau" in app.clipboard
+        assert f"Lien vidéo : {mine.video_link}" in app.clipboard
         # ...or in English, while the app stays in French.
         await pilot.press("l", "c")
         await settle(pilot)
