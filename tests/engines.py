@@ -139,19 +139,20 @@ class Direct:
         self.conn.close()
 
 
-def pg_digest(db) -> str:
-    """A hash of every row of every table of a PostgreSQL database, in key order ("nothing changed")."""
-    import hashlib
-
+def pg_rows(db) -> dict[str, list]:
+    """Every row of every table of a PostgreSQL database, in key order."""
     import psycopg
 
-    h = hashlib.sha256()
     with psycopg.connect(str(db), options="-c TimeZone=UTC") as conn:
         names = conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
         ).fetchall()
-        for (name,) in names:
-            h.update(name.encode())
-            for row in conn.execute(f'SELECT * FROM "{name}" ORDER BY 1, 2'):
-                h.update(repr(row).encode())
-    return h.hexdigest()
+        # (sorted here: any column count, e.g. alembic_version's one)
+        return {name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for (name,) in names}
+
+
+def pg_digest(db) -> str:
+    """A hash of every row of every table of a PostgreSQL database ("nothing changed")."""
+    import hashlib
+
+    return hashlib.sha256(repr(sorted(pg_rows(db).items())).encode()).hexdigest()

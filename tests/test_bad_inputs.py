@@ -187,6 +187,10 @@ def _cases() -> list[tuple[str, list[str], int, str]]:
     add([(STAFF_SET, 1), (["staff", "set"], 2)])  # a receptionist; no login
     add([(["staff", "set", "fed.admin", "--role", "receptionist"], 1)], "fed.admin")  # the last federation admin
     add([(["upgrade", "now"], 2), (["upgrade", "--force"], 2), (["upgrade", ""], 2)], "fed.admin")
+    # issue 12: migrate --to takes an empty PostgreSQL database's address, nothing else, never a password
+    add([(["migrate"], 2), (["migrate", "--to"], 2), (["migrate", "--to", ""], 2), (["migrate", "--to", "{tmp}/x.db"], 2),
+         (["migrate", "--to", "sqlite:///x.db"], 2), (["migrate", "--to", SQL], 2), (["migrate", "--to", MARKUP], 2),
+         (["migrate", "--to", "postgresql://u:secret@localhost/x"], 2), (["migrate", "now", "--to", "postgresql:///x"], 2)])
     for option in ("--excel", "--xlsx"):
         add([(["export", option], 2), (["export", option, ""], 2)], "fed.admin")
         add(_vary(["export"], option, OUTPUTS if option == "--xlsx" else FOLDERS), "fed.admin")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from telecoop.domain.errors import SlotTaken
 from telecoop.services import booking as bk
 from telecoop.services.context import open_context
 
+import engines
 import pendulum
 
 SPECIALTIES = ["family_medicine", "psychology", "nursing", "physiotherapy"]
@@ -27,8 +27,7 @@ SPECIALTIES = ["family_medicine", "psychology", "nursing", "physiotherapy"]
 )
 def test_a_booked_slot_never_appears_in_a_later_search(sample_template, picks, login):
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "t.db"
-        shutil.copy(sample_template, path)
+        path = engines.copy_db(sample_template, Path(tmp) / "t.db")
         ctx = open_context(path, login, clock=lambda: pendulum.datetime(2026, 12, 7, 12, tz="UTC"))
         try:
             made = []

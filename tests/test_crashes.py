@@ -21,6 +21,8 @@ def _kills_module():
     return module
 
 
+@pytest.mark.sqlite_only("benchmarks/kills.py reads the SQLite file (journal, integrity_check); on PostgreSQL a "
+                         "killed client's transaction is rolled back by the server (tests/test_postgres.py)")
 def test_book_killed_at_random_moments_twenty_times(db_path):
     stats = _kills_module().run_kills(db_path, kills=20, seed=20261129)
     assert stats["kills"] == 20
@@ -46,6 +48,7 @@ def _writer(db: str, clinician: int, day_offset: int, n: int, out) -> None:
     out.put(made)
 
 
+@pytest.mark.sqlite_only("telecoop backup copies an SQLite file; PostgreSQL's backups are pg_dump's")
 def test_backup_during_eight_writers_passes_check(db_path, tmp_path):
     from telecoop.services.admin import backup_to, check
     from telecoop.services.context import open_context

@@ -59,11 +59,12 @@ def _sqlite(path: Path, *sql: str) -> None:
 
 
 def _older(db: Path) -> None:
-    _sqlite(db, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    """A schema-1 file as TeleCoop wrote them before Alembic: no alembic_version, meta says 1."""
+    _sqlite(db, "DROP TABLE alembic_version", "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
 
 
 def _newer(db: Path) -> None:
-    _sqlite(db, f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}' WHERE key = 'schema_version'")
+    _sqlite(db, f"UPDATE alembic_version SET version_num = '{SCHEMA_VERSION + 1:04d}'")
 
 
 def _fold(db: Path) -> None:
@@ -108,7 +109,8 @@ def make_case(name: str, tmp: Path, template: Path) -> tuple[Path, str, dict]:
     if name == "older schema":
         _older(db)
         _fold(db)
-        return db, "store.older", {"path": str(db), "found": 1, "supported": SCHEMA_VERSION}
+        return db, "store.older", {"path": str(db), "found": 1, "supported": SCHEMA_VERSION,
+                                   "command": f"telecoop --db {db} upgrade"}
     if name == "read-only":
         os.chmod(db, 0o444)
         return db, "store.readonly", {"path": str(db)}
@@ -125,6 +127,7 @@ MATRIX += [(case, cmd, "fr") for case in CASES for cmd in (READERS[0], WRITERS[0
 MATRIX += [("read-only", WRITERS[0], "fr")]
 
 
+@pytest.mark.sqlite_only("damaged, cut, older, newer and read-only SQLite files")
 @pytest.mark.parametrize(
     ("case", "command", "lang"), MATRIX, ids=[f"{c}:{' '.join(cmd[:2])}:{lang}" for c, cmd, lang in MATRIX]
 )
@@ -147,6 +150,7 @@ def test_a_bad_database_path_is_refused_untouched(tmp_path, sample_template, cap
     assert not (tmp_path / "out").exists() and not (tmp_path / "copy.db").exists()
 
 
+@pytest.mark.sqlite_only("migrates an SQLite file of an older schema")
 def test_init_and_import_create_and_upgrade_migrates(tmp_path, sample_template, capsys):
     """The three that may write: init and import create; upgrade migrates in place, refuses newer."""
     db = tmp_path / "new.db"
@@ -160,7 +164,7 @@ def test_init_and_import_create_and_upgrade_migrates(tmp_path, sample_template, 
     _older(old)
     capsys.readouterr()
     assert main(["--lang", "en", "--db", str(old), "--as", "fed.admin", "coops"]) == 1
-    assert "telecoop upgrade" in capsys.readouterr().err
+    assert f"then run: telecoop --db {old} upgrade\n" in capsys.readouterr().err  # the exact command
     assert main(["--lang", "en", "--db", str(old), "upgrade"]) == 0
     assert f"schema 1 to schema {SCHEMA_VERSION}" in capsys.readouterr().out
     assert main(["--db", str(old), "--as", "fed.admin", "coops"]) == 0
@@ -190,6 +194,7 @@ def test_db_is_a_file_path_never_a_uri(tmp_path, capsys, monkeypatch):
     assert "--db prend un chemin de fichier ou une adresse postgresql://" in capsys.readouterr().err
 
 
+@pytest.mark.sqlite_only("scribbles over the pages of an SQLite file")
 def test_a_damaged_page_says_restore_from_a_backup(db_path, capsys):
     """Damage inside the file (not a cut one) shows when read: the same line, naming the backup command."""
     size = db_path.stat().st_size
@@ -202,6 +207,7 @@ def test_a_damaged_page_says_restore_from_a_backup(db_path, capsys):
     assert "damaged" in err and "telecoop backup" in err and "Traceback" not in err
 
 
+@pytest.mark.sqlite_only("demo files; PostgreSQL's demo --fresh is in tests/test_postgres.py")
 def test_demo_fresh_erases_only_a_demo_database(tmp_path, sample_template, demo_template, capsys):
     """``demo --fresh`` deletes the file it rebuilds: never someone's real database."""
     real = tmp_path / "real.db"
@@ -220,6 +226,7 @@ def test_demo_fresh_erases_only_a_demo_database(tmp_path, sample_template, demo_
     assert "demo database built" in capsys.readouterr().err
 
 
+@pytest.mark.sqlite_only("SQLite files of an older schema")
 @pytest.mark.parametrize("command", [
     ["init", "--coop", "gaspesie", "--coop-name", "G", "--tz", "America/Toronto", "--admin", "fed.admin"],
     ["import", str(Path(__file__).parents[1] / "sample_data" / "coops.csv")],
@@ -232,5 +239,5 @@ def test_init_and_import_do_not_migrate_either(tmp_path, sample_template, capsys
     _fold(db)
     before = _digest(db)
     assert main(["--lang", "en", "--db", str(db), *command]) == 1
-    assert capsys.readouterr().err == f"telecoop: {StoreError('store.older', path=str(db), found=1, supported=SCHEMA_VERSION).message('en')}\n"
+    assert capsys.readouterr().err == f"telecoop: {StoreError('store.older', path=str(db), found=1, supported=SCHEMA_VERSION, command=f'telecoop --db {db} upgrade').message('en')}\n"
     assert _digest(db) == before

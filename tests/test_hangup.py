@@ -204,6 +204,7 @@ def open_booking_form(term: Terminal, patient: str) -> None:
     term.wait_for("the typed reference", lambda s: patient in s)
 
 
+@pytest.mark.sqlite_only("checks the SQLite file for a left journal and lock")
 @pytest.mark.parametrize("how", ["sighup", "master_closed"])
 def test_a_hang_up_mid_form_leaves_no_booking_no_lock_and_the_next_session_books_at_once(db_path, terminals, how):
     before = count_bookings(db_path)

@@ -30,6 +30,7 @@ def test_sudo_user_is_the_person_behind_the_service_account():
     assert os_login(environ={"SUDO_USER": "root"}, uid=0) == "root"
 
 
+@pytest.mark.sqlite_only("the database file's owner; PostgreSQL's rule is in tests/test_postgres.py")
 def test_as_is_honoured_for_root_and_for_the_file_owner(db_path):
     owner = db_path.stat().st_uid
     assert may_act_as(db_path, uid=0, environ={})
@@ -37,6 +38,7 @@ def test_as_is_honoured_for_root_and_for_the_file_owner(db_path):
     assert resolve_login(db_path, "admin.iles", environ={}, uid=owner) == "admin.iles"
 
 
+@pytest.mark.sqlite_only("the database file's owner; PostgreSQL's rule is in tests/test_postgres.py")
 def test_as_is_refused_for_anyone_else(db_path):
     other = _some_other_uid(db_path.stat().st_uid)
     assert not may_act_as(db_path, uid=other, environ={})
@@ -65,16 +67,17 @@ def test_open_context_identifies_the_staff_member(db_path):
 
 
 def test_inactive_staff_is_refused(db_path):
-    import sqlite3
+    import engines
 
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE staff SET active = 0 WHERE login = 'recep.iles'")
+    conn = engines.Direct(db_path)
+    conn.execute("UPDATE staff SET active = false WHERE login = 'recep.iles'")
     conn.commit()
     conn.close()
     with pytest.raises(NotPermitted):
         open_context(db_path, environ={"SUDO_USER": "recep.iles"})
 
 
+@pytest.mark.sqlite_only("the database file's owner; PostgreSQL's rule is in tests/test_postgres.py")
 def test_as_is_refused_to_a_staff_member_running_through_sudo(db_path):
     """Under ``sudo -u telecoop`` the process owns the file, but the person does not."""
     owner = db_path.stat().st_uid
@@ -85,6 +88,7 @@ def test_as_is_refused_to_a_staff_member_running_through_sudo(db_path):
     assert may_act_as(db_path, uid=owner, environ={"SUDO_USER": "root", "SUDO_UID": "0"})
 
 
+@pytest.mark.sqlite_only("the database file's owner; PostgreSQL's rule is in tests/test_postgres.py")
 def test_sudo_user_is_not_believed_from_someone_who_is_not_the_service_account(db_path):
     """SUDO_USER is just a variable: a non-owner setting it stays who the OS says."""
     other = _some_other_uid(db_path.stat().st_uid)

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import engines
 import pytest
 from sqlmodel import select
 
@@ -52,6 +53,8 @@ def write_csv(folder: Path, name: str, text: str, *, encoding: str = "utf-8") ->
 
 def dump(db: Path) -> dict[str, list]:
     """Every row of every table, for before/after comparisons."""
+    if engines.ON_PG:
+        return engines.pg_rows(db)
     conn = sqlite3.connect(db)
     try:
         names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
@@ -61,8 +64,9 @@ def dump(db: Path) -> dict[str, list]:
 
 
 @pytest.fixture
-def db(tmp_path) -> Path:
-    return tmp_path / "t.db"
+def db(fresh_db) -> Path:
+    """A new database: a file path (SQLite) or an empty PostgreSQL database (tests/engines.py)."""
+    return fresh_db
 
 
 @pytest.fixture

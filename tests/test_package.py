@@ -103,6 +103,9 @@ def test_the_wheel_installs_elsewhere_and_its_demo_builds_without_a_terminal(tmp
         names = z.namelist()
         meta = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "telecoop/sample_data/coops.csv" in names and "telecoop/tui/telecoop.tcss" in names
+    # issue 12: the migrations that make every database, new or old (the demo below runs them)
+    assert "telecoop/store/migrations/env.py" in names
+    assert "telecoop/store/migrations/versions/0003_baseline.py" in names
     assert any(n.endswith("LICENSE") for n in names)
     assert "License :: OSI Approved :: MIT License" in meta
 

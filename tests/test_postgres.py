@@ -103,9 +103,9 @@ def test_init_makes_the_schema_with_the_contracts_objects_and_check_says_ok(pg_u
             "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'booking'"
         )).all())
         assert types["start"] == types["end"] == types["created_at"] == "timestamp with time zone"
-        from telecoop.store import pg_ddl
+        from telecoop.store import schema
 
-        assert pg_ddl.missing_objects(conn) == []
+        assert schema.missing_objects(conn) == []
     assert store.is_postgres(engine) and store.integrity_check(engine) == "ok"
     capsys.readouterr()
     assert main(["--lang", "en", "--db", pg_url, "--as", "fed.admin", "check"]) == 0
@@ -264,3 +264,19 @@ def test_a_change_by_another_connection_reaches_the_watcher(db_path):
     assert not watcher.changed()
     watcher.close()
     engine.dispose()
+
+
+def test_demo_fills_an_empty_database_and_fresh_erases_only_a_demo(pg_url, capsys):
+    from telecoop.services.dataio import build_demo
+
+    from conftest import fixed_clock
+
+    assert build_demo(pg_url, clock=fixed_clock()) is True
+    assert build_demo(pg_url, clock=fixed_clock()) is False  # there already: opened as it is
+    assert build_demo(pg_url, fresh=True, clock=fixed_clock()) is True
+    other = engines.create_database("pg")
+    assert main(["--db", other, *INIT]) == 0
+    before = engines.pg_digest(other)
+    with pytest.raises(StoreError) as err:
+        build_demo(other, fresh=True)
+    assert err.value.key == "store.not_demo" and engines.pg_digest(other) == before

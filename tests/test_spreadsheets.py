@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import engines
 import openpyxl
 import pytest
 
@@ -26,9 +27,7 @@ TRICKY = "=HYPERLINK(\"http://x.invalid\";\"clic\")"
 
 @pytest.fixture
 def demo_db(tmp_path, demo_template) -> Path:
-    target = tmp_path / "demo.db"
-    shutil.copy(demo_template, target)
-    return target
+    return engines.copy_db(demo_template, tmp_path / "demo.db")
 
 
 def _export(db: Path, *args: str) -> None:

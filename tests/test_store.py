@@ -59,7 +59,7 @@ def test_newer_schema_is_refused_with_a_clear_message(tmp_path):
     path = tmp_path / "a.db"
     make_engine(path).dispose()
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    conn.execute("UPDATE alembic_version SET version_num = ?", (f"{SCHEMA_VERSION + 1:04d}",))
     conn.commit()
     conn.close()
     with pytest.raises(StoreError) as err:
@@ -71,6 +71,7 @@ def test_older_schema_is_migrated(tmp_path):
     path = tmp_path / "a.db"
     make_engine(path).dispose()
     conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE alembic_version")  # a file from before Alembic
     conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
@@ -125,6 +126,7 @@ def test_a_version_1_file_gets_the_bounded_trigger_and_directory_version(tmp_pat
     path = tmp_path / "a.db"
     make_engine(path).dispose()
     conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE alembic_version")  # a file from before Alembic
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.execute("DELETE FROM meta WHERE key = 'directory_version'")
     conn.execute("DROP TRIGGER booking_no_overlap_insert")
@@ -144,6 +146,7 @@ def test_a_version_2_file_keeps_its_bookings_and_gains_the_conflict_flag(db_path
     """Migration 2 -> 3: the booking table gets ``conflict`` ("" for every existing booking)."""
     conn = sqlite3.connect(db_path)
     conn.execute("ALTER TABLE booking DROP COLUMN conflict")
+    conn.execute("DROP TABLE alembic_version")  # a file from before Alembic
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     conn.execute(
         "INSERT INTO booking (clinician_id, coop, booked_by, start, \"end\", patient, reason, mode, status,"
@@ -207,6 +210,7 @@ def test_a_version_2_file_gets_an_instance_id_that_then_stays(tmp_path):
     path = tmp_path / "a.db"
     make_engine(path).dispose()
     conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE alembic_version")  # a file from before Alembic
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     conn.execute("DELETE FROM meta WHERE key = 'instance_id'")
     conn.commit()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
+from pathlib import Path
 
 import engines
 import pytest
@@ -312,55 +314,26 @@ def test_refusal_texts_exist_in_both_languages():
 # An existing (schema 3) file: store/upgrades/issue14.py
 # --------------------------------------------------------------------------- #
 
-_OLD_OVERLAP = """
-    SELECT RAISE(ABORT, 'telecoop: booking overlaps an active booking')
-    WHERE NEW.status IN ('booked', 'checked_in') AND EXISTS (
-        SELECT 1 FROM booking AS b WHERE b.status IN ('booked', 'checked_in') AND b.id IS NOT NEW.id
-          AND b.start < NEW."end" AND NEW.start < b."end"
-          AND (b.clinician_id = NEW.clinician_id OR b.room_id = NEW.room_id));"""
-
-
-def _schema_3(path) -> None:
-    """Turn a new file back into what schema 3 had: no issue 14 column, table or trigger."""
-    conn = sqlite3.connect(path)
-    conn.executescript(f"""
-        PRAGMA foreign_keys = OFF;
-        DROP TRIGGER booking_no_overlap_insert; DROP TRIGGER booking_no_overlap_update;
-        CREATE TABLE b3 (id INTEGER PRIMARY KEY, clinician_id INTEGER NOT NULL REFERENCES resource (id),
-            room_id INTEGER REFERENCES resource (id), coop VARCHAR NOT NULL REFERENCES coop (slug),
-            booked_by VARCHAR NOT NULL, start DATETIME NOT NULL, "end" DATETIME NOT NULL,
-            patient VARCHAR NOT NULL, reason VARCHAR NOT NULL, mode VARCHAR NOT NULL, status VARCHAR NOT NULL,
-            cancel_reason VARCHAR NOT NULL, conflict VARCHAR NOT NULL DEFAULT '',
-            created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL);
-        DROP TABLE booking; ALTER TABLE b3 RENAME TO booking; DROP TABLE series;
-        CREATE INDEX ix_booking_clinician_start ON booking (clinician_id, start);
-        CREATE INDEX ix_booking_room_start ON booking (room_id, start);
-        CREATE TRIGGER booking_no_overlap_insert BEFORE INSERT ON booking BEGIN {_OLD_OVERLAP} END;
-        ALTER TABLE resource DROP COLUMN licences; ALTER TABLE coop DROP COLUMN video_platform;
-        UPDATE meta SET value = '3' WHERE key = 'schema_version';
-        INSERT INTO booking (clinician_id, room_id, coop, booked_by, start, "end", patient, reason, mode, status,
-            cancel_reason, created_at, updated_at) VALUES (8, 40, 'gaspesie', 'recep.gaspesie',
-            '2026-12-08 14:00:00', '2026-12-08 14:30:00', 'AB', '', 'room', 'booked', '',
-            '2026-12-01 00:00:00', '2026-12-01 00:00:00');
-    """)
-    conn.commit()
-    conn.close()
+SCHEMA3 = Path(__file__).parent / "data" / "schema3.db"  # a file from before migrations (issue 12)
 
 
 @pytest.mark.skipif(engines.ON_PG, reason="a schema-3 SQLite file; PostgreSQL's path is the same upgrade()")
-def test_a_schema_3_file_is_upgraded_rooms_become_in_person_and_the_guard_covers_interpreters(db_path):
+def test_a_schema_3_file_is_upgraded_rooms_become_in_person_and_the_guard_covers_interpreters(tmp_path):
     from telecoop.domain.errors import StoreError
     from telecoop.store.engine import SCHEMA_VERSION, make_engine, schema_version
 
-    _schema_3(db_path)
+    path = tmp_path / "old.db"
+    shutil.copy(SCHEMA3, path)
     with pytest.raises(StoreError):  # an ordinary command leaves an older file alone
-        make_engine(db_path, create=False)
-    engine = make_engine(db_path, create=False, migrate=True)
+        make_engine(path, create=False)
+    engine = make_engine(path, create=False, migrate=True)
     assert schema_version(engine) == SCHEMA_VERSION >= 4
     engine.dispose()
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT mode, patient_location, consent_by, video_link FROM booking").fetchall() == [
-        ("in-person", "QC", "", "")]
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM booking WHERE mode = 'room'").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM booking WHERE mode = 'in-person'").fetchone() == (2,)
+    assert set(conn.execute("SELECT patient_location, consent_by, video_link FROM booking").fetchall()) == {
+        ("QC", "", "")}
     assert conn.execute("SELECT DISTINCT licences FROM resource").fetchall() == [("QC",)]
     insert = ("INSERT INTO booking (clinician_id, interpreter_id, coop, booked_by, start, \"end\", patient, reason, "
               "mode, status, cancel_reason, created_at, updated_at) VALUES (?, 41, 'gaspesie', 'recep.gaspesie', "
@@ -369,9 +342,3 @@ def test_a_schema_3_file_is_upgraded_rooms_become_in_person_and_the_guard_covers
     with pytest.raises(sqlite3.IntegrityError, match="overlaps an active booking"):
         conn.execute(insert, (2, "2026-12-09 14:15:00", "2026-12-09 14:45:00"))  # another clinician, same interpreter
     conn.close()
-    from telecoop.store.upgrades import issue14
-
-    engine = make_engine(db_path, create=False)
-    with engine.begin() as c:  # idempotent
-        issue14.upgrade(c)
-    engine.dispose()

@@ -232,7 +232,8 @@ def _lang_in(argv: Sequence[str]) -> str | None:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="telecoop", description="TeleCoop: shared teleconsultation slots between health co-ops.")
-    p.add_argument("--db", help="database file (default: $TELECOOP_DB, else the user data dir)")
+    p.add_argument("--db", help="database file, or a postgresql:// address without password "
+                                "(default: $TELECOOP_DB, else the user data dir)")
     p.add_argument("--as", dest="as_login", metavar="LOGIN", help="act as another staff member (database owner only)")
     p.add_argument("--lang", choices=i18n.LANGS, help="fr or en (default: from the locale)")
     bw = p.add_mutually_exclusive_group()
@@ -286,6 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="integrity check and schema version")
     sub.add_parser("upgrade", help="bring an older database up to this version's schema, in place")
+    mg = sub.add_parser("migrate", help="copy this SQLite federation into an empty PostgreSQL database, verified")
+    mg.add_argument("--to", metavar="URL", required=True, help="postgresql:// address of the empty database")
     b = sub.add_parser("backup", help="consistent online copy")
     b.add_argument("file", type=_out_arg)
 
@@ -574,22 +577,31 @@ def cmd_check(args) -> int:
 
 
 def cmd_upgrade(args) -> int:
-    """Migrate an older schema in place (the only command besides init/import that may)."""
-    from telecoop.store.engine import SCHEMA_VERSION, inspect_file, make_engine
+    """Migrate an older schema in place (the only command that may; init and import only create)."""
+    from telecoop.store.engine import inspect_schema, make_engine
+    from telecoop.store.schema import version
 
     path = db_path(args)
-    if locations.is_db_url(path):
-        # issue 12: no PostgreSQL database predates schema 3; make_engine refuses
-        # an older or newer one, and says "current" otherwise.
-        make_engine(path, create=False, migrate=True).dispose()
-        print(t("upgrade.current", path=path, version=SCHEMA_VERSION))
-        return EXIT_OK
-    found = inspect_file(path, create=False, migrate=True)
-    if found == SCHEMA_VERSION:
-        print(t("upgrade.current", path=path, version=found))
+    found = inspect_schema(path)  # refuses a newer, foreign or damaged database without writing
+    if found is not None and found.current and found.stamped:
+        print(t("upgrade.current", path=path, version=found.number))
         return EXIT_OK
     make_engine(path, create=False, migrate=True).dispose()
-    print(t("upgrade.done", path=path, found=found, version=SCHEMA_VERSION))
+    if found is not None and found.current:
+        print(t("upgrade.stamped", path=path, version=version()))
+    else:
+        print(t("upgrade.done", path=path, found=found.number if found else 0, version=version()))
+    return EXIT_OK
+
+
+def cmd_migrate(args) -> int:
+    """Copy the federation into an empty PostgreSQL database, verified (issue 12)."""
+    from telecoop.services.move import migrate_to
+
+    path = db_path(args)
+    moved = migrate_to(path, args.to, args.as_login)
+    summary = ", ".join(f"{name} {count}" for name, count in moved.counts.items())
+    print(t("migrate.done", path=path, url=moved.url, summary=summary))
     return EXIT_OK
 
 
@@ -1043,6 +1055,7 @@ COMMANDS = {
     "staff": cmd_staff,
     "check": cmd_check,
     "upgrade": cmd_upgrade,
+    "migrate": cmd_migrate,
     "backup": cmd_backup,
     "slots": cmd_slots,
     "book": cmd_book,

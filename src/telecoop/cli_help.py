@@ -52,6 +52,9 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
     # issues 8, 9, 11: commands added beside issue 10
     "completion": ("afficher un script de complétion pour le shell (bash)", "print a shell completion script (bash)"),
     "upgrade": ("mettre à jour le schéma d'une base plus ancienne, sur place", "migrate an older database in place"),
+    # issue 12: moving a federation
+    "migrate": ("copier cette fédération SQLite dans une base PostgreSQL vide, vérifiée",
+                "copy this SQLite federation into an empty PostgreSQL database, verified"),
     "fhir": ("publication FHIR des créneaux partagés", "FHIR publication of shared slots"),
     "fhir publish": ("écrire le manifeste $bulk-publish et les fichiers NDJSON Location/Schedule/Slot",
                      "write the $bulk-publish manifest and NDJSON Location/Schedule/Slot files"),
@@ -75,8 +78,10 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
 #: "command path option" (or "* option" for every command) -> (French, English)
 OPTION_HELP: dict[str, tuple[str, str]] = {
     # global
-    " --db": ("fichier de base de données (défaut : $TELECOOP_DB, sinon le dossier de données)",
-              "database file (default: $TELECOOP_DB, else the user data dir)"),
+    " --db": ("fichier de base de données ou adresse postgresql:// sans mot de passe "
+              "(défaut : $TELECOOP_DB, sinon le dossier de données)",
+              "database file, or a postgresql:// address without password "
+              "(default: $TELECOOP_DB, else the user data dir)"),
     " --as": ("agir comme un autre membre du personnel (propriétaire de la base seulement)",
               "act as another staff member (database owner only)"),
     " --lang": ("fr ou en (défaut : selon la locale)", "fr or en (default: from the locale)"),
@@ -155,6 +160,9 @@ OPTION_HELP: dict[str, tuple[str, str]] = {
     "closures add --force": ("sur des rendez-vous actifs : les garder, marqués en conflit",
                              "over active bookings: keep them, flagged as conflicts"),
     "closures list --resource": ("seulement cette ressource", "this resource only"),
+    # issue 12: moving a federation
+    "migrate --to": ("adresse postgresql:// de la base vide (mot de passe : ~/.pgpass ou service=)",
+                     "postgresql:// address of the empty database (password: ~/.pgpass or service=)"),
     # issue 14
     "book --patient-location": ("province ou territoire où sera le patient (défaut : QC)",
                                 "province or territory where the patient will be (default: QC)"),

@@ -493,7 +493,7 @@ def error_text(key: str, lang: str | None = None, **params: object) -> str:
 
 # The one cut for values an error repeats: a typed value, or a path, a list of choices, a detail.
 ECHO_MAX, ECHO_LONG = 80, 120
-_LONG_PARAMS = frozenset({"choices", "path", "detail", "tables", "summary"})
+_LONG_PARAMS = frozenset({"choices", "path", "detail", "tables", "summary", "command", "url"})
 
 
 def register(messages: dict[str, tuple[str, str]]) -> None:
@@ -513,6 +513,11 @@ register(_HARDENING)
 from telecoop.messages_pg import PG_MESSAGES as _PG  # noqa: E402
 
 register(_PG)
+
+# issue 12: migrations (upgrade) and moving a federation (migrate --to).
+from telecoop.messages_migrations import MIGRATION_MESSAGES as _MIGRATIONS  # noqa: E402
+
+register(_MIGRATIONS)
 
 # issue 14: the teleconsultation record's messages live in their own catalogue module.
 from telecoop.messages_teleconsult import TELECONSULT_COLUMNS as _TC_COLUMNS  # noqa: E402

@@ -27,9 +27,9 @@ HARDENING_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "store.older": (
         "la base {path} a un schéma plus ancien ({found}, actuel : {supported}) ; "
-        "faites une copie (telecoop backup) puis « telecoop upgrade »",
+        "faites une copie (telecoop backup) puis lancez : {command}",
         "the database {path} has an older schema ({found}, current: {supported}); "
-        "make a copy (telecoop backup), then run 'telecoop upgrade'",
+        "make a copy (telecoop backup), then run: {command}",
     ),
     "store.readonly": (
         "la base {path} est en lecture seule ; rien n'a été changé",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+import engines
 
 from textual.command import CommandPalette
 from textual.widgets import Input, Select
@@ -116,8 +116,10 @@ async def test_command_palette_reaches_modes_and_actions_in_the_users_language(a
 
 async def test_a_resource_named_with_markup_and_escapes_is_shown_literally(app_for, demo_db):
     # The import refuses control characters, so write the name the way a bad tool would.
-    with sqlite3.connect(demo_db) as conn:
-        conn.execute("UPDATE resource SET name = ? WHERE id = 8", (HOSTILE,))
+    conn = engines.Direct(demo_db)
+    conn.execute("UPDATE resource SET name = ? WHERE id = 8", (HOSTILE,))
+    conn.commit()
+    conn.close()
     app = app_for("recep.gaspesie")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -44,7 +44,7 @@ from telecoop.store import bulk, conflicts
 from telecoop.store import directory as store_directory
 from telecoop.store import schedule as store_schedule
 from telecoop.store import tables as tb
-from telecoop.store.engine import directory_version, read_session, read_then_write, sync_id_sequences
+from telecoop.store.engine import ReadBind, directory_version, read_session, read_then_write, sync_id_sequences
 
 __all__ = ["FILES", "COLUMNS", "Problem", "import_path", "export_dir", "export_xlsx", "export_rows", "format_problems"]
 
@@ -752,7 +752,7 @@ def _write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]], *, ex
 
 
 def export_dir(
-    engine: Engine,
+    engine: ReadBind,
     directory: Path,
     *,
     include_bookings: bool,
@@ -816,7 +816,7 @@ def _read_sheet(path: Path, kind: str, problems: list[Problem]) -> _Table:
 
 
 def export_rows(
-    engine: Engine, *, include_bookings: bool, hide_patient: Callable[[Any], bool] | None = None
+    engine: ReadBind, *, include_bookings: bool, hide_patient: Callable[[Any], bool] | None = None
 ) -> dict[str, list[list[str]]]:
     """Every exported table's rows as text cells, in the documented column order."""
     with read_session(engine) as s:

@@ -4,7 +4,7 @@ DESIGN section 5: WAL, ``synchronous=FULL``, a long busy timeout, foreign keys
 on, and ``BEGIN IMMEDIATE`` for every transaction that may write. On
 PostgreSQL (issue 12) every write transaction first takes the advisory lock
 ``WRITERS_LOCK`` (the writers' turn), and the database itself refuses an
-overlapping booking (exclusion constraints, store/pg_ddl.py). Dialect-specific
+overlapping booking (exclusion constraints, made by store/migrations). Dialect-specific
 SQL lives in store/ and nowhere else.
 """
 
@@ -16,7 +16,6 @@ import signal
 import stat
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,54 +31,14 @@ from sqlmodel import Session, SQLModel
 
 from telecoop import locations
 from telecoop.domain.errors import Busy, StoreError
+from telecoop.store import schema
 from telecoop.store import tables  # noqa: F401  (registers the tables)
+from telecoop.store.schema import SCHEMA_VERSION  # noqa: F401  (re-exported: the version this TeleCoop writes)
 
-SCHEMA_VERSION = 4  # 4: issue 14's teleconsultation record and series (store/upgrades/issue14.py)
 # How long a writer waits for its turn before "busy, try again". Overridable
 # (TELECOOP_BUSY_TIMEOUT_MS) so that tests and impatient sites need not wait 20 s.
 BUSY_TIMEOUT_MS = int(os.environ.get("TELECOOP_BUSY_TIMEOUT_MS", "") or 20_000)
 
-# The database refuses an overlapping active booking by itself, so that even a
-# write that skips the service (another tool, a bug) cannot double-book.
-# Half-open intervals: [a, b) and [c, d) overlap iff a < d and c < b.
-# The lower bound on b.start lets the (clinician_id, start) and (room_id,
-# start) indexes read only the day before NEW.start instead of all history;
-# it is exact because a booking may not last more than a day (checked first).
-_OVERLAP_CONDITION = """
-    SELECT RAISE(ABORT, 'telecoop: booking longer than a day')
-    WHERE julianday(NEW."end") - julianday(NEW.start) > 1;
-    SELECT RAISE(ABORT, 'telecoop: booking overlaps an active booking')
-    WHERE NEW.status IN ('booked', 'checked_in') AND EXISTS (
-        SELECT 1 FROM booking AS b
-        WHERE b.status IN ('booked', 'checked_in')
-          AND b.id IS NOT NEW.id
-          AND b.start < NEW."end" AND NEW.start < b."end"
-          AND b.start >= datetime(NEW.start, '-1 day')
-          AND (b.clinician_id = NEW.clinician_id OR b.room_id = NEW.room_id
-               OR b.interpreter_id = NEW.interpreter_id)
-    );
-"""
-# Searches cache resources and weekly hours per process; these triggers bump
-# a counter on any change so every process sees when its cache is stale.
-_DIRECTORY_TABLES = ("coop", "resource", "resource_share", "availability")
-_BUMP = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'directory_version';"
-SQLITE_TRIGGERS = [
-    f"""CREATE TRIGGER IF NOT EXISTS booking_no_overlap_insert
-        BEFORE INSERT ON booking BEGIN {_OVERLAP_CONDITION} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS booking_no_overlap_update
-        BEFORE UPDATE OF start, "end", status, clinician_id, room_id, interpreter_id ON booking
-        BEGIN {_OVERLAP_CONDITION} END""",
-    # The audit trail is append-only.
-    """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-        BEGIN SELECT RAISE(ABORT, 'telecoop: audit events are append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-        BEGIN SELECT RAISE(ABORT, 'telecoop: audit events are append-only'); END""",
-] + [
-    f"CREATE TRIGGER IF NOT EXISTS {table}_{op.lower()}_bumps_directory AFTER {op} ON {table} BEGIN {_BUMP} END"
-    for table in _DIRECTORY_TABLES
-    for op in ("INSERT", "UPDATE", "DELETE")
-]
-SQLITE_TRIGGER_NAMES_V1 = ("booking_no_overlap_insert", "booking_no_overlap_update")
 OVERLAP_MARKER = "booking overlaps an active booking"
 
 
@@ -164,7 +123,7 @@ def make_engine(path: str | os.PathLike, *, create: bool = True, migrate: bool |
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
     try:
-        _ensure_schema(engine)
+        schema.prepare(engine, create=create, migrate=migrate, shown=str(path))
     except sa.exc.DatabaseError as exc:
         engine.dispose()
         raise (store_error(exc, path) or StoreError("store.not_db", path=str(path))) from exc
@@ -191,6 +150,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def inspect_file(path: Path, *, create: bool, migrate: bool) -> int | None:
     """The schema version of the TeleCoop database at ``path``, found without writing to it.
+
+    (``inspect_schema`` gives the same look's ``schema.Found``: revision, stamped or not.)
 
     None when there is nothing yet (no file, a 0-byte file or an SQLite file
     with no table) and ``create`` allows making one there. Refuses (StoreError)
@@ -224,7 +185,33 @@ def inspect_file(path: Path, *, create: bool, migrate: bool) -> int | None:
         raise StoreError("store.not_db", path=shown)
     if len(header) < 100 or _truncated(header, size):
         raise StoreError("store.damaged", path=shown)
-    return _inspect_sqlite(path, header, create=create, migrate=migrate)
+    found = _inspect_sqlite(path, header, create=create, migrate=migrate)
+    return None if found is None else found.number
+
+
+def inspect_schema(path: str | os.PathLike, *, migrate: bool = True) -> schema.Found | None:
+    """What ``inspect_file`` reads from an existing file (its revision, or its version from before
+    Alembic); for a ``postgresql://`` URL, the same read from the database. Nothing is written."""
+    if _is_pg_target(path):
+        url = locations.db_file(str(path))
+        engine = pg_engine(str(url))
+        try:
+            with engine.connect() as conn:
+                found = schema.found_in(conn)
+        except sa.exc.DBAPIError as exc:
+            raise (store_error(exc, str(url)) or StoreError("store.not_db", path=str(url))) from exc
+        finally:
+            engine.dispose()
+        if found is None:
+            raise StoreError("store.pg_empty", path=str(url))
+        schema.judge(found, migrate=migrate, shown=str(url))
+        return found
+    path = Path(path)
+    if inspect_file(path, create=False, migrate=migrate) is None:  # pragma: no cover - create=False refuses
+        return None
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    return _inspect_sqlite(path, header, create=False, migrate=migrate)
 
 
 def _truncated(header: bytes, size: int) -> bool:
@@ -245,7 +232,7 @@ def _truncated(header: bytes, size: int) -> bool:
     return counter_valid and pages > 0 and size < pages * page_size
 
 
-def _inspect_sqlite(path: Path, header: bytes, *, create: bool, migrate: bool) -> int | None:
+def _inspect_sqlite(path: Path, header: bytes, *, create: bool, migrate: bool) -> schema.Found | None:
     import sqlite3
     import urllib.parse
 
@@ -263,27 +250,19 @@ def _inspect_sqlite(path: Path, header: bytes, *, create: bool, migrate: bool) -
         raise StoreError("store.unreadable", path=shown) from None
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        version = None
-        if "meta" in names:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            version = int(row[0]) if row and str(row[0]).isdigit() else 0
+        found = schema.read_found(names, lambda sql: conn.execute(sql).fetchall())
     except sqlite3.OperationalError as exc:
         raise (store_error(exc, path) or StoreError("store.damaged", path=shown)) from None
     except sqlite3.DatabaseError:
         raise StoreError("store.damaged", path=shown) from None
     finally:
         conn.close()
-    if version is None:
-        if names:
-            raise StoreError("store.foreign", tables=", ".join(sorted(names)[:8]))
+    if found is None:
         if not create:
             raise StoreError("store.empty_file", path=shown)
         return None
-    if version > SCHEMA_VERSION:
-        raise StoreError("store.newer", found=version, supported=SCHEMA_VERSION)
-    if version < SCHEMA_VERSION and not migrate:
-        raise StoreError("store.older", path=shown, found=version, supported=SCHEMA_VERSION)
-    return version
+    schema.judge(found, migrate=migrate, shown=shown)
+    return found
 
 
 def busy() -> Busy:
@@ -340,12 +319,30 @@ def _pg_connector(url: str):
 
 
 def _pg_begin(conn) -> None:
-    # READ COMMITTED (the default) on purpose: each statement after the lock
-    # sees every write committed before it, so a check-then-insert inside the
-    # turn is race-free. (REPEATABLE READ would take its snapshot at the lock
-    # statement itself, before the wait, and miss the previous writer's rows.)
+    # Writes: READ COMMITTED (the default) on purpose: each statement after
+    # the lock sees every write committed before it, so a check-then-insert
+    # inside the turn is race-free. (REPEATABLE READ would take its snapshot
+    # at the lock statement itself, before the wait, and miss the previous
+    # writer's rows.)
+    # Reads: REPEATABLE READ, one snapshot for the whole transaction, as an
+    # SQLite read transaction has: a search reading the directory then the
+    # bookings, or the import's validation then its fingerprint, must not
+    # see a commit land between two of its statements.
     if conn.get_execution_options().get("telecoop_write"):
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+    else:
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def pg_engine(url: str) -> Engine:
+    """An engine on the PostgreSQL database at ``url``, its schema not looked at (``make_engine`` does)."""
+    # The creator connects (libpq reads the URL itself: host, socket folder,
+    # service, pgpass); the URL's "database" only carries the address for
+    # messages (tui/messages.py shows engine.url.database).
+    shown = sa.engine.URL.create("postgresql+psycopg", database=url)
+    engine = sa.create_engine(shown, creator=_pg_connector(url), pool_pre_ping=True)
+    event.listen(engine, "begin", _pg_begin)
+    return engine
 
 
 def _make_pg_engine(url: str, *, create: bool, migrate: bool) -> Engine:
@@ -355,14 +352,9 @@ def _make_pg_engine(url: str, *, create: bool, migrate: bool) -> Engine:
     with the rights TeleCoop's role should not have); ``create`` makes the
     TeleCoop schema in an empty one.
     """
-    # The creator connects (libpq reads the URL itself: host, socket folder,
-    # service, pgpass); the URL's "database" only carries the address for
-    # messages (tui/messages.py shows engine.url.database).
-    shown = sa.engine.URL.create("postgresql+psycopg", database=url)
-    engine = sa.create_engine(shown, creator=_pg_connector(url), pool_pre_ping=True)
-    event.listen(engine, "begin", _pg_begin)
+    engine = pg_engine(url)
     try:
-        _ensure_pg_schema(engine, url, create=create, migrate=migrate)
+        schema.prepare(engine, create=create, migrate=migrate, shown=url)
     except sa.exc.DBAPIError as exc:
         engine.dispose()
         raise (store_error(exc, url) or StoreError("store.not_db", path=url)) from exc
@@ -370,56 +362,6 @@ def _make_pg_engine(url: str, *, create: bool, migrate: bool) -> Engine:
         engine.dispose()
         raise
     return engine
-
-
-def _pg_version(conn: sa.Connection) -> int | None:
-    """The schema version (0 if unknown), None when the database holds no table at all."""
-    names = set(sa.inspect(conn).get_table_names())
-    if "meta" in names:
-        value = conn.execute(sa.select(tables.Meta.value).where(tables.Meta.key == "schema_version")).scalar()
-        return int(value) if value and str(value).isdigit() else 0
-    if names:
-        raise StoreError("store.foreign", tables=", ".join(sorted(names)[:8]))
-    return None
-
-
-def _ensure_pg_schema(engine: Engine, url: str, *, create: bool, migrate: bool) -> None:
-    with engine.connect() as conn:
-        version = _pg_version(conn)
-    if version is None:
-        if not create:
-            raise StoreError("store.pg_empty", path=url)
-        from telecoop.store import pg_ddl  # TEMPORARY until store/migrations lands (see there)
-
-        with write_session(engine) as s:
-            conn = s.connection()
-            if _pg_version(conn) is not None:
-                return  # made meanwhile by another process, which had the turn first
-            try:
-                with conn.begin_nested():
-                    conn.exec_driver_sql(pg_ddl.EXTENSION)
-            except sa.exc.DBAPIError as exc:
-                raise StoreError("store.pg_extension", path=url) from exc
-            pg_ddl.create_schema(conn)
-            s.add(tables.Meta(key="schema_version", value=str(SCHEMA_VERSION)))
-            s.add(tables.Meta(key="directory_version", value="0"))
-            s.add(tables.Meta(key="instance_id", value=uuid.uuid4().hex))
-        return
-    if version > SCHEMA_VERSION:
-        raise StoreError("store.newer", found=version, supported=SCHEMA_VERSION)
-    if version < SCHEMA_VERSION:
-        if migrate and version == 3:  # issue 14: 3 -> 4 is store/upgrades/issue14.py, portable
-            from telecoop.store.upgrades import issue14
-
-            with write_session(engine) as s:
-                issue14.upgrade(s.connection())
-                row = s.get(tables.Meta, "schema_version")
-                row.value = str(SCHEMA_VERSION)
-                s.add(row)
-            return
-        # No PostgreSQL database was ever made at an older schema: a lower
-        # number is someone's hand edit, not something to migrate blindly.
-        raise StoreError("store.older", path=url, found=version, supported=SCHEMA_VERSION)
 
 
 def sync_id_sequences(session: Session) -> None:
@@ -438,10 +380,11 @@ def sync_id_sequences(session: Session) -> None:
 
 
 def drop_schema(engine: Engine) -> None:
-    """PostgreSQL: drop every TeleCoop table (``demo --fresh`` on a demo database only)."""
+    """PostgreSQL: drop every TeleCoop table, trigger function and the migrations' record
+    (``demo --fresh`` on a demo database only), so the next ``make_engine`` makes it anew."""
     assert is_postgres(engine)
     with write_session(engine) as s:
-        SQLModel.metadata.drop_all(s.connection())
+        schema.drop_everything(s.connection())
 
 
 def _pg_sqlstate(exc: BaseException) -> str:
@@ -462,14 +405,14 @@ def _pg_store_error(exc: BaseException, shown: str) -> StoreError | Busy | None:
         return StoreError("store.pg_auth", path=shown)
     if state == "3D000" or ("database" in text and "does not exist" in text):
         return StoreError("store.pg_no_database", path=shown)
+    if "btree_gist" in text or state == "58P01":  # (before "permission denied": the extension is what lacks)
+        return StoreError("store.pg_extension", path=shown)
     if state == "42501" or "permission denied" in text:
         return StoreError("store.pg_denied", path=shown)
     if state == "25006":  # a hot standby
         return StoreError("store.readonly", path=shown)
     if state in ("53100",):
         return StoreError("store.full", path=shown)
-    if "btree_gist" in text or state == "58P01":
-        return StoreError("store.pg_extension", path=shown)
     if state.startswith("08") or state in ("57P01", "57P02") or getattr(exc, "connection_invalidated", False) or any(
         w in text for w in ("server closed the connection", "consuming input failed", "connection is lost",
                             "the connection is closed", "terminating connection", "connection already closed",
@@ -493,63 +436,6 @@ def _is_pg_error(exc: BaseException) -> bool:
     return type(orig).__module__.startswith("psycopg")
 
 
-def _ensure_schema(engine: Engine) -> None:
-    with engine.connect() as conn:
-        existing = set(sa.inspect(conn).get_table_names())
-    if "meta" in existing:
-        with Session(engine) as s:
-            row = s.get(tables.Meta, "schema_version")
-            version = int(row.value) if row else 0
-        if version > SCHEMA_VERSION:
-            raise StoreError("store.newer", found=version, supported=SCHEMA_VERSION)
-        if version < SCHEMA_VERSION:
-            _migrate(engine, version)
-        return
-    if existing:
-        raise StoreError("store.foreign", tables=", ".join(sorted(existing)))
-    with write_session(engine) as s:
-        conn = s.connection()
-        SQLModel.metadata.create_all(conn)
-        s.add(tables.Meta(key="schema_version", value=str(SCHEMA_VERSION)))
-        s.add(tables.Meta(key="directory_version", value="0"))
-        s.add(tables.Meta(key="instance_id", value=uuid.uuid4().hex))
-        s.flush()
-        for ddl in SQLITE_TRIGGERS:
-            conn.exec_driver_sql(ddl)
-
-
-def _migrate(engine: Engine, version: int) -> None:
-    """Bring an older file up to SCHEMA_VERSION, one step at a time."""
-    with write_session(engine) as s:
-        conn = s.connection()
-        if version < 2:
-            # 2: overlap triggers bounded by the index, directory version counter.
-            for name in SQLITE_TRIGGER_NAMES_V1:
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-            if s.get(tables.Meta, "directory_version") is None:
-                s.add(tables.Meta(key="directory_version", value="0"))
-                s.flush()
-            for ddl in SQLITE_TRIGGERS:
-                conn.exec_driver_sql(ddl)
-        if version < 3:
-            # 3: bookings left standing by a forced closure carry a conflict flag.
-            columns = {c["name"] for c in sa.inspect(conn).get_columns("booking")}
-            if "conflict" not in columns:
-                conn.exec_driver_sql("ALTER TABLE booking ADD COLUMN conflict VARCHAR NOT NULL DEFAULT ''")
-            # 3: a random identifier of this database, for calendar UIDs that
-            # stay unique when several federations' files meet in one calendar.
-            if s.get(tables.Meta, "instance_id") is None:
-                s.add(tables.Meta(key="instance_id", value=uuid.uuid4().hex))
-                s.flush()
-        if version < 4:
-            from telecoop.store.upgrades import issue14
-
-            issue14.upgrade(conn)
-        row = s.get(tables.Meta, "schema_version")
-        row.value = str(SCHEMA_VERSION)
-        s.add(row)
-
-
 def instance_id(session: Session) -> str:
     """This database's random identifier (made once, at creation or migration to version 3)."""
     row = session.get(tables.Meta, "instance_id")
@@ -563,9 +449,10 @@ def directory_version(session: Session) -> str:
 
 
 def schema_version(engine: Engine) -> int:
-    with read_session(engine) as s:
-        row = s.get(tables.Meta, "schema_version")
-        return int(row.value) if row else 0
+    """The schema version of the database (its Alembic revision's number)."""
+    with engine.connect() as conn:
+        found = schema.found_in(conn)
+    return found.number if found else 0
 
 
 @contextlib.contextmanager
@@ -740,9 +627,14 @@ class ReadThenWrite:
         _checkpoint(self.engine)
 
 
+#: What a read may run on: an engine, or one connection already inside its transaction.
+ReadBind = Engine | sa.Connection
+
+
 @contextlib.contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
-    """A short read-only session (deferred transaction, rolled back on exit)."""
+def read_session(engine: ReadBind) -> Iterator[Session]:
+    """A short read-only session (deferred transaction, rolled back on exit); on a Connection,
+    inside that connection's transaction (migrate --to verifies what it has not committed yet)."""
     with Session(engine, expire_on_commit=False) as s:
         yield s
 
@@ -753,7 +645,7 @@ def change_watcher(engine: Engine) -> "DataVersionWatcher | NotifyWatcher":
 
 
 class NotifyWatcher:
-    """PostgreSQL: LISTEN on ``telecoop_change`` (pg_ddl's statement triggers) on a connection of its own.
+    """PostgreSQL: LISTEN on ``telecoop_change`` (the baseline revision's statement triggers) on a connection of its own.
 
     ``changed`` reads what has arrived without waiting. (A dropped connection
     reads as "changed", so the screen re-queries and says what went wrong.)
@@ -827,22 +719,21 @@ def integrity_check(engine: Engine) -> str:
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
         fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if rows == ["ok"] and not fk:
+        missing = schema.missing_objects(conn)  # issue 12: a dropped trigger is a lost guarantee
+    if rows == ["ok"] and not fk and not missing:
         return "ok"
-    problems = [r for r in rows if r != "ok"] + [f"foreign key: {tuple(r)}" for r in fk]
+    problems = [r for r in rows if r != "ok"] + [f"foreign key: {tuple(r)}" for r in fk] + [f"missing {m}" for m in missing]
     return "; ".join(problems[:5])
 
 
 def _pg_integrity_check(engine: Engine) -> str:
     """What can be checked from a client: the schema version, and every table, constraint,
     trigger and the extension the guarantees rest on (the server checks its own pages)."""
-    from telecoop.store import pg_ddl  # TEMPORARY until store/migrations lands
-
     with engine.connect() as conn:
         names = set(sa.inspect(conn).get_table_names())
         missing = [f"table {t}" for t in sorted(SQLModel.metadata.tables) if t not in names]
         if not missing:
-            missing = pg_ddl.missing_objects(conn)
+            missing = schema.missing_objects(conn)
             invalid = conn.exec_driver_sql(
                 "SELECT conrelid::regclass::text || '.' || conname FROM pg_constraint "
                 "WHERE NOT convalidated AND connamespace = 'public'::regnamespace"

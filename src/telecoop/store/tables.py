@@ -156,7 +156,7 @@ class BookingRow(SQLModel, table=True):
     conflict: str = Field(default="", sa_column=Column(sa.String, nullable=False, server_default=""))
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    # --- issue 14: the teleconsultation record (store/upgrades/issue14.py adds these to older files)
+    # --- issue 14: the teleconsultation record (revision 0004 adds these to older files)
     # Where the patient is during the visit: a province or territory code, and optionally a site.
     patient_location: str = Field(default="QC", sa_column=Column(sa.String, nullable=False, server_default="QC"))
     patient_site: str = Field(default="", sa_column=Column(sa.String, nullable=False, server_default=""))
