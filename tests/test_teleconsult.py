@@ -317,7 +317,7 @@ def test_refusal_texts_exist_in_both_languages():
 SCHEMA3 = Path(__file__).parent / "data" / "schema3.db"  # a file from before migrations (issue 12)
 
 
-@pytest.mark.skipif(engines.ON_PG, reason="a schema-3 SQLite file; PostgreSQL's path is the same upgrade()")
+@pytest.mark.skipif(engines.ON_PG, reason="a schema-3 SQLite file (tests/data/schema3.db); PostgreSQL runs the same revision 0004")
 def test_a_schema_3_file_is_upgraded_rooms_become_in_person_and_the_guard_covers_interpreters(tmp_path):
     from telecoop.domain.errors import StoreError
     from telecoop.store.engine import SCHEMA_VERSION, make_engine, schema_version

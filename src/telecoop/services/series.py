@@ -16,8 +16,6 @@ from collections.abc import Iterable, Mapping
 
 from typing import Any
 
-from sqlmodel import col, select
-
 from telecoop.domain import model as m
 from telecoop.domain import series as ds
 from telecoop.domain import teleconsult as tc
@@ -190,9 +188,8 @@ def series_bookings(ctx: Context, series_id: int) -> list[m.Booking]:
         row = s.get(tb.SeriesRow, series_id)
         if row is None or row.coop != ctx.coop:
             raise NotFound("series.notfound", id=series_id)
-        ids = s.exec(select(tb.BookingRow.id).where(tb.BookingRow.series_id == series_id)
-                     .order_by(col(tb.BookingRow.series_index))).all()
-    return [bk.get_booking(ctx, i) for i in ids if i is not None]
+        ids = store_bookings.of_series(s, series_id)
+    return [bk.get_booking(ctx, i) for i in ids]
 
 
 def _targets(ctx: Context, series_id: int, from_occurrence: int, only: bool) -> list[m.Booking]:

@@ -188,3 +188,10 @@ def starting_between(
         .where(col(B.start) >= start, col(B.start) < end)
     )
     return list(session.execute(stmt).all())
+
+
+def of_series(session: Session, series_id: int) -> list[int]:
+    """issue 14: the ids of a series' bookings, in occurrence order (cancelled ones included)."""
+    B = tb.BookingRow
+    stmt = select(col(B.id)).where(col(B.series_id) == series_id).order_by(col(B.series_index))
+    return [i for i in session.exec(stmt).all() if i is not None]
