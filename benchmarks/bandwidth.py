@@ -25,6 +25,12 @@ session, a Z_SYNC_FLUSH per step), and per unit for repeated steps. The
 app's peak resident memory (VmHWM) is read just before it quits. The demo
 database is built once (outside the timing), and each session gets its own
 copy, so ON and OFF see the same data.
+
+The one timing, the time to the first full screen, is also printed as ratios
+to the shared references of ``reference.py`` (importing the stack, one
+indexed query on SQLite, a Python loop), timed at the start and at the end of
+the same run. Bytes and memory do not depend on the machine's speed: they are
+printed as they are.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ptydriver import PtySession, Step  # noqa: E402
+from reference import References  # noqa: E402
 
 LOGIN_DESK = "recep.gaspesie"
 LOGIN_ADMIN = "admin.gaspesie"
@@ -272,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", choices=("on", "off", "both"), default="both")
     args = ap.parse_args(argv)
     profiles = ["on", "off"] if args.profile == "both" else [args.profile]
+    refs = References().take()
     with tempfile.TemporaryDirectory(prefix="telecoop-bw-") as tmp:
         workdir = Path(tmp)
         template = workdir / "demo.db"
@@ -280,6 +288,13 @@ def main(argv: list[str] | None = None) -> int:
     for run in runs.values():
         print_steps(run)
     print_summary(runs)
+    refs.take()
+    print()
+    for line in refs.lines():
+        print(line)
+    print("Time to the first full screen as ratios to these references (figure / reference median):")
+    for name, run in runs.items():
+        print(f"  {name.upper():3} {run.first_screen_s:.2f} s  {refs.ratio_text(run.first_screen_s)}")
     return 0
 
 

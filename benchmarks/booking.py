@@ -1,6 +1,9 @@
 """Federation-size booking benchmark: build, slot search, concurrent booking.
 
-    python benchmarks/booking.py [--db PATH] [--reuse] [--queries 200] [--writers 16]
+    python benchmarks/booking.py [--db PATH|URL ...] [--reuse] [--queries 200] [--writers 16]
+
+    python benchmarks/booking.py --reuse --db benchmarks/.cache/federation.db \
+        --db postgresql:///telecoop_bench      # both engines, side by side
 
 1. Builds (or, with ``--reuse``, reopens) a database the size of the whole
    federation: 60 co-ops, 2,000 resources, weekly hours, statutory-holiday and
@@ -14,7 +17,7 @@
    trigger's scan to one day). ``--check`` verifies that no two bookings
    overlap.
 2. (a) 200 "next 20 free slots for a specialty over 30 days, with a room"
-   searches through ``services.booking.search_slots``: latency and SQL
+   searches through ``services.search.search_slots``: latency and SQL
    statements per search; (b) 16 writer processes, each with its own
    ``open_context``, booking 25 distinct free slots through ``book``: latency
    of each call and SlotTaken count; (c) peak RSS of the search process.
@@ -22,11 +25,30 @@
 Everything is seeded and the clock is fixed (``NOW``), so two runs on fresh
 builds see the same data. The writer phase runs on a throw-away copy of the
 database, so ``--reuse`` always measures the same file.
+
+PostgreSQL (``--db postgresql://...``; a libpq URL, the password from a
+pgpass or service file): the database gets the application's schema, then
+the very rows of the SQLite build (built first if the cache file is missing,
+so both engines measure the same federation, ids kept) go in with ``COPY``
+through psycopg 3, the booking table's constraints and secondary indexes
+dropped during the copy and created again after it (one bulk build instead of
+a million gist insertions), then ``VACUUM (ANALYZE)``. The database is marked
+with a comment naming the SQLite file it came from; with ``--reuse`` a marked,
+matching database is measured as it is (the PostgreSQL cache). The benchmark
+drops and re-creates only databases it marked itself, and creates a missing
+one. The writer phase runs on ``CREATE DATABASE ... TEMPLATE`` of it, dropped
+afterwards.
+
+Given several ``--db``, each is measured in turn and the figures are printed
+side by side. Every timing is also printed as ratios to the references of
+``reference.py`` (importing the stack, one indexed query on that engine, a
+Python loop), timed at the start and at the end of the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import math
 import multiprocessing as mp
@@ -44,6 +66,10 @@ from pathlib import Path
 import pendulum
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from reference import References, engine_label  # noqa: E402
+
 DEFAULT_DB = HERE / ".cache" / "federation.db"
 
 SEED = 20260914
@@ -477,6 +503,150 @@ def check_overlaps(path: Path) -> tuple[int, int]:
 
 
 # --------------------------------------------------------------------------- #
+# 1b. PostgreSQL: the SQLite build's rows, through COPY
+# --------------------------------------------------------------------------- #
+
+PG_MARK = "telecoop benchmark database"
+# In foreign-key order; meta is the application's own (made with the schema).
+COPY_TABLES = ("coop", "resource", "resource_share", "staff", "availability", "closure", "booking", "audit")
+
+
+def _pg_dbname(url: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    name = conninfo_to_dict(url).get("dbname")
+    if not name:
+        raise SystemExit(f"{url}: name the database in the URL (postgresql:///NAME...): the benchmark creates it")
+    return str(name)
+
+
+def _pg_url_with_dbname(url: str, name: str) -> str:
+    """``url`` naming database ``name`` instead (same host, port, socket folder, options)."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k != "dbname"]
+    tail = "?" + urllib.parse.urlencode(query, safe="/") if query else ""
+    return f"{parts.scheme}://{parts.netloc}/{urllib.parse.quote(name)}{tail}"
+
+
+def _pg_admin_url(url: str) -> str:
+    return _pg_url_with_dbname(url, "postgres")
+
+
+def _pg_mark(source: Path) -> str:
+    return (f"{PG_MARK}: the rows of {source.name} (seed {SEED}, {N_BOOKINGS} bookings,"
+            f" file {source.stat().st_mtime_ns}; schema by make_engine)")
+
+
+def pg_build(url: str, source: Path, reuse: bool) -> dict | None:
+    """Load the rows of the SQLite build ``source`` into the database of ``url``; None when reused as it is."""
+    import psycopg
+    from psycopg import sql
+
+    name = _pg_dbname(url)
+    mark = _pg_mark(source)
+    ident = sql.Identifier(name)
+    t_start = time.perf_counter()
+    with psycopg.connect(_pg_admin_url(url), autocommit=True) as adm:
+        row = adm.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                          (name,)).fetchone()
+        if row is not None and reuse and row[0] == mark:
+            return None
+        if row is not None and not (row[0] or "").startswith(PG_MARK):
+            with psycopg.connect(url) as con:
+                n = con.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
+            if n:
+                raise SystemExit(f"{name}: a database this benchmark did not create, with tables in it;"
+                                 " give a new or an empty one")
+        elif row is not None:
+            adm.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident))
+            row = None
+        if row is None:
+            adm.execute(sql.SQL("CREATE DATABASE {}").format(ident))
+        adm.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(ident, sql.Literal(f"{PG_MARK} (loading)")))
+    schema_by = _pg_schema(url)
+    t_schema = time.perf_counter()
+
+    from sqlmodel import SQLModel
+
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    counts = {}
+    with psycopg.connect(url) as con:
+        con.execute("SET TIME ZONE 'UTC'")  # the SQLite file's naive instants are UTC
+        con.execute("SET maintenance_work_mem = '256MB'")  # index and constraint builds below
+        # The booking table's checks, exclusion constraints, foreign keys and
+        # secondary indexes go during the copy and come back in one build each.
+        saved = con.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = 'booking'::regclass AND contype IN ('x', 'c', 'f') ORDER BY conname"
+        ).fetchall()
+        indexes = con.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+            " WHERE x.indrelid = 'booking'::regclass AND NOT EXISTS"
+            " (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY i.relname"
+        ).fetchall()
+        for conname, _ in saved:
+            con.execute(sql.SQL("ALTER TABLE booking DROP CONSTRAINT {}").format(sql.Identifier(conname)))
+        for idx, _ in indexes:
+            con.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(idx)))
+        for table in COPY_TABLES:
+            have = {r[1] for r in src.execute(f"PRAGMA table_info({table})")}
+            cols = [c.name for c in SQLModel.metadata.tables[table].columns if c.name in have]
+            stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols)))
+            n = 0
+            with con.cursor().copy(stmt) as copy:
+                cur = src.execute("SELECT " + ", ".join(f'"{c}"' for c in cols) + f" FROM {table}")
+                while rows := cur.fetchmany(20_000):
+                    for r in rows:
+                        copy.write_row(r)
+                    n += len(rows)
+            counts[table] = n
+            if "id" in cols:
+                con.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                            f" coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
+        t_copy = time.perf_counter()
+        for _, ddl in indexes:
+            con.execute(ddl)
+        for conname, definition in saved:
+            con.execute(sql.SQL("ALTER TABLE booking ADD CONSTRAINT {} ").format(sql.Identifier(conname))
+                        + sql.SQL(definition))
+        t_constraints = time.perf_counter()
+    src.close()
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("VACUUM (ANALYZE)")
+    t_vacuum = time.perf_counter()
+    with psycopg.connect(_pg_admin_url(url), autocommit=True) as adm:
+        adm.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(ident, sql.Literal(mark)))
+    return {
+        "build_s": t_vacuum - t_start, "schema_s": t_schema - t_start, "copy_s": t_copy - t_schema,
+        "constraints_s": t_constraints - t_copy, "vacuum_s": t_vacuum - t_constraints, "schema_by": schema_by,
+        "rows": counts,
+    }
+
+
+def _pg_schema(url: str) -> str:
+    """The application's schema in the (empty) database of ``url``, made by the application; how."""
+    from telecoop.store.engine import make_engine
+
+    make_engine(_target(url), create=True).dispose()
+    return "make_engine"
+
+
+def pg_counts(url: str) -> tuple[float, int, int, int]:
+    """(size MB, bookings, active bookings, resources) of the database of ``url``."""
+    import psycopg
+
+    with psycopg.connect(url) as con:
+        size = con.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 1e6
+        n_book, n_active = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE status IN ('booked', 'checked_in')) FROM booking").fetchone()
+        n_res = con.execute("SELECT count(*) FROM resource").fetchone()[0]
+    return size, n_book, n_active, n_res
+
+
+# --------------------------------------------------------------------------- #
 # 2a/2c. Search (runs in a fresh process, so its peak RSS is its own)
 # --------------------------------------------------------------------------- #
 
@@ -534,17 +704,24 @@ def _vm_hwm_kb() -> int:
     return -1
 
 
+def _target(text: str):
+    """What ``--db`` gives the application for ``text``: a Path, or (PostgreSQL) the URL object."""
+    from telecoop import locations
+
+    return locations.db_file(str(text))
+
+
 def search_phase(path: str, queries: int) -> dict:
     from sqlalchemy import event
 
     from telecoop.domain import model as m
-    from telecoop.services.booking import search_slots
+    from telecoop.services.search import search_slots
     from telecoop.services.context import Context, load_actor
     from telecoop.store.engine import make_engine
 
     from telecoop.runtime import tune_gc
 
-    engine = make_engine(path, create=False)
+    engine = make_engine(_target(path), create=False)
     tune_gc()  # what the CLI does at start-up
     counter = [0]
 
@@ -619,14 +796,14 @@ def search_phase(path: str, queries: int) -> dict:
 # --------------------------------------------------------------------------- #
 
 
-def plan_writes(path: Path, writers: int) -> list[tuple[str, list[tuple[int, dt.datetime, int | None]]]]:
+def plan_writes(path: str, writers: int) -> list[tuple[str, list[tuple[int, dt.datetime, int | None]]]]:
     """Per writer: a receptionist login and BOOKINGS_PER_WRITER distinct, mutually non-overlapping free slots."""
     from telecoop.domain import model as m
-    from telecoop.services.booking import search_slots
+    from telecoop.services.search import search_slots
     from telecoop.services.context import Context, load_actor
     from telecoop.store.engine import make_engine
 
-    engine = make_engine(path, create=False)
+    engine = make_engine(_target(path), create=False)
     rng = random.Random(SEED + 2)
     recep = _receptionists(engine)
     coops = rng.sample(sorted(recep), writers)
@@ -672,13 +849,42 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
 
     from telecoop.runtime import tune_gc
 
-    ctx = open_context(Path(path), login, clock=now_clock)
+    ctx = open_context(_target(path), login, clock=now_clock)
     tune_gc()  # what the CLI does at start-up
     counter = [0]
 
     @event.listens_for(ctx.engine, "before_cursor_execute")
     def _count(*_args):
         counter[0] += 1
+
+    # The writers' turn: how long each call waited for it, and when it got it
+    # (PostgreSQL: the advisory lock statement; SQLite: the flock beside the file).
+    turn = {"wait": 0.0, "got": None}
+    from telecoop.store import engine as store_engine
+
+    if store_engine.is_postgres(ctx.engine):
+        @event.listens_for(ctx.engine, "before_cursor_execute")
+        def _lock_asked(_conn, _cur, statement, *_args):
+            if "pg_advisory_xact_lock" in statement:
+                turn["asked"] = time.perf_counter()
+
+        @event.listens_for(ctx.engine, "after_cursor_execute")
+        def _lock_got(_conn, _cur, statement, *_args):
+            if "pg_advisory_xact_lock" in statement:
+                turn["got"] = time.perf_counter()
+                turn["wait"] += turn["got"] - turn["asked"]
+    else:
+        flock_within = store_engine._flock_within
+
+        def _timed_flock(fd, seconds):
+            t = time.perf_counter()
+            try:
+                return flock_within(fd, seconds)
+            finally:
+                turn["got"] = time.perf_counter()
+                turn["wait"] += turn["got"] - t
+
+        store_engine._flock_within = _timed_flock
 
     # Warm up like an application already running: one untimed booking
     # (connection opened, statements compiled), before the common start.
@@ -687,10 +893,12 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
     t0 = time.perf_counter()
     book(ctx, clinician_id=cid, start=start, duration=30, consent=True, patient=f"WARM{os.getpid()}", room_id=room_id)
     cold_ms = (time.perf_counter() - t0) * 1000
-    lat, taken, errors = [], 0, []
+    lat, cpu, waits, held, taken, errors = [], [], [], [], 0, []
     barrier.wait()
     counter[0] = 0
     for i, (cid, start, room_id) in enumerate(plan[1:]):
+        turn["wait"], turn["got"] = 0.0, None
+        c0 = time.process_time()
         t0 = time.perf_counter()
         try:
             book(ctx, clinician_id=cid, start=start, duration=30, consent=True, patient=f"BENCH{os.getpid()}-{i}",
@@ -699,37 +907,68 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
             taken += 1
         except Exception as exc:  # noqa: BLE001 - reported, not hidden
             errors.append(f"{type(exc).__name__}: {exc}")
-        lat.append((time.perf_counter() - t0) * 1000)
+        t1 = time.perf_counter()
+        lat.append((t1 - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+        waits.append(turn["wait"] * 1000)
+        if turn["got"] is not None:
+            held.append((t1 - turn["got"]) * 1000)  # from the turn taken to book() returned
     ctx.engine.dispose()
-    out.put({"lat": lat, "taken": taken, "errors": errors, "cold_ms": cold_ms, "stmts": counter[0] / len(lat)})
+    out.put({"lat": lat, "cpu": cpu, "waits": waits, "held": held, "taken": taken, "errors": errors, "cold_ms": cold_ms, "stmts": counter[0] / len(lat)})
 
 
-def write_phase(path: Path, writers: int) -> dict:
+def write_phase(path: str, writers: int) -> dict:
     t0 = time.perf_counter()
     plans = plan_writes(path, writers)
     plan_s = time.perf_counter() - t0
     # A throw-away copy: the cached database stays as built.
+    with _scratch_copy(path) as scratch:
+        spawn = mp.get_context("spawn")
+        barrier = spawn.Barrier(writers)
+        out = spawn.Queue()
+        procs = [spawn.Process(target=writer, args=(str(scratch), login, plan, barrier, out)) for login, plan in plans]
+        for p in procs:
+            p.start()
+        results = [out.get() for _ in procs]
+        for p in procs:
+            p.join()
+    lat = sorted(x for r in results for x in r["lat"])
+    errors = [e for r in results for e in r["errors"]]
+    return {
+        "lat": lat, "cpu": sorted(x for r in results for x in r["cpu"]),
+        "waits": sorted(x for r in results for x in r["waits"]), "held": sorted(x for r in results for x in r["held"]), "taken": sum(r["taken"] for r in results), "errors": errors, "plan_s": plan_s,
+        "cold_ms": sorted(r["cold_ms"] for r in results), "stmts": statistics.mean(r["stmts"] for r in results),
+    }
+
+
+@contextlib.contextmanager
+def _scratch_copy(target: str):
+    """A copy of the database to write on, removed afterwards: a file copy, or CREATE DATABASE ... TEMPLATE."""
+    if engine_label(target) == "postgresql":
+        import psycopg
+        from psycopg import sql
+
+        name = _pg_dbname(target)
+        scratch = f"{name}-writers"
+        with psycopg.connect(_pg_admin_url(target), autocommit=True) as adm:
+            adm.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
+            adm.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(scratch), sql.Identifier(name)))
+        try:
+            yield _pg_url_with_dbname(target, scratch)
+        finally:
+            with psycopg.connect(_pg_admin_url(target), autocommit=True) as adm:
+                adm.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
+        return
+    path = Path(target)
     scratch = path.with_name(path.stem + "-writers.db")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{scratch}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(path, scratch)
-    spawn = mp.get_context("spawn")
-    barrier = spawn.Barrier(writers)
-    out = spawn.Queue()
-    procs = [spawn.Process(target=writer, args=(str(scratch), login, plan, barrier, out)) for login, plan in plans]
-    for p in procs:
-        p.start()
-    results = [out.get() for _ in procs]
-    for p in procs:
-        p.join()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{scratch}{suffix}").unlink(missing_ok=True)
-    lat = sorted(x for r in results for x in r["lat"])
-    errors = [e for r in results for e in r["errors"]]
-    return {
-        "lat": lat, "taken": sum(r["taken"] for r in results), "errors": errors, "plan_s": plan_s,
-        "cold_ms": sorted(r["cold_ms"] for r in results), "stmts": statistics.mean(r["stmts"] for r in results),
-    }
+    try:
+        yield scratch
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{scratch}{suffix}").unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- #
@@ -745,51 +984,99 @@ def pct(sorted_values: list[float], p: float) -> float:
     return sorted_values[k]
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--db", type=Path, default=DEFAULT_DB)
-    ap.add_argument("--reuse", action="store_true", help="skip the build when the file exists")
-    ap.add_argument("--queries", type=int, default=200)
-    ap.add_argument("--writers", type=int, default=16)
-    ap.add_argument("--order", choices=["reverse", "chrono"], default="reverse",
-                    help="booking insert order for the build (chrono shows the trigger's cost)")
-    ap.add_argument("--check", action="store_true", help="verify no two bookings overlap (any status)")
-    args = ap.parse_args(argv)
-    t_all = time.perf_counter()
-    path = args.db.resolve()
+CLI_CALLS = 5
 
-    if args.reuse and path.exists():
-        info = None
-        print(f"reusing {path}")
-    else:
-        print(f"building {path} ({N_BOOKINGS:,} bookings) ...", flush=True)
-        # In its own process: the build's 1 GiB page cache must not count in the
-        # search process's peak RSS (a forked child inherits ru_maxrss).
-        info = _in_process(build, str(path), args.order)
-        print(
-            f"  built in {info['build_s']:.1f} s (small tables {info['small_s']:.1f} s, plan {info['plan_s']:.1f} s,"
-            f" booking executemany+commit {info['insert_s']:.1f} s, checkpoint {info['checkpoint_s']:.1f} s;"
-            f" order {info['order']}); {info['with_room']:,} bookings with a room, {info['closures']} closures",
-            flush=True,
-        )
-    size_mb = path.stat().st_size / 1e6
-    con = sqlite3.connect(path)
-    n_book, n_active = con.execute(
-        "SELECT count(*), sum(status IN ('booked', 'checked_in')) FROM booking"
-    ).fetchone()
-    n_res = con.execute("SELECT count(*) FROM resource").fetchone()[0]
-    con.close()
-    print(f"  {size_mb:.0f} MB, {n_res:,} resources, {n_book:,} bookings ({n_active:,} active)", flush=True)
-    if args.check:
+
+def cli_phase(target: str) -> dict:
+    """What one CLI call costs on this engine: opening the database (connection set-up: for
+    PostgreSQL, libpq's connection and authentication) and a whole ``telecoop slots`` process."""
+    import subprocess
+
+    from telecoop.store.engine import make_engine
+
+    recep = None
+    engine = make_engine(_target(target), create=False)
+    try:
+        recep = _receptionists(engine)
+    finally:
+        engine.dispose()
+    login = recep[sorted(recep)[0]][0]
+    connect = []
+    for _ in range(10):
         t0 = time.perf_counter()
-        oc, orr = check_overlaps(path)
-        print(f"  overlap check: {oc} clinician, {orr} room overlaps ({time.perf_counter() - t0:.1f} s)", flush=True)
+        if engine_label(target) == "postgresql":
+            import psycopg
 
-    print(f"search: {args.queries} queries ...", flush=True)
-    sr = _in_process(search_phase, str(path), args.queries)
-    times = sorted(sr["times"])
+            with psycopg.connect(target) as con:
+                con.execute("SELECT 1").fetchone()
+        else:
+            con = sqlite3.connect(target)
+            con.execute("SELECT 1").fetchone()
+            con.close()
+        connect.append((time.perf_counter() - t0) * 1000)
+    first = (NOW.date() + dt.timedelta(days=60)).isoformat()
+    argv = [sys.executable, "-m", "telecoop.cli", "--db", str(target), "--as", login, "slots",
+            "--specialty", "family_medicine", "--with-room", "--from", first, "--limit", "5", "--json"]
+    calls = []
+    for _ in range(CLI_CALLS + 1):  # the first one warms the disk cache, not counted
+        t0 = time.perf_counter()
+        done = subprocess.run(argv, capture_output=True, text=True)
+        calls.append((time.perf_counter() - t0) * 1000)
+        if done.returncode != 0:
+            raise SystemExit(f"telecoop slots failed on {target}: {done.stderr.strip()}")
+    return {"connect_ms": sorted(connect), "cli_ms": sorted(calls[1:])}
+
+
+def measure(target: str, args, sqlite_source: Path) -> dict:
+    """Build (or reuse) and measure one database; its figures."""
+    t_all = time.perf_counter()
+    label = engine_label(target)
+    info = None
+    if label == "postgresql":
+        if not sqlite_source.exists():
+            print(f"building the SQLite source {sqlite_source} first ...", flush=True)
+            _in_process(build, str(sqlite_source), args.order)
+        print(f"[{label}] loading {target} from {sqlite_source.name} (COPY) ...", flush=True)
+        info = _in_process(pg_build, target, sqlite_source, args.reuse)
+        if info is None:
+            print("  reusing it (marked as loaded from this very file)")
+        else:
+            print(f"  loaded in {info['build_s']:.1f} s (schema {info['schema_s']:.1f} s by {info['schema_by']},"
+                  f" COPY {info['copy_s']:.1f} s, constraints and indexes {info['constraints_s']:.1f} s,"
+                  f" VACUUM ANALYZE {info['vacuum_s']:.1f} s)", flush=True)
+        size_mb, n_book, n_active, n_res = pg_counts(target)
+    else:
+        path = Path(target).resolve()
+        target = str(path)
+        if args.reuse and path.exists():
+            print(f"[{label}] reusing {path}")
+        else:
+            print(f"[{label}] building {path} ({N_BOOKINGS:,} bookings) ...", flush=True)
+            # In its own process: the build's 1 GiB page cache must not count in the
+            # search process's peak RSS (a forked child inherits ru_maxrss).
+            info = _in_process(build, str(path), args.order)
+            print(
+                f"  built in {info['build_s']:.1f} s (small tables {info['small_s']:.1f} s, plan {info['plan_s']:.1f} s,"
+                f" booking executemany+commit {info['insert_s']:.1f} s, checkpoint {info['checkpoint_s']:.1f} s;"
+                f" order {info['order']}); {info['with_room']:,} bookings with a room, {info['closures']} closures",
+                flush=True,
+            )
+        size_mb = path.stat().st_size / 1e6
+        con = sqlite3.connect(path)
+        n_book, n_active = con.execute(
+            "SELECT count(*), sum(status IN ('booked', 'checked_in')) FROM booking"
+        ).fetchone()
+        n_res = con.execute("SELECT count(*) FROM resource").fetchone()[0]
+        con.close()
+        if args.check:
+            t0 = time.perf_counter()
+            oc, orr = check_overlaps(path)
+            print(f"  overlap check: {oc} clinician, {orr} room overlaps ({time.perf_counter() - t0:.1f} s)", flush=True)
+    print(f"  {size_mb:.0f} MB, {n_res:,} resources, {n_book:,} bookings ({n_active:,} active)", flush=True)
+
+    print(f"[{label}] search: {args.queries} queries ...", flush=True)
+    sr = _in_process(search_phase, target, args.queries)
     stmts = sr["stmts"]
-    bound = 10 + 2 * _max_chunks(SEARCH_DAYS)
     print(
         f"  cold first query {sr['cold_ms']:.1f} ms; slots found per query min {min(sr['found'])}"
         f" mean {statistics.mean(sr['found']):.1f}; statements min {min(stmts)} median"
@@ -799,9 +1086,8 @@ def main(argv: list[str] | None = None) -> int:
         f" {sr['broad_found']} slots",
         flush=True,
     )
-
-    print(f"writers: {args.writers} processes x {BOOKINGS_PER_WRITER} bookings ...", flush=True)
-    wr = write_phase(path, args.writers)
+    print(f"[{label}] writers: {args.writers} processes x {BOOKINGS_PER_WRITER} bookings ...", flush=True)
+    wr = write_phase(target, args.writers)
     lat = wr["lat"]
     print(
         f"  slots planned in {wr['plan_s']:.1f} s; {len(lat)} timed book() calls, {wr['stmts']:.1f} SQL statements"
@@ -811,36 +1097,119 @@ def main(argv: list[str] | None = None) -> int:
     )
     for e in wr["errors"][:5]:
         print(f"    {e}")
-    total_s = time.perf_counter() - t_all
+    print(f"[{label}] one CLI call: connection set-up and `telecoop slots` x {CLI_CALLS} ...", flush=True)
+    cr = cli_phase(target)
+    return {"label": label, "info": info, "size_mb": size_mb, "sr": sr, "wr": wr, "cr": cr,
+            "total_s": time.perf_counter() - t_all}
 
-    rows = []
 
-    def row(metric, value, target, ok):
-        rows.append((metric, value, target, "" if ok is None else ("PASS" if ok else "MISS")))
-
-    if info:
-        row("build (1M bookings)", f"{info['build_s']:.1f} s", "-", None)
-    row("database size", f"{size_mb:.0f} MB", "-", None)
-    row("search p50", f"{pct(times, 50):.1f} ms", "-", None)
-    row("search p95", f"{pct(times, 95):.1f} ms", f"<= {TARGET_SEARCH_P95_MS:.0f} ms",
-        pct(times, 95) <= TARGET_SEARCH_P95_MS)
-    row("search max", f"{times[-1]:.1f} ms", "-", None)
+def figures(res: dict, writers: int) -> list[tuple[str, str, float | None, str, bool | None]]:
+    """(metric, value, seconds or None, target, ok or None) of one engine's run."""
+    sr, wr, info = res["sr"], res["wr"], res["info"]
+    times, stmts, lat = sorted(sr["times"]), sr["stmts"], wr["lat"]
+    bound = 10 + 2 * _max_chunks(SEARCH_DAYS)
     worst = max(max(stmts), sr["worst_stmts"], sr["broad_stmts"])
-    row("SQL statements / search", f"{min(stmts)}-{max(stmts)} (worst {worst})",
-        f"<= {bound}, bounded", worst <= bound)
-    row("book() p50", f"{pct(lat, 50):.1f} ms", "-", None)
-    row(f"book() p99 ({args.writers} writers)", f"{pct(lat, 99):.1f} ms", f"<= {TARGET_COMMIT_P99_MS:.0f} ms",
-        pct(lat, 99) <= TARGET_COMMIT_P99_MS)
-    row("book() max", f"{lat[-1]:.1f} ms", "-", None)
-    row("SlotTaken / errors", f"{wr['taken']} / {len(wr['errors'])}", "0 / 0", wr["taken"] == 0 and not wr["errors"])
-    row("search process peak RSS", f"{sr['rss_kb'] / 1024:.0f} MB (VmHWM {sr['hwm_kb'] / 1024:.0f})", "-", None)
-    row("whole run", f"{total_s:.0f} s", f"<= {TARGET_TOTAL_S:.0f} s", total_s <= TARGET_TOTAL_S)
-    w = [max(len(r[i]) for r in rows + [("metric", "value", "target", "")]) for i in range(4)]
+    out = []
+
+    def ms(metric, value_ms, target="-", ok=None):
+        out.append((metric, f"{value_ms:.1f} ms", value_ms / 1000, target, ok))
+
+    out.append(("build (1M bookings)", f"{info['build_s']:.1f} s" if info else "(reused)",
+                info["build_s"] if info else None, "-", None))
+    out.append(("database size", f"{res['size_mb']:.0f} MB", None, "-", None))
+    ms("search p50", pct(times, 50))
+    ms("search p95", pct(times, 95), f"<= {TARGET_SEARCH_P95_MS:.0f} ms", pct(times, 95) <= TARGET_SEARCH_P95_MS)
+    ms("search max", times[-1])
+    out.append(("SQL statements / search", f"{min(stmts)}-{max(stmts)} (worst {worst})", None,
+                f"<= {bound}, bounded", worst <= bound))
+    ms("book() p50", pct(lat, 50))
+    ms(f"book() p99 ({writers} writers)", pct(lat, 99), f"<= {TARGET_COMMIT_P99_MS:.0f} ms",
+       pct(lat, 99) <= TARGET_COMMIT_P99_MS)
+    ms("book() max", lat[-1])
+    # The writer's own CPU per call: with 16 writers on few cores, latency beyond
+    # 16 x this (divided by the cores) is waiting for the database, not for a CPU.
+    ms("book() CPU p50 (own process)", pct(wr["cpu"], 50))
+    ms("book() wait for the turn p50", pct(wr["waits"], 50))
+    ms("book() wait for the turn p99", pct(wr["waits"], 99))
+    ms("book() turn held p50 (to return)", pct(wr["held"], 50))
+    ms("book() turn held p99 (to return)", pct(wr["held"], 99))
+    ms("connection set-up p50 (raw driver)", pct(res["cr"]["connect_ms"], 50))
+    ms("one `telecoop slots` process p50", pct(res["cr"]["cli_ms"], 50))
+    out.append(("SlotTaken / errors", f"{wr['taken']} / {len(wr['errors'])}", None, "0 / 0",
+                wr["taken"] == 0 and not wr["errors"]))
+    out.append(("search process peak RSS", f"{sr['rss_kb'] / 1024:.0f} MB (VmHWM {sr['hwm_kb'] / 1024:.0f})",
+                None, "-", None))
+    out.append(("whole run", f"{res['total_s']:.0f} s", res["total_s"], f"<= {TARGET_TOTAL_S:.0f} s",
+                res["total_s"] <= TARGET_TOTAL_S))
+    return out
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> None:
+    w = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    for r in [header] + rows:
+        print("  ".join(f"{c:>{w[i]}}" if i in right else f"{c:<{w[i]}}" for i, c in enumerate(r)).rstrip())
+
+
+def report(results: list[dict], refs: References, writers: int) -> bool:
+    """The figures of every engine side by side, raw then as ratios; whether all passed."""
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    per = [figures(r, writers) for r in results]
     print()
-    print(f"{'metric':<{w[0]}}  {'value':>{w[1]}}  {'target':<{w[2]}}  result")
-    for r in rows:
-        print(f"{r[0]:<{w[0]}}  {r[1]:>{w[1]}}  {r[2]:<{w[2]}}  {r[3]}")
-    return 0 if all(r[3] != "MISS" for r in rows) else 1
+    for line in refs.lines():
+        print(line)
+    print()
+    header = ["metric", "target"]
+    for r in results:
+        header += [names[r["label"]], "result"]
+    rows = []
+    for k, fig in enumerate(per[0]):
+        row = [fig[0], fig[3]]
+        for figs in per:
+            ok = figs[k][4]
+            row += [figs[k][1], "" if ok is None else ("PASS" if ok else "MISS")]
+        rows.append(row)
+    _table(header, rows, {2 + 2 * i for i in range(len(results))})
+    print()
+    print("The same timings as ratios to this run's references (figure / reference median):")
+    header = ["metric"] + [f"{names[r['label']]} (x import, x query on {names[r['label']]}, x loop)" for r in results]
+    rows = []
+    for k, fig in enumerate(per[0]):
+        if all(figs[k][2] is None for figs in per):
+            continue
+        row = [fig[0]]
+        for r, figs in zip(results, per):
+            sec = figs[k][2]
+            row.append("-" if sec is None else refs.ratio_text(sec, r["label"]))
+        rows.append(row)
+    _table(header, rows, set())
+    return all(f[4] is not False for figs in per for f in figs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", action="append", metavar="PATH|URL",
+                    help=f"an SQLite file (default {DEFAULT_DB}) or a postgresql:// URL; give several to compare")
+    ap.add_argument("--reuse", action="store_true", help="skip the build when the file (or marked database) exists")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--writers", type=int, default=16)
+    ap.add_argument("--order", choices=["reverse", "chrono"], default="reverse",
+                    help="booking insert order for the build (chrono shows the trigger's cost)")
+    ap.add_argument("--check", action="store_true", help="verify no two bookings overlap (any status; SQLite)")
+    args = ap.parse_args(argv)
+    targets = args.db or [str(DEFAULT_DB)]
+    files = [Path(t) for t in targets if engine_label(t) == "sqlite"]
+    # PostgreSQL gets the rows of the SQLite build: the one given, else the cache file.
+    sqlite_source = files[0].resolve() if files else DEFAULT_DB
+    # The query reference runs in the server's maintenance database: the measured one may
+    # not exist yet (the benchmark creates it), and a TEMPORARY table is the same anywhere.
+    pg_targets = [str(t) for t in targets if engine_label(t) == "postgresql"]
+    refs = References(pg_url=_pg_admin_url(pg_targets[0]) if pg_targets else None)
+    print("references (start of run) ...", flush=True)
+    refs.take()
+    results = [measure(str(t), args, sqlite_source) for t in targets]
+    print("references (end of run) ...", flush=True)
+    refs.take()
+    return 0 if report(results, refs, args.writers) else 1
 
 
 if __name__ == "__main__":

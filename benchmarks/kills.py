@@ -14,7 +14,10 @@ in the same run: that is the reference). After each kill:
   died before reporting (each attempt books a distinct patient, so a half-made
   booking would show up as an extra row with a wrong shape; we count them).
 
-Prints how many kills landed before, during and after the write.
+Prints how many kills landed before, during and after the write, and every
+timing also as ratios to the shared references of ``reference.py``
+(importing the stack, one indexed query on SQLite, a Python loop), timed at
+the start and at the end of the same run.
 tests/test_crashes.py runs the same function 20 times in CI.
 """
 
@@ -120,9 +123,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=9)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from reference import References
     from telecoop.io import csvio
     from telecoop.store.engine import make_engine
 
+    refs = References().take()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "kills.db"
         engine = make_engine(db)
@@ -136,6 +142,14 @@ def main() -> None:
           f"{stats['not_reported_but_written']}  killed before the write: {stats['not_written']}")
     print(f"after every kill: check ok, every reported booking present, none doubled "
           f"({total:.1f} s, x{total / stats['whole_book_s']:.0f} reference)")
+    refs.take()
+    print()
+    for line in refs.lines():
+        print(line)
+    print("The timings as ratios to these references (figure / reference median):")
+    for name, seconds in (("one whole `telecoop book`", stats["whole_book_s"]),
+                          (f"{stats['kills']} kills, each checked", total)):
+        print(f"  {name:<26}  {seconds:7.2f} s  {refs.ratio_text(seconds)}")
 
 
 if __name__ == "__main__":

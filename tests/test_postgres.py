@@ -12,6 +12,7 @@ import os
 import uuid
 
 import engines
+import pendulum
 import pytest
 import sqlalchemy as sa
 
@@ -269,11 +270,13 @@ def test_a_change_by_another_connection_reaches_the_watcher(db_path):
 def test_demo_fills_an_empty_database_and_fresh_erases_only_a_demo(pg_url, capsys):
     from telecoop.services.dataio import build_demo
 
-    from conftest import fixed_clock
+    # The suite's fixed clock, written out: "from conftest import" may find tests/tui's conftest.
+    def clock():
+        return pendulum.datetime(2026, 12, 7, 12, 0, tz="UTC")
 
-    assert build_demo(pg_url, clock=fixed_clock()) is True
-    assert build_demo(pg_url, clock=fixed_clock()) is False  # there already: opened as it is
-    assert build_demo(pg_url, fresh=True, clock=fixed_clock()) is True
+    assert build_demo(pg_url, clock=clock) is True
+    assert build_demo(pg_url, clock=clock) is False  # there already: opened as it is
+    assert build_demo(pg_url, fresh=True, clock=clock) is True
     other = engines.create_database("pg")
     assert main(["--db", other, *INIT]) == 0
     before = engines.pg_digest(other)

@@ -19,6 +19,7 @@ from telecoop.domain import availability as av
 from telecoop.domain import model as m
 from telecoop.domain import validate as v
 from telecoop.store import tables as tb
+from telecoop.store.dialect import among
 from telecoop.store.directory import visible_clause
 
 ACTIVE = (m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value)
@@ -41,9 +42,9 @@ def busy(
     B = tb.BookingRow
     who = []
     if clinician_ids:
-        who.append(col(B.clinician_id).in_(clinician_ids))
+        who.append(among(session, col(B.clinician_id), clinician_ids))
     if room_ids:
-        who.append(col(B.room_id).in_(room_ids))
+        who.append(among(session, col(B.room_id), room_ids))
     # A booking never lasts more than MAX_DURATION, so "start > lo - MAX_DURATION"
     # lets the (start) index bound the scan from both sides.
     stmt = sa.select(col(B.id), col(B.clinician_id), col(B.room_id), col(B.start), col(B.end)).where(

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -34,6 +35,9 @@ from telecoop.domain.errors import Busy, StoreError
 from telecoop.store import schema
 from telecoop.store import tables  # noqa: F401  (registers the tables)
 from telecoop.store.schema import SCHEMA_VERSION  # noqa: F401  (re-exported: the version this TeleCoop writes)
+
+if TYPE_CHECKING:
+    from telecoop.store.watch import ChangeWatcher
 
 # How long a writer waits for its turn before "busy, try again". Overridable
 # (TELECOOP_BUSY_TIMEOUT_MS) so that tests and impatient sites need not wait 20 s.
@@ -639,78 +643,12 @@ def read_session(engine: ReadBind) -> Iterator[Session]:
         yield s
 
 
-def change_watcher(engine: Engine) -> "DataVersionWatcher | NotifyWatcher":
-    """What tells a screen that another connection committed: data_version (SQLite), NOTIFY (PostgreSQL)."""
-    return NotifyWatcher(engine) if is_postgres(engine) else DataVersionWatcher(engine)
+def change_watcher(engine: Engine) -> ChangeWatcher:
+    """What tells a screen that another connection committed (store/watch.py): data_version on SQLite,
+    LISTEN/NOTIFY on PostgreSQL."""
+    from telecoop.store.watch import change_watcher as make  # (watch.py imports this module)
 
-
-class NotifyWatcher:
-    """PostgreSQL: LISTEN on ``telecoop_change`` (the baseline revision's statement triggers) on a connection of its own.
-
-    ``changed`` reads what has arrived without waiting. (A dropped connection
-    reads as "changed", so the screen re-queries and says what went wrong.)
-    """
-
-    CHANNEL = "telecoop_change"
-
-    def __init__(self, engine: Engine) -> None:
-        import psycopg
-
-        self._raw = engine.raw_connection()
-        self._conn: psycopg.Connection = self._raw.driver_connection
-        self._conn.rollback()
-        self._conn.autocommit = True
-        self._conn.execute(f"LISTEN {self.CHANNEL}")
-
-    def changed(self, wait: float = 0) -> bool:
-        """Whether a change was notified; ``wait`` seconds at most for the first one."""
-        try:
-            got = False
-            for _note in self._conn.notifies(timeout=wait, stop_after=1 if wait else None):
-                got = True
-            for _note in self._conn.notifies(timeout=0):  # and whatever else arrived
-                got = True
-            return got
-        except Exception:  # noqa: BLE001 - the server went away: let the screen re-query and say so
-            return True
-
-    def close(self) -> None:
-        try:
-            self._conn.execute(f"UNLISTEN {self.CHANNEL}")
-            self._conn.autocommit = False
-        except Exception:  # noqa: BLE001
-            pass
-        self._raw.close()
-
-
-class DataVersionWatcher:
-    """Tells cheaply whether another connection committed since the last look.
-
-    ``PRAGMA data_version`` is per connection, so the watcher keeps one raw
-    connection of its own (outside the pool) for its whole life.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self._conn = engine.raw_connection()
-        self._last = self._read()
-
-    def _read(self) -> int:
-        cur = self._conn.cursor()
-        try:
-            cur.execute("PRAGMA data_version")
-            return cur.fetchone()[0]
-        finally:
-            cur.close()
-
-    def changed(self) -> bool:
-        current = self._read()
-        if current != self._last:
-            self._last = current
-            return True
-        return False
-
-    def close(self) -> None:
-        self._conn.close()
+    return make(engine)
 
 
 def integrity_check(engine: Engine) -> str:

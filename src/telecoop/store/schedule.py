@@ -12,6 +12,7 @@ from sqlmodel import Session, col, or_, select
 from telecoop.domain import availability as av
 from telecoop.domain import rules
 from telecoop.store import tables as tb
+from telecoop.store.dialect import among
 
 
 def weekly_rules(session: Session, ids: list[int]) -> dict[int, list[av.WeeklyRule]]:
@@ -23,7 +24,7 @@ def weekly_rules(session: Session, ids: list[int]) -> dict[int, list[av.WeeklyRu
     # Columns, not ORM entities: thousands of rows per search, identity map not needed.
     stmt = sa.select(
         col(A.resource_id), col(A.weekday), col(A.start), col(A.end), col(A.valid_from), col(A.valid_to)
-    ).where(col(A.resource_id).in_(ids))
+    ).where(among(session, col(A.resource_id), ids))
     rows = session.execute(stmt).all()
     for rid, weekday, t0, t1, d0, d1 in rows:
         rules[rid].append(av.WeeklyRule(weekday, t0, t1, d0, d1))
@@ -41,7 +42,7 @@ def closures(session: Session, ids: list[int], coops: set[str], start: dt.dateti
     stmt = select(col(C.resource_id), col(C.coop), col(C.start), col(C.end)).where(
         col(C.start) < end,
         col(C.end) > start,
-        or_(col(C.resource_id).in_(ids), col(C.coop).in_(sorted(coops))),
+        or_(among(session, col(C.resource_id), ids), among(session, col(C.coop), sorted(coops))),
     )
     for resource_id, coop, c_start, c_end in session.exec(stmt).all():
         if resource_id is not None:

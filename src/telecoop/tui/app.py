@@ -30,13 +30,17 @@ from telecoop.tui import modes
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.help import HELP_KEYS, HelpDialog
 from telecoop.tui.directory import Directory, load_directory
-from telecoop.tui.messages import UNSET, ServiceFailed, failure, guarded
+from telecoop.tui.messages import UNSET, ServiceFailed, failure_in, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.terminal import low_bandwidth_driver
 from telecoop.tui.widgets.still_loading import StillLoadingIndicator
 
-#: Seconds between two "did another connection commit?" checks: changes show within 2 s.
+#: Seconds between two "did another connection commit?" checks on SQLite: changes show
+#: within 2 s. (PostgreSQL is not asked: its notifications arrive by themselves, issue 12.)
 POLL_SECONDS = 1.5
+#: Tables whose changes leave the co-ops and resources as they were: on PostgreSQL, whose
+#: notifications name the table (issue 12), a booking re-queries the screens only.
+SCREENS_ONLY_TABLES = frozenset({"booking", "closure"})
 #: one name per key in each language (issue 10: "Échap" in French, as the hints say)
 KEY_NAME_KEYS = {"escape": "tui.keyname.escape", "pageup": "tui.keyname.pageup", "pagedown": "tui.keyname.pagedown"}
 
@@ -175,6 +179,12 @@ class TeleCoopApp(App[None]):
             self.directory = directory
             self.changed = changed
 
+    class DatabaseLost(Message):
+        """The database server cannot be reached (issue 12): the top line says so until it is back."""
+
+    class DatabaseBack(Message):
+        """The database server can be reached again; a re-query follows."""
+
     def __init__(self, ctx: Context, *, low_bandwidth: bool = False, poll_seconds: float | None = POLL_SECONDS) -> None:
         # Start straight in the user's home mode (read by App.__init__): the
         # first frame is the real screen, not a blank default one (bytes).
@@ -197,6 +207,11 @@ class TeleCoopApp(App[None]):
         self._watcher: live.Watcher | None = None
         self._poll_lock = threading.Lock()
         self._poll_failing = False
+        self._feed: live.LiveFeed | None = None
+        self._feed_lock = threading.Lock()  # the feed starts in a worker, stops at unmount
+        self._closing = False
+        #: True while the database server cannot be reached (the top line is a banner)
+        self.db_lost = False
         self._available = {spec.name: spec for spec in modes.available(ctx)}
         for spec in self._available.values():
             self.add_mode(spec.name, spec.screen)
@@ -220,14 +235,35 @@ class TeleCoopApp(App[None]):
     @work(thread=True, exclusive=True, group="start")
     def _start(self) -> None:
         def read() -> Directory:
+            # Watch first, read next: a change committed in between is not missed.
             self._watcher = live.watcher(self.ctx)
             return load_directory(self.ctx)
 
         directory = guarded(self, read)
         if directory is not UNSET:
             self.post_message(self.DirectoryLoaded(directory, changed=False))
+        watcher = self._watcher
+        if watcher is not None and watcher.can_wait and self.poll_seconds:
+            # PostgreSQL: a thread of its own waits for notifications; the
+            # timer's check_for_changes leaves this watcher alone.
+            with self._feed_lock:
+                if self._closing:
+                    return  # the app quit meanwhile: on_unmount closes the watcher
+                self._feed = live.LiveFeed(
+                    watcher,
+                    on_change=self._feed_changed,
+                    on_lost=lambda _error: self.post_message(self.DatabaseLost()),
+                    on_back=lambda: self.post_message(self.DatabaseBack()),
+                )
+                self._feed.start()
 
     def on_unmount(self) -> None:
+        with self._feed_lock:
+            self._closing = True
+            feed, self._feed = self._feed, None
+        if feed is not None:
+            feed.close()  # its thread closes the watcher
+            self._watcher = None
         if self._watcher is not None:
             with self._poll_lock:
                 self._watcher.close()
@@ -259,8 +295,47 @@ class TeleCoopApp(App[None]):
         a writer holding the file could make even a pragma wait. While nothing
         changes nothing is redrawn, so nothing is written to the terminal.
         """
-        if self._watcher is not None:
+        if self._watcher is not None and self._feed is None:
             self._poll()
+
+    def _feed_changed(self, tables: frozenset[str]) -> None:
+        """PostgreSQL (issue 12): another connection committed; re-query, in the feed's thread.
+
+        The feed waits again only after this returns, so notifications that
+        arrive during the re-query become one more re-query, not one each.
+        """
+        if tables <= SCREENS_ONLY_TABLES:
+            self.post_message(self.DirectoryLoaded(self.directory, changed=True))
+            return
+        try:
+            directory = load_directory(self.ctx)
+        except Exception as exc:  # noqa: BLE001 - said once; a lost server is the banner's to say
+            if self._poll_failing:
+                return
+            said = failure_in(self, exc)
+            if said.error is None or said.error.key not in ("store.pg_lost", "store.pg_unreachable"):
+                self._poll_failing = True
+                self.post_message(said)
+            return
+        self._poll_failing = False
+        self.post_message(self.DirectoryLoaded(directory, changed=True))
+
+    @on(DatabaseLost)
+    def _database_lost(self) -> None:
+        self.db_lost = True
+        self._connection_shown()
+        if not isinstance(self.screen, ModeScreen):
+            # A dialog covers the top line: say it over the dialog too (once; the banner stays).
+            self.notify(t("tui.db_lost"), severity="error", markup=False, timeout=10)
+
+    @on(DatabaseBack)
+    def _database_back(self) -> None:
+        self.db_lost = False
+        self._connection_shown()
+
+    def _connection_shown(self) -> None:
+        for screen in list(self._mode_screens):
+            screen.connection_changed()
 
     @work(thread=True, group="live")
     def _poll(self) -> None:
@@ -268,13 +343,15 @@ class TeleCoopApp(App[None]):
         if not self._poll_lock.acquire(blocking=False):
             return
         try:
-            if self._watcher is None or not self._watcher.changed():
+            # (A watcher that can wait, PostgreSQL's, waits a moment here for a notification
+            # still on its way: only when a test drives the checks, the feed does otherwise.)
+            if self._watcher is None or not self._watcher.changed(wait=0.2 if self._watcher.can_wait else 0):
                 return
             directory = load_directory(self.ctx)
         except Exception as exc:  # noqa: BLE001 - said once, not every 1.5 s
             if not self._poll_failing:
                 self._poll_failing = True
-                self.post_message(failure(exc))
+                self.post_message(failure_in(self, exc))
             return
         finally:
             self._poll_lock.release()

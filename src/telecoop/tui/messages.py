@@ -87,6 +87,12 @@ def _db_path(node: MessagePump) -> str | None:
         return None
 
 
+def failure_in(node: MessagePump, exc: Exception) -> ServiceFailed:
+    """:func:`failure` as said in ``node``'s app: its database named by its own address (issue 12: a PostgreSQL
+    server gone names its URL, not a default file name), a resource by its name."""
+    return failure(exc, _db_path(node), resource_names(node))
+
+
 def failure(exc: Exception, db_path: object = None, resource_name: Callable[[int], str | None] | None = None) -> ServiceFailed:
     """The message that tells the user about ``exc``, in their language.
 

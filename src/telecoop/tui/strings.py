@@ -319,6 +319,11 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.day.long": ("{wd} {d} {month} {y}", "{wd}, {month} {d}, {y}"),
     # errors
     "tui.error.unexpected": ("Erreur inattendue : {detail}", "Unexpected error: {detail}"),
+    # issue 12: the database server went away mid-session (PostgreSQL); the top line says so
+    "tui.db_lost": (
+        "Base de données injoignable ; nouvel essai en cours. Rien n'est enregistré.",
+        "The database cannot be reached; retrying. Nothing is saved meanwhile.",
+    ),
 }
 
 i18n.register(TUI_MESSAGES)

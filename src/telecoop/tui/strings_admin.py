@@ -228,6 +228,15 @@ FIELD_ERROR_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.ferr.time": ("heure invalide (HH:MM)", "invalid time (HH:MM)"),
     "tui.ferr.overlap": ("chevauche une autre plage", "overlaps other hours"),
     "tui.ferr.patient_long": ("40 caractères au plus (dossier ou initiales)", "at most 40 characters (chart no. or initials)"),
+    # issue 12: a write attempted while the PostgreSQL server is gone
+    "tui.ferr.db_unreachable": (
+        "base de données injoignable : rien n'a été changé ; réessayez à son retour",
+        "database unreachable: nothing was changed; try again when it is back",
+    ),
+    "tui.ferr.db_lost": (
+        "connexion à la base perdue : rien n'a été changé ; réessayez",
+        "connection to the database lost: nothing was changed; try again",
+    ),
 }
 ADMIN_MESSAGES.update(FIELD_ERROR_MESSAGES)
 

@@ -31,7 +31,7 @@ from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.confirm import ConfirmDialog
 from telecoop.tui.format import clean, literal, stranded_list
-from telecoop.tui.messages import ServiceFailed, failure, named_error
+from telecoop.tui.messages import ServiceFailed, failure_in, named_error
 
 T = TypeVar("T")
 
@@ -103,6 +103,9 @@ SHORT_KEYS = {
     "time.hhmm": "tui.ferr.time",
     "booking.patient_long": "tui.ferr.patient_long",
     "import.overlap": "tui.ferr.overlap",
+    # issue 12: the PostgreSQL server gone while the form was open
+    "store.pg_unreachable": "tui.ferr.db_unreachable",
+    "store.pg_lost": "tui.ferr.db_lost",
 }
 _DAY = re.compile(r"^\d{4}-\d\d-\d\d[ T]")
 
@@ -385,7 +388,7 @@ class AdminFormDialog(ModalScreen[T], Generic[T]):
             self.post_message(self.Refused(exc))
             return
         except Exception as exc:  # noqa: BLE001 - said in the form, never a traceback
-            self.post_message(failure(exc))
+            self.post_message(failure_in(self, exc))
             return
         self.post_message(self.Saved(result))
 
@@ -427,7 +430,10 @@ class AdminFormDialog(ModalScreen[T], Generic[T]):
     def _failed(self, message: ServiceFailed) -> None:
         message.stop()
         self._done_saving()
-        self._error_field, self._error = None, message.text
+        # issue 12: an error with a short form (the server gone) keeps it, for a narrow line
+        error = message.error
+        self._error_field = None
+        self._error = error if error is not None and short_error_text(error) is not None else message.text
         self._say_error()
 
     # errors --------------------------------------------------------------

@@ -21,7 +21,7 @@ from telecoop.i18n import field_label, get_lang, t
 from telecoop.services import booking as booking_service
 from telecoop.tui.dialogs.admin_form import short_error_text
 from telecoop.tui.format import clean, day_long, literal, local_day, mode_label, specialty_label, time_pair
-from telecoop.tui.messages import ServiceFailed, failure, named_error, resource_names
+from telecoop.tui.messages import ServiceFailed, failure_in, named_error, resource_names
 from telecoop.tui.widgets.select_options import reset_options
 from telecoop.tui.widgets.tick_box import TickBox
 from telecoop.domain.series import MAX_COUNT
@@ -279,7 +279,7 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             self.post_message(self.Refused(field, said, short))
             return
         except Exception as exc:  # noqa: BLE001 - said in the dialog, never a traceback
-            self.post_message(failure(exc))
+            self.post_message(failure_in(self, exc))
             return
         self.post_message(self.Booked(booking))
 
@@ -305,4 +305,5 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
     def _failed(self, message: ServiceFailed) -> None:
         message.stop()
         self._done_saving()
-        self._error(None, message.text)
+        # issue 12: the server gone says so in its short form when the whole message does not fit
+        self._error(None, message.text, short_error_text(message.error) if message.error is not None else None)

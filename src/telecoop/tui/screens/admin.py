@@ -47,7 +47,7 @@ from telecoop.tui.format import (
     specialty_label,
     stranded_list,
 )
-from telecoop.tui.messages import UNSET, failure, guarded
+from telecoop.tui.messages import UNSET, failure_in, guarded
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.result_table import ResultTable
 
@@ -658,7 +658,7 @@ class AdminScreen(ModeScreen):
             self.post_message(self.WouldStrandBookings(resource_id, exc.bookings))
             return
         except Exception as exc:  # noqa: BLE001 - said in the app, never a traceback
-            self.post_message(failure(exc))
+            self.post_message(failure_in(self, exc))
             return
         self.post_message(self.Done("tui.adm.activated" if active else "tui.adm.deactivated", id=resource_id))
 

@@ -73,6 +73,10 @@ class ModeScreen(Screen[None]):
         self.query_one(IdentityBar).relabel()
         self.query_one(KeyBar).relabel()
 
+    def connection_changed(self) -> None:
+        """The database server went away or came back (issue 12): the top line says which."""
+        self.query_one(IdentityBar).relabel()
+
     def directory_changed(self) -> None:
         """The co-ops or resources were reloaded (names may have changed)."""
         self.query_one(IdentityBar).relabel()

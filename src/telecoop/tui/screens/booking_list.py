@@ -30,7 +30,7 @@ from telecoop.tui.format import (
     status_label,
     time_pair,
 )
-from telecoop.tui.messages import failure
+from telecoop.tui.messages import failure, failure_in
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.result_table import ResultTable
 
@@ -344,7 +344,7 @@ class BookingListScreen(ModeScreen):
             if ask_again is not None:
                 self.post_message(BookingWasStale(int(exc.params.get("id", 0)), exc.current, ask_again))
                 return
-            self.post_message(failure(exc))
+            self.post_message(failure_in(self, exc))
             return
         except SlotTaken:
             if retry is not None:
@@ -353,7 +353,7 @@ class BookingListScreen(ModeScreen):
             self.post_message(failure(SlotTaken()))
             return
         except Exception as exc:  # noqa: BLE001 - said in the app, never a traceback
-            self.post_message(failure(exc))
+            self.post_message(failure_in(self, exc))
             return
         self.post_message(BookingChanged(done, said(done)))
 

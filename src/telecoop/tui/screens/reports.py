@@ -24,7 +24,7 @@ from telecoop.services import reports as reports_service
 from telecoop.services.context import Context
 from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
 from telecoop.tui.format import literal, local_day
-from telecoop.tui.messages import failure
+from telecoop.tui.messages import failure_in
 from telecoop.tui.screens.base import ModeScreen
 from telecoop.tui.widgets.bar_chart import Bar, BarChart
 
@@ -202,10 +202,10 @@ class ReportsScreen(ModeScreen):
             reports = load_reports(self.ctx, month)
         except BadInput as exc:
             # A wrong month is said beside the input; anything else the app's way.
-            self.post_message(self.MonthRefused(exc) if exc.key == "month.invalid" else failure(exc))
+            self.post_message(self.MonthRefused(exc) if exc.key == "month.invalid" else failure_in(self, exc))
             return
         except Exception as exc:  # noqa: BLE001 - shown in the app, never a traceback
-            self.post_message(failure(exc))
+            self.post_message(failure_in(self, exc))
             return
         self.post_message(self.ReportsLoaded(reports))
 

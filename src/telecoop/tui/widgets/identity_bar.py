@@ -1,6 +1,8 @@
 """The top line: the mode's title, and who is logged in (name, co-op, role).
 
-No clock: a ticking clock would write to a slow SSH link every minute.
+No clock: a ticking clock would write to a slow SSH link every minute. While
+the database cannot be reached (issue 12: PostgreSQL gone mid-session) the
+whole line is a banner saying so, in the error colour, until it is back.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ class IdentityBar(Widget):
         width: 100%;
         text-style: reverse;
     }
+    IdentityBar.-db-lost {
+        color: $error;
+        text-style: reverse bold;
+    }
     """
 
     def __init__(self, title_key: str) -> None:
@@ -30,6 +36,8 @@ class IdentityBar(Widget):
 
     def render(self) -> Text:
         app = self.app
+        if self.has_class("-db-lost"):
+            return Text(f" {t('tui.db_lost')}", no_wrap=True, overflow="ellipsis", end="")
         ctx = app.ctx  # type: ignore[attr-defined]
         directory = getattr(app, "directory", None)
         width = max(self.size.width, 20)
@@ -50,5 +58,10 @@ class IdentityBar(Widget):
         text.append(right)
         return text
 
+    def on_mount(self) -> None:
+        self.set_class(bool(getattr(self.app, "db_lost", False)), "-db-lost")
+
     def relabel(self) -> None:
+        """Redraw in the current language; the banner shows while the app says the database is lost."""
+        self.set_class(bool(getattr(self.app, "db_lost", False)), "-db-lost")
         self.refresh()
