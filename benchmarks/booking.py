@@ -891,7 +891,7 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
     get_resource(ctx, plan[0][0])
     cid, start, room_id = plan[0]
     t0 = time.perf_counter()
-    book(ctx, clinician_id=cid, start=start, duration=30, patient=f"WARM{os.getpid()}", room_id=room_id)
+    book(ctx, clinician_id=cid, start=start, duration=30, consent=True, patient=f"WARM{os.getpid()}", room_id=room_id)
     cold_ms = (time.perf_counter() - t0) * 1000
     lat, cpu, waits, held, taken, errors = [], [], [], [], 0, []
     barrier.wait()
@@ -901,7 +901,7 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
         c0 = time.process_time()
         t0 = time.perf_counter()
         try:
-            book(ctx, clinician_id=cid, start=start, duration=30, patient=f"BENCH{os.getpid()}-{i}",
+            book(ctx, clinician_id=cid, start=start, duration=30, consent=True, patient=f"BENCH{os.getpid()}-{i}",
                  reason="benchmark", mode="room" if room_id else "video", room_id=room_id)
         except SlotTaken:
             taken += 1

@@ -90,7 +90,7 @@ def play(path: Path, *, days: int, seed: int, with_waitlist: bool) -> dict:
                         if found:
                             slot = rng.choice(found)
                             hold = holds.place(ctx, clinician_id=slot.clinician_id, start=slot.start, duration=30)
-                            b = holds.confirm(ctx, hold.id, patient=f"P{rng.randrange(10**6)}")
+                            b = holds.confirm(ctx, hold.id, patient=f"P{rng.randrange(10**6)}", consent=True)
                             booked.append((coop, b.id, b.start))
                             served += 1
                         elif with_waitlist:
@@ -120,7 +120,7 @@ def play(path: Path, *, days: int, seed: int, with_waitlist: bool) -> dict:
                     roll = rng.random()
                     try:
                         if roll < ACCEPT:
-                            b = waitlist.accept(ctx, hold.id)
+                            b = waitlist.accept(ctx, hold.id, consent=True)
                             booked.append((coop, b.id, b.start))
                         elif roll < ACCEPT + DECLINE:
                             holds.release(ctx, hold.id)

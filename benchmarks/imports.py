@@ -145,7 +145,7 @@ while not os.path.exists({str(stop)!r}):
     t0 = time.perf_counter()
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main(["--db", {str(db)!r}, "--as", "recep.gaspesie", "book", "--clinician", "8",
+        code = main(["--db", {str(db)!r}, "--as", "recep.gaspesie", "book", "--consent", "--clinician", "8",
                      "--start", "2030-03-12T10:00", "--duration", "30", "--patient", "AB", "--json"])
     worst = max(worst, time.perf_counter() - t0)
     n += 1

@@ -76,7 +76,7 @@ def run_kills(db: Path, kills: int, seed: int) -> dict:
     assert len(starts) >= kills + 1, "not enough free slots"
     # Reference: one whole, unkilled book.
     t0 = time.perf_counter()
-    done = subprocess.run(_cli(db, "book", "--clinician", "8", "--start", starts[0], "--duration", "30",
+    done = subprocess.run(_cli(db, "book", "--consent", "--clinician", "8", "--start", starts[0], "--duration", "30",
                                "--patient", "REF", "--json"), capture_output=True, text=True, env=_env())
     whole = time.perf_counter() - t0
     assert done.returncode == 0, done.stderr
@@ -84,7 +84,7 @@ def run_kills(db: Path, kills: int, seed: int) -> dict:
     stats = {"kills": 0, "reported": 0, "not_reported_but_written": 0, "not_written": 0, "whole_book_s": whole}
     for i, start in enumerate(starts[1:kills + 1]):
         patient = f"K{i}"
-        proc = subprocess.Popen(_cli(db, "book", "--clinician", "8", "--start", start, "--duration", "30",
+        proc = subprocess.Popen(_cli(db, "book", "--consent", "--clinician", "8", "--start", start, "--duration", "30",
                                      "--patient", patient, "--json"),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
         try:

@@ -49,7 +49,7 @@ TEXTS = [(LONG, 2), (CTRL, 2), (NUL, 2), (BIDI, 2)]
 SLUGS = [("", 2), ("nowhere", 2), (SQL, 2), (SQLQ, 2), (MARKUP, 2), (LONG, 2), (CTRL, 2), ("Gaspésie", 2)]
 LOGINS = [("", 2), (LONG, 2), (CTRL, 2), (MARKUP, 2), (SQL, 2), ("UPPER CASE", 2), (NUL, 2)]
 
-BOOK = ["book", "--clinician", "8", "--start", "2030-03-12T10:00", "--duration", "30", "--patient", "AB"]
+BOOK = ["book", "--consent", "--clinician", "8", "--start", "2030-03-12T10:00", "--duration", "30", "--patient", "AB"]
 SLOTS = ["slots", "--specialty", "psychology", "--from", "2030-03-12", "--days", "1"]
 STAFF_ADD = ["staff", "add", "new.person", "--coop", "gaspesie", "--role", "receptionist", "--name", "New Person"]
 
@@ -211,7 +211,7 @@ def _cases() -> list[tuple[str, list[str], int, str]]:
     add([(["completion"], 2), (["completion", "zsh"], 2), (["completion", ""], 2), (["completion", MARKUP], 2),
          (["completion", CTRL], 2), (["completion", "bash", "extra"], 2)], None)
     # usage errors
-    add([(["fly"], 2), (["book"], 2), (["book", "--clinician", "8", "--bogus", "1"], 2), ([], 2)])
+    add([(["fly"], 2), (["book"], 2), (["book", "--consent", "--clinician", "8", "--bogus", "1"], 2), ([], 2)])
 
     cases = []
     for argv, code, login in table:

@@ -39,7 +39,7 @@ def test_a_booked_slot_never_appears_in_a_later_search(sample_template, picks, l
                 s = slots[offset % len(slots)]
                 try:
                     made.append(bk.book(ctx, clinician_id=s.clinician_id, room_id=s.room_id, start=s.start,
-                                        duration=duration, patient="P"))
+                                        duration=duration, consent=True, patient="P"))
                 except SlotTaken:  # pragma: no cover - a search result is free by construction
                     raise AssertionError(f"search offered a taken slot: {s}") from None
             for specialty in SPECIALTIES:

@@ -20,7 +20,7 @@ ROOM_GASPE = 40
 
 def test_receptionist_in_gaspesie_books_psychologist_of_iles_for_tuesday_10(as_user):
     ctx = as_user("recep.gaspesie")
-    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB-1234",
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB-1234",
                 reason="Suivi", mode="video")
     assert b.start == pendulum.datetime(2026, 12, 8, 14, 0, tz="UTC")
     assert b.end == pendulum.datetime(2026, 12, 8, 14, 30, tz="UTC")
@@ -37,7 +37,7 @@ def test_booked_slot_never_appears_in_a_later_search(as_user):
     before = bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1, limit=100)
     start = pendulum.datetime(2026, 12, 8, 14, 0, tz="UTC")
     assert any(s.start == start for s in before)
-    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=start, duration=30, patient="AB")
+    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=start, duration=30, consent=True, patient="AB")
     after = bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1, limit=100)
     buffer = dt.timedelta(minutes=10)
     for s in after:
@@ -47,9 +47,9 @@ def test_booked_slot_never_appears_in_a_later_search(as_user):
 
 def test_second_booking_of_same_slot_is_refused_with_alternatives(as_user):
     a, b = as_user("recep.gaspesie"), as_user("recep.saguenay")
-    bk.book(a, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    bk.book(a, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     with pytest.raises(SlotTaken) as err:
-        bk.book(b, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="CD")
+        bk.book(b, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="CD")
     assert err.value.exit_code == 1
     assert err.value.message("en") == "this slot was just taken"
     assert err.value.alternatives, "the refusal offers the next free slots"
@@ -65,24 +65,24 @@ def test_second_booking_of_same_slot_is_refused_with_alternatives(as_user):
 
 def test_buffer_keeps_minutes_free_after_a_booking(as_user):
     ctx = as_user("recep.gaspesie")
-    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     with pytest.raises(SlotTaken):
-        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:30", duration=30, patient="CD")
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:30", duration=30, consent=True, patient="CD")
     # 10:30 + 10 min buffer: 10:45 is fine (buffer of the clinician, 10 min).
-    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:45", duration=30, patient="CD")
+    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:45", duration=30, consent=True, patient="CD")
 
 
 def test_outside_hours_is_bad_input_not_taken(as_user):
     ctx = as_user("recep.gaspesie")
     with pytest.raises(BadInput) as err:
-        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T12:00", duration=30, patient="AB")
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T12:00", duration=30, consent=True, patient="AB")
     assert err.value.key == "booking.unavailable"
 
 
 def test_past_slot_refused(as_user):
     ctx = as_user("recep.gaspesie")
     with pytest.raises(BadInput) as err:
-        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-01T10:00", duration=30, patient="AB")
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-01T10:00", duration=30, consent=True, patient="AB")
     assert err.value.key == "booking.past"
 
 
@@ -95,12 +95,12 @@ def test_no_slot_in_the_past_or_within_minimum_notice(as_user):
 
 def test_book_with_a_named_room_and_any_room(as_user):
     ctx = as_user("recep.gaspesie")
-    b1 = bk.book(ctx, clinician_id=1, room_id=ROOM_GASPE, start="2026-12-08T09:00", duration=30, patient="AB", mode="room")
+    b1 = bk.book(ctx, clinician_id=1, room_id=ROOM_GASPE, start="2026-12-08T09:00", duration=30, consent=True, patient="AB", mode="room")
     assert b1.room_id == ROOM_GASPE
-    b2 = bk.book(ctx, clinician_id=4, any_room=True, start="2026-12-08T09:00", duration=30, patient="CD", mode="room")
+    b2 = bk.book(ctx, clinician_id=4, any_room=True, start="2026-12-08T09:00", duration=30, consent=True, patient="CD", mode="room")
     assert b2.room_id is not None and b2.room_id != ROOM_GASPE
     with pytest.raises(SlotTaken):
-        bk.book(ctx, clinician_id=5, room_id=ROOM_GASPE, start="2026-12-08T09:15", duration=30, patient="EF")
+        bk.book(ctx, clinician_id=5, room_id=ROOM_GASPE, start="2026-12-08T09:15", duration=30, consent=True, patient="EF")
 
 
 def test_search_with_room_pairs_a_free_room(as_user):
@@ -109,7 +109,7 @@ def test_search_with_room_pairs_a_free_room(as_user):
     assert slots and all(s.room_id is not None for s in slots)
     assert [s.start for s in slots] == sorted(s.start for s in slots)
     chosen = slots[0]
-    b = bk.book(ctx, clinician_id=chosen.clinician_id, room_id=chosen.room_id, start=chosen.start, duration=30, patient="AB")
+    b = bk.book(ctx, clinician_id=chosen.clinician_id, room_id=chosen.room_id, start=chosen.start, duration=30, consent=True, patient="AB")
     assert b.room_id == chosen.room_id
 
 
@@ -135,18 +135,18 @@ def test_private_and_listed_resources_are_only_offered_to_their_coops(as_user):
         bk.search_slots(sag, clinician_id=7, days=7, limit=1)
     assert not bk.search_slots(sag, specialty="nursing", coop="gaspesie", days=7, limit=5)
     with pytest.raises(NotFound):
-        bk.book(sag, clinician_id=3, start="2026-12-08T09:00", duration=30, patient="AB")
+        bk.book(sag, clinician_id=3, start="2026-12-08T09:00", duration=30, consent=True, patient="AB")
 
 
 def test_cancel_needs_a_reason_and_frees_the_slot(as_user):
     ctx = as_user("recep.gaspesie")
-    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     with pytest.raises(BadInput):
         bk.cancel(ctx, b.id, reason="  ")
     assert bk.get_booking(ctx, b.id).status == BookingStatus.BOOKED
     done = bk.cancel(ctx, b.id, reason="Patient malade")
     assert done.status == BookingStatus.CANCELLED and done.cancel_reason == "Patient malade"
-    again = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="CD")
+    again = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="CD")
     assert again.id != b.id
     with pytest.raises(InvalidTransition):
         bk.cancel(ctx, b.id, reason="twice")
@@ -154,11 +154,11 @@ def test_cancel_needs_a_reason_and_frees_the_slot(as_user):
 
 def test_reschedule_moves_atomically_keeping_the_id(as_user):
     ctx = as_user("recep.gaspesie")
-    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=45, patient="AB")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=45, consent=True, patient="AB")
     moved = bk.reschedule(ctx, b.id, start="2026-12-08T10:15")  # overlaps its own old time: fine
     assert moved.id == b.id and moved.start == pendulum.datetime(2026, 12, 8, 14, 15, tz="UTC")
     assert moved.end - moved.start == dt.timedelta(minutes=45)
-    other = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, patient="CD")
+    other = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, consent=True, patient="CD")
     with pytest.raises(SlotTaken):
         bk.reschedule(ctx, b.id, start="2026-12-08T13:00")
     assert bk.get_booking(ctx, b.id).start == moved.start
@@ -167,8 +167,8 @@ def test_reschedule_moves_atomically_keeping_the_id(as_user):
 
 def test_status_life_cycle(as_user):
     ctx = as_user("recep.gaspesie")
-    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB", mode="room")
-    b2 = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T09:00", duration=30, patient="CD")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB", mode="room")
+    b2 = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T09:00", duration=30, consent=True, patient="CD")
     started = as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, 14, 5, tz="UTC"))
     with pytest.raises(InvalidTransition):
         bk.set_status(started, b.id, "completed")  # in person: checked in first
@@ -184,7 +184,7 @@ def test_status_life_cycle(as_user):
 def test_status_follows_the_clock(as_user):
     """Tuesday 10:00 in the Îles (14:00Z): check-in from 13:00Z to 14:30Z, no-show from 14:00Z."""
     ctx = as_user("recep.gaspesie")  # Monday 07:00 in Gaspésie
-    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB", mode="room")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB", mode="room")
     for word in ("no-show", "completed", "checked-in"):
         with pytest.raises(InvalidTransition) as err:
             bk.set_status(ctx, b.id, word)
@@ -211,7 +211,7 @@ def test_status_follows_the_clock(as_user):
 
 def test_video_visit_completed_by_its_clinician_once_started(as_user):
     rec = as_user("recep.gaspesie")
-    video = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB", mode="video")
+    video = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB", mode="video")
     clin = as_user("clin2.iles")  # Étienne Boudreau himself
     with pytest.raises(InvalidTransition) as err:
         bk.set_status(clin, video.id, "completed")
@@ -219,10 +219,10 @@ def test_video_visit_completed_by_its_clinician_once_started(as_user):
     started = pendulum.datetime(2026, 12, 8, 14, 1, tz="UTC")
     assert bk.set_status(as_user("clin2.iles", now=started), video.id, "completed").status == BookingStatus.COMPLETED
     # The booking co-op's receptionist may too; an in-person visit still needs its check-in.
-    phone = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, patient="CD", mode="phone")
+    phone = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, consent=True, patient="CD", mode="phone")
     later = as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, 17, 0, tz="UTC"))
     assert bk.set_status(later, phone.id, "completed").status == BookingStatus.COMPLETED
-    room = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T09:00", duration=30, patient="EF", mode="room")
+    room = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T09:00", duration=30, consent=True, patient="EF", mode="room")
     with pytest.raises(InvalidTransition) as err:
         bk.set_status(later, room.id, "completed")
     assert err.value.message("en") == f"booking {room.id} cannot go from 'booked' to 'completed'"
@@ -231,7 +231,7 @@ def test_video_visit_completed_by_its_clinician_once_started(as_user):
 
 def test_clinician_marks_own_consultation_but_not_others(as_user):
     rec = as_user("recep.gaspesie", now=pendulum.datetime(2026, 12, 8, 13, 30, tz="UTC"))
-    mine = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    mine = bk.book(rec, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     bk.set_status(rec, mine.id, "checked-in")
     clin = as_user("clin2.iles", now=pendulum.datetime(2026, 12, 8, 14, 10, tz="UTC"))  # Étienne Boudreau himself
     seen = bk.list_bookings(clin)
@@ -241,12 +241,12 @@ def test_clinician_marks_own_consultation_but_not_others(as_user):
     with pytest.raises(NotFound):
         bk.set_status(other, mine.id, "no-show")
     with pytest.raises(NotPermitted):
-        bk.book(other, clinician_id=1, start="2026-12-08T09:00", duration=30, patient="X")
+        bk.book(other, clinician_id=1, start="2026-12-08T09:00", duration=30, consent=True, patient="X")
 
 
 def test_other_coop_sees_busy_never_patient_or_reason(as_user):
     gas = as_user("recep.gaspesie")
-    b = bk.book(gas, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB-1234", reason="Anxiété")
+    b = bk.book(gas, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB-1234", reason="Anxiété")
     for login in ("recep.iles", "admin.iles", "fed.admin", "recep.pontiac"):
         ctx = as_user(login)
         if login == "fed.admin":
@@ -259,7 +259,7 @@ def test_other_coop_sees_busy_never_patient_or_reason(as_user):
         for e in list_audit(ctx):
             assert "AB-1234" not in str(e.before) + str(e.after)
     sag = as_user("recep.saguenay")
-    b2 = bk.book(sag, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, patient="ZZ-9", reason="Deuil")
+    b2 = bk.book(sag, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T13:00", duration=30, consent=True, patient="ZZ-9", reason="Deuil")
     fed = as_user("fed.admin")
     seen = [x for x in bk.list_bookings(fed) if x.id == b2.id][0]
     assert seen.masked and seen.patient is None
@@ -270,7 +270,7 @@ def test_other_coop_sees_busy_never_patient_or_reason(as_user):
 
 def test_receptionist_cannot_change_another_coops_booking(as_user):
     gas = as_user("recep.gaspesie")
-    b = bk.book(gas, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    b = bk.book(gas, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     iles = as_user("recep.iles")
     with pytest.raises(NotPermitted):
         bk.cancel(iles, b.id, reason="no")
@@ -283,11 +283,11 @@ def test_receptionist_cannot_change_another_coops_booking(as_user):
 def test_wall_time_in_dst_gap_or_fold_is_refused(as_user):
     ctx = as_user("recep.gaspesie", now=pendulum.datetime(2026, 3, 1, 12, tz="UTC"))
     with pytest.raises(WallTimeError) as err:
-        bk.book(ctx, clinician_id=1, start="2026-03-08T02:30", duration=30, patient="AB")
+        bk.book(ctx, clinician_id=1, start="2026-03-08T02:30", duration=30, consent=True, patient="AB")
     assert err.value.key == "time.gap" and err.value.exit_code == 2
     ctx2 = as_user("recep.gaspesie", now=pendulum.datetime(2026, 10, 1, 12, tz="UTC"))
     with pytest.raises(WallTimeError) as err:
-        bk.book(ctx2, clinician_id=1, start="2026-11-01T01:30", duration=30, patient="AB")
+        bk.book(ctx2, clinician_id=1, start="2026-11-01T01:30", duration=30, consent=True, patient="AB")
     assert err.value.key == "time.ambiguous"
 
 
@@ -313,7 +313,7 @@ def test_bad_booking_input_changes_nothing(as_user, kwargs, key):
 
 def test_database_refuses_overlapping_insert_that_skips_the_service(as_user, db_path):
     ctx = as_user("recep.gaspesie")
-    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     conn = engines.Direct(db_path)  # SQLite's trigger, or PostgreSQL's EXCLUDE constraint
     with pytest.raises(conn.integrity_error) as refused:
         conn.execute(
@@ -334,7 +334,7 @@ def test_closure_of_whole_coop_removes_slots(as_user):
 
 def test_reschedule_search_may_overlap_the_booking_being_moved(as_user):
     ctx = as_user("recep.gaspesie")
-    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     plain = bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1, limit=100)
     moving = bk.search_slots(ctx, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 8), days=1, limit=100,
                              exclude_booking_id=b.id)
@@ -383,11 +383,11 @@ def test_search_issues_a_bounded_number_of_queries(as_user):
 def test_when_the_service_check_misses_the_database_trigger_still_refuses(as_user, monkeypatch):
     """The trigger is the last guard: its refusal reaches the user as 'slot taken', not a crash."""
     ctx = as_user("recep.gaspesie")
-    first = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    first = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     monkeypatch.setattr(bk, "_check_not_taken", lambda *a, **k: None)
     with pytest.raises(SlotTaken):
-        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:15", duration=30, patient="CD")
-    other = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T11:00", duration=30, patient="EF")
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:15", duration=30, consent=True, patient="CD")
+    other = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T11:00", duration=30, consent=True, patient="EF")
     with pytest.raises(SlotTaken):
         bk.reschedule(ctx, other.id, start=first.start)
     assert [b.id for b in bk.list_bookings(ctx)] == [first.id, other.id]
@@ -396,7 +396,7 @@ def test_when_the_service_check_misses_the_database_trigger_still_refuses(as_use
 def test_reschedule_to_another_clinician_of_the_specialty_keeps_the_id_and_audits_it(as_user):
     """issue 10: a move may go to whoever is free, not only the same clinician."""
     ctx = as_user("recep.gaspesie")
-    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     free = bk.search_slots(ctx, clinician_id=14, from_date=dt.date(2026, 12, 9), days=3, limit=1)
     moved = bk.reschedule(ctx, b.id, start=free[0].start, clinician_id=14)
     assert (moved.id, moved.clinician_id, moved.start) == (b.id, 14, free[0].start)
@@ -413,9 +413,10 @@ def test_reschedule_to_another_clinician_of_the_specialty_keeps_the_id_and_audit
 
 def test_booking_details_show_link_and_history_to_the_booking_coop_only(as_user):
     mine = as_user("recep.gaspesie")
-    b = bk.book(mine, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    b = bk.book(mine, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     d = bk.booking_details(mine, b.id)
-    assert d.video_link == "https://visio.example.org/iles-boudreau" and d.history
+    # issue 14: the visit's own private link, on the booking co-op's platform (not the clinician's fixed one)
+    assert d.video_link.startswith("https://visio.example.org/gaspesie/") and d.history
     assert d.minutes == 30 and d.clinician_coop.slug == "iles" and d.booking_coop.slug == "gaspesie"
     other = bk.booking_details(as_user("recep.iles"), b.id)  # the clinician's co-op, not the booking's
     assert other.booking.masked and other.video_link is None and other.history == ()
@@ -443,7 +444,7 @@ def test_a_change_to_a_booking_that_moved_meanwhile_is_refused_and_says_how_it_i
     from telecoop.domain.errors import StaleBooking
 
     a, b = as_user("recep.gaspesie"), as_user("admin.gaspesie")
-    seen = bk.book(a, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB")
+    seen = bk.book(a, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, consent=True, patient="AB")
     later = bk.search_slots(b, clinician_id=PSYCHOLOGIST_ILES, from_date=dt.date(2026, 12, 10), days=3, limit=1)[0]
     bk.reschedule(b, seen.id, start=later.start)
     with pytest.raises(StaleBooking) as err:
@@ -486,10 +487,10 @@ def test_a_video_visits_link_goes_to_the_booking_coop_and_the_clinician_only(as_
     """issue 10: the clinician's day carries the link; another co-op's receptionist never sees it."""
     gas = as_user("recep.gaspesie")
     free = bk.search_slots(gas, clinician_id=7, from_date=dt.date(2026, 12, 8), days=3, limit=2)
-    made = bk.book(gas, clinician_id=7, start=free[0].start, duration=30, patient="VL-1", mode="video")
+    made = bk.book(gas, clinician_id=7, start=free[0].start, duration=30, consent=True, patient="VL-1", mode="video")
     assert made.video_link and made.video_link.startswith("https://")
     assert bk.get_booking(as_user("clin.iles"), made.id).video_link == made.video_link
     assert bk.get_booking(as_user("recep.iles"), made.id).video_link is None
     free = bk.search_slots(gas, clinician_id=7, from_date=dt.date(2026, 12, 8), days=3, limit=1)
-    in_room = bk.book(gas, clinician_id=7, start=free[0].start, duration=30, patient="VL-2", mode="room")
+    in_room = bk.book(gas, clinician_id=7, start=free[0].start, duration=30, consent=True, patient="VL-2", mode="room")
     assert in_room.video_link is None

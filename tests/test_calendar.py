@@ -40,7 +40,7 @@ CASES = [
 @pytest.fixture
 def spring(as_user):
     gas = as_user("recep.gaspesie", now=MARCH)
-    made = [bk.book(gas, clinician_id=c, start=start, duration=30, patient="ZZ-12345", reason="secret reason")
+    made = [bk.book(gas, clinician_id=c, start=start, duration=30, consent=True, patient="ZZ-12345", reason="secret reason")
             for c, _tz, start in CASES]
     return gas, made
 
@@ -86,7 +86,7 @@ def test_uid_is_stable_and_unique_per_database_sequence_rises(spring, db_path, t
     engine.dispose()
     ctx = open_context(other, "recep.gaspesie", clock=lambda: MARCH)
     try:
-        b2 = bk.book(ctx, clinician_id=1, start="2027-03-10T10:00", duration=30, patient="QQ")
+        b2 = bk.book(ctx, clinician_id=1, start="2027-03-10T10:00", duration=30, consent=True, patient="QQ")
         assert b2.id == b.id
         assert list(_events(export_ics(ctx, booking_id=b2.id))) != [uid]
     finally:

@@ -102,7 +102,7 @@ def test_no_hold_or_booking_ever_overlaps_and_an_expired_hold_never_blocks(sampl
                     elif kind in ("confirm", "release") and made:
                         login, hold = made[step[1] % len(made)]
                         if kind == "confirm":
-                            holds.confirm(ctxs[login], hold.id, patient="H")
+                            holds.confirm(ctxs[login], hold.id, patient="H", consent=True)
                         else:
                             holds.release(ctxs[login], hold.id)
                     elif kind == "tick":
@@ -143,7 +143,7 @@ def test_a_partners_quota_is_never_passed_before_its_release(sample_template, qu
                 try:
                     if via_hold:
                         h = holds.place(iles, clinician_id=5, start=STARTS[i], duration=minutes)
-                        holds.confirm(iles, h.id, patient="Q")
+                        holds.confirm(iles, h.id, patient="Q", consent=True)
                     else:
                         bk.book(iles, clinician_id=5, start=STARTS[i], duration=minutes, patient="Q")
                 except (SlotTaken, NotPermitted):

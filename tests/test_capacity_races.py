@@ -66,7 +66,7 @@ def test_sixteen_processes_race_for_a_held_slot_and_only_the_holder_books(db_pat
     code, out, err = _cli(str(db_path), "recep.gaspesie", ["hold", *slot, "--minutes", "30", "--json"])
     assert code == 0, err
     hold = json.loads(out)
-    attempts = [("recep.gaspesie", ["book", "--hold", str(hold["id"]), "--patient", "HOLDER"])]
+    attempts = [("recep.gaspesie", ["book", "--hold", str(hold["id"]), "--patient", "HOLDER", "--consent"])]
     for i in range(9):  # the same and overlapping times, by every kind of co-op
         login = ("recep.iles", "recep.basse-cote-nord", "recep.gaspesie")[i % 3]
         start = f"{day}T10:{(0, 15, 0)[i % 3]:02d}"

@@ -73,7 +73,7 @@ def test_waitlist_fill_rate_and_cancellation_to_rebooking(world):
     bk.cancel(iles, first.id, reason="malade")  # offered to Gaspésie (older entry)
     clock.now = NOW + dt.timedelta(minutes=16)
     [(offer, _e)] = waitlist.offers(gaspesie)
-    waitlist.accept(gaspesie, offer.id)  # rebooked 6 minutes after the cancellation
+    waitlist.accept(gaspesie, offer.id, consent=True)  # rebooked 6 minutes after the cancellation
     bk.cancel(iles, second.id, reason="malade")  # offered to Basse-Côte-Nord, which lets it lapse
     clock.now = clock.now + dt.timedelta(minutes=31)
     assert waitlist.advance(iles) == 1

@@ -77,14 +77,14 @@ def test_slots_book_bookings_cancel_round(run):
     assert slots and {"clinician_id", "clinician", "coop", "room_id", "start", "end", "local_start"} <= slots[0].keys()
     assert slots[0]["start"].endswith("Z") and slots[0]["room_id"] is not None
     s = slots[0]
-    code, out, err = run("book", "--clinician", str(s["clinician_id"]), "--room", str(s["room_id"]),
+    code, out, err = run("book", "--consent", "--clinician", str(s["clinician_id"]), "--room", str(s["room_id"]),
                          "--start", s["start"], "--duration", "30", "--patient", "AB-1", "--json")
     assert code == 0, err
     b = json.loads(out)
     assert {"id", "clinician_id", "room_id", "coop", "start", "end", "status"} <= b.keys()
     assert b["start"] == s["start"] and b["status"] == "booked" and b["coop"] == "gaspesie"
     # Taken: exit 1, one clear line first, then the next free slots.
-    code, _, err = run("book", "--clinician", str(s["clinician_id"]), "--start", s["start"], "--duration", "30",
+    code, _, err = run("book", "--consent", "--clinician", str(s["clinician_id"]), "--start", s["start"], "--duration", "30",
                        "--patient", "CD")
     assert code == 1 and err.splitlines()[0] == "telecoop: this slot was just taken"
     code, out, _ = run("bookings", "--json", login="recep.iles")
@@ -99,7 +99,7 @@ def test_slots_book_bookings_cancel_round(run):
 
 def test_status_and_reschedule(run):
     day = _future_tuesday()
-    code, out, err = run("book", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30", "--patient", "AB", "--json")
+    code, out, err = run("book", "--consent", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30", "--patient", "AB", "--json")
     assert code == 0, err
     bid = str(json.loads(out)["id"])
     code, out, err = run("reschedule", bid, "--start", f"{day}T11:00", "--json")
@@ -121,7 +121,7 @@ def test_status_refused_early_accepted_on_time(run, monkeypatch):
     real = context_module.open_context
     now = [NOW]
     monkeypatch.setattr(context_module, "open_context", lambda *a, **k: real(*a, **k, clock=lambda: now[0]))
-    code, out, err = run("book", "--clinician", "8", "--start", "2026-12-08T10:00", "--duration", "30",
+    code, out, err = run("book", "--consent", "--clinician", "8", "--start", "2026-12-08T10:00", "--duration", "30",
                          "--patient", "AB", "--mode", "room", "--json")
     assert code == 0, err
     bid = str(json.loads(out)["id"])
@@ -142,12 +142,12 @@ def test_status_refused_early_accepted_on_time(run, monkeypatch):
 @pytest.mark.parametrize(
     "argv, expected",
     [
-        (["book", "--clinician", "8", "--start", "2030-03-10T02:30", "--patient", "AB"], "does not exist"),
-        (["book", "--clinician", "8", "--start", "2030-11-03T01:30", "--patient", "AB"], "happens twice"),
-        (["book", "--clinician", "8", "--start", "tomorrow", "--patient", "AB"], "not a valid date-time"),
-        (["book", "--clinician", "8", "--start", "2030-03-12T10:00", "--patient", "x" * 41], "40 characters"),
+        (["book", "--consent", "--clinician", "8", "--start", "2030-03-10T02:30", "--patient", "AB"], "does not exist"),
+        (["book", "--consent", "--clinician", "8", "--start", "2030-11-03T01:30", "--patient", "AB"], "happens twice"),
+        (["book", "--consent", "--clinician", "8", "--start", "tomorrow", "--patient", "AB"], "not a valid date-time"),
+        (["book", "--consent", "--clinician", "8", "--start", "2030-03-12T10:00", "--patient", "x" * 41], "40 characters"),
         (["slots", "--from", "2026-13-01"], "not a valid date"),
-        (["book", "--clinician", "8", "--start", "2030-03-12T10:00", "--patient", "AB", "--duration", "0"], "invalid duration"),
+        (["book", "--consent", "--clinician", "8", "--start", "2030-03-12T10:00", "--patient", "AB", "--duration", "0"], "invalid duration"),
     ],
 )
 def test_bad_input_exits_2_with_one_clear_line(run, argv, expected):
@@ -157,13 +157,13 @@ def test_bad_input_exits_2_with_one_clear_line(run, argv, expected):
 
 
 def test_errors_speak_french(run):
-    code, _, err = run("book", "--clinician", "8", "--start", "2030-03-10T02:30", "--patient", "AB", lang="fr")
+    code, _, err = run("book", "--consent", "--clinician", "8", "--start", "2030-03-10T02:30", "--patient", "AB", lang="fr")
     assert code == 2 and "n'existe pas" in err and "heure d'été" in err
 
 
 def test_not_found_and_not_permitted_exit_1(run):
     assert run("cancel", "999", "--reason", "x")[0] == 1
-    assert run("book", "--clinician", "9", "--start", "2030-03-12T10:00", "--patient", "AB")[0] == 1  # private to Îles
+    assert run("book", "--consent", "--clinician", "9", "--start", "2030-03-12T10:00", "--patient", "AB")[0] == 1  # private to Îles
 
 
 def test_unknown_login_is_refused_with_the_command_to_add_it(db_path, capsys, monkeypatch):
@@ -218,7 +218,7 @@ def test_backup_is_a_usable_copy(run, tmp_path, capsys):
 
 
 def test_control_characters_never_reach_the_terminal(run):
-    code, out, err = run("book", "--clinician", "8", "--start", "2030-03-12T10:00", "--patient", "\x1b]0;pwned\x07")
+    code, out, err = run("book", "--consent", "--clinician", "8", "--start", "2030-03-12T10:00", "--patient", "\x1b]0;pwned\x07")
     assert code == 2 and "\x1b" not in err and "\x07" not in err
 
 
@@ -281,12 +281,12 @@ def test_an_admin_removes_a_departed_staff_member(run, db_path, capsys):
 def test_bookings_by_patient_reference_only_ever_match_my_coop(run):
     """issue 10: find a booking by the patient reference the co-op chose; never another co-op's."""
     day = _future_tuesday()
-    code, out, err = run("book", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30",
+    code, out, err = run("book", "--consent", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30",
                          "--patient", "Chart-4711", "--json")
     assert code == 0, err
     mine = json.loads(out)["id"]
     # Îles books the same (shared) clinician under a reference that contains the same text.
-    code, out, err = run("book", "--clinician", "8", "--start", f"{day}T11:00", "--duration", "30",
+    code, out, err = run("book", "--consent", "--clinician", "8", "--start", f"{day}T11:00", "--duration", "30",
                          "--patient", "chart-4711-b", "--json", login="recep.iles")
     assert code == 0, err
     theirs = json.loads(out)["id"]
@@ -311,7 +311,7 @@ def test_bookings_by_patient_reference_only_ever_match_my_coop(run):
 
 def test_reschedule_to_another_clinician(run):
     day = _future_tuesday()
-    code, out, err = run("book", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30", "--patient", "AB", "--json")
+    code, out, err = run("book", "--consent", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30", "--patient", "AB", "--json")
     assert code == 0, err
     bid = str(json.loads(out)["id"])
     code, out, err = run("slots", "--clinician", "14", "--from", day, "--days", "3", "--limit", "1", "--json")

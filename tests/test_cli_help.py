@@ -44,7 +44,7 @@ def test_help_lists_every_command_with_a_line_in_the_users_language(capsys, lang
 
 
 def test_argparse_errors_are_one_line_in_the_users_language(capsys, monkeypatch):
-    assert main(["--lang", "fr", "book", "--clinician", "x"]) == 2
+    assert main(["--lang", "fr", "book", "--consent", "--clinician", "x"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "« x » n'est pas un numéro valide" in err and "telecoop book --help" in err
@@ -89,7 +89,7 @@ def test_cli_tables_say_statuses_in_words_and_times_locally(db_path, capsys):
     import json
 
     base = ["--db", str(db_path), "--as", "recep.gaspesie"]
-    assert main([*base, "--lang", "fr", "book", "--clinician", "8", "--start", "2026-12-08T10:00",
+    assert main([*base, "--lang", "fr", "book", "--consent", "--clinician", "8", "--start", "2026-12-08T10:00",
                  "--patient", "AB", "--json"]) == 0
     made = json.loads(capsys.readouterr().out)
     assert made["status"] == "booked" and made["start"] == "2026-12-08T14:00:00Z"

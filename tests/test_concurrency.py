@@ -41,11 +41,11 @@ def test_sixteen_processes_never_double_book(db_path):
     day = _next_quiet_tuesday().isoformat()
     attempts = []
     # Clinician 8 (Îles, Halifax time, buffer 10): same and overlapping intervals.
-    attempts += [["book", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30", "--patient", f"P{i}"] for i in range(5)]
-    attempts += [["book", "--clinician", "8", "--start", f"{day}T10:15", "--duration", "30", "--patient", f"Q{i}", "--room", "40"] for i in range(3)]
+    attempts += [["book", "--consent", "--clinician", "8", "--start", f"{day}T10:00", "--duration", "30", "--patient", f"P{i}"] for i in range(5)]
+    attempts += [["book", "--consent", "--clinician", "8", "--start", f"{day}T10:15", "--duration", "30", "--patient", f"Q{i}", "--room", "40"] for i in range(3)]
     # Clinicians 1 and 4 (Gaspésie, Toronto time) want room 40 at 09:00 / 09:15 Toronto.
-    attempts += [["book", "--clinician", "1", "--start", f"{day}T09:00", "--duration", "30", "--patient", f"R{i}", "--room", "40"] for i in range(4)]
-    attempts += [["book", "--clinician", "4", "--start", f"{day}T09:15", "--duration", "30", "--patient", f"S{i}", "--room", "40"] for i in range(4)]
+    attempts += [["book", "--consent", "--clinician", "1", "--start", f"{day}T09:00", "--duration", "30", "--patient", f"R{i}", "--room", "40"] for i in range(4)]
+    attempts += [["book", "--consent", "--clinician", "4", "--start", f"{day}T09:15", "--duration", "30", "--patient", f"S{i}", "--room", "40"] for i in range(4)]
     assert len(attempts) == 16
 
     ctx = mp.get_context("fork")

@@ -22,8 +22,8 @@ PSYCHOLOGIST_ILES = 8
 @pytest.fixture
 def two_bookings(as_user):
     gas = as_user("recep.gaspesie")
-    a = bk.book(gas, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:00", duration=30, patient="AB-1", mode="video")
-    b = bk.book(gas, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T11:00", duration=30, patient="CD-2", mode="video")
+    a = bk.book(gas, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:00", duration=30, consent=True, patient="AB-1", mode="video")
+    b = bk.book(gas, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T11:00", duration=30, consent=True, patient="CD-2", mode="video")
     return a, b
 
 

@@ -41,7 +41,7 @@ def _writer(db: str, clinician: int, day_offset: int, n: int, out) -> None:
     day = dt.date(2030, 3, 11) + dt.timedelta(days=day_offset)
     for slot in search_slots(ctx, clinician_id=clinician, from_date=day, days=30, limit=n * 3)[:: 3][:n]:
         try:
-            book(ctx, clinician_id=clinician, start=slot.start, duration=30, patient=f"W{clinician}-{made}")
+            book(ctx, clinician_id=clinician, start=slot.start, duration=30, consent=True, patient=f"W{clinician}-{made}")
             made += 1
         except TeleCoopError:
             pass

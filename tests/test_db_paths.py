@@ -33,7 +33,7 @@ WRITERS = [
     ["staff", "add", "x.y", "--coop", "gaspesie", "--role", "receptionist"],
     ["cancel", "1", "--reason", "r"],
     ["closures", "holidays", "--year", "2026"],
-    ["book", "--clinician", "1", "--start", "2026-12-08T10:00", "--patient", "P1"],
+    ["book", "--consent", "--clinician", "1", "--start", "2026-12-08T10:00", "--patient", "P1"],
     ["export", "{tmp}/out"],
     ["backup", "{tmp}/copy.db"],
     ["ics", "1", "-o", "{tmp}/one.ics"],
@@ -59,8 +59,14 @@ def _sqlite(path: Path, *sql: str) -> None:
 
 
 def _older(db: Path) -> None:
-    """A schema-1 file as TeleCoop wrote them before Alembic: no alembic_version, meta says 1."""
-    _sqlite(db, "DROP TABLE alembic_version", "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    """A schema-1 file as TeleCoop wrote them before Alembic: no alembic_version, meta says 1.
+
+    Made from the committed schema-3 file (today's head has later revisions, issue 14's 0004).
+    """
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.copy(Path(__file__).parent / "data" / "schema3.db", db)
+    _sqlite(db, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
 
 
 def _newer(db: Path) -> None:

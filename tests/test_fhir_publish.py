@@ -40,7 +40,7 @@ def _read(out: Path) -> tuple[dict, dict[str, list[dict]]]:
 @pytest.fixture
 def published(tmp_path, as_user):
     gas = as_user("recep.gaspesie")
-    b = bk.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="PX-99999",
+    b = bk.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, consent=True, patient="PX-99999",
                 reason="very private reason")
     admin = as_user("fed.admin")
     counts = publish(admin, tmp_path / "pub", days=7, base_url="https://portal.invalid/telecoop/")

@@ -66,11 +66,11 @@ def test_a_hold_is_busy_for_everyone_else_and_becomes_the_holders_booking(ctx_of
     with pytest.raises(SlotTaken) as taken:
         bk.book(iles, clinician_id=8, start=slot.start, duration=30, patient="I-1")
     assert taken.value.alternatives  # the next free slots, as for any taken slot
-    booking = holds.confirm(gaspesie, hold.id, patient="G-1", reason="suivi")
+    booking = holds.confirm(gaspesie, hold.id, patient="G-1", consent=True, reason="suivi")
     assert (booking.start, booking.clinician_id, booking.coop, booking.patient) == (slot.start, 8, "gaspesie", "G-1")
     assert holds.get_hold(gaspesie, hold.id).booking_id == booking.id
     with pytest.raises(InvalidTransition):
-        holds.confirm(gaspesie, hold.id, patient="G-2")
+        holds.confirm(gaspesie, hold.id, patient="G-2", consent=True)
 
 
 def test_a_released_or_expired_hold_frees_the_slot_with_nothing_left_to_clean(ctx_of, clock):
@@ -87,7 +87,7 @@ def test_a_released_or_expired_hold_frees_the_slot_with_nothing_left_to_clean(ct
     won = bk.book(iles, clinician_id=8, start=slot.start, duration=30, patient="I-1")
     assert won.coop == "iles"
     with pytest.raises(holds.HoldExpired) as expired:
-        holds.confirm(gaspesie, expiring.id, patient="G-1")
+        holds.confirm(gaspesie, expiring.id, patient="G-1", consent=True)
     assert expired.value.message("en") == "hold expired" and expired.value.exit_code == 1
 
 
@@ -96,7 +96,7 @@ def test_an_expired_hold_cannot_be_confirmed_even_when_the_slot_is_still_free(ct
     hold = holds.place(gaspesie, clinician_id=8, start=first_slot(gaspesie).start, duration=30)
     clock.advance(10)
     with pytest.raises(holds.HoldExpired):
-        holds.confirm(gaspesie, hold.id, patient="G-1")
+        holds.confirm(gaspesie, hold.id, patient="G-1", consent=True)
     with pytest.raises(holds.HoldExpired):
         holds.release(gaspesie, hold.id)
 
@@ -114,7 +114,7 @@ def test_a_hold_with_a_room_keeps_the_room_too(ctx_of):
 def test_another_coops_hold_is_not_found_and_its_own_is_shown(ctx_of):
     gaspesie, iles = ctx_of("recep.gaspesie"), ctx_of("recep.iles")
     hold = holds.place(gaspesie, clinician_id=8, start=first_slot(gaspesie).start, duration=30)
-    for act in (lambda: holds.confirm(iles, hold.id, patient="X"), lambda: holds.release(iles, hold.id),
+    for act in (lambda: holds.confirm(iles, hold.id, patient="X", consent=True), lambda: holds.release(iles, hold.id),
                 lambda: holds.get_hold(iles, hold.id)):
         with pytest.raises(NotFound):
             act()
@@ -191,7 +191,7 @@ def test_cli_hold_book_release_and_expired(db_path, capsys, monkeypatch):
     code, out = run(db_path, "book", "--clinician", "8", "--start", f"{day}T10:00", "--patient", "I", login="recep.iles",
                     capsys=capsys)
     assert code == 1 and "this slot was just taken" in out.err
-    code, out = run(db_path, "book", "--hold", str(held["id"]), "--patient", "G-1", "--json", capsys=capsys)
+    code, out = run(db_path, "book", "--hold", str(held["id"]), "--patient", "G-1", "--consent", "--json", capsys=capsys)
     assert code == 0 and json.loads(out.out)["start"] == held["start"]
     code, out = run(db_path, "hold", "--clinician", "8", "--start", f"{day}T11:00", "--minutes", "1", "--json",
                     capsys=capsys)
@@ -207,18 +207,18 @@ def test_cli_hold_book_release_and_expired(db_path, capsys, monkeypatch):
     third = json.loads(out.out)
     later = pendulum.now("UTC").add(minutes=2)
     monkeypatch.setattr(pendulum, "now", lambda tz="UTC": later.in_timezone(tz))
-    code, out = run(db_path, "book", "--hold", str(third["id"]), "--patient", "G-2", capsys=capsys)
+    code, out = run(db_path, "book", "--hold", str(third["id"]), "--patient", "G-2", "--consent", capsys=capsys)
     assert (code, out.err) == (1, "telecoop: hold expired\n")
-    code, out = run(db_path, "--lang", "fr", "book", "--hold", str(third["id"]), "--patient", "G-2", capsys=capsys)
+    code, out = run(db_path, "--lang", "fr", "book", "--hold", str(third["id"]), "--patient", "G-2", "--consent", capsys=capsys)
     assert (code, out.err) == (1, "telecoop: réservation temporaire expirée\n")
 
 
 def test_cli_book_needs_a_slot_or_a_hold(db_path, capsys):
     code, out = run(db_path, "book", "--patient", "X", capsys=capsys)
     assert code == 2 and out.err == "telecoop: missing --clinician, --start\n"
-    code, out = run(db_path, "book", "--hold", "1", "--clinician", "8", "--patient", "X", capsys=capsys)
+    code, out = run(db_path, "book", "--hold", "1", "--clinician", "8", "--patient", "X", "--consent", capsys=capsys)
     assert code == 2 and "--hold keeps" in out.err
-    code, out = run(db_path, "book", "--hold", "999", "--patient", "X", capsys=capsys)
+    code, out = run(db_path, "book", "--hold", "999", "--patient", "X", "--consent", capsys=capsys)
     assert code == 1 and out.err == "telecoop: hold 999 not found\n"
 
 

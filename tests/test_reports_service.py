@@ -14,10 +14,10 @@ from telecoop.services import reports
 @pytest.fixture
 def december(as_user):
     gas, sag = as_user("recep.gaspesie"), as_user("recep.saguenay")
-    a = bk.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="AB")
-    b = bk.book(gas, clinician_id=8, start="2026-12-08T11:00", duration=45, patient="CD")
-    c = bk.book(sag, clinician_id=8, start="2026-12-10T10:00", duration=30, patient="EF")
-    d = bk.book(gas, clinician_id=1, start="2026-12-08T09:00", duration=30, patient="GH")  # own co-op: not usage
+    a = bk.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, consent=True, patient="AB")
+    b = bk.book(gas, clinician_id=8, start="2026-12-08T11:00", duration=45, consent=True, patient="CD")
+    c = bk.book(sag, clinician_id=8, start="2026-12-10T10:00", duration=30, consent=True, patient="EF")
+    d = bk.book(gas, clinician_id=1, start="2026-12-08T09:00", duration=30, consent=True, patient="GH")  # own co-op: not usage
     bk.cancel(gas, b.id, reason="changed")
     return a, b, c, d
 

@@ -162,7 +162,7 @@ def test_libreoffice_opens_the_workbook_and_the_excel_csv(tmp_path, demo_db):
                               capture_output=True, text=True, env=env, timeout=240)
         assert done.returncode == 0, done.stderr
     text = (out / "fed.csv").read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "slug,name,region,tz,lang"
+    assert text.splitlines()[0] == ",".join(csvio.COLUMNS["coops"])
     assert "abitibi,Coopérative de santé de l'Harricana" in text
     ws = openpyxl.load_workbook(out / "coops.xlsx").active
     assert [c.value for c in ws[1]] == list(csvio.COLUMNS["coops"])

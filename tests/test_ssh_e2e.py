@@ -497,7 +497,11 @@ def test_staff_member_books_over_ssh_as_themselves_and_reaches_nothing_else(serv
     s.wait_screen("book", "the booking form", lambda x: "Patient reference" in x)
     s.keys("book", "E2E-4242", literal=True)
     s.wait_screen("book", "the typed reference", lambda x: "E2E-4242" in x)
-    s.keys("book", "Enter")
+    # issue 14: a video visit needs the patient's consent, ticked on the form
+    s.keys("book", "Tab")
+    s.keys("book", "Space")
+    s.wait_screen("book", "the consent ticked", lambda x: "[x] The patient consents" in x)
+    s.keys("book", "BTab", "Enter")
     s.wait_screen("book", "the booking's confirmation", lambda x: re.search(r"Booked: booking #\d+", x))
     s.keys("book", "C-q")
     wait_for("the app and ssh to end", lambda: s.exit_status("book") is not None, details=lambda: s.explain("book"))

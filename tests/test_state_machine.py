@@ -138,7 +138,7 @@ class Bookings(RuleBasedStateMachine):
         self.serial += 1
         patient = f"P{self.serial}-{STAFF[login]}"
         made = self._attempt(lambda: bk.book(self.ctx[login], clinician_id=clinician, start=start,
-                                             duration=duration, patient=patient, room_id=room))
+                                             duration=duration, consent=True, patient=patient, room_id=room))
         if made is not None:
             self.ids.append(made.id)
             self.patients[patient] = STAFF[login]

@@ -70,7 +70,7 @@ def test_a_cancellation_is_offered_to_the_waiting_patient_who_books_it(ctx_of):
     assert slot.start not in [s.start for s in bk.search_slots(ctx_of("recep.iles"), clinician_id=8,
                                                                  from_date=TUESDAY, days=1)]
     assert waitlist.offers(ctx_of("recep.iles")) == []
-    booking = waitlist.accept(gaspesie, offer.id)
+    booking = waitlist.accept(gaspesie, offer.id, consent=True)
     assert (booking.patient, booking.coop, booking.start) == ("GA-12", "gaspesie", slot.start)
     assert waitlist.list_entries(gaspesie) == []  # booked: no longer open
     assert waitlist.list_entries(gaspesie, include_closed=True)[0].booking_id == booking.id
@@ -92,7 +92,7 @@ def test_the_first_by_priority_then_age_gets_it_and_a_lapsed_offer_passes_on(ctx
     assert waitlist.offers(bcn) == []
     assert [e.status for e in waitlist.list_entries(bcn)] == ["waiting"]  # waits again, for another slot
     with pytest.raises(holds.HoldExpired):
-        waitlist.accept(bcn, first.id)
+        waitlist.accept(bcn, first.id, consent=True)
     # Declined (released), it goes on; nobody left who fits: the slot is simply free.
     holds.release(gaspesie, second.id)
     assert waitlist.offers(gaspesie) == [] and waitlist.offers(bcn) == []
@@ -181,7 +181,7 @@ def test_cli_waitlist_add_list_offers_accept_remove(db_path, capsys):
     assert json.loads(capsys.readouterr().out) == []
     assert run(db_path, "waitlist", "list", lang="fr") == 0
     assert "offre en cours" in capsys.readouterr().out
-    assert run(db_path, "waitlist", "accept", str(offer["id"]), "--json") == 0
+    assert run(db_path, "waitlist", "accept", str(offer["id"]), "--consent", "--json") == 0
     assert json.loads(capsys.readouterr().out)["patient"] == "GA-1"
     assert run(db_path, "waitlist", "remove", str(entry["id"])) == 1
     assert "no longer waiting" in capsys.readouterr().err

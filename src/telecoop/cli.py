@@ -18,6 +18,7 @@ from pathlib import Path
 from telecoop import cli_capacity, cli_help, i18n, locations
 from telecoop.domain import model as m
 from telecoop.domain.errors import BadInput, TeleCoopError, WouldStrand
+from telecoop.domain.teleconsult import MODE_WORDS
 from telecoop.domain.text import shown
 from telecoop.i18n import t
 
@@ -52,6 +53,7 @@ def resource_json(r: m.Resource) -> dict:
         "shared_with": list(r.shared_with),
         "buffer_minutes": r.buffer_minutes,
         "active": r.active,
+        "licences": list(r.licences),  # issue 14
     }
 
 
@@ -76,6 +78,15 @@ def booking_json(b: m.Booking) -> dict:
         "reason": b.reason,
         "cancel_reason": b.cancel_reason,
         "conflict": b.conflict or None,
+        # issue 14: the teleconsultation record; patient data (location, consent,
+        # series) is null and the link absent for those who may not see the patient.
+        "patient_location": b.patient_location,
+        "patient_site": b.patient_site,
+        "consent": {"by": b.consent_by, "at": iso_z(b.consent_at)} if b.consent_by and b.consent_at else None,
+        "interpreter_id": b.interpreter_id,
+        "series_id": b.series_id,
+        "series_index": b.series_index,
+        **({"video_link": b.video_link} if b.video_link is not None else {}),
     }
 
 
@@ -102,6 +113,8 @@ def slot_json(s: m.Slot) -> dict:
         "room_id": s.room_id,
         "room": s.room,
         "room_coop": s.room_coop,
+        "interpreter_id": s.interpreter_id,  # issue 14
+        "interpreter": s.interpreter,
         "start": iso_z(s.start),
         "end": iso_z(s.end),
         "local_start": local(s.start, s.tz).isoformat(),
@@ -291,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--days", type=int, default=14)
     s.add_argument("--duration", type=int, default=30)
     s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--interpreter-language", metavar="L")  # issue 14
     s.add_argument("--json", action="store_true")
 
     bk = sub.add_parser("book", help="book a slot")
@@ -304,8 +318,62 @@ def build_parser() -> argparse.ArgumentParser:
     bk.add_argument("--duration", type=int, default=30)
     bk.add_argument("--patient")
     bk.add_argument("--reason", default="")
-    bk.add_argument("--mode", default="video", choices=[x.value for x in m.Mode])
+    # issue 14: in-person (``room``, its old name, still accepted), where the patient is, consent
+    bk.add_argument("--mode", default="video", choices=list(MODE_WORDS))
+    bk.add_argument("--patient-location", metavar="PROV")
+    bk.add_argument("--patient-site", default="")
+    bk.add_argument("--consent", action="store_true")
+    ig = bk.add_mutually_exclusive_group()  # issue 14: an interpreter for the patient's language
+    ig.add_argument("--interpreter", type=_id_arg)
+    ig.add_argument("--any-interpreter", action="store_true")
+    bk.add_argument("--interpreter-language", metavar="L")
+    # issue 14: a follow-up series
+    bk.add_argument("--repeat", choices=["weekly", "every-2-weeks", "monthly"])
+    bk.add_argument("--count", type=int)
+    bk.add_argument("--skip", type=int, action="append", default=[], metavar="N")
+    bk.add_argument("--move", action="append", default=[], metavar="N=DATETIME")
+    bk.add_argument("--preview", action="store_true")
     bk.add_argument("--json", action="store_true")
+
+    se = sub.add_parser("series").add_subparsers(dest="series_command", required=True)
+    ses = se.add_parser("show")
+    ses.add_argument("id", type=_id_arg)
+    ses.add_argument("--json", action="store_true")
+    sec = se.add_parser("cancel")
+    sec.add_argument("id", type=_id_arg)
+    sec.add_argument("--from-occurrence", type=int, required=True, metavar="N")
+    sec.add_argument("--only", action="store_true")
+    sec.add_argument("--reason", required=True)
+    sec.add_argument("--json", action="store_true")
+    sem = se.add_parser("move")
+    sem.add_argument("id", type=_id_arg)
+    sem.add_argument("--from-occurrence", type=int, required=True, metavar="N")
+    sem.add_argument("--only", action="store_true")
+    sem.add_argument("--start", required=True)
+    sem.add_argument("--json", action="store_true")
+
+    # issue 14: switch modality (same booking), a new private link, settings
+    sw = sub.add_parser("switch")
+    sw.add_argument("id", type=_id_arg)
+    sw.add_argument("mode", choices=list(MODE_WORDS))
+    srg = sw.add_mutually_exclusive_group()
+    srg.add_argument("--room", type=_id_arg)
+    srg.add_argument("--any-room", action="store_true")
+    sw.add_argument("--consent", action="store_true")
+    sw.add_argument("--patient-location", metavar="PROV")
+    sw.add_argument("--json", action="store_true")
+    lk = sub.add_parser("link")
+    lk.add_argument("id", type=_id_arg)
+    lk.add_argument("--new", action="store_true")
+    lk.add_argument("--json", action="store_true")
+    pf = sub.add_parser("platform")
+    pf.add_argument("coop")
+    pf.add_argument("url", nargs="?")
+    pf.add_argument("--clear", action="store_true")
+    lc = sub.add_parser("licences")
+    lc.add_argument("id", type=_id_arg)
+    lc.add_argument("provinces", nargs="+")
+    lc.add_argument("--json", action="store_true")
 
     c = sub.add_parser("cancel")
     c.add_argument("id", type=_id_arg)
@@ -556,6 +624,7 @@ def cmd_slots(args) -> int:
         ctx, specialty=args.specialty, language=args.language, with_room=args.with_room, room_id=args.room,
         coop=args.coop, clinician_id=args.clinician, from_date=_date(args.from_date), days=args.days,
         duration=args.duration, limit=args.limit, partner_rooms=args.partner_rooms,
+        interpreter_language=args.interpreter_language,
     )
     if args.json:
         emit_json([slot_json(s) for s in slots])
@@ -572,7 +641,12 @@ def print_slots(slots: list[m.Slot], viewer_tz: str) -> None:
         # The clinician's local time only where it reads differently from mine.
         rows.append([here, there[11:] if there != here else "", s.clinician_id, s.clinician, s.coop, s.specialty,
                      s.room or "", s.room_coop or ""])
-    print_table(rows, ["start", "local", "id", "clinician", "coop", "specialty", "room", "room_coop"])
+    headers = ["start", "local", "id", "clinician", "coop", "specialty", "room", "room_coop"]
+    if any(s.interpreter_id is not None for s in slots):  # issue 14
+        for row, s in zip(rows, slots):
+            row.append(f"{s.interpreter_id} {s.interpreter}" if s.interpreter_id is not None else "")
+        headers.append("interpreter")
+    print_table(rows, headers)
 
 
 def _status_word(status: m.BookingStatus) -> str:
@@ -596,9 +670,164 @@ def cmd_book(args) -> int:
     if from_hold is not None:
         return from_hold
     ctx = context(args)
+    if args.repeat or args.count is not None or args.preview:
+        return _book_series(args, ctx)
     b = book(ctx, clinician_id=args.clinician, start=args.start, duration=args.duration, patient=args.patient,
-             reason=args.reason, mode=args.mode, room_id=args.room, any_room=args.any_room)
+             reason=args.reason, mode=args.mode, room_id=args.room, any_room=args.any_room,
+             patient_location=args.patient_location, patient_site=args.patient_site, consent=args.consent,
+             interpreter_id=args.interpreter, any_interpreter=args.any_interpreter,
+             interpreter_language=args.interpreter_language)
     return _report_booking(args, ctx, b, "booking.made")
+
+
+# issue 14 --------------------------------------------------------------------
+
+
+def _moves(items: list[str]) -> dict[int, str]:
+    out = {}
+    for item in items:
+        n, sep, when = item.partition("=")
+        if not sep or not n.strip().isdigit() or not when.strip():
+            raise BadInput("series.move_arg", value=item)
+        out[int(n)] = when.strip()
+    return out
+
+
+def occurrence_json(o) -> dict:
+    return {"index": o.index, "wall": o.wall.strftime("%Y-%m-%dT%H:%M"),
+            "start": iso_z(o.start) if o.start else None, "end": iso_z(o.end) if o.end else None,
+            "problem": o.problem or None, "skipped": o.skipped, "moved": o.moved}
+
+
+def _book_series(args, ctx) -> int:
+    from telecoop.messages_teleconsult import occurrence_flag
+    from telecoop.services import series as sv
+
+    if not args.repeat or args.count is None:
+        raise BadInput("field.empty", field="repeat" if not args.repeat else "count")
+    common = dict(clinician_id=args.clinician, start=args.start, duration=args.duration, repeat=args.repeat,
+                  count=args.count, room_id=args.room, skip=args.skip, moves=_moves(args.move))
+    if args.preview:
+        occs = sv.preview(ctx, **common)
+        if args.json:
+            emit_json([occurrence_json(o) for o in occs])
+            return EXIT_OK
+        tz = ctx.actor_tz
+        print_table([[o.index, _fmt_local(o.start, tz) if o.start else o.wall.strftime("%Y-%m-%d %H:%M"),
+                      occurrence_flag(o.problem, o.skipped, o.moved)] for o in occs], ["#", "start", "status"])
+        return EXIT_OK
+    series_id, made = sv.book_series(
+        ctx, **common, patient=args.patient, reason=args.reason, mode=args.mode,
+        patient_location=args.patient_location, patient_site=args.patient_site, consent=args.consent)
+    if args.json:
+        emit_json({"series_id": series_id, "bookings": [booking_json(b) for b in made]})
+        return EXIT_OK
+    print(t("series.booked", id=series_id, count=len(made)))
+    for b in made:
+        print_booking(b, ctx.actor_tz)
+    return EXIT_OK
+
+
+def cmd_series(args) -> int:
+    from telecoop.services import series as sv
+
+    ctx = context(args)
+    if args.series_command == "show":
+        items = sv.series_bookings(ctx, args.id)
+        key = None
+    elif args.series_command == "cancel":
+        items = sv.cancel_series(ctx, args.id, from_occurrence=args.from_occurrence, reason=args.reason,
+                                 only=args.only)
+        key = "series.cancelled"
+    else:
+        items = sv.move_series(ctx, args.id, from_occurrence=args.from_occurrence, start=args.start,
+                               only=args.only)
+        key = "series.moved"
+    if args.json:
+        emit_json([booking_json(b) for b in items])
+        return EXIT_OK
+    if key:
+        print(t(key, count=len(items)))
+    print_table([[b.series_index, b.id, _fmt_local(b.start, ctx.actor_tz), b.clinician, _status_word(b.status)]
+                 for b in items], ["#", "id", "start", "clinician", "status"])
+    return EXIT_OK
+
+
+def _print_visit(b: m.Booking, viewer_tz: str) -> None:
+    """The visit record's line, for those who see the patient (nothing for others)."""
+    if b.masked or b.patient_location is None:
+        return
+    consent = (t("tc.consent_by", login=b.consent_by, at=_fmt_local(b.consent_at, viewer_tz))
+               if b.consent_by and b.consent_at else t("tc.consent_none"))
+    print(shown(t("tc.detail", where=b.patient_location, consent=consent)))
+    if b.video_link:
+        print(b.video_link)
+
+
+def cmd_switch(args) -> int:
+    from telecoop.services.teleconsult import switch_mode
+
+    ctx = context(args)
+    b = switch_mode(ctx, args.id, args.mode, room_id=args.room, any_room=args.any_room, consent=args.consent,
+                    patient_location=args.patient_location)
+    if args.json:
+        emit_json(booking_json(b))
+        return EXIT_OK
+    print(t("tc.switched", id=b.id, mode=t(TC_MODE_KEYS[b.mode.value])))
+    print_booking(b, ctx.actor_tz)
+    _print_visit(b, ctx.actor_tz)
+    return EXIT_OK
+
+
+TC_MODE_KEYS = {"video": "tc.mode.video", "phone": "tc.mode.phone", "in-person": "tc.mode.in_person"}
+
+
+def cmd_link(args) -> int:
+    from telecoop.domain.errors import NotFound
+    from telecoop.services.booking import get_booking
+    from telecoop.services.teleconsult import regenerate_link
+
+    ctx = context(args)
+    b = regenerate_link(ctx, args.id) if args.new else get_booking(ctx, args.id)
+    if b.video_link is None:  # not a video visit, or not theirs to see: said as not found
+        raise NotFound("notfound.booking", id=args.id)
+    if args.json:
+        emit_json({"id": b.id, "video_link": b.video_link})
+    else:
+        if args.new:
+            print(t("tc.link_new", id=b.id), file=sys.stderr)
+        print(b.video_link)
+    return EXIT_OK
+
+
+def cmd_platform(args) -> int:
+    from telecoop.services.teleconsult import set_platform
+
+    ctx = context(args)
+    if args.url is None and not args.clear:
+        from telecoop.services.directory import list_coops
+
+        found = [c for c in list_coops(ctx) if c.slug == args.coop]
+        if not found:
+            raise BadInput("field.unknown_coop", value=args.coop)
+        value = found[0].video_platform if (ctx.is_federation_admin or ctx.coop == args.coop) else ""
+    else:
+        value = set_platform(ctx, args.coop, "" if args.clear else args.url).video_platform
+    # The address in full (a message would cut a long value): it is the co-op's own setting.
+    print(t("tc.platform_set", coop=shown(args.coop)), shown(value) if value else t("tc.platform_none"))
+    return EXIT_OK
+
+
+def cmd_licences(args) -> int:
+    from telecoop.services.teleconsult import set_licences
+
+    ctx = context(args)
+    r = set_licences(ctx, args.id, args.provinces)
+    if args.json:
+        emit_json(resource_json(r))
+    else:
+        print(shown(t("tc.licences_set", name=r.name, licences=" ".join(r.licences))))
+    return EXIT_OK
 
 
 def _report_booking(args, ctx, b: m.Booking, key: str) -> int:
@@ -607,6 +836,7 @@ def _report_booking(args, ctx, b: m.Booking, key: str) -> int:
     else:
         print(t(key, id=b.id, status=_status_word(b.status)))
         print_booking(b, ctx.actor_tz)
+        _print_visit(b, ctx.actor_tz)  # issue 14
     return EXIT_OK
 
 
@@ -837,6 +1067,11 @@ COMMANDS = {
     "backup": cmd_backup,
     "slots": cmd_slots,
     "book": cmd_book,
+    "switch": cmd_switch,  # issue 14
+    "series": cmd_series,
+    "link": cmd_link,
+    "platform": cmd_platform,
+    "licences": cmd_licences,
     "cancel": cmd_cancel,
     "reschedule": cmd_reschedule,
     "status": cmd_status,

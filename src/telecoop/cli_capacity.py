@@ -89,6 +89,8 @@ def add_parsers(sub, id_arg) -> None:
     wc = wlsub.add_parser("accept")
     wc.add_argument("offer_id", type=id_arg)
     wc.add_argument("--mode", choices=["video", "phone"])
+    wc.add_argument("--consent", action="store_true")  # issue 14: the patient's consent to a teleconsultation
+    wc.add_argument("--patient-location", metavar="PROV")
     wc.add_argument("--json", action="store_true")
     wr = wlsub.add_parser("remove")
     wr.add_argument("entry_id", type=id_arg)
@@ -140,7 +142,8 @@ def book_from_hold(args) -> int | None:
     from telecoop.services import holds
 
     ctx = cli.context(args)
-    b = holds.confirm(ctx, args.hold, patient=args.patient, reason=args.reason, mode=args.mode)
+    b = holds.confirm(ctx, args.hold, patient=args.patient, reason=args.reason, mode=args.mode,
+                      patient_location=args.patient_location, patient_site=args.patient_site, consent=args.consent)
     return cli._report_booking(args, ctx, b, "booking.made")
 
 
@@ -221,7 +224,8 @@ def cmd_waitlist(args) -> int:
         print(t("waitlist.removed", id=args.entry_id))
         return cli.EXIT_OK
     if command == "accept":
-        b = waitlist.accept(ctx, args.offer_id, mode=args.mode)
+        b = waitlist.accept(ctx, args.offer_id, mode=args.mode, consent=args.consent,
+                            patient_location=args.patient_location)
         return cli._report_booking(args, ctx, b, "booking.made")
     if command == "offers":
         found = waitlist.offers(ctx)

@@ -264,7 +264,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ics.mode": ("Mode : {mode}", "Mode: {mode}"),
     "ics.mode.video": ("vidéo", "video"),
     "ics.mode.phone": ("téléphone", "phone"),
-    "ics.mode.room": ("en salle", "in a room"),
+    "ics.mode.room": ("en personne", "in person"),
     "ics.clinician": ("Clinicien : {clinician} ({coop})", "Clinician: {clinician} ({coop})"),
     "ics.room": ("Salle : {room}", "Room: {room}"),
     "ics.booked_for": ("Réservé par : {coop}", "Booked by: {coop}"),
@@ -527,3 +527,12 @@ register(_PG)
 from telecoop.messages_migrations import MIGRATION_MESSAGES as _MIGRATIONS  # noqa: E402
 
 register(_MIGRATIONS)
+
+# issue 14: the teleconsultation record's messages live in their own catalogue module.
+from telecoop.messages_teleconsult import TELECONSULT_COLUMNS as _TC_COLUMNS  # noqa: E402
+from telecoop.messages_teleconsult import TELECONSULT_FIELDS as _TC_FIELDS  # noqa: E402
+from telecoop.messages_teleconsult import TELECONSULT_MESSAGES as _TC  # noqa: E402
+
+register(_TC)
+FIELD_LABELS.update(_TC_FIELDS)
+COLUMN_LABELS.update(_TC_COLUMNS)

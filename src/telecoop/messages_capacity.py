@@ -61,6 +61,13 @@ CAPACITY_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.wl.col.days": ("jours", "days"),
     "tui.wl.col.priority": ("Priorité", "Priority"),
     "tui.wl.accepted": ("Offre acceptée : le rendez-vous est réservé", "Offer accepted: the booking is made"),
+    # issue 14 meets issue 13: an offer becomes a teleconsultation, so the patient's consent is asked first
+    "tui.wl.consent_q": (
+        "Le patient accepte-t-il d'être vu à distance (vidéo ou téléphone), sachant qu'il peut demander "
+        "une visite en personne ? Oui inscrit son consentement et réserve l'offre.",
+        "Does the patient agree to be seen remotely (video or phone), knowing they may ask for an "
+        "in-person visit? Yes records their consent and books the offer.",
+    ),
     "tui.wl.declined": ("Offre rendue : elle passe au patient suivant", "Offer given back: it goes to the next patient"),
     "tui.wl.removed": ("Inscription retirée", "Entry removed"),
     "tui.wl.new_offer.one": ("Nouvelle offre de la liste d'attente (F7)", "New waitlist offer (F7)"),

@@ -426,7 +426,7 @@ async def test_an_admin_removes_a_departed_receptionists_access(as_user, db_path
 async def test_closure_over_bookings_asks_with_the_list_then_flags_them(as_user):
     """issue 8: the Îles admin closes their psychologist on a day Gaspésie booked him."""
     gas = as_user("recep.gaspesie")
-    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="AB-1")
+    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, consent=True, patient="AB-1")
     app = app_as(as_user, "admin.iles")
     async with app.run_test(size=SIZE) as pilot:
         admin = await open_admin(pilot)
@@ -464,7 +464,7 @@ async def test_closure_over_bookings_asks_with_the_list_then_flags_them(as_user)
 
 async def test_deactivating_a_booked_resource_asks_with_the_list(as_user):
     gas = as_user("recep.gaspesie")
-    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="AB-1")
+    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, consent=True, patient="AB-1")
     app = app_as(as_user, "admin.iles")
     async with app.run_test(size=SIZE) as pilot:
         admin = await open_admin(pilot)
@@ -485,7 +485,7 @@ async def test_deactivating_a_booked_resource_asks_with_the_list(as_user):
 async def test_making_a_booked_clinician_private_asks_with_the_list(as_user):
     """Withdrawing sharing from Gaspésie, which holds a booking on him, is confirmed first."""
     gas = as_user("recep.gaspesie")
-    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, patient="AB-1")
+    booked = booking_service.book(gas, clinician_id=8, start="2026-12-08T10:00", duration=30, consent=True, patient="AB-1")
     app = app_as(as_user, "admin.iles")
     async with app.run_test(size=SIZE) as pilot:
         admin = await open_admin(pilot)
@@ -548,3 +548,31 @@ async def test_an_admin_changes_a_role_through_the_audited_service(as_user):
     assert staff["recep.gaspesie"].role == m.Role.COOP_ADMIN and staff["fed.admin"].role == m.Role.FEDERATION_ADMIN
     event = [e for e in list_audit(as_user("fed.admin")) if e.action == "staff.set"]
     assert len(event) == 1 and event[0].actor == "admin.gaspesie" and event[0].entity_id == "recep.gaspesie"
+
+
+async def test_admin_adds_an_interpreter_with_the_languages_they_interpret_between(as_user):
+    """issue 14: the third kind of resource, from the Admin form."""
+    app = app_as(as_user, "admin.iles")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_admin(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = app.screen
+        choose(pilot, "#kind", "interpreter")
+        await settle(pilot)
+        assert not dialog.fields["specialty"].display and dialog.fields["languages"].display
+        await type_into(pilot, dialog.query_one("#name", Input), "Ana Interprète")
+        langs = dialog.query_one("#languages", ChoiceList)
+        assert "es" in [v for _, v in langs._choices], "an interpreter's languages go beyond fr and en"
+        langs.focus()
+        langs.highlighted = [v for _, v in langs._choices].index("es")
+        await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AdminScreen), "saved"
+        row = next(r for r in table_rows(pilot, "#resources") if r[2] == "Ana Interprète")
+        assert row[1] == "interp."
+    from telecoop.services.directory import list_resources
+
+    ana = [r for r in list_resources(as_user("admin.iles")) if r.name == "Ana Interprète"][0]
+    assert ana.kind.value == "interpreter" and set(ana.languages) == {"fr", "es"}

@@ -120,7 +120,7 @@ async def test_an_error_about_a_resource_names_it_in_the_app(app_for, context_fo
         await settle(pilot)
         names = resource_names(app.screen)
         with pytest.raises(TeleCoopError) as refused:  # a room given as the clinician: the service says so
-            booking_service.book(ctx, clinician_id=room.id, start="2026-12-08T14:00", duration=30, patient="AB-1")
+            booking_service.book(ctx, clinician_id=room.id, start="2026-12-08T14:00", duration=30, consent=True, patient="AB-1")
         said = failure(refused.value, None, names).text
         assert refused.value.key == "field.not_clinician" and str(room.id) not in said
         assert room.name in said

@@ -178,6 +178,7 @@ async def test_two_apps_on_one_database_the_other_stops_offering_a_booked_slot(a
 
         await pilot_g.press("enter")
         await settle(pilot_g)
+        gaspesie.screen.query_one("#consent").value = True  # issue 14: the patient consented
         await pilot_g.press(*"GB-77", "enter")
         await settle(pilot_g)
         await pilot_g.press("escape")  # closes the new booking's details

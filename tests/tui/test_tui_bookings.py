@@ -263,7 +263,7 @@ async def test_forced_closure_flags_bookings_in_the_bookings_screen(app_for, con
 
     gas = context_for("recep.gaspesie")
     slot = booking_service.search_slots(gas, clinician_id=8, from_date=dt.date(2026, 12, 8), days=1, limit=1)[0]
-    mine = booking_service.book(gas, clinician_id=8, start=slot.start, duration=30, patient="ZZ-77")
+    mine = booking_service.book(gas, clinician_id=8, start=slot.start, duration=30, consent=True, patient="ZZ-77")
     day = slot.start.date().isoformat()
     iles = context_for("admin.iles")
     try:

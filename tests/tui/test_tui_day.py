@@ -26,9 +26,9 @@ def booked(context_for):
     free = booking_service.search_slots(gaspesie, clinician_id=8, from_date=DAY, days=1, duration=30, limit=40)
     assert len(free) >= 2, "the demo leaves him free slots that Tuesday"
     mine = booking_service.book(gaspesie, clinician_id=8, start=free[0].start,
-                                duration=30, patient="Chart-4711", reason="suivi", mode="video")
+                                duration=30, consent=True, patient="Chart-4711", reason="suivi", mode="video")
     theirs = booking_service.book(context_for("recep.iles"), clinician_id=8, start=free[-1].start, duration=30,
-                                  patient="chart-4711-b")
+                                  consent=True, patient="chart-4711-b")
     return mine, theirs
 
 
@@ -94,7 +94,9 @@ async def test_details_panel_gives_the_patient_everything_in_their_language(app_
         assert f"soit {iles} heure des Îles pour le clinicien" in body
         assert "Étienne Boudreau — psychologie" in body
         assert "Durée : 30 min · Mode : vidéo · Patient : Chart-4711" in body
-        assert "Lien vidéo : https://visio.example.org/iles-boudreau" in body
+        # issue 14: the visit's own private link, on the booking co-op's platform
+        assert f"Lien vidéo : {mine.video_link}" in body and mine.video_link.startswith(
+            "https://visio.example.org/gaspesie/")
         assert "réservé — recep.gaspesie" in body, "the history comes from the audit trail"
 
         # The confirmation in the patient's language (the co-op's, French, by default)...
@@ -105,7 +107,7 @@ async def test_details_panel_gives_the_patient_everything_in_their_language(app_
             f"Quand : mardi 8 décembre 2026, {est} (heure de l'Est)",
         ]
         assert "Chart-4711" not in app.clipboard
-        assert "Lien vidéo : https://visio.example.org/iles-boudreau" in app.clipboard
+        assert f"Lien vidéo : {mine.video_link}" in app.clipboard
         # ...or in English, while the app stays in French.
         await pilot.press("l", "c")
         await settle(pilot)

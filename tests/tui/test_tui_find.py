@@ -38,7 +38,8 @@ async def test_receptionist_books_the_first_free_psychologist(app_for, context_f
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, BookingDialog)
-        await pilot.press(*"GB-1234", "tab", *"suivi", "enter")
+        # issue 14: a video visit needs the patient's consent, ticked on the form
+        await pilot.press(*"GB-1234", "tab", "space", "tab", *"suivi", "enter")
         await settle(pilot)
 
         # The booking's details stay on screen as its confirmation (issue 10), over the
@@ -68,7 +69,7 @@ async def test_slot_taken_meanwhile_is_said_plainly_with_the_next_free_ones(app_
 
         # Between the search and the confirmation, the slot's own co-op books it.
         other = context_for("recep.basse-cote-nord")
-        booking_service.book(other, clinician_id=slot.clinician_id, start=slot.start, duration=30, patient="ZZ-9")
+        booking_service.book(other, clinician_id=slot.clinician_id, start=slot.start, duration=30, consent=True, patient="ZZ-9")
 
         # issue 13: opening the form holds the slot, so a slot taken meanwhile is said at once,
         # before anyone types a patient reference for nothing.

@@ -74,6 +74,8 @@ async def test_an_offer_made_by_another_connection_shows_up_live_and_is_booked(c
         await _until(pilot, lambda: any(n.message == said for n in app._notifications), "the new offer said")
         await pilot.press("enter")  # accept the highlighted offer
         await settle(pilot)
+        await pilot.press("enter")  # "Yes": the patient consents to a teleconsultation (issue 14)
+        await settle(pilot)
         await _until(pilot, lambda: not app.screen.offers, "the accepted offer gone")
         expected = "Offer accepted" if lang == "en" else "Offre acceptée"
         assert static_text(pilot, "#waitlist-notice").startswith(expected)

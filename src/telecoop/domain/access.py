@@ -21,7 +21,11 @@ FED = m.Role.FEDERATION_ADMIN
 ADMIN_ROLES = (m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN)
 BOOKING_ROLES = (m.Role.RECEPTIONIST, m.Role.COOP_ADMIN, m.Role.FEDERATION_ADMIN)
 
-PATIENT_FIELDS = ("patient", "reason", "cancel_reason")
+PATIENT_FIELDS = (
+    "patient", "reason", "cancel_reason",
+    # issue 14: where the patient is and their consent are theirs too
+    "patient_location", "patient_site", "consent_by", "consent_at",
+)
 """A booking's fields that are the booking co-op's alone (Law 25)."""
 
 

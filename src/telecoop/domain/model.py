@@ -24,6 +24,7 @@ class Role(StrEnum):
 class ResourceKind(StrEnum):
     CLINICIAN = "clinician"
     ROOM = "room"
+    INTERPRETER = "interpreter"  # issue 14: booked with a clinician, for a patient's language
 
 
 class Sharing(StrEnum):
@@ -47,9 +48,19 @@ class BookingStatus(StrEnum):
 ACTIVE_STATUSES = frozenset({BookingStatus.BOOKED, BookingStatus.CHECKED_IN})
 
 class Mode(StrEnum):
+    """How the visit happens (issue 14). ``room`` is the old word for in person."""
+
     VIDEO = "video"
     PHONE = "phone"
-    ROOM = "room"
+    IN_PERSON = "in-person"
+    ROOM = "in-person"  # an alias member: Mode.ROOM is Mode.IN_PERSON (iteration skips it)
+
+    @classmethod
+    def _missing_(cls, value: object) -> "Mode | None":
+        # issue 14: "room" (the word before in-person) still reads, from files and scripts.
+        if value == "room":
+            return cls.IN_PERSON
+        return None
 
 
 # DESIGN section 2: booked -> checked_in -> completed; booked -> no_show;
@@ -131,6 +142,12 @@ SPECIALTIES = (
     "kinesiology",
 )
 LANGUAGES = ("fr", "en")
+#: issue 14: languages an interpreter may interpret between (ISO 639 codes): French and English,
+#: Indigenous languages of Quebec, Quebec and American sign languages, and the most spoken others.
+PATIENT_LANGUAGES = LANGUAGES + (
+    "iu", "cr", "moe", "atj", "nsk", "lsq", "ase",
+    "es", "ar", "zh", "ht", "pt", "fa", "vi", "ru", "uk", "tl", "ta",
+)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUPPORTED_TZ_HINT = ("America/Toronto", "America/Halifax", "America/Blanc-Sablon")
 #: issue 10: the zones a co-op's form offers (Quebec's three first, then the rest of Canada's)
@@ -155,6 +172,7 @@ class Coop:
     region: str
     tz: str
     lang: str = "fr"
+    video_platform: str = ""  # issue 14: approved https address, base of each visit's link
 
 
 @dataclass(frozen=True)
@@ -182,6 +200,7 @@ class Resource:
     shared_with: tuple[str, ...] = ()
     buffer_minutes: int = 0
     active: bool = True
+    licences: tuple[str, ...] = ("QC",)  # issue 14: provinces a clinician may practise in
     # Who may see and book it: ``domain.access.shared_to``.
 
 
@@ -235,6 +254,16 @@ class Booking:
     """Why a forced closure or withdrawal left it standing ("closure:12"...); "" none."""
     video_link: str | None = None
     """A video visit's link, for the booking co-op and the clinician only; None for anyone else."""
+    # issue 14: the teleconsultation record. Patient data (location, consent,
+    # link) is None for those who may not see the patient.
+    patient_location: str | None = None
+    patient_site: str | None = None
+    consent_by: str | None = None
+    consent_at: dt.datetime | None = None
+    interpreter_id: int | None = None
+    interpreter: str | None = None
+    series_id: int | None = None
+    series_index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -252,6 +281,8 @@ class Slot:
     room_id: int | None = None
     room: str | None = None
     room_coop: str | None = None  # issue 10: where the patient will sit
+    interpreter_id: int | None = None  # issue 14: for a patient language the clinician lacks
+    interpreter: str | None = None
 
 
 @dataclass(frozen=True)

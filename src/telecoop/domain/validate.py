@@ -126,7 +126,9 @@ def patient(value: str) -> str:
     text = (value or "").strip()
     if len(text) > m.PATIENT_MAX:
         raise BadInput("booking.patient_long")
-    return clean_text(text, "patient", max_len=m.PATIENT_MAX)
+    from telecoop.domain.teleconsult import check_patient_reference  # issue 14: Law 25
+
+    return check_patient_reference(clean_text(text, "patient", max_len=m.PATIENT_MAX))
 
 
 # issue 9: one rule for how long a booking may last, used by book, reschedule and import.

@@ -33,6 +33,7 @@ from sqlmodel import Session
 from telecoop import locations
 from telecoop.domain import model as m
 from telecoop.domain import rules, validate
+from telecoop.domain import teleconsult as tc
 from telecoop.domain.errors import BadInput, ImportErrors, NotFound, WouldStrand
 from telecoop.domain.text import shown
 from telecoop.io.csvcell import from_cell, row_out
@@ -63,27 +64,30 @@ _ORDER = {name: i for i, name in enumerate(FILES.values())}
 
 # Column order of docs/csv-format.md (the export header).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "coops": ("slug", "name", "region", "tz", "lang"),
+    "coops": ("slug", "name", "region", "tz", "lang", "video_platform"),
     "staff": ("login", "name", "coop", "role", "clinician_id"),
     "resources": (
         "id", "kind", "name", "coop", "specialty", "languages", "equipment",
-        "video_link", "sharing", "shared_with", "buffer_minutes",
+        "video_link", "sharing", "shared_with", "buffer_minutes", "licences",
     ),
     "availability": ("resource_id", "weekday", "start", "end", "valid_from", "valid_to"),
     "closures": ("resource_id", "coop", "start", "end", "reason"),
     "bookings": (
         "id", "clinician_id", "room_id", "coop", "booked_by", "start", "end",
         "patient", "reason", "mode", "status", "cancel_reason",
+        # issue 14: the teleconsultation record (never the private link: it is made anew)
+        "patient_location", "patient_site", "consent_by", "consent_at",
     ),
 }
 # Columns whose values may all be empty may also be left out of the header.
 _OPTIONAL: dict[str, frozenset[str]] = {
-    "coops": frozenset(),
+    "coops": frozenset({"video_platform"}),
     "staff": frozenset({"clinician_id"}),
-    "resources": frozenset({"specialty", "languages", "equipment", "video_link", "shared_with"}),
+    "resources": frozenset({"specialty", "languages", "equipment", "video_link", "shared_with", "licences"}),
     "availability": frozenset({"valid_from", "valid_to"}),
     "closures": frozenset({"resource_id", "coop", "reason"}),
-    "bookings": frozenset({"room_id", "reason", "cancel_reason"}),
+    "bookings": frozenset({"room_id", "reason", "cancel_reason",
+                           "patient_location", "patient_site", "consent_by", "consent_at"}),
 }
 
 MAX_ID = 999_999_999
@@ -91,7 +95,7 @@ TEXT_MAX = rules.REASON_MAX
 _ROLES = tuple(r.value for r in m.Role)
 _KINDS = tuple(k.value for k in m.ResourceKind)
 _SHARING = tuple(s.value for s in m.Sharing)
-_MODES = tuple(x.value for x in m.Mode)
+_MODES = tc.MODE_WORDS  # issue 14: "room", the old word for in-person, still reads
 _STATUSES = tuple(x.value for x in m.BookingStatus)
 _ACTIVE = frozenset(x.value for x in m.ACTIVE_STATUSES)
 
@@ -322,10 +326,13 @@ class _Check:
         region = row.check("region", validate.name, "region")
         tz = row.check("tz", validate.tz)
         lang = row.check("lang", validate.choice, "lang", ("fr", "en"))
+        platform = row.check("video_platform", tc.platform_address)  # issue 14
         if slug is not BAD:
             self.coops[slug] = None if tz is BAD else tz
         if row.ok:
-            self.rows["coops"].append(tb.CoopRow(slug=slug, name=name, region=region, tz=tz, lang=lang))
+            self.rows["coops"].append(
+                tb.CoopRow(slug=slug, name=name, region=region, tz=tz, lang=lang, video_platform=platform)
+            )
 
     def resources_(self, row: _Row) -> None:
         rid = row.check("id", _ident, "id")
@@ -339,6 +346,11 @@ class _Check:
         if kind == m.ResourceKind.CLINICIAN:
             specialty = row.check("specialty", validate.choice, "specialty", m.SPECIALTIES)
             languages = row.check("languages", validate.words, "languages", m.LANGUAGES, required=True)
+        elif kind == m.ResourceKind.INTERPRETER:  # issue 14: the languages they interpret between
+            languages = row.check("languages", lambda cell: tc.interpreter_languages(
+                validate.words(cell, "languages", m.PATIENT_LANGUAGES, required=True)))
+            if not row.blank("specialty"):
+                row.problem("specialty", "field.must_be_empty", field="specialty", other="kind", value=kind)
         elif kind == m.ResourceKind.ROOM:
             for column in ("specialty", "languages"):
                 if not row.blank(column):
@@ -352,6 +364,7 @@ class _Check:
         elif sharing is not BAD and not row.blank("shared_with"):
             row.problem("shared_with", "field.must_be_empty", field="shared_with", other="sharing", value=sharing)
         buffer = row.check("buffer_minutes", rules.buffer_minutes)
+        licences = row.check("licences", tc.licences)  # issue 14 (empty: QC)
         if rid is not BAD:
             self.resources[rid] = (None if kind is BAD else kind, None if coop is BAD else coop)
         if row.ok:
@@ -359,7 +372,7 @@ class _Check:
                 tb.ResourceRow(
                     id=rid, kind=kind, name=name, coop=coop, specialty=specialty,
                     languages=" ".join(languages), equipment=equipment, video_link=video_link,
-                    sharing=sharing, buffer_minutes=buffer,
+                    sharing=sharing, buffer_minutes=buffer, licences=" ".join(licences),
                 )
             )
             self.shares.extend(tb.ShareRow(resource_id=rid, coop=c) for c in shared_with)
@@ -470,7 +483,14 @@ class _Check:
         patient = row.check("patient", validate.patient)
         reason = row.check("reason", validate.optional_text, "reason", TEXT_MAX)
         mode = row.check("mode", validate.choice, "mode", _MODES)
+        if mode is not BAD:
+            mode = m.Mode(mode).value  # "room" -> "in-person"
         status = row.check("status", validate.choice, "status", _STATUSES)
+        # issue 14: where the patient is (empty: QC) and the consent recorded, if any
+        where = row.check("patient_location", tc.province)
+        site = row.check("patient_site", validate.optional_text, "patient_site", 80)
+        consent_by = "" if row.blank("consent_by") else row.check("consent_by", validate.login, "consent_by")
+        consent_at = None if row.blank("consent_at") else row.check("consent_at", _utc_instant, "consent_at")
         cancel_reason = row.check("cancel_reason", validate.optional_text, "cancel_reason", TEXT_MAX)
         if status == m.BookingStatus.CANCELLED and cancel_reason == "":
             row.problem("cancel_reason", "field.empty", field="cancel_reason")
@@ -490,6 +510,7 @@ class _Check:
                     id=bid, clinician_id=clinician_id, room_id=room_id, coop=coop, booked_by=booked_by,
                     start=start, end=end, patient=patient, reason=reason, mode=mode, status=status,
                     cancel_reason=cancel_reason, created_at=now, updated_at=now,
+                    patient_location=where, patient_site=site, consent_by=consent_by, consent_at=consent_at,
                 )
             )
 
@@ -806,6 +827,8 @@ def export_rows(
         for b in bookings:
             if hide_patient(b):
                 b.patient, b.reason, b.cancel_reason, b.booked_by = "", "", "", ""
+                # issue 14: where the patient is and their consent are theirs too
+                b.patient_location, b.patient_site, b.consent_by, b.consent_at = "", "", "", None
     tz_of = {c.slug: c.tz for c in coops}
     owner = {r.id: r.coop for r in resources}
     shared: dict[int, list[str]] = defaultdict(list)
@@ -813,11 +836,13 @@ def export_rows(
         shared[sh.resource_id].append(sh.coop)
 
     out: dict[str, list[list[str]]] = {}
-    out["coops"] = [[c.slug, c.name, c.region, c.tz, c.lang] for c in sorted(coops, key=lambda c: c.slug)]
+    out["coops"] = [[c.slug, c.name, c.region, c.tz, c.lang, c.video_platform or ""]
+                    for c in sorted(coops, key=lambda c: c.slug)]
     out["resources"] = [
         [
             str(r.id), r.kind, r.name, r.coop, r.specialty or "", r.languages or "", r.equipment or "",
             r.video_link or "", r.sharing, " ".join(sorted(shared[r.id or 0])), str(r.buffer_minutes),
+            (r.licences or "QC") if r.kind == m.ResourceKind.CLINICIAN.value else "",
         ]
         for r in sorted(resources, key=lambda r: r.id or 0)
     ]
@@ -843,6 +868,8 @@ def export_rows(
             [
                 str(b.id), str(b.clinician_id), _opt(b.room_id), b.coop, b.booked_by, _utc_text(b.start),
                 _utc_text(b.end), b.patient, b.reason or "", b.mode, b.status, b.cancel_reason or "",
+                b.patient_location or "", b.patient_site or "", b.consent_by or "",
+                _utc_text(b.consent_at) if b.consent_at is not None else "",
             ]
             for b in sorted(bookings, key=lambda b: b.id or 0)
         ]

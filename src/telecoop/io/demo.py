@@ -112,8 +112,9 @@ def _add_bookings(engine, now: dt.datetime) -> None:
                             break
                     else:
                         mode = "video"
+                mode = m.Mode(mode).value  # issue 14: the draw's "room" is an in-person visit
                 status = _status(rng, t0, t1, now)
-                if status in ("completed", "no_show") and mode != "room" and _left_open(opened, t0, now, today):
+                if status in ("completed", "no_show") and mode != "in-person" and _left_open(opened, t0, now, today):
                     status = "booked"  # a video or phone visit of yesterday the clinician has not closed yet
                 # Every draw is made as before the holidays were closed (so the demo is the same
                 # on other days), but nobody works on a statutory holiday.
@@ -129,6 +130,8 @@ def _add_bookings(engine, now: dt.datetime) -> None:
                         created_at=t0 - dt.timedelta(days=3), updated_at=t0 - dt.timedelta(days=3),
                     )
                 )
+                if mode != "in-person":  # issue 14: the receptionist recorded the patient's consent
+                    rows[-1].consent_by, rows[-1].consent_at = rows[-1].booked_by, rows[-1].created_at
                 if holiday:
                     rows.pop()
                 if status != "cancelled":

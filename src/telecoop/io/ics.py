@@ -35,7 +35,7 @@ from telecoop.i18n import STATUS_KEYS
 
 PRODID = "-//TeleCoop//Teleconsultation//FR"
 # issue 10: written-out catalogue keys (none built at run time; tests/test_i18n_keys.py).
-ICS_MODE_KEYS = {"video": "ics.mode.video", "phone": "ics.mode.phone", "room": "ics.mode.room"}
+ICS_MODE_KEYS = {"video": "ics.mode.video", "phone": "ics.mode.phone", "in-person": "ics.mode.room"}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from telecoop.domain import access
 from telecoop.domain import model as m
 from telecoop.domain import rules
+from telecoop.domain import teleconsult as tc
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, NotFound, NotPermitted, StoreError, WouldStrand
 from telecoop.domain.timeutil import day_bounds_utc
@@ -186,6 +187,9 @@ def save_resource(
         "specialty": v.choice(specialty, "specialty", m.SPECIALTIES) if kind_v == m.ResourceKind.CLINICIAN else "",
         "languages": " ".join(v.words(languages, "languages", m.LANGUAGES, required=kind_v == m.ResourceKind.CLINICIAN))
         if kind_v == m.ResourceKind.CLINICIAN
+        # issue 14: an interpreter's languages, two at least
+        else " ".join(tc.interpreter_languages(v.words(languages, "languages", m.PATIENT_LANGUAGES, required=True)))
+        if kind_v == m.ResourceKind.INTERPRETER
         else "",
         "equipment": rules.equipment(equipment),
         "video_link": v.url(video_link),

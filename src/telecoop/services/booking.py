@@ -24,8 +24,11 @@ from telecoop.domain import rules
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken, StaleBooking
 from telecoop.domain.timeutil import day_bounds_utc, format_local, local, parse_instant, utc
+from telecoop.domain import teleconsult as tc
 from telecoop.services import audit
 from telecoop.services import sharing_terms  # issue 13
+from telecoop.services import interpreters
+from telecoop.services import teleconsult as tcs
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource
 from telecoop.services.search import bookable, check_duration, free_map, search_slots, whole
@@ -98,6 +101,7 @@ def _booking_dict(row: tb.BookingRow) -> dict:
         "patient": row.patient,
         "reason": row.reason,
         "cancel_reason": row.cancel_reason or None,
+        **tcs.audit_fields(row),  # issue 14 (never the private link)
     }
 
 
@@ -112,42 +116,62 @@ def book(
     mode: str = "video",
     room_id: int | None = None,
     any_room: bool = False,
+    patient_location: str | None = None,
+    patient_site: str = "",
+    consent: bool = False,
+    interpreter_id: int | None = None,
+    any_interpreter: bool = False,
+    interpreter_language: str | None = None,
 ) -> m.Booking:
     """Book a clinician (and a room) for the user's co-op, atomically.
 
     Raises SlotTaken (with the next free slots) when another booking holds the
     time, BadInput on malformed input, NotPermitted/NotFound otherwise.
+    issue 14: a video or phone visit needs ``consent`` and a clinician
+    licensed where the patient is (``patient_location``, QC by default).
     """
     ctx.require(*BOOKING_ROLES)
     duration = ctx.settings.default_duration if duration is None else duration
     check_duration(duration)
     patient = v.patient(patient)
     reason = v.optional_text(reason, "reason", rules.REASON_MAX)
-    mode_value = m.Mode(v.choice(mode, "mode", [x.value for x in m.Mode]))
+    mode_value = tc.parse_mode(mode)  # issue 14: "room" reads as in-person
     # Resources, permissions, hours and closures are read before the write
     # lock is taken: the lock is held only for what must be atomic with the
     # insert (the overlapping-bookings check) and the insert.
     with read_session(ctx.engine) as s:
         clinician = load_resource(s, ctx, clinician_id)
         named_room = load_resource(s, ctx, room_id) if room_id is not None else None
+        named_interpreter = load_resource(s, ctx, interpreter_id) if interpreter_id is not None else None
     if clinician.kind != m.ResourceKind.CLINICIAN:
         raise BadInput("field.not_clinician", value=clinician_id)
+    interpreter_language = interpreters.language(interpreter_language)  # issue 14
+    if named_interpreter is not None:
+        interpreters.check_named(named_interpreter, interpreter_language, clinician)
     if named_room is not None and named_room.kind != m.ResourceKind.ROOM:
         raise BadInput("field.not_room", value=room_id)
     begin = _resolve_start(start, clinician.tz)
     end = begin + dt.timedelta(minutes=duration)
     _check_not_past(ctx, begin)
+    record = tcs.visit_record(ctx, mode_value, clinician, patient_location, patient_site, consent)  # issue 14
     with read_session(ctx.engine) as s:
         _check_open(s, clinician, begin, end)
         if named_room is not None:
             _check_open(s, named_room, begin, end)
         sharing_terms.check_terms(s, ctx, clinician, begin)  # issue 13
+        if named_interpreter is not None:
+            _check_open(s, named_interpreter, begin, end)
     try:
         with _overlap_refused(), write_session(ctx.engine) as s:
             _check_not_taken(s, clinician, begin, end, now=ctx.now())
             room = _pick_room(s, ctx, begin, end, named_room, any_room, now=ctx.now())
             sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=ctx.coop)  # issue 13
             sharing_terms.check_quota(s, ctx, room, begin, end, coop=ctx.coop)
+            # issue 14: clinician, room and interpreter in this one transaction: all or nothing
+            interpreter = interpreters.pick(s, ctx, clinician, named_interpreter, any_interpreter,
+                                            interpreter_language, begin, end)
+            if interpreter is not None:
+                record = {**record, "interpreter_id": interpreter.id}
             now = ctx.now()
             values: dict[str, Any] = dict(
                 clinician_id=clinician.id,
@@ -163,6 +187,7 @@ def book(
                 cancel_reason="",
                 created_at=now,
                 updated_at=now,
+                **record,
             )
             row = tb.BookingRow(id=store_bookings.insert(s, values), **values)
             audit.record(s, ctx, "booking.book", "booking", row.id, coop=ctx.coop, after=_booking_dict(row))
@@ -172,6 +197,8 @@ def book(
     names = {clinician.id: (clinician.name, clinician.coop, clinician.tz, clinician.video_link or "")}
     if room is not None:
         names[room.id] = (room.name, room.coop, room.tz, "")
+    if interpreter is not None:
+        names[interpreter.id] = (interpreter.name, interpreter.coop, interpreter.tz, "")
     return _to_booking(ctx, row, names)
 
 
@@ -339,6 +366,10 @@ def reschedule(
         if room is not None:
             _check_open(s, room, begin, end)
         sharing_terms.check_terms(s, ctx, clinician, begin)  # issue 13
+        # issue 14: the interpreter moves with the visit
+        interpreter = load_resource(s, ctx, row.interpreter_id) if row.interpreter_id is not None else None
+        if interpreter is not None:
+            _check_open(s, interpreter, begin, end)
     try:
         with _stale_said(ctx, booking_id), _overlap_refused(), write_session(ctx.engine) as s:
             row = _load_for_change(s, ctx, booking_id)
@@ -348,6 +379,8 @@ def reschedule(
             _check_not_taken(s, clinician, begin, end, exclude_id=row.id, now=ctx.now())
             if room is not None:
                 _check_not_taken(s, room, begin, end, exclude_id=row.id, now=ctx.now())
+            if interpreter is not None:
+                interpreters.check_free(s, interpreter, begin, end, exclude_id=row.id)
             sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=row.coop, exclude_booking=row.id)  # issue 13
             before = _booking_dict(row)
             freed = (row.clinician_id, row.start, row.end)  # issue 13
@@ -446,7 +479,7 @@ def _may_see(session: Session, ctx: Context, row: tb.BookingRow) -> bool:
     """``domain.access.sees_booking``, the booking's clinician and room read only when needed."""
 
     def held() -> Iterable[m.Resource | None]:
-        for rid in (row.clinician_id, row.room_id):
+        for rid in (row.clinician_id, row.room_id, row.interpreter_id):  # issue 14: an interpreter too
             if rid is not None:
                 yield store_directory.resource(session, rid)
 
@@ -477,8 +510,9 @@ def _to_booking(ctx: Context, row: tb.BookingRow, names: dict[int, tuple[str, st
         cancel_reason=(row.cancel_reason or None) if own else None,
         masked=not own,
         conflict=row.conflict,
-        # The clinician's visit link: only to those who see the patient (booking co-op, clinician).
-        video_link=(c_link or None) if own and row.mode == m.Mode.VIDEO.value else None,
+        # The visit's link: only to those who see the patient (booking co-op, clinician).
+        video_link=tcs.link_for(row, c_link) if own else None,
+        **tcs.record_shown(row, own, names),  # issue 14: location, consent, interpreter, series
     )
 
 
@@ -488,6 +522,7 @@ def get_booking(ctx: Context, booking_id: int) -> m.Booking:
         if row is None or not _may_see(s, ctx, row):
             raise NotFound("notfound.booking", id=booking_id)
         held = {row.clinician_id} | ({row.room_id} if row.room_id is not None else set())
+        held |= {row.interpreter_id} if row.interpreter_id is not None else set()  # issue 14
         return _to_booking(ctx, row, store_bookings.names(s, held))
 
 
@@ -534,6 +569,7 @@ def list_bookings(
             resource_id=resource_id, patient=patient, own_coop_only=own_coop_only, limit=limit,
         )
         ids = {r.clinician_id for r in rows} | {r.room_id for r in rows if r.room_id is not None}
+        ids |= {r.interpreter_id for r in rows if r.interpreter_id is not None}  # issue 14
         names = store_bookings.names(s, ids)
         return [_to_booking(ctx, r, names) for r in rows]
 
@@ -550,7 +586,8 @@ def booking_details(ctx: Context, booking_id: int) -> m.BookingDetails:
         if row is None or not _may_see(s, ctx, row):
             raise NotFound("notfound.booking", id=booking_id)
         ids = {row.clinician_id} | ({row.room_id} if row.room_id is not None else set())
-        booking = _to_booking(ctx, row, store_bookings.names(s, ids))
+        extra = {row.interpreter_id} if row.interpreter_id is not None else set()  # issue 14
+        booking = _to_booking(ctx, row, store_bookings.names(s, ids | extra))
         res = {r.id: r for r in store_directory.resources_by_ids(s, ids)}
         clinician = res[row.clinician_id]
         room = res.get(row.room_id) if row.room_id is not None else None
@@ -569,7 +606,7 @@ def booking_details(ctx: Context, booking_id: int) -> m.BookingDetails:
             booking_coop=coops[row.coop],
             room=room,
             room_coop=coops[room.coop] if room is not None else None,
-            video_link=(clinician.video_link or None) if own and row.mode == m.Mode.VIDEO.value else None,
+            video_link=tcs.link_for(row, clinician.video_link) if own else None,
             history=tuple(history),
         )
 

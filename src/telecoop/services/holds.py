@@ -18,10 +18,12 @@ from sqlmodel import Session
 
 from telecoop.domain import capacity as cap
 from telecoop.domain import model as m
+from telecoop.domain import teleconsult as tc
 from telecoop.domain import validate as v
 from telecoop.domain.errors import BadInput, InvalidTransition, NotFound, NotPermitted, SlotTaken, TeleCoopError
 from telecoop.services import audit, sharing_terms
 from telecoop.services import booking as bk
+from telecoop.services import teleconsult as tcs
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource
 from telecoop.store import bookings as store_bookings
@@ -188,7 +190,17 @@ def release(ctx: Context, hold_id: int) -> cap.Hold:
         return to_hold(row)
 
 
-def confirm(ctx: Context, hold_id: int, *, patient: str, reason: str = "", mode: str = "video") -> m.Booking:
+def confirm(
+    ctx: Context,
+    hold_id: int,
+    *,
+    patient: str,
+    reason: str = "",
+    mode: str = "video",
+    patient_location: str | None = None,
+    patient_site: str = "",
+    consent: bool = False,
+) -> m.Booking:
     """Turn the user's co-op's live hold into its booking, atomically; same clinician, room and time.
 
     HoldExpired (exit 1, "hold expired") when it ran out first, even if
@@ -197,7 +209,12 @@ def confirm(ctx: Context, hold_id: int, *, patient: str, reason: str = "", mode:
     ctx.require(*BOOKING_ROLES)
     patient = v.patient(patient)
     reason = v.optional_text(reason, "reason", 200)
-    mode_value = m.Mode(v.choice(mode, "mode", [x.value for x in m.Mode]))
+    mode_value = tc.parse_mode(mode)  # issue 14: "room" reads as in-person
+    with read_session(ctx.engine) as s:
+        held = _own_hold(s, ctx, hold_id)
+        clinician = load_resource(s, ctx, held.clinician_id)
+    # issue 14: the same visit record and refusals (consent, licences) as a plain booking
+    record = tcs.visit_record(ctx, mode_value, clinician, patient_location, patient_site, consent)
     with bk._overlap_refused(), write_session(ctx.engine) as s:
         row = _own_hold(s, ctx, hold_id)
         _refuse_unless_live(ctx, row)
@@ -212,6 +229,7 @@ def confirm(ctx: Context, hold_id: int, *, patient: str, reason: str = "", mode:
             clinician_id=row.clinician_id, room_id=row.room_id, coop=row.coop, booked_by=ctx.actor.login,
             start=row.start, end=row.end, patient=patient, reason=reason, mode=mode_value.value,
             status=m.BookingStatus.BOOKED.value, cancel_reason="", created_at=now, updated_at=now,
+            **record,
         )
         booking = tb.BookingRow(id=store_bookings.insert(s, values), **values)
         row.booking_id = booking.id

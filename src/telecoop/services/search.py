@@ -8,6 +8,7 @@ slot before it writes.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import heapq
 from collections.abc import Iterable, Iterator
@@ -103,6 +104,7 @@ def search_slots(
     limit: int = 20,
     exclude_booking_id: int | None = None,
     partner_rooms: bool = False,
+    interpreter_language: str | None = None,
 ) -> list[m.Slot]:
     """Free slots earliest first, over resources the user's co-op may book.
 
@@ -112,6 +114,10 @@ def search_slots(
 
     With a room: the room is where the patient sits, so only the user's
     co-op's own rooms unless ``partner_rooms`` (then its own still first).
+
+    issue 14: ``interpreter_language``, a language the patient speaks: a
+    clinician who does not speak it is offered with a free interpreter who
+    does (services/interpreters.py), or not at all.
     """
     ctx.require(*BOOKING_ROLES)
     duration = ctx.settings.default_duration if duration is None else duration
@@ -125,6 +131,9 @@ def search_slots(
     if coop is not None:
         coop = v.slug(coop, "coop")
     with_room = with_room or room_id is not None
+    from telecoop.services import interpreters  # issue 14
+
+    interpreter_language = interpreters.language(interpreter_language)
     with read_session(ctx.engine) as s:
         # issue 9: a co-op, clinician or room that does not exist is said, not answered "no results"
         if coop is not None and s.get(tb.CoopRow, coop) is None:
@@ -180,6 +189,8 @@ def search_slots(
                                 now=now)  # issue 13: live holds are busy
             free_c = free_map(clinicians, rules, closures, busy, lo, span_end)
             room_for = _RoomFinder(rooms, rules, closures, busy, lo, span_end, dur) if with_room else None
+            interpreter_for = (interpreters.Finder(s, ctx, interpreter_language, lo, span_end, dur)
+                               if interpreter_language else None)
 
             def starts(c: m.Resource, free: list[av.Interval], hi: dt.datetime = hi) -> Iterator[tuple[dt.datetime, str, int]]:
                 rule = terms.get(c.id)
@@ -199,7 +210,13 @@ def search_slots(
                     room = room_for(t)
                     if room is None:
                         continue
-                found.append(_slot(by_id[cid], t, t + dur, room))
+                slot = _slot(by_id[cid], t, t + dur, room)
+                if interpreter_for is not None and interpreter_language not in by_id[cid].languages:
+                    interpreter = interpreter_for(t, by_id[cid])
+                    if interpreter is None:
+                        continue
+                    slot = dataclasses.replace(slot, interpreter_id=interpreter.id, interpreter=interpreter.name)
+                found.append(slot)
                 if len(found) >= limit:
                     break
             lo, chunk = hi, min(chunk * 2, dt.timedelta(days=7))

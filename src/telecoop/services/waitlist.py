@@ -160,7 +160,15 @@ def offers(ctx: Context) -> list[tuple[cap.Hold, cap.WaitlistEntry]]:
         return [(holds.to_hold(h), _entry(w, ctx)) for h, w in store.live_offers(s, ctx.coop, ctx.now())]
 
 
-def accept(ctx: Context, offer_id: int, *, mode: str | None = None, reason: str = "") -> m.Booking:
+def accept(
+    ctx: Context,
+    offer_id: int,
+    *,
+    mode: str | None = None,
+    reason: str = "",
+    consent: bool = False,
+    patient_location: str | None = None,
+) -> m.Booking:
     """Book an offer for its entry's patient; the entry is done. "hold expired" (exit 1) once it lapsed."""
     ctx.require(*BOOKING_ROLES)
     with read_session(ctx.engine) as s:
@@ -172,7 +180,8 @@ def accept(ctx: Context, offer_id: int, *, mode: str | None = None, reason: str 
         raise NotFound("notfound.offer", id=offer_id)
     chosen = mode or entry.mode or m.Mode.VIDEO.value
     try:
-        return holds.confirm(ctx, offer_id, patient=entry.patient, reason=reason, mode=chosen)
+        return holds.confirm(ctx, offer_id, patient=entry.patient, reason=reason, mode=chosen,
+                             consent=consent, patient_location=patient_location)
     except holds.HoldExpired:
         advance(ctx)  # pass it on now
         raise

@@ -135,7 +135,8 @@ def seen_clause(actor: m.Staff, *, own_coop_only: bool = False) -> ColumnElement
     if actor.role == m.Role.FEDERATION_ADMIN:
         return None
     visible = select(tb.ResourceRow.id).where(visible_clause(actor.coop))
-    return or_(col(B.coop) == actor.coop, col(B.clinician_id).in_(visible), col(B.room_id).in_(visible))
+    return or_(col(B.coop) == actor.coop, col(B.clinician_id).in_(visible), col(B.room_id).in_(visible),
+               col(B.interpreter_id).in_(visible))  # issue 14: an interpreter's busy time too
 
 
 def seen_by(
@@ -165,7 +166,8 @@ def seen_by(
     if conflicts_only:
         stmt = stmt.where(col(B.conflict) != "")
     if resource_id is not None:
-        stmt = stmt.where(or_(col(B.clinician_id) == resource_id, col(B.room_id) == resource_id))
+        stmt = stmt.where(or_(col(B.clinician_id) == resource_id, col(B.room_id) == resource_id,
+                              col(B.interpreter_id) == resource_id))  # issue 14
     if patient is not None:
         stmt = stmt.where(patient_clause(actor)).where(
             sa.func.lower(B.patient).contains(patient.lower(), autoescape=True)
@@ -198,3 +200,10 @@ def starting_between(
         .where(col(B.start) >= start, col(B.start) < end)
     )
     return list(session.execute(stmt).all())
+
+
+def of_series(session: Session, series_id: int) -> list[int]:
+    """issue 14: the ids of a series' bookings, in occurrence order (cancelled ones included)."""
+    B = tb.BookingRow
+    stmt = select(col(B.id)).where(col(B.series_id) == series_id).order_by(col(B.series_index))
+    return [i for i in session.exec(stmt).all() if i is not None]

@@ -14,7 +14,10 @@ def key(value: int | None) -> int:
 
 
 def coop(row: tb.CoopRow) -> m.Coop:
-    return m.Coop(slug=row.slug, name=row.name, region=row.region, tz=row.tz, lang=row.lang)
+    return m.Coop(
+        slug=row.slug, name=row.name, region=row.region, tz=row.tz, lang=row.lang,
+        video_platform=getattr(row, "video_platform", "") or "",  # issue 14
+    )
 
 
 def staff(row: tb.StaffRow) -> m.Staff:
@@ -43,6 +46,7 @@ def resource(row: tb.ResourceRow, tz: str, shared_with: tuple[str, ...] = ()) ->
         shared_with=tuple(sorted(shared_with)),
         buffer_minutes=row.buffer_minutes,
         active=row.active,
+        licences=tuple((getattr(row, "licences", "") or "QC").split()),  # issue 14
     )
 
 

@@ -67,6 +67,8 @@ class CoopRow(SQLModel, table=True):
     region: str
     tz: str
     lang: str = "fr"
+    # --- issue 14: the co-op's approved video platform (https), the base of each visit's private link
+    video_platform: str = Field(default="", sa_column=Column(sa.String, nullable=False, server_default=""))
 
 
 class StaffRow(SQLModel, table=True):
@@ -93,6 +95,8 @@ class ResourceRow(SQLModel, table=True):
     sharing: str = "all"
     buffer_minutes: int = 0
     active: bool = True
+    # --- issue 14: provinces/territories a clinician is licensed in (space-separated codes)
+    licences: str = Field(default="QC", sa_column=Column(sa.String, nullable=False, server_default="QC"))
 
 
 class ShareRow(SQLModel, table=True):
@@ -133,6 +137,7 @@ class BookingRow(SQLModel, table=True):
         Index("ix_booking_room_start", "room_id", "start"),
         Index("ix_booking_start", "start"),
         Index("ix_booking_coop_start", "coop", "start"),
+        Index("ix_booking_interpreter_start", "interpreter_id", "start"),  # issue 14
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     clinician_id: int = Field(foreign_key="resource.id")
@@ -151,6 +156,31 @@ class BookingRow(SQLModel, table=True):
     conflict: str = Field(default="", sa_column=Column(sa.String, nullable=False, server_default=""))
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    # --- issue 14: the teleconsultation record (revision 0004 adds these to older files)
+    # Where the patient is during the visit: a province or territory code, and optionally a site.
+    patient_location: str = Field(default="QC", sa_column=Column(sa.String, nullable=False, server_default="QC"))
+    patient_site: str = Field(default="", sa_column=Column(sa.String, nullable=False, server_default=""))
+    # Consent to a video or phone visit: who recorded it, when ("" / NULL: none, in person).
+    consent_by: str = Field(default="", sa_column=Column(sa.String, nullable=False, server_default=""))
+    consent_at: Optional[dt.datetime] = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    interpreter_id: Optional[int] = Field(default=None, foreign_key="resource.id")
+    series_id: Optional[int] = Field(default=None, foreign_key="series.id")
+    series_index: Optional[int] = None  # 1-based occurrence number in its series
+    # The visit's private link (the co-op's platform + random token); "" none.
+    video_link: str = Field(default="", sa_column=Column(sa.String, nullable=False, server_default=""))
+
+
+# --- issue 14: a follow-up series (its occurrences are bookings carrying series_id)
+class SeriesRow(SQLModel, table=True):
+    __tablename__ = "series"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    coop: str = Field(foreign_key="coop.slug", index=True)
+    clinician_id: int = Field(foreign_key="resource.id")
+    repeat: str  # weekly | every-2-weeks | monthly
+    count: int
+    tz: str  # the zone whose wall time every occurrence keeps
+    created_by: str
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
 class AuditRow(SQLModel, table=True):

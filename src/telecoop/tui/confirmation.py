@@ -16,7 +16,7 @@ from telecoop.tui.format import clean, day_long, specialty_label, zone_label
 
 
 # issue 10: written-out keys (none built at run time), so a translator's tooling finds them.
-MODE_KEYS = {"video": "conf.mode.video", "phone": "conf.mode.phone", "room": "conf.mode.room"}
+MODE_KEYS = {"video": "conf.mode.video", "phone": "conf.mode.phone", "in-person": "conf.mode.room"}
 LANG_KEYS = {"fr": "conf.lang.fr", "en": "conf.lang.en"}
 
 

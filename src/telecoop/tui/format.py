@@ -88,7 +88,7 @@ ZONE_LONG_KEYS = {
     "America/Blanc-Sablon": "tui.zone.long.America/Blanc-Sablon",
     "America/Toronto": "tui.zone.long.America/Toronto",
 }
-MODE_KEYS = {"video": "tui.bmode.video", "phone": "tui.bmode.phone", "room": "tui.bmode.room"}
+MODE_KEYS = {"video": "tui.bmode.video", "phone": "tui.bmode.phone", "in-person": "tui.bmode.room"}
 ROLE_KEYS = {
     "receptionist": "tui.role.receptionist",
     "coop_admin": "tui.role.coop_admin",
@@ -109,9 +109,13 @@ SPECIALTY_KEYS = {
     "psychiatry": "tui.spec.psychiatry",
     "kinesiology": "tui.spec.kinesiology",
 }
-LANGUAGE_KEYS = {"fr": "tui.lang.fr", "en": "tui.lang.en"}
-KIND_KEYS = {"clinician": "tui.adm.kind.clinician", "room": "tui.adm.kind.room"}
-KIND_SHORT_KEYS = {"clinician": "tui.adm.kind_short.clinician", "room": "tui.adm.kind_short.room"}
+LANGUAGE_KEYS = {"fr": "tui.lang.fr", "en": "tui.lang.en",
+                 # issue 14: languages a patient may speak, with an interpreter
+                 "iu": "tui.lang.iu", "cr": "tui.lang.cr", "moe": "tui.lang.moe", "atj": "tui.lang.atj", "nsk": "tui.lang.nsk", "lsq": "tui.lang.lsq", "ase": "tui.lang.ase", "es": "tui.lang.es", "ar": "tui.lang.ar", "zh": "tui.lang.zh", "ht": "tui.lang.ht", "pt": "tui.lang.pt", "fa": "tui.lang.fa", "vi": "tui.lang.vi", "ru": "tui.lang.ru", "uk": "tui.lang.uk", "tl": "tui.lang.tl", "ta": "tui.lang.ta"}
+KIND_KEYS = {"clinician": "tui.adm.kind.clinician", "room": "tui.adm.kind.room",
+             "interpreter": "tui.adm.kind.interpreter"}  # issue 14
+KIND_SHORT_KEYS = {"clinician": "tui.adm.kind_short.clinician", "room": "tui.adm.kind_short.room",
+                   "interpreter": "tui.adm.kind_short.interpreter"}  # issue 14
 SHARING_KEYS = {"private": "tui.adm.sharing.private", "all": "tui.adm.sharing.all", "listed": "tui.adm.sharing.listed"}
 SHARING_SHORT_KEYS = {"private": "tui.adm.sharing_short.private", "all": "tui.adm.sharing_short.all"}
 

@@ -178,7 +178,7 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "conf.mode.video": ("en vidéo", "by video"),
     "conf.mode.phone": ("par téléphone", "by phone"),
-    "conf.mode.room": ("en salle de téléconsultation", "in a teleconsultation room"),
+    "conf.mode.room": ("en personne", "in person"),
 }
 
 i18n.register(DAY_MESSAGES)

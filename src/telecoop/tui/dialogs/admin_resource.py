@@ -80,7 +80,7 @@ class ResourceDialog(AdminFormDialog["m.Resource | None"]):
             "languages",
             "tui.adm.f.languages",
             ChoiceList(
-                [(languages_label([code]), code) for code in m.LANGUAGES],
+                [(languages_label([code]), code) for code in self._language_codes(kind)],
                 selected=r.languages if r else ("fr",),
                 id="languages",
             ),
@@ -120,14 +120,26 @@ class ResourceDialog(AdminFormDialog["m.Resource | None"]):
         reset_select(self.query_one("#kind", Select), self._kind_options())
         reset_select(self.query_one("#specialty", Select), self._specialty_options())
         reset_select(self.query_one("#sharing", Select), self._sharing_options())
-        self.query_one("#languages", ChoiceList).set_choices([(languages_label([c]), c) for c in m.LANGUAGES])
+        kind = str(self.query_one("#kind", Select).value)
+        self.query_one("#languages", ChoiceList).set_choices(
+            [(languages_label([c]), c) for c in self._language_codes(kind)])
+
+    @staticmethod
+    def _language_codes(kind: str) -> tuple[str, ...]:
+        """issue 14: an interpreter's languages go beyond the clinicians' French and English."""
+        return m.PATIENT_LANGUAGES if kind == m.ResourceKind.INTERPRETER.value else m.LANGUAGES
 
     def _show_fields(self) -> None:
         """Specialty and languages for clinicians only; the partner list only when sharing with listed co-ops."""
         fields = self.fields
-        clinician = self.query_one("#kind", Select).value == m.ResourceKind.CLINICIAN.value
+        kind = str(self.query_one("#kind", Select).value)
+        clinician = kind == m.ResourceKind.CLINICIAN.value
         for name in CLINICIAN_FIELDS:
             fields[name].display = clinician
+        if kind == m.ResourceKind.INTERPRETER.value:  # issue 14: an interpreter has languages, no specialty
+            fields["languages"].display = True
+        self.query_one("#languages", ChoiceList).set_choices(
+            [(languages_label([c]), c) for c in self._language_codes(kind)])
         fields["shared_with"].display = self.query_one("#sharing", Select).value == m.Sharing.LISTED.value
 
     @on(Select.Changed, "#kind, #sharing")

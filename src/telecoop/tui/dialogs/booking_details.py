@@ -24,6 +24,7 @@ from telecoop.domain import model as m
 from telecoop.domain.timeutil import local
 from telecoop.i18n import LANGS, get_lang, t
 from telecoop.services import booking as booking_service
+from telecoop.services import teleconsult as teleconsult_service
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
 from telecoop.tui.confirmation import LANG_KEYS, confirmation_text
 from telecoop.tui.format import (
@@ -56,6 +57,8 @@ EVENT_KEYS = {
     "booking.checked_in": "tui.event.booking.checked_in",
     "booking.completed": "tui.event.booking.completed",
     "booking.no_show": "tui.event.booking.no_show",
+    "booking.mode": "tui.event.booking.mode",  # issue 14
+    "booking.link": "tui.event.booking.link",
 }
 
 class BookingDetailsDialog(ModalScreen[None]):
@@ -66,6 +69,9 @@ class BookingDetailsDialog(ModalScreen[None]):
         Binding("c", "copy", "tui.key.copy"),
         Binding("s", "save_ics", "tui.key.save_ics"),
         Binding("l", "patient_lang", "tui.key.patient_lang"),
+        # issue 14: the patient asks to come in person; a fresh private link
+        Binding("p", "in_person", "tui.key.in_person"),
+        Binding("k", "new_link", "tui.key.new_link"),
     ]
     AUTO_FOCUS = "#details-copy"
 
@@ -211,6 +217,27 @@ class BookingDetailsDialog(ModalScreen[None]):
             return
         self.patient_lang = LANGS[(LANGS.index(self.patient_lang) + 1) % len(LANGS)] if self.patient_lang in LANGS else LANGS[0]
         self.relabel()
+
+    def action_in_person(self) -> None:
+        d = self.details
+        if d is None or d.booking.masked or d.booking.mode == m.Mode.IN_PERSON:
+            return
+        self._change(lambda: teleconsult_service.switch_mode(self.ctx, d.booking.id, "in-person", seen=d.booking),
+                     "tui.details.switched")
+
+    def action_new_link(self) -> None:
+        d = self.details
+        if d is None or d.booking.masked or d.booking.mode != m.Mode.VIDEO:
+            return
+        self._change(lambda: teleconsult_service.regenerate_link(self.ctx, d.booking.id), "tui.details.new_link")
+
+    @work(thread=True, exclusive=True, group="details-change")
+    def _change(self, call, said: str) -> None:
+        found = guarded(self, call)
+        if found is UNSET:
+            return
+        self.app.call_from_thread(self._say, said)
+        self.app.call_from_thread(self._load)
 
     def action_save_ics(self) -> None:
         """Write the booking's .ics (no patient data in it) to the downloads folder."""

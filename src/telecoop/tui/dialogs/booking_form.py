@@ -26,7 +26,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from telecoop.domain import capacity as cap
 from telecoop.domain import model as m
-from telecoop.domain.errors import BadInput, SlotTaken
+from telecoop.domain import teleconsult as tc
+from telecoop.domain.errors import BadInput, NotPermitted, SlotTaken
 from telecoop.domain.timeutil import local
 from telecoop.i18n import field_label, get_lang, t
 from telecoop.services import booking as booking_service
@@ -35,8 +36,24 @@ from telecoop.tui.dialogs.admin_form import short_error_text
 from telecoop.tui.format import clean, day_long, literal, local_day, mode_label, specialty_label, time_pair
 from telecoop.tui.messages import ServiceFailed, failure_in, named_error, resource_names
 from telecoop.tui.widgets.select_options import reset_options
+from telecoop.tui.widgets.tick_box import TickBox
+from telecoop.domain.series import MAX_COUNT
+from telecoop.tui.dialogs.series_preview import SeriesPreviewDialog, SeriesRequest
 
 FIELDS = ("patient",)  # the other fields' errors go to the line above the buttons
+REPEAT_KEYS = {
+    "": "tui.book.repeat.none",
+    "weekly": "tui.book.repeat.weekly",
+    "every-2-weeks": "tui.book.repeat.every-2-weeks",
+    "monthly": "tui.book.repeat.monthly",
+}
+# issue 14: a refusal's short form, for the one line above the buttons
+SHORT_REFUSALS = {"tc.consent_missing": "tui.book.consent_short", "tc.not_licensed": "tui.book.licence_short"}
+
+
+def short_refusal(exc: NotPermitted) -> str | None:
+    key = SHORT_REFUSALS.get(exc.key)
+    return t(key, **exc.params) if key else None
 
 
 @dataclass(frozen=True)
@@ -112,6 +129,8 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             yield Label("", id="patient-label", markup=False)
             yield Input(max_length=m.PATIENT_MAX, compact=True, id="patient")
             yield Static("", id="patient-error", classes="error", markup=False)
+            # issue 14: asked right after who the patient is (video and phone need it)
+            yield TickBox("", False, compact=True, id="consent")
             yield Label("", id="reason-label", markup=False)
             yield Input(max_length=200, compact=True, id="reason")
             with Horizontal(classes="row"):
@@ -123,6 +142,21 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
                     compact=True,
                     id="mode",
                 )
+                # issue 14: where the patient will be, and their consent to a teleconsultation
+                yield Label("", id="location-label", markup=False)
+                yield Select(
+                    [(Text(code), code) for code in tc.PROVINCES],
+                    value=tc.DEFAULT_PROVINCE,
+                    allow_blank=False,
+                    compact=True,
+                    id="location",
+                )
+            # issue 14: a follow-up series (previewed before anything is booked)
+            with Horizontal(classes="row tight"):
+                yield Label("", id="repeat-label", markup=False)
+                yield Select(self._repeat_options(), value="", allow_blank=False, compact=True, id="repeat")
+                yield Label("", id="count-label", markup=False)
+                yield Input("4", max_length=2, compact=True, id="count", type="integer")
             yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("", id="confirm", compact=True, variant="primary")
@@ -219,6 +253,9 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         # An app worker: the dialog's own are gone with it. If the app ends first, the hold expires.
         self.app.run_worker(release, thread=True, group="release-hold", exit_on_error=False)
 
+    def _repeat_options(self) -> list[tuple[Text, str]]:
+        return [(Text(t(REPEAT_KEYS[word])), word) for word in REPEAT_KEYS]
+
     def _mode_options(self) -> list[tuple[Text, str]]:
         return [(Text(mode_label(mode)), mode.value) for mode in m.Mode]
 
@@ -234,11 +271,18 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         summary.append(f" — {specialty_label(slot.specialty)} — {clean(coop)}")
         if slot.room:
             summary.append("\n" + t("tui.detail.room", room=clean(slot.room)))
+        if slot.interpreter:
+            summary.append("\n" + t("tui.detail.interpreter", name=clean(slot.interpreter)))
         self.query_one("#slot-summary", Static).update(summary)
         self.query_one("#patient-label", Label).update(t("tui.book.patient"))
         self.query_one("#reason-label", Label).update(t("tui.book.reason"))
         self.query_one("#mode-label", Label).update(t("tui.book.mode") + " ")
         reset_options(self.query_one("#mode", Select), self._mode_options())
+        self.query_one("#location-label", Label).update("  " + t("tui.book.location") + " ")
+        self.query_one("#consent", TickBox).label = Text(t("tui.book.consent"))
+        self.query_one("#repeat-label", Label).update(t("tui.book.repeat") + " ")
+        reset_options(self.query_one("#repeat", Select), self._repeat_options())
+        self.query_one("#count-label", Label).update("  " + t("tui.book.count") + " ")
         self.query_one("#confirm", Button).label = t("tui.book.confirm")
         self.query_one("#back", Button).label = t("tui.book.back")
         self.query_one("#dialog-hint", Static).update(t("tui.book.keys"))
@@ -288,13 +332,32 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             return
         reason = self.query_one("#reason", Input).value.strip()
         mode = str(self.query_one("#mode", Select).value)
+        where = str(self.query_one("#location", Select).value)
+        consent = self.query_one("#consent", TickBox).value
+        repeat = str(self.query_one("#repeat", Select).value or "")
+        if repeat and self.slot.interpreter_id is not None:  # not offered yet: said, not silently dropped
+            self._error(None, t("tui.book.series_interpreter"))
+            return
+        if repeat:  # issue 14: the series is previewed first; nothing is written before its Enter
+            count_text = self.query_one("#count", Input).value.strip()
+            count = int(count_text) if count_text.isdigit() else 0
+            if not 2 <= count <= MAX_COUNT:
+                self._error(None, t("tui.book.count_range", max=MAX_COUNT))
+                return
+            request = SeriesRequest(self.slot, repeat, count, patient, reason, mode, where, consent)
+            self.app.push_screen(SeriesPreviewDialog(request), self._series_closed)
+            return
         self._saving = True
         self.query_one("#confirm", Button).disabled = True
         self.query_one("#form-error", Static).update(t("tui.book.saving"))
-        self._book(patient, reason, mode)
+        self._book(patient, reason, mode, where, consent)
+
+    def _series_closed(self, booking: m.Booking | None) -> None:
+        if booking is not None:
+            self.dismiss(booking)
 
     @work(thread=True, exclusive=True, group="book")
-    def _book(self, patient: str, reason: str, mode: str) -> None:
+    def _book(self, patient: str, reason: str, mode: str, where: str = "QC", consent: bool = False) -> None:
         slot = self.slot
         minutes = int((slot.end - slot.start).total_seconds() // 60)
 
@@ -303,7 +366,7 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             if hold is not None:
                 try:
                     return hold_service.confirm(self.app.ctx, hold.id, patient=patient, reason=reason,  # type: ignore[attr-defined]
-                                                mode=mode)
+                                                mode=mode, patient_location=where, consent=consent)
                 except hold_service.HoldExpired:
                     pass  # kept no longer: book it if it is still free (else the next free slots)
             return booking_service.book(
@@ -315,6 +378,9 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
                 reason=reason,
                 mode=mode,
                 room_id=slot.room_id,
+                patient_location=where,
+                consent=consent,
+                interpreter_id=slot.interpreter_id,  # issue 14: the one the search found
             )
 
         try:
@@ -323,6 +389,10 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
                 self._booked = True
         except SlotTaken as exc:
             self.post_message(self.Taken(list(exc.alternatives)))
+            return
+        except NotPermitted as exc:  # issue 14: no consent, or not licensed where the patient is
+            said = exc.message(get_lang())
+            self.post_message(self.Refused(None, said, short_refusal(exc)))
             return
         except BadInput as exc:
             field = exc.params.get("field")

@@ -61,7 +61,8 @@ class SlotQuery:
     def kwargs(self) -> dict:
         return {
             "specialty": self.specialty or None,
-            "language": self.language or None,
+            "language": self.language if self.language in m.LANGUAGES else None,
+            "interpreter_language": self.language if self.language not in (ANY, *m.LANGUAGES) else None,
             "coop": self.coop or None,
             "with_room": self.with_room,
             "partner_rooms": self.with_room and self.partner_rooms,
@@ -157,7 +158,11 @@ class FindScreen(ModeScreen):
         return [(Text(t("tui.find.specialty_any")), ANY)] + [(Text(specialty_label(s)), s) for s in specs]
 
     def _language_options(self) -> list[tuple[Text, str]]:
-        return [(Text(t("tui.find.language_any")), ANY)] + [(Text(languages_label([c])), c) for c in m.LANGUAGES]
+        # issue 14: a language no clinician needs to speak: the slot comes with an interpreter
+        return [(Text(t("tui.find.language_any")), ANY)] + [(Text(languages_label([c])), c) for c in m.LANGUAGES] + [
+            (Text(t("tui.find.with_interpreter", language=languages_label([c]))), c)
+            for c in m.PATIENT_LANGUAGES if c not in m.LANGUAGES
+        ]
 
     def _coop_options(self) -> list[tuple[Text, str]]:
         coops = sorted(self.directory.coops.values(), key=lambda c: sort_key(c.name)) if self.directory else []
@@ -386,6 +391,8 @@ class FindScreen(ModeScreen):
             if slot.room_coop:
                 room += f" ({clean(self.directory.coop_name(slot.room_coop))})"
             second = t("tui.detail.room", room=room) + " · " + second
+        if slot.interpreter:  # issue 14
+            second = t("tui.detail.interpreter", name=clean(slot.interpreter)) + " · " + second
         detail.update(Text(f"{first}\n{second}", end="", no_wrap=True, overflow="ellipsis"))
 
     @on(DataTable.RowHighlighted, "#slots")

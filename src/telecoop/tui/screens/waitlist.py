@@ -151,8 +151,16 @@ class WaitlistScreen(ModeScreen):
     def action_accept(self) -> None:
         """Book the highlighted offer for its patient."""
         picked = self._selected_offer()
-        if picked is not None:
-            self._act(lambda: waitlist_service.accept(self.ctx, picked[0].id), "tui.wl.accepted")
+        if picked is None:
+            return
+        from telecoop.tui.dialogs.confirm import ConfirmDialog
+
+        def answered(consent: bool | None) -> None:
+            # issue 14: an offer is a video or phone visit, which needs the patient's consent
+            if consent:
+                self._act(lambda: waitlist_service.accept(self.ctx, picked[0].id, consent=True), "tui.wl.accepted")
+
+        self.app.push_screen(ConfirmDialog("tui.wl.consent_q"), answered)
 
     def action_decline(self) -> None:
         """Give the highlighted offer back: it goes to the next patient."""

@@ -1,0 +1,189 @@
+"""issue 14: follow-up series: the same wall time across DST, previewed, booked all or nothing."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+
+import engines
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from telecoop.domain import series as ds
+from telecoop.domain.errors import BadInput
+from telecoop.domain.timeutil import local
+from telecoop.services import booking as bk
+from telecoop.services import series as sv
+
+ZONES = ("America/Toronto", "America/Halifax", "America/Blanc-Sablon")
+PSYCHOLOGIST_ILES = 8  # Tuesdays and Thursdays 08:30-12:00, 13:00-16:30 in Halifax time
+FIRST = "2026-12-08T10:00"  # a Tuesday
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tz=st.sampled_from(ZONES),
+    day=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 12, 31)),
+    minute=st.integers(0, 24 * 4 - 1).map(lambda q: q * 15),
+    repeat=st.sampled_from(ds.REPEATS),
+    count=st.integers(2, ds.MAX_COUNT),
+)
+def test_every_occurrence_keeps_its_wall_time_across_dst(tz, day, minute, repeat, count):
+    """2020-2035, the three zones: each occurrence starts at the first one's wall time, or is flagged."""
+    wall = dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
+    first = ds.resolve(1, wall, tz, 30)
+    if first.problem:  # the first one itself in a gap or a repeated hour: the person picks its time
+        return
+    occs = ds.occurrences(first.start, tz, repeat, count, 30)
+    assert [o.index for o in occs] == list(range(1, count + 1))
+    for o in occs:
+        assert o.wall.time() == wall.time()
+        if o.problem:
+            assert o.problem in (ds.GAP, ds.AMBIGUOUS) and o.start is None and tz != "America/Blanc-Sablon"
+            continue
+        shown = local(o.start, tz)
+        assert (shown.hour, shown.minute) == (wall.hour, wall.minute)
+        assert shown.date() == o.wall.date()
+        if repeat == "monthly":
+            months = (o.wall.year - wall.year) * 12 + o.wall.month - wall.month
+            assert months == o.index - 1
+            assert o.wall.day == min(wall.day, calendar.monthrange(o.wall.year, o.wall.month)[1])
+        else:
+            step = 7 if repeat == "weekly" else 14
+            assert (o.wall.date() - wall.date()).days == step * (o.index - 1)
+
+
+def test_dst_gap_and_repeated_hour_are_flagged_never_guessed():
+    occs = ds.occurrences(ds.resolve(1, dt.datetime(2027, 3, 7, 2, 30), "America/Toronto", 30).start,
+                          "America/Toronto", "weekly", 3, 30)
+    assert [o.problem for o in occs] == ["", ds.GAP, ""]
+    occs = ds.occurrences(ds.resolve(1, dt.datetime(2026, 10, 25, 1, 30), "America/Halifax", 30).start,
+                          "America/Halifax", "weekly", 2, 30)
+    assert [o.problem for o in occs] == ["", ds.AMBIGUOUS]
+    # Across DST the UTC start moves by an hour; the wall time does not.
+    occs = ds.occurrences(ds.resolve(1, dt.datetime(2027, 3, 9, 10, 0), "America/Toronto", 30).start,
+                          "America/Toronto", "weekly", 2, 30)
+    assert [o.start.hour for o in occs] == [15, 14]
+
+
+def test_monthly_keeps_the_day_or_the_months_last():
+    walls = [ds.nth_wall(dt.datetime(2027, 1, 31, 9, 0), "monthly", n) for n in range(4)]
+    assert [w.date() for w in walls] == [dt.date(2027, 1, 31), dt.date(2027, 2, 28), dt.date(2027, 3, 31),
+                                         dt.date(2027, 4, 30)]
+
+
+def test_bad_repeat_and_count_are_bad_input():
+    with pytest.raises(BadInput):
+        ds.repeat_word("daily")
+    for n in (1, 53, True):
+        with pytest.raises(BadInput):
+            ds.count_value(n)
+
+
+# --------------------------------------------------------------------------- #
+# Services on a real database
+# --------------------------------------------------------------------------- #
+
+
+def _count(db_path) -> int:
+    conn = engines.Direct(db_path)  # SQLite or PostgreSQL, as the suite runs
+    try:
+        return conn.execute("SELECT count(*) FROM booking").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_preview_flags_a_taken_occurrence_and_the_series_is_refused_whole_until_skipped(as_user, db_path):
+    ctx = as_user("recep.gaspesie")
+    other = as_user("recep.iles")
+    bk.book(other, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-15T10:00", duration=30, consent=True, patient="ZZ")
+    occs = sv.preview(ctx, clinician_id=PSYCHOLOGIST_ILES, start=FIRST, duration=30, repeat="weekly", count=4)
+    assert [o.problem for o in occs][:2] == ["", ds.TAKEN]
+    before = _count(db_path)
+    with pytest.raises(sv.SeriesConflict) as refused:
+        sv.book_series(ctx, clinician_id=PSYCHOLOGIST_ILES, start=FIRST, duration=30, repeat="weekly", count=4,
+                       patient="AB-1", consent=True)
+    assert "2" in refused.value.params["which"] and refused.value.exit_code == 1
+    assert _count(db_path) == before, "nothing written"
+    moved = sv.preview(ctx, clinician_id=PSYCHOLOGIST_ILES, start=FIRST, duration=30, repeat="weekly", count=4,
+                       moves={2: "2026-12-15T11:00"})
+    assert moved[1].problem == "" and moved[1].moved
+    series_id, made = sv.book_series(ctx, clinician_id=PSYCHOLOGIST_ILES, start=FIRST, duration=30,
+                                     repeat="weekly", count=4, patient="AB-1", consent=True,
+                                     skip=[o.index for o in occs if o.problem and o.index != 2],
+                                     moves={2: "2026-12-15T11:00"})
+    assert {b.series_id for b in made} == {series_id}
+    assert all(local(b.start, "America/Halifax").hour in (10, 11) for b in made)
+    assert len({b.video_link for b in made}) == len(made), "each visit its own private link"
+
+
+def test_cancel_this_and_later_then_move_never_brings_a_cancelled_one_back(as_user):
+    ctx = as_user("recep.gaspesie")
+    series_id, made = sv.book_series(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2027-01-12T10:00", duration=30,
+                                     repeat="weekly", count=4, patient="AB-1", consent=True)
+    assert [b.series_index for b in made] == [1, 2, 3, 4]
+    sv.cancel_series(ctx, series_id, from_occurrence=2, reason="Patient moved", only=True)
+    sv.cancel_series(ctx, series_id, from_occurrence=4, reason="Done early")
+    moved = sv.move_series(ctx, series_id, from_occurrence=1, start="2027-01-12T11:00")
+    assert [(b.series_index, local(b.start, "America/Halifax").hour) for b in moved] == [(1, 11), (3, 11)]
+    after = sv.series_bookings(ctx, series_id)
+    assert [b.status.value for b in after] == ["booked", "cancelled", "booked", "cancelled"]
+    with pytest.raises(BadInput):
+        sv.move_series(ctx, series_id, from_occurrence=2, start="2027-01-19T11:00", only=True)
+
+
+def test_another_coop_cannot_see_or_change_a_series(as_user):
+    from telecoop.domain.errors import NotFound
+
+    ctx = as_user("recep.gaspesie")
+    series_id, _ = sv.book_series(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2027-01-12T10:00", duration=30,
+                                  repeat="weekly", count=2, patient="AB-1", consent=True)
+    with pytest.raises(NotFound):
+        sv.series_bookings(as_user("recep.iles"), series_id)
+    busy = bk.get_booking(as_user("recep.iles"), sv.series_bookings(ctx, series_id)[0].id)
+    assert busy.series_id is None and busy.masked
+
+
+# --------------------------------------------------------------------------- #
+# The command line
+# --------------------------------------------------------------------------- #
+
+
+@pytest.fixture
+def run(db_path, capsys, monkeypatch):
+    from telecoop.cli import main
+    from telecoop.services import context as context_module
+    from tests.conftest import NOW
+
+    real = context_module.open_context
+    monkeypatch.setattr(context_module, "open_context", lambda *a, **k: real(*a, **k, clock=lambda: NOW))
+
+    def call(*argv: str, login: str = "recep.gaspesie", lang: str = "en"):
+        code = main(["--db", str(db_path), "--lang", lang, "--as", login, *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call
+
+
+def test_cli_preview_book_move_and_cancel_a_series(run, db_path):
+    base = ["book", "--clinician", "8", "--start", "2027-01-12T10:00", "--patient", "AB", "--consent",
+            "--repeat", "weekly", "--count", "3"]
+    code, out, _ = run(*base, "--preview", lang="fr")
+    assert code == 0 and "libre" in out and out.count("2027-01-") == 3
+    before = _count(db_path)
+    code, out, _ = run(*base, "--json")
+    made = json.loads(out)
+    assert code == 0 and len(made["bookings"]) == 3 and _count(db_path) == before + 3
+    sid = made["series_id"]
+    assert {b["series_id"] for b in made["bookings"]} == {sid}
+    code, out, _ = run("series", "move", str(sid), "--from-occurrence", "2", "--start", "2027-01-19T11:00", "--json")
+    assert code == 0 and [b["series_index"] for b in json.loads(out)] == [2, 3]
+    code, out, _ = run("series", "cancel", str(sid), "--from-occurrence", "3", "--only", "--reason", "x")
+    assert code == 0 and "1 booking cancelled" in out
+    code, _, err = run(*base, "--move", "2=nonsense")
+    assert code == 2 and err.count("\n") == 1
+    code, _, err = run("series", "show", str(sid), login="recep.iles")
+    assert code == 1 and "not found" in err
