@@ -74,13 +74,16 @@ def upgrade() -> None:
     if dialect == "sqlite":  # the batch copy of booking below drops them; made again after it
         op.execute("DROP TRIGGER IF EXISTS booking_no_overlap_insert")
         op.execute("DROP TRIGGER IF EXISTS booking_no_overlap_update")
-        # Any other trigger on booking (0004's hold guards) is made again as it was.
-        kept = [
-            row[0]
-            for row in op.get_bind().exec_driver_sql(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'booking' AND sql IS NOT NULL"
-            )
-        ]
+        # Every other trigger that names booking (0004's hold guards, on booking and on hold)
+        # is dropped for the copy (renaming the copy checks them against a booking that is
+        # briefly not there) and made again as it was.
+        others = op.get_bind().exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%booking%'"
+            " AND name NOT IN ('booking_no_overlap_insert', 'booking_no_overlap_update')"
+        ).all()
+        for name, ddl in others:
+            op.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+            kept.append(ddl)
     with op.batch_alter_table('booking', schema=None) as batch_op:
         batch_op.add_column(sa.Column('patient_location', sa.String(), server_default='QC', nullable=False))
         batch_op.add_column(sa.Column('patient_site', sa.String(), server_default='', nullable=False))
