@@ -98,7 +98,7 @@ def test_no_hold_or_booking_ever_overlaps_and_an_expired_hold_never_blocks(sampl
                                                              duration=minutes, minutes=hold_for)))
                     elif kind == "book":
                         _, who, cid, i, minutes = step
-                        bk.book(ctxs[LOGINS[who]], clinician_id=cid, start=STARTS[i], duration=minutes, patient="P")
+                        bk.book(ctxs[LOGINS[who]], clinician_id=cid, start=STARTS[i], duration=minutes, patient="P", consent=True)
                     elif kind in ("confirm", "release") and made:
                         login, hold = made[step[1] % len(made)]
                         if kind == "confirm":
@@ -145,7 +145,7 @@ def test_a_partners_quota_is_never_passed_before_its_release(sample_template, qu
                         h = holds.place(iles, clinician_id=5, start=STARTS[i], duration=minutes)
                         holds.confirm(iles, h.id, patient="Q", consent=True)
                     else:
-                        bk.book(iles, clinician_id=5, start=STARTS[i], duration=minutes, patient="Q")
+                        bk.book(iles, clinician_id=5, start=STARTS[i], duration=minutes, patient="Q", consent=True)
                 except (SlotTaken, NotPermitted):
                     pass
                 with read_session(iles.engine) as s:

@@ -70,7 +70,7 @@ def test_sixteen_processes_race_for_a_held_slot_and_only_the_holder_books(db_pat
     for i in range(9):  # the same and overlapping times, by every kind of co-op
         login = ("recep.iles", "recep.basse-cote-nord", "recep.gaspesie")[i % 3]
         start = f"{day}T10:{(0, 15, 0)[i % 3]:02d}"
-        attempts.append((login, ["book", "--clinician", "8", "--start", start, "--duration", "30", "--patient", f"P{i}"]))
+        attempts.append((login, ["book", "--clinician", "8", "--start", start, "--duration", "30", "--patient", f"P{i}", "--consent"]))
     for i in range(6):  # others try to hold it too
         login = ("recep.iles", "recep.saguenay")[i % 2]
         attempts.append((login, ["hold", "--clinician", "8", "--start", f"{day}T09:45", "--duration", "30"]))
@@ -96,7 +96,7 @@ def test_sixteen_processes_never_push_a_partner_past_its_quota(db_path):
     wednesday = tuesday + dt.timedelta(days=1)  # the same ISO week
     starts = [f"{d}T{t}" for d in (tuesday, wednesday) for t in ("08:30", "09:00", "09:30", "10:00", "10:30",
                                                                   "11:00", "11:30", "13:00")]
-    attempts = [("recep.iles", ["book", "--clinician", "5", "--start", start, "--duration", "30", "--patient", f"Q{i}"])
+    attempts = [("recep.iles", ["book", "--clinician", "5", "--start", start, "--duration", "30", "--patient", f"Q{i}", "--consent"])
                 for i, start in enumerate(starts)]
     assert len(attempts) == 16
     results = _race(str(db_path), attempts)

@@ -47,9 +47,9 @@ def test_quota_use_per_partner_per_week_with_the_overbooking_and_its_reason(worl
     admin, iles = ctx("admin.gaspesie"), ctx("recep.iles")
     sharing_terms.set_terms(admin, 5, quotas=["iles=1", "pontiac=2"])
     starts = [s.start for s in bk.search_slots(iles, clinician_id=5, from_date=TUESDAY, days=1, limit=20)]
-    bk.book(iles, clinician_id=5, start=starts[0], duration=60, patient="I-1")
+    bk.book(iles, clinician_id=5, start=starts[0], duration=60, patient="I-1", consent=True)
     sharing_terms.overbook(admin, 5, coop="iles", week="2026-W50", hours="0.5", reason="Tempête")
-    bk.book(iles, clinician_id=5, start=starts[8], duration=30, patient="I-2")
+    bk.book(iles, clinician_id=5, start=starts[8], duration=30, patient="I-2", consent=True)
     rows = {(r.week, r.coop): r for r in cr.quota_use(admin, "2026-12")}
     assert {w for w, _c in rows} == {"2026-W49", "2026-W50", "2026-W51", "2026-W52", "2026-W53"}
     line = rows[("2026-W50", "iles")]
@@ -65,8 +65,8 @@ def test_waitlist_fill_rate_and_cancellation_to_rebooking(world):
     ctx, clock = world
     iles, gaspesie, bcn = ctx("recep.iles"), ctx("recep.gaspesie"), ctx("recep.basse-cote-nord")
     starts = [s.start for s in bk.search_slots(iles, clinician_id=8, from_date=TUESDAY, days=1, limit=20)]
-    first = bk.book(iles, clinician_id=8, start=starts[0], duration=30, patient="I-1")
-    second = bk.book(iles, clinician_id=8, start=starts[8], duration=30, patient="I-2")
+    first = bk.book(iles, clinician_id=8, start=starts[0], duration=30, patient="I-1", consent=True)
+    second = bk.book(iles, clinician_id=8, start=starts[8], duration=30, patient="I-2", consent=True)
     waitlist.add(gaspesie, specialty="psychology", from_date=TUESDAY, to_date=TUESDAY, patient="G-1")
     waitlist.add(bcn, specialty="psychology", from_date=TUESDAY, to_date=TUESDAY, patient="B-1")
     clock.now = NOW + dt.timedelta(minutes=10)

@@ -140,7 +140,7 @@ def test_app_role_books_and_is_refused_ddl_and_audit_changes(deployed):
     assert done.returncode == 0, done.stderr
     start = json.loads(done.stdout)[0]["start"]
     done = _telecoop("--as", "recep.gaspesie", "book", "--clinician", "8", "--start", start,
-                     "--duration", "30", "--patient", "AB", "--json")
+                     "--duration", "30", "--patient", "AB", "--consent", "--json")
     assert done.returncode == 0, done.stderr
     booking_id = json.loads(done.stdout)["id"]
     done = _telecoop("--as", "recep.gaspesie", "cancel", str(booking_id), "--reason", "test")

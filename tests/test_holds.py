@@ -64,7 +64,7 @@ def test_a_hold_is_busy_for_everyone_else_and_becomes_the_holders_booking(ctx_of
     # Busy in every search (the holder's too: the held time is not offered twice), and for a booking.
     assert slot.start not in starts(iles) and slot.start not in starts(gaspesie)
     with pytest.raises(SlotTaken) as taken:
-        bk.book(iles, clinician_id=8, start=slot.start, duration=30, patient="I-1")
+        bk.book(iles, clinician_id=8, start=slot.start, duration=30, patient="I-1", consent=True)
     assert taken.value.alternatives  # the next free slots, as for any taken slot
     booking = holds.confirm(gaspesie, hold.id, patient="G-1", consent=True, reason="suivi")
     assert (booking.start, booking.clinician_id, booking.coop, booking.patient) == (slot.start, 8, "gaspesie", "G-1")
@@ -84,7 +84,7 @@ def test_a_released_or_expired_hold_frees_the_slot_with_nothing_left_to_clean(ct
     assert slot.start not in starts(iles)
     clock.advance(0.01)  # the instant it expires: free, though no process ran
     assert slot.start in starts(iles)
-    won = bk.book(iles, clinician_id=8, start=slot.start, duration=30, patient="I-1")
+    won = bk.book(iles, clinician_id=8, start=slot.start, duration=30, patient="I-1", consent=True)
     assert won.coop == "iles"
     with pytest.raises(holds.HoldExpired) as expired:
         holds.confirm(gaspesie, expiring.id, patient="G-1", consent=True)
@@ -188,7 +188,7 @@ def test_cli_hold_book_release_and_expired(db_path, capsys, monkeypatch):
     assert code == 0, out.err
     held = json.loads(out.out)
     assert {"id", "expires", "start", "end", "clinician_id", "room_id", "status"} <= held.keys()
-    code, out = run(db_path, "book", "--clinician", "8", "--start", f"{day}T10:00", "--patient", "I", login="recep.iles",
+    code, out = run(db_path, "book", "--clinician", "8", "--start", f"{day}T10:00", "--patient", "I", "--consent", login="recep.iles",
                     capsys=capsys)
     assert code == 1 and "this slot was just taken" in out.err
     code, out = run(db_path, "book", "--hold", str(held["id"]), "--patient", "G-1", "--consent", "--json", capsys=capsys)
@@ -214,7 +214,7 @@ def test_cli_hold_book_release_and_expired(db_path, capsys, monkeypatch):
 
 
 def test_cli_book_needs_a_slot_or_a_hold(db_path, capsys):
-    code, out = run(db_path, "book", "--patient", "X", capsys=capsys)
+    code, out = run(db_path, "book", "--patient", "X", "--consent", capsys=capsys)
     assert code == 2 and out.err == "telecoop: missing --clinician, --start\n"
     code, out = run(db_path, "book", "--hold", "1", "--clinician", "8", "--patient", "X", "--consent", capsys=capsys)
     assert code == 2 and "--hold keeps" in out.err

@@ -32,7 +32,7 @@ def test_partners_see_and_book_only_inside_the_window_and_the_notice(as_user):
     assert max(starts(own, 5)) > NOW + dt.timedelta(days=3)
     soon = min(starts(own, 5))
     with pytest.raises(NotPermitted) as notice:
-        bk.book(iles, clinician_id=5, start=soon, duration=30, patient="I")
+        bk.book(iles, clinician_id=5, start=soon, duration=30, patient="I", consent=True)
     assert notice.value.message("en") == "Annie Huard must be booked at least 24 h ahead by partners"
     far = max(starts(own, 5))
     with pytest.raises(NotPermitted) as window:
@@ -46,14 +46,14 @@ def test_a_quota_counts_booked_and_held_minutes_per_iso_week_of_the_resources_zo
     terms.set_terms(admin, 5, quotas=["iles=1"])
     tuesday = [s for s in starts(iles, 5) if s.date() == dt.date(2026, 12, 8)]
     held = holds.place(iles, clinician_id=5, start=tuesday[0], duration=30)
-    bk.book(iles, clinician_id=5, start=tuesday[4], duration=30, patient="I-1")
+    bk.book(iles, clinician_id=5, start=tuesday[4], duration=30, patient="I-1", consent=True)
     with pytest.raises(NotPermitted) as quota:
-        bk.book(iles, clinician_id=5, start=tuesday[8], duration=30, patient="I-2")
+        bk.book(iles, clinician_id=5, start=tuesday[8], duration=30, patient="I-2", consent=True)
     assert quota.value.message("en") == "quota reached: iles already has 1 h of Annie Huard in week 2026-W50 (quota 1 h)"
     holds.release(iles, held.id)  # a released hold gives its minutes back
-    bk.book(iles, clinician_id=5, start=tuesday[8], duration=30, patient="I-2")
+    bk.book(iles, clinician_id=5, start=tuesday[8], duration=30, patient="I-2", consent=True)
     next_week = [s for s in starts(iles, 5, days=10) if s.date() == dt.date(2026, 12, 15)]
-    bk.book(iles, clinician_id=5, start=next_week[0], duration=60, patient="I-3")  # a new week, a new hour
+    bk.book(iles, clinician_id=5, start=next_week[0], duration=60, patient="I-3", consent=True)  # a new week, a new hour
 
 
 def test_unused_quota_opens_to_every_partner_before_the_slot(as_user):
@@ -61,26 +61,26 @@ def test_unused_quota_opens_to_every_partner_before_the_slot(as_user):
     terms.set_terms(admin, 5, quotas=["iles=0.5"], release_hours=30)
     tuesday = [s for s in starts(iles, 5) if s.date() == dt.date(2026, 12, 8)]
     # Tuesday morning is less than 30 h away: released. Wednesday is not.
-    bk.book(iles, clinician_id=5, start=tuesday[0], duration=60, patient="I-1")
-    bk.book(iles, clinician_id=5, start=tuesday[6], duration=60, patient="I-2")
+    bk.book(iles, clinician_id=5, start=tuesday[0], duration=60, patient="I-1", consent=True)
+    bk.book(iles, clinician_id=5, start=tuesday[6], duration=60, patient="I-2", consent=True)
     wednesday = [s for s in starts(iles, 5) if s.date() == dt.date(2026, 12, 9)]
     with pytest.raises(NotPermitted):
-        bk.book(iles, clinician_id=5, start=wednesday[0], duration=60, patient="I-3")
+        bk.book(iles, clinician_id=5, start=wednesday[0], duration=60, patient="I-3", consent=True)
 
 
 def test_the_owners_admin_may_overbook_a_partner_for_a_week_with_a_reason(as_user):
     admin, iles = as_user("admin.gaspesie"), as_user("recep.iles")
     terms.set_terms(admin, 5, quotas=["iles=0.5"])
     tuesday = [s for s in starts(iles, 5) if s.date() == dt.date(2026, 12, 8)]
-    bk.book(iles, clinician_id=5, start=tuesday[0], duration=30, patient="I-1")
+    bk.book(iles, clinician_id=5, start=tuesday[0], duration=30, patient="I-1", consent=True)
     with pytest.raises(NotPermitted):
-        bk.book(iles, clinician_id=5, start=tuesday[4], duration=30, patient="I-2")
+        bk.book(iles, clinician_id=5, start=tuesday[4], duration=30, patient="I-2", consent=True)
     with pytest.raises(NotPermitted):  # a partner's admin cannot grant itself more
         terms.overbook(as_user("admin.iles"), 5, coop="iles", week="2026-W50", hours="1", reason="urgence")
     with pytest.raises(NotPermitted):  # nor a receptionist of the owner
         terms.overbook(as_user("recep.gaspesie"), 5, coop="iles", week="2026-W50", hours="1", reason="urgence")
     terms.overbook(admin, 5, coop="iles", week="2026-W50", hours="0.5", reason="Tempête : patients reportés")
-    bk.book(iles, clinician_id=5, start=tuesday[4], duration=30, patient="I-2")
+    bk.book(iles, clinician_id=5, start=tuesday[4], duration=30, patient="I-2", consent=True)
     from telecoop.services.audit import list_audit
 
     assert any(e.action == "sharing.overbook" for e in list_audit(admin))

@@ -48,7 +48,7 @@ def ctx_of(db_path, clock):
 def booked_then_cancelled(ctx_of, clinician_id=8, login="recep.iles"):
     ctx = ctx_of(login)
     slot = bk.search_slots(ctx, clinician_id=clinician_id, from_date=TUESDAY, days=1, limit=1)[0]
-    b = bk.book(ctx, clinician_id=clinician_id, start=slot.start, duration=30, patient="I-1")
+    b = bk.book(ctx, clinician_id=clinician_id, start=slot.start, duration=30, patient="I-1", consent=True)
     return lambda: bk.cancel(ctx, b.id, reason="patient malade"), slot
 
 
@@ -118,7 +118,7 @@ def test_an_entry_is_offered_only_what_fits_it(ctx_of):
 def test_removing_an_entry_passes_its_offer_on_and_moving_a_booking_frees_its_old_time(ctx_of):
     iles = ctx_of("recep.iles")
     slot = bk.search_slots(iles, clinician_id=8, from_date=TUESDAY, days=1, limit=1)[0]
-    b = bk.book(iles, clinician_id=8, start=slot.start, duration=30, patient="I-1")
+    b = bk.book(iles, clinician_id=8, start=slot.start, duration=30, patient="I-1", consent=True)
     gaspesie, bcn = ctx_of("recep.gaspesie"), ctx_of("recep.basse-cote-nord")
     first = wait(gaspesie, priority=2)
     second = wait(bcn)
@@ -169,7 +169,7 @@ def test_cli_waitlist_add_list_offers_accept_remove(db_path, capsys):
                "--patient", "GA-1", "--priority", "3", "--json") == 0
     entry = json.loads(capsys.readouterr().out)
     assert (entry["patient"], entry["priority"], entry["status"]) == ("GA-1", 3, "waiting")
-    assert run(db_path, "book", "--clinician", "8", "--start", f"{day}T10:00", "--patient", "I-1", "--json",
+    assert run(db_path, "book", "--clinician", "8", "--start", f"{day}T10:00", "--patient", "I-1", "--consent", "--json",
                login="recep.iles") == 0
     booking = json.loads(capsys.readouterr().out)
     assert run(db_path, "cancel", str(booking["id"]), "--reason", "annulé", login="recep.iles") == 0

@@ -104,7 +104,7 @@ def cli_book(database_url: str, slot, patient: str) -> None:
     """Another process (another SSH host, say) books ``slot``: ``telecoop book`` on the same database."""
     argv = [sys.executable, "-m", "telecoop", "--db", database_url, "--lang", "en", "--as", "recep.gaspesie",
             "book", "--clinician", str(slot.clinician_id), "--start", slot.start.isoformat(),
-            "--duration", str(int((slot.end - slot.start).total_seconds() // 60)), "--patient", patient]
+            "--duration", str(int((slot.end - slot.start).total_seconds() // 60)), "--patient", patient, "--consent"]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
 

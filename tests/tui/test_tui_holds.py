@@ -72,6 +72,7 @@ async def test_the_form_counts_down_by_the_minute_and_books_through_its_hold(ope
         await settle(pilot)
         assert static_text(pilot, "#hold-line") == "Slot kept for you until 07:10 (1 min left)"
         assert dialog._to_next_minute(59) == 59 and dialog._to_next_minute(540) == 60  # on the minute, never the second
+        app.screen.query_one("#consent").value = True  # issue 14: the patient consented
         await pilot.press(*"GB-77", "enter")
         await settle(pilot)
         assert "Booked: booking #" in screen_text(pilot)

@@ -52,7 +52,7 @@ async def test_an_offer_made_by_another_connection_shows_up_live_and_is_booked(c
     # The Îles co-op's own connection (another app, another process in real life).
     iles = contexts("recep.iles")
     slot = booking_service.search_slots(iles, clinician_id=8, from_date=TUESDAY, days=1, limit=1)[0]
-    booked = booking_service.book(iles, clinician_id=8, start=slot.start, duration=30, patient="IL-1")
+    booked = booking_service.book(iles, clinician_id=8, start=slot.start, duration=30, patient="IL-1", consent=True)
 
     i18n.set_lang(lang)
     app = TeleCoopApp(open_context(gaspesie.engine.url.database, "recep.gaspesie", clock=lambda: NOW))

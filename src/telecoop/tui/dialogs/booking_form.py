@@ -234,6 +234,18 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         """Seconds until the rounded-up minutes left change (or the hold ends)."""
         return left % 60 or 60
 
+    def _give_back_hold(self) -> None:
+        """Release the form's hold now (the slot is about to be booked another way)."""
+        hold, self.hold = self.hold, None
+        if hold is None:
+            return
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+        try:
+            hold_service.release(self.app.ctx, hold.id)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - expired or gone: it frees itself all the same
+            pass
+
     def on_unmount(self) -> None:
         """Closing the form gives the slot back (unless it became the booking)."""
         self._closed = True
@@ -345,6 +357,9 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
                 self._error(None, t("tui.book.count_range", max=MAX_COUNT))
                 return
             request = SeriesRequest(self.slot, repeat, count, patient, reason, mode, where, consent)
+            # The series is written whole by its preview; the form's hold on the first occurrence
+            # would stand in its way, so it is given back first (the preview flags a slot taken since).
+            self._give_back_hold()
             self.app.push_screen(SeriesPreviewDialog(request), self._series_closed)
             return
         self._saving = True
@@ -363,6 +378,11 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
 
         def call() -> m.Booking:
             hold = self.hold
+            if hold is not None and slot.interpreter_id is not None:
+                # A hold keeps clinician and room, not an interpreter: give it back and book
+                # all three at once (the next free slots are offered if it went meanwhile).
+                self._give_back_hold()
+                hold = None
             if hold is not None:
                 try:
                     return hold_service.confirm(self.app.ctx, hold.id, patient=patient, reason=reason,  # type: ignore[attr-defined]
