@@ -174,12 +174,14 @@ async def test_server_gone_banner_and_retry_a_write_meanwhile_is_one_line_and_no
             mine, theirs = later_slots(app, 2)
 
             # The server goes away while the receptionist fills in a booking form.
-            before = rows(pg_db)
             app.screen.query_one("#slots").focus()
             app.screen.query_one("#slots").move_cursor(row=app.screen._slots.index(mine))
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, BookingDialog)
+            # The form holds its slot (issue 13) before the cut; nothing is written after it.
+            await until(pilot, lambda: app.screen.hold is not None, 10, "the form's hold")
+            before = rows(pg_db)
             link.cut()
             await until(pilot, lambda: app.db_lost, 10, "the loss noticed")
             await settle(pilot)
@@ -215,4 +217,5 @@ async def test_server_gone_banner_and_retry_a_write_meanwhile_is_one_line_and_no
             await until(pilot, lambda: (theirs.clinician_id, theirs.start) not in slot_keys(app), 10,
                         "the screen catches up with what was booked while it was away")
             assert "TeleCoop · Find a slot" in screen_text(pilot).splitlines()[0]
-            assert (mine.clinician_id, mine.start) in slot_keys(app)
+            # ``mine`` stays held by the dropped form until its hold expires (its release could
+            # not reach the server): a time, not a job (issue 13), so it is not asserted free here.
