@@ -241,6 +241,30 @@ def slot_freed(s: Session, ctx: Context, clinician_id: int, start: dt.datetime, 
     _offer_next(s, ctx, clinician_id, start, end)
 
 
+def closure_lifted(s: Session, ctx: Context, clinician_ids: list[int], start: dt.datetime, end: dt.datetime) -> None:
+    """issue 13: inside the write that lifted a closure over [start, end): each clinician's time that is
+    free again (inside hours, outside other closures and bookings) is offered as a freed slot is."""
+    from telecoop.services.search import free_map
+    from telecoop.store.bookings import busy as busy_between
+    from telecoop.store.schedule import closures as closures_between
+    from telecoop.store.schedule import weekly_rules
+
+    start = max(start, ctx.now())
+    if start >= end or not clinician_ids:
+        return
+    rows = [r for r in (s.get(tb.ResourceRow, i) for i in clinician_ids)
+            if r is not None and r.active and r.kind == m.ResourceKind.CLINICIAN.value]
+    if not rows:
+        return
+    clinicians = resources_from_rows(s, rows)
+    ids = [c.id for c in clinicians]
+    free = free_map(clinicians, weekly_rules(s, ids), closures_between(s, ids, {c.coop for c in clinicians}, start, end),
+                    busy_between(s, ids, [], start, end, now=ctx.now()), start, end)
+    for cid in ids:
+        for a, b in free.get(cid, []):
+            slot_freed(s, ctx, cid, a, b)
+
+
 def advance(ctx: Context) -> int:
     """Pass every lapsed offer on to the next entry; how many lapsed. Cheap when none has."""
     with read_session(ctx.engine) as s:
