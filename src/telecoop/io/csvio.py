@@ -597,6 +597,8 @@ class _Check:
         extra = row.check("extra_minutes", svc_terms.extra_minutes)
         reason = row.check("reason", svc_terms.overbook_reason)
         granted_by = row.check("granted_by", validate.login, "granted_by")
+        if granted_by is not BAD and granted_by not in self.logins and "staff" not in self.unchecked:
+            row.problem("granted_by", "field.unknown_login", value=granted_by)
         created_at = row.check("created_at", _utc_instant, "created_at")
         if row.ok:
             self.rows["sharing_overbooks"].append(tb.OverbookRow(
@@ -618,6 +620,8 @@ class _Check:
         coop = row.check("coop", validate.slug, "coop")
         self.coop_ref(row, "coop", coop)
         added_by = row.check("added_by", validate.login, "added_by")
+        if added_by is not BAD and added_by not in self.logins and "staff" not in self.unchecked:
+            row.problem("added_by", "field.unknown_login", value=added_by)
         specialty = row.check("specialty", svc_waitlist.entry_specialty)
         language = row.check("language", svc_waitlist.entry_language)
         mode = row.check("mode", svc_waitlist.entry_mode)
