@@ -7,6 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
+
+from telecoop.domain.errors import ImportErrors
 
 from telecoop.io import csvio
 from telecoop.store import tables as tb
@@ -75,10 +78,12 @@ def test_sample_data_round_trips_byte_for_byte(tmp_path, sample_engine):
 
 def test_export_format(tmp_path, sample_engine):
     counts = csvio.export_dir(sample_engine, tmp_path / "out", include_bookings=False)
-    assert counts == {"coops": 7, "resources": 50, "staff": 25, "availability": 429, "closures": 8}
+    assert counts == {"coops": 7, "resources": 50, "staff": 25, "availability": 429, "closures": 8,
+                      # issue 13: the capacity tables are written even when empty (no waitlist: patient data)
+                      "sharing_terms": 0, "sharing_quotas": 0, "sharing_overbooks": 0, "coop_capacity": 0}
     assert not (tmp_path / "out" / "bookings.csv").exists()
     for kind, name in csvio.FILES.items():
-        if kind == "bookings":
+        if kind in ("bookings", "waitlist"):  # issue 13: the waitlist is patient data too
             continue
         data = (tmp_path / "out" / name).read_bytes()
         assert not data.startswith(b"\xef\xbb\xbf")
@@ -134,3 +139,78 @@ def test_round_trip_with_bookings_and_awkward_times(tmp_path, sample_engine):
     assert bookings[1]["room_id"] == "40"
     staff = {r["login"]: r["name"] for r in rows_of(d1 / "staff.csv")}
     assert staff["recep3.iles"] == 'Doe, "Jo"'
+
+
+# --------------------------------------------------------------------------- #
+# issue 13: sharing terms, quotas, overbookings, co-op capacity, the waitlist
+# --------------------------------------------------------------------------- #
+
+
+def _add_capacity(engine) -> None:
+    at = dt.datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    with write_session(engine) as s:
+        s.add(tb.SharingTermsRow(resource_id=2, window_days=30, min_notice_hours=24, release_hours=48))
+        s.add(tb.QuotaRow(resource_id=2, coop="iles", minutes_per_week=390))
+        s.add(tb.QuotaRow(resource_id=2, coop="basse-cote-nord", minutes_per_week=0))
+        s.add(tb.OverbookRow(id=4, resource_id=2, coop="iles", week="2026-W50", extra_minutes=90,
+                             reason="Grippe, renfort", granted_by="fed.admin", created_at=at))
+        s.add(tb.CoopCapacityRow(coop="iles", hold_minutes=15, offer_minutes=45))
+        for eid, coop, status in ((7, "gaspesie", "waiting"), (8, "iles", "offered"), (9, "iles", "removed")):
+            s.add(tb.WaitlistEntryRow(
+                id=eid, coop=coop, added_by="recep.gaspesie", specialty="family_medicine", language="fr",
+                mode="video" if eid == 7 else "", coops="iles gaspesie" if eid == 7 else "",
+                from_date=dt.date(2026, 12, 1), to_date=dt.date(2026, 12, 20), patient=f"PAT-{eid}",
+                priority=eid - 6, duration=45, status=status, created_at=at, updated_at=at,
+            ))
+
+
+def test_capacity_tables_round_trip(tmp_path, sample_engine):
+    _add_capacity(sample_engine)
+    d1, _ = round_trip(tmp_path, sample_engine, include_bookings=True)
+    assert rows_of(d1 / "sharing_terms.csv") == [
+        {"resource_id": "2", "window_days": "30", "min_notice_hours": "24", "release_hours": "48"}]
+    assert [(q["coop"], q["minutes_per_week"]) for q in rows_of(d1 / "sharing_quotas.csv")] == [
+        ("basse-cote-nord", "0"), ("iles", "390")]
+    (grant,) = rows_of(d1 / "sharing_overbooks.csv")
+    assert (grant["id"], grant["week"], grant["extra_minutes"], grant["reason"], grant["created_at"]) == (
+        "4", "2026-W50", "90", "Grippe, renfort", "2026-11-20T15:00:00Z")
+    assert rows_of(d1 / "coop_capacity.csv") == [{"coop": "iles", "hold_minutes": "15", "offer_minutes": "45"}]
+    entries = {e["id"]: e for e in rows_of(d1 / "waitlist.csv")}
+    assert (entries["7"]["patient"], entries["7"]["coops"], entries["7"]["priority"]) == ("PAT-7", "gaspesie iles", "1")
+    # a live offer is transient (not exported): its entry waits again
+    assert entries["8"]["status"] == "waiting" and entries["9"]["status"] == "removed"
+
+
+def test_masked_export_blanks_waitlist_patients_like_bookings(tmp_path, sample_engine):
+    _add_capacity(sample_engine)
+    from telecoop.domain import access
+    from telecoop.domain import model as m
+
+    admin = m.Staff(login="fed.admin", name="Josée", coop="gaspesie", role=m.Role.FEDERATION_ADMIN)
+    out = tmp_path / "masked"
+    csvio.export_dir(sample_engine, out, include_bookings=True,
+                     hide_patient=lambda b: not access.sees_patient(admin, b.coop, b.clinician_id))
+    patients = {e["id"]: e["patient"] for e in rows_of(out / "waitlist.csv")}
+    assert patients == {"7": "PAT-7", "8": "", "9": ""}
+    # a co-op admin's export (no patient data) has no waitlist at all
+    csvio.export_dir(sample_engine, tmp_path / "plain", include_bookings=False)
+    assert not (tmp_path / "plain" / "waitlist.csv").exists()
+
+
+def test_bad_quota_line_refused_with_its_place_and_nothing_imported(tmp_path, sample_engine):
+    extra = tmp_path / "extra"
+    write_csv(extra, "sharing_terms.csv", "resource_id,window_days,min_notice_hours,release_hours\n2,30,24,0\n")
+    write_csv(extra, "sharing_quotas.csv",
+              "resource_id,coop,minutes_per_week\n2,iles,120\n2,basse-cote-nord,20000\n2,gaspesie,60\n")
+    with pytest.raises(ImportErrors) as caught:
+        csvio.import_path(sample_engine, extra)
+    places = [(f, line, column, key) for f, line, column, key, _params in caught.value.problems]
+    assert places == [
+        ("sharing_quotas.csv", 3, "minutes_per_week", "field.range"),  # past a whole week
+        ("sharing_quotas.csv", 4, "coop", "sharing.quota_owner"),  # the owner has no quota on its own
+    ]
+    lines = csvio.format_problems(caught.value.problems, "en")
+    assert lines[0].startswith("sharing_quotas.csv:3:minutes_per_week: ")
+    with write_session(sample_engine) as s:
+        assert s.exec(select(tb.SharingTermsRow)).all() == []
+        assert s.exec(select(tb.QuotaRow)).all() == []

@@ -187,3 +187,29 @@ def test_cli_waitlist_add_list_offers_accept_remove(db_path, capsys):
     assert "no longer waiting" in capsys.readouterr().err
     assert run(db_path, "waitlist", "accept", "999") == 1
     assert capsys.readouterr().err == "telecoop: offer 999 not found\n"
+
+
+def test_a_lifted_closure_offers_the_time_it_gives_back(ctx_of):
+    """issue 13: removing a closure frees its time as a cancellation does: the first free slot goes on offer."""
+    from telecoop.services import admin
+
+    iles_admin, gaspesie = ctx_of("admin.iles"), ctx_of("recep.gaspesie")
+    first = bk.search_slots(ctx_of("recep.iles"), clinician_id=8, from_date=TUESDAY, days=1, limit=1)[0]
+    closure = admin.add_closure(iles_admin, resource_id=8, start=str(TUESDAY), end=str(TUESDAY), reason="Formation")
+    wait(gaspesie, patient="GA-30", to_date=TUESDAY)
+    assert waitlist.offers(gaspesie) == []
+    admin.remove_closure(iles_admin, closure.id)
+    [(offer, entry)] = waitlist.offers(gaspesie)
+    assert (offer.clinician_id, offer.start, offer.end) == (8, first.start, first.start + dt.timedelta(minutes=30))
+    assert entry.patient == "GA-30"
+
+
+def test_a_lifted_coop_closure_offers_its_clinicians_time(ctx_of):
+    from telecoop.services import admin
+
+    iles_admin, gaspesie = ctx_of("admin.iles"), ctx_of("recep.gaspesie")
+    closure = admin.add_closure(iles_admin, coop="iles", start=str(TUESDAY), end=str(TUESDAY), reason="Tempête")
+    wait(gaspesie, patient="GA-31", to_date=TUESDAY)
+    admin.remove_closure(iles_admin, closure.id)
+    [(offer, _entry)] = waitlist.offers(gaspesie)
+    assert offer.start.date() == TUESDAY and offer.coop == "gaspesie"

@@ -34,11 +34,15 @@ from telecoop import locations
 from telecoop.domain import model as m
 from telecoop.domain import rules, validate
 from telecoop.domain import teleconsult as tc
+from telecoop.domain import capacity as cap  # issue 13
 from telecoop.domain.errors import BadInput, ImportErrors, NotFound, WouldStrand
 from telecoop.domain.text import shown
 from telecoop.io.csvcell import from_cell, row_out
 from telecoop.domain.timeutil import parse_instant
 from telecoop.services import audit
+from telecoop.services import holds as svc_holds  # issue 13: the services' own value rules
+from telecoop.services import sharing_terms as svc_terms
+from telecoop.services import waitlist as svc_waitlist
 from telecoop.store import bookings as store_bookings
 from telecoop.store import bulk, conflicts
 from telecoop.store import directory as store_directory
@@ -58,6 +62,14 @@ FILES: dict[str, str] = {
     "availability": "availability.csv",
     "closures": "closures.csv",
     "bookings": "bookings.csv",
+    # issue 13: sharing terms, partner quotas and overbookings, co-op hold/offer
+    # minutes, the waitlist (after bookings: an entry may name its booking).
+    # Live holds and offers are transient: never exported.
+    "sharing_terms": "sharing_terms.csv",
+    "sharing_quotas": "sharing_quotas.csv",
+    "sharing_overbooks": "sharing_overbooks.csv",
+    "coop_capacity": "coop_capacity.csv",
+    "waitlist": "waitlist.csv",
 }
 _KIND_BY_FILE = {name: kind for kind, name in FILES.items()}
 _ORDER = {name: i for i, name in enumerate(FILES.values())}
@@ -78,6 +90,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         # issue 14: the teleconsultation record (never the private link: it is made anew)
         "patient_location", "patient_site", "consent_by", "consent_at",
     ),
+    # issue 13
+    "sharing_terms": ("resource_id", "window_days", "min_notice_hours", "release_hours"),
+    "sharing_quotas": ("resource_id", "coop", "minutes_per_week"),
+    "sharing_overbooks": ("id", "resource_id", "coop", "week", "extra_minutes", "reason", "granted_by", "created_at"),
+    "coop_capacity": ("coop", "hold_minutes", "offer_minutes"),
+    "waitlist": (
+        "id", "coop", "added_by", "specialty", "language", "mode", "coops", "from_date", "to_date",
+        "patient", "priority", "duration", "status", "booking_id", "created_at", "updated_at",
+    ),
 }
 # Columns whose values may all be empty may also be left out of the header.
 _OPTIONAL: dict[str, frozenset[str]] = {
@@ -88,6 +109,12 @@ _OPTIONAL: dict[str, frozenset[str]] = {
     "closures": frozenset({"resource_id", "coop", "reason"}),
     "bookings": frozenset({"room_id", "reason", "cancel_reason",
                            "patient_location", "patient_site", "consent_by", "consent_at"}),
+    # issue 13
+    "sharing_terms": frozenset(),
+    "sharing_quotas": frozenset(),
+    "sharing_overbooks": frozenset(),
+    "coop_capacity": frozenset(),
+    "waitlist": frozenset({"language", "mode", "coops", "booking_id"}),
 }
 
 MAX_ID = 999_999_999
@@ -278,7 +305,11 @@ class _Check:
         self.coops: dict[str, str | None] = dict(store_directory.coop_zones(session))
         self.resources: dict[int, tuple[str | None, str | None]] = dict(store_directory.resource_kinds(session))
         self.logins: set[str] = store_directory.logins(session)
-        self.booking_ids: set[int] = store_bookings.booking_ids(session) if "bookings" in kinds else set()
+        self.booking_ids: set[int] = (
+            store_bookings.booking_ids(session) if kinds & {"bookings", "waitlist"} else set()  # issue 13: waitlist
+        )
+        # issue 13: the keys already in the database, per file kind
+        self.keys13: dict[str, set[Any]] = bulk.capacity_keys(session, kinds)
         self.rows: dict[str, list] = defaultdict(list)
         self.shares: list[tb.ShareRow] = []
         # resource_id -> [(weekly hours, row or None)]
@@ -513,6 +544,114 @@ class _Check:
                     patient_location=where, patient_site=site, consent_by=consent_by, consent_at=consent_at,
                 )
             )
+
+    # issue 13: sharing terms, quotas, overbookings, co-op capacity, waitlist --
+    # Each value goes through the service's own rule (services/sharing_terms.py,
+    # holds.py, waitlist.py); keys already in the database are duplicates.
+
+    def _key(self, row: _Row, column: str, kind: str, key: Any, existing: set) -> Any:
+        if key is BAD or any(k is BAD for k in (key if isinstance(key, tuple) else (key,))):
+            return BAD
+        if key in existing:
+            return row.problem(column, "field.duplicate", value=key[-1] if isinstance(key, tuple) else key)
+        existing.add(key)
+        return key
+
+    def _owner(self, row: _Row, column: str, rid: Any) -> Any:
+        found = self.resource_ref(row, column, rid)
+        return None if found is BAD else found[1]
+
+    def _partner(self, row: _Row, rid: Any, coop: Any) -> None:
+        owner = self._owner(row, "resource_id", rid)
+        self.coop_ref(row, "coop", coop)
+        if owner is not None and coop is not BAD:
+            row.check("coop", lambda _cell: svc_terms.partner(owner, coop))
+
+    def sharing_terms_(self, row: _Row) -> None:
+        rid = row.check("resource_id", _ident, "resource_id")
+        self._owner(row, "resource_id", rid)
+        self._key(row, "resource_id", "sharing_terms", rid, self.keys13["sharing_terms"])
+        window = row.check("window_days", svc_terms.window_days_value)
+        notice = row.check("min_notice_hours", svc_terms.min_notice_value)
+        release = row.check("release_hours", svc_terms.release_hours_value)
+        if row.ok:
+            self.rows["sharing_terms"].append(tb.SharingTermsRow(
+                resource_id=rid, window_days=window, min_notice_hours=notice, release_hours=release))
+
+    def sharing_quotas_(self, row: _Row) -> None:
+        rid = row.check("resource_id", _ident, "resource_id")
+        coop = row.check("coop", validate.slug, "coop")
+        self._partner(row, rid, coop)
+        self._key(row, "coop", "sharing_quotas", (rid, coop), self.keys13["sharing_quotas"])
+        minutes = row.check("minutes_per_week", svc_terms.quota_minutes)
+        if row.ok:
+            self.rows["sharing_quotas"].append(tb.QuotaRow(resource_id=rid, coop=coop, minutes_per_week=minutes))
+
+    def sharing_overbooks_(self, row: _Row) -> None:
+        oid = row.check("id", _ident, "id")
+        self._key(row, "id", "sharing_overbooks", oid, self.keys13["sharing_overbooks"])
+        rid = row.check("resource_id", _ident, "resource_id")
+        coop = row.check("coop", validate.slug, "coop")
+        self._partner(row, rid, coop)
+        week = row.check("week", svc_terms.parse_week)
+        extra = row.check("extra_minutes", svc_terms.extra_minutes)
+        reason = row.check("reason", svc_terms.overbook_reason)
+        granted_by = row.check("granted_by", validate.login, "granted_by")
+        if granted_by is not BAD and granted_by not in self.logins and "staff" not in self.unchecked:
+            row.problem("granted_by", "field.unknown_login", value=granted_by)
+        created_at = row.check("created_at", _utc_instant, "created_at")
+        if row.ok:
+            self.rows["sharing_overbooks"].append(tb.OverbookRow(
+                id=oid, resource_id=rid, coop=coop, week=week, extra_minutes=extra, reason=reason,
+                granted_by=granted_by, created_at=created_at))
+
+    def coop_capacity_(self, row: _Row) -> None:
+        coop = row.check("coop", validate.slug, "coop")
+        self.coop_ref(row, "coop", coop)
+        self._key(row, "coop", "coop_capacity", coop, self.keys13["coop_capacity"])
+        hold = row.check("hold_minutes", svc_holds.hold_minutes_value)
+        offer = row.check("offer_minutes", svc_holds.offer_minutes_value)
+        if row.ok:
+            self.rows["coop_capacity"].append(tb.CoopCapacityRow(coop=coop, hold_minutes=hold, offer_minutes=offer))
+
+    def waitlist_(self, row: _Row) -> None:
+        eid = row.check("id", _ident, "id")
+        self._key(row, "id", "waitlist", eid, self.keys13["waitlist"])
+        coop = row.check("coop", validate.slug, "coop")
+        self.coop_ref(row, "coop", coop)
+        added_by = row.check("added_by", validate.login, "added_by")
+        if added_by is not BAD and added_by not in self.logins and "staff" not in self.unchecked:
+            row.problem("added_by", "field.unknown_login", value=added_by)
+        specialty = row.check("specialty", svc_waitlist.entry_specialty)
+        language = row.check("language", svc_waitlist.entry_language)
+        mode = row.check("mode", svc_waitlist.entry_mode)
+        coops: list[str] = []
+        for item in row.get("coops").split():
+            slug = row.check("coops", lambda _cell, item=item: validate.slug(item, "coops"))
+            if slug is not BAD and self.coop_ref(row, "coops", slug) is not BAD and slug not in coops:
+                coops.append(slug)
+        first = row.check("from_date", validate.date, field="from_date")
+        last = row.check("to_date", validate.date, field="to_date")
+        if first is not BAD and last is not BAD:
+            row.check("to_date", lambda _cell: svc_waitlist.entry_dates(first, last))
+        patient = row.check("patient", validate.patient)
+        priority = row.check("priority", svc_waitlist.entry_priority)
+        duration = row.check("duration", lambda cell: validate.duration(  # whole minutes, as the service takes them
+            int(cell) if cell.strip().isascii() and cell.strip().isdigit() else cell))
+        # "offered" is not read: an offer is a live hold, never exported (the entry waits again)
+        status = row.check("status", validate.choice, "status",
+                           tuple(s.value for s in cap.EntryStatus if s != cap.EntryStatus.OFFERED))
+        booking_id = row.check("booking_id", _optional_ident, "booking_id")
+        if booking_id not in (None, BAD) and booking_id not in self.booking_ids and "bookings" not in self.unchecked:
+            row.problem("booking_id", "notfound.booking", id=booking_id)
+        created_at = row.check("created_at", _utc_instant, "created_at")
+        updated_at = row.check("updated_at", _utc_instant, "updated_at")
+        if row.ok:
+            self.rows["waitlist"].append(tb.WaitlistEntryRow(
+                id=eid, coop=coop, added_by=added_by, specialty=specialty, language=language, mode=mode,
+                coops=" ".join(sorted(coops)), from_date=first, to_date=last, patient=patient, priority=priority,
+                duration=duration, status=status, booking_id=booking_id, created_at=created_at,
+                updated_at=updated_at))
 
     # overlaps -----------------------------------------------------------
 
@@ -873,4 +1012,52 @@ def export_rows(
             ]
             for b in sorted(bookings, key=lambda b: b.id or 0)
         ]
+    _export_capacity(engine, out, include_bookings=include_bookings, hide_patient=hide_patient)  # issue 13
     return out
+
+
+# issue 13: sharing terms, quotas, overbookings, co-op capacity, waitlist entries.
+def _export_capacity(
+    engine: ReadBind, out: dict[str, list[list[str]]], *, include_bookings: bool,
+    hide_patient: Callable[[Any], bool] | None,
+) -> None:
+    """The capacity tables; the waitlist (patient data) only with the bookings, masked as they are."""
+    with read_session(engine) as s:
+        rows = bulk.capacity_rows(s, include_waitlist=include_bookings)
+    out["sharing_terms"] = [
+        [str(t.resource_id), str(t.window_days), str(t.min_notice_hours), str(t.release_hours)]
+        for t in sorted(rows.terms, key=lambda t: t.resource_id)
+    ]
+    out["sharing_quotas"] = [
+        [str(q.resource_id), q.coop, str(q.minutes_per_week)]
+        for q in sorted(rows.quotas, key=lambda q: (q.resource_id, q.coop))
+    ]
+    out["sharing_overbooks"] = [
+        [str(o.id), str(o.resource_id), o.coop, o.week, str(o.extra_minutes), o.reason, o.granted_by,
+         _utc_text(o.created_at)]
+        for o in sorted(rows.overbooks, key=lambda o: o.id or 0)
+    ]
+    out["coop_capacity"] = [
+        [c.coop, str(c.hold_minutes), str(c.offer_minutes)] for c in sorted(rows.capacity, key=lambda c: c.coop)
+    ]
+    if not include_bookings:
+        return
+    entries = []
+    for e in sorted(rows.waitlist, key=lambda e: e.id or 0):
+        # The one rule for whose patient reference a masked export keeps (domain.access, via hide_patient)
+        patient = "" if hide_patient is not None and hide_patient(_EntryAsBooking(e.coop)) else e.patient
+        status = cap.EntryStatus.WAITING.value if e.status == cap.EntryStatus.OFFERED else e.status
+        entries.append([
+            str(e.id), e.coop, e.added_by, e.specialty, e.language, e.mode, " ".join(sorted(e.coops.split())),
+            e.from_date.isoformat(), e.to_date.isoformat(), patient, str(e.priority), str(e.duration), status,
+            _opt(e.booking_id), _utc_text(e.created_at), _utc_text(e.updated_at),
+        ])
+    out["waitlist"] = entries
+
+
+@dataclass(frozen=True)
+class _EntryAsBooking:
+    """A waitlist entry as ``hide_patient`` weighs a booking: its co-op's patient, no clinician yet."""
+
+    coop: str
+    clinician_id: int | None = None

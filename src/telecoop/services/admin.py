@@ -394,6 +394,21 @@ def remove_closure(ctx: Context, closure_id: int) -> None:
         audit.record(s, ctx, "closure.remove", "closure", row.id, coop=owner, before=row.model_dump())
         conflicts.clear(s, f"closure:{row.id}")  # the bookings it stranded are open again
         s.delete(row)
+        _closure_lifted(s, ctx, row)
+
+
+def _closure_lifted(s: Session, ctx: Context, row: tb.ClosureRow) -> None:
+    """issue 13: time a lifted closure gives back is offered to the waitlist, as a cancellation's is,
+    in the same transaction."""
+    from telecoop.services import waitlist
+
+    s.flush()
+    if row.resource_id is not None:
+        ids = [row.resource_id]
+    else:
+        ids = [r.id for r in store_directory.active_resource_rows(s, coop=row.coop)
+               if r.kind == m.ResourceKind.CLINICIAN.value and r.id is not None]
+    waitlist.closure_lifted(s, ctx, ids, row.start, row.end)
 
 
 def add_holidays(ctx: Context, *, year: int, coop: str | None = None, force: bool = False) -> int:

@@ -44,14 +44,24 @@ def coop_settings(session: Session, coop: str) -> tuple[int, int]:
     return (row.hold_minutes, row.offer_minutes) if row else (10, 30)
 
 
+def hold_minutes_value(value: str | int) -> int:
+    """issue 13: a co-op's hold minutes (set_settings and the CSV import)."""
+    return v.integer(value, "hold_minutes", 1, MAX_HOLD_MINUTES)
+
+
+def offer_minutes_value(value: str | int) -> int:
+    """issue 13: a co-op's waitlist offer minutes (set_settings and the CSV import)."""
+    return v.integer(value, "offer_minutes", 1, 24 * 60)
+
+
 def set_settings(ctx: Context, *, hold_minutes: int | None = None, offer_minutes: int | None = None) -> tuple[int, int]:
     """The user's co-op's hold and offer minutes (its coop_admin only); the new pair."""
     if ctx.role != m.Role.COOP_ADMIN:
         raise NotPermitted("perm.denied")
     if hold_minutes is not None:
-        hold_minutes = v.integer(hold_minutes, "hold_minutes", 1, MAX_HOLD_MINUTES)
+        hold_minutes = hold_minutes_value(hold_minutes)
     if offer_minutes is not None:
-        offer_minutes = v.integer(offer_minutes, "offer_minutes", 1, 24 * 60)
+        offer_minutes = offer_minutes_value(offer_minutes)
     with write_session(ctx.engine) as s:
         row = s.get(tb.CoopCapacityRow, ctx.coop)
         before = None if row is None else {"hold_minutes": row.hold_minutes, "offer_minutes": row.offer_minutes}

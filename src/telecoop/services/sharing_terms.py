@@ -112,6 +112,45 @@ def parse_quota(text: str) -> tuple[str, int | None]:
     return found["coop"], None if hours == "none" else round(float(hours) * 60)
 
 
+# issue 13: one home per rule, for set_terms/overbook and the CSV import alike.
+
+
+def window_days_value(value: str | int) -> int:
+    return v.integer(value, "window_days", 0, MAX_DAYS)
+
+
+def min_notice_value(value: str | int) -> int:
+    return v.integer(value, "min_notice_hours", 0, MAX_HOURS)
+
+
+def release_hours_value(value: str | int) -> int:
+    return v.integer(value, "release_hours", 0, MAX_HOURS)
+
+
+def quota_minutes(minutes: str | int) -> int:
+    """A partner's quota per ISO week, in minutes (at most a whole week)."""
+    if isinstance(minutes, int) and not 0 <= minutes <= 7 * 24 * 60:
+        raise BadInput("field.range", field="quota", min=0, max=168)
+    return v.integer(minutes, "minutes_per_week", 0, 7 * 24 * 60)
+
+
+def partner(owner: str, coop: str) -> str:
+    """A quota or an overbooking is for a partner, never for the resource's owner."""
+    if coop == owner:
+        raise BadInput("sharing.quota_owner", coop=coop)
+    return coop
+
+
+def extra_minutes(minutes: str | int) -> int:
+    if isinstance(minutes, int) and not 1 <= minutes <= 7 * 24 * 60:
+        raise BadInput("field.range", field="hours", min=0.02, max=168)
+    return v.integer(minutes, "extra_minutes", 1, 7 * 24 * 60)
+
+
+def overbook_reason(text: str) -> str:
+    return v.name(text, "reason", 200)
+
+
 def set_terms(
     ctx: Context,
     resource_id: int,
@@ -122,30 +161,26 @@ def set_terms(
     quotas: list[str] | None = None,
 ) -> cap.SharingTerms:
     """Change the terms given (the others stay); ``quotas``: ``COOP=HOURS`` or ``COOP=none`` lines."""
-    if window_days is not None:
-        window_days = v.integer(window_days, "window_days", 0, MAX_DAYS)
-    if min_notice_hours is not None:
-        min_notice_hours = v.integer(min_notice_hours, "min_notice_hours", 0, MAX_HOURS)
-    if release_hours is not None:
-        release_hours = v.integer(release_hours, "release_hours", 0, MAX_HOURS)
+    window = None if window_days is None else window_days_value(window_days)
+    notice = None if min_notice_hours is None else min_notice_value(min_notice_hours)
+    release = None if release_hours is None else release_hours_value(release_hours)
     parsed = [parse_quota(q) for q in quotas or []]
     with write_session(ctx.engine) as s:
         res = _owned(s, ctx, resource_id)
         for slug, minutes in parsed:
             if s.get(tb.CoopRow, slug) is None:
                 raise BadInput("field.unknown_coop", value=slug)
-            if slug == res.coop:
-                raise BadInput("sharing.quota_owner", coop=slug)
-            if minutes is not None and minutes > 7 * 24 * 60:
-                raise BadInput("field.range", field="quota", min=0, max=168)
+            partner(res.coop, slug)
+            if minutes is not None:
+                quota_minutes(minutes)
         before = load_terms(s, res.id)
         row = s.get(tb.SharingTermsRow, res.id) or tb.SharingTermsRow(resource_id=res.id)
-        if window_days is not None:
-            row.window_days = window_days
-        if min_notice_hours is not None:
-            row.min_notice_hours = min_notice_hours
-        if release_hours is not None:
-            row.release_hours = release_hours
+        if window is not None:
+            row.window_days = window
+        if notice is not None:
+            row.min_notice_hours = notice
+        if release is not None:
+            row.release_hours = release
         s.add(row)
         for slug, minutes in parsed:
             q = s.get(tb.QuotaRow, (res.id, slug))
@@ -193,19 +228,17 @@ def overbook(ctx: Context, resource_id: int, *, coop: str, week: str, hours: str
         raise NotPermitted("perm.denied")
     coop = v.slug(coop, "coop")
     week = parse_week(week)
-    reason = v.name(reason, "reason", 200)
+    reason = overbook_reason(reason)
     try:
         minutes = round(float(hours) * 60)
     except (TypeError, ValueError):
         raise BadInput("field.int", value=shown(str(hours)), field="hours") from None
-    if not 1 <= minutes <= 7 * 24 * 60:
-        raise BadInput("field.range", field="hours", min=0.02, max=168)
+    minutes = extra_minutes(minutes)
     with write_session(ctx.engine) as s:
         res = _owned(s, ctx, resource_id)
         if s.get(tb.CoopRow, coop) is None:
             raise BadInput("field.unknown_coop", value=coop)
-        if coop == res.coop:
-            raise BadInput("sharing.quota_owner", coop=coop)
+        partner(res.coop, coop)
         values = dict(resource_id=res.id, coop=coop, week=week, extra_minutes=minutes, reason=reason,
                       granted_by=ctx.actor.login, created_at=ctx.now())
         new_id = store.insert_overbook(s, values)

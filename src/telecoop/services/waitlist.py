@@ -66,6 +66,30 @@ def _date(value: dt.date | str, field: str) -> dt.date:
     return parse_date(value)
 
 
+# issue 13: the entry's field rules, for add and the CSV import alike.
+
+
+def entry_specialty(value: str) -> str:
+    return v.choice(value, "specialty", m.SPECIALTIES)
+
+
+def entry_language(value: str | None) -> str:
+    return v.choice(value, "language", m.LANGUAGES) if value else ""
+
+
+def entry_mode(value: str | None) -> str:
+    return v.choice(value, "mode", [m.Mode.VIDEO.value, m.Mode.PHONE.value]) if value else ""
+
+
+def entry_priority(value: str | int) -> int:
+    return v.integer(value, "priority", 0, MAX_PRIORITY)
+
+
+def entry_dates(first: dt.date, last: dt.date) -> None:
+    if last < first:
+        raise BadInput("field.end_before_start")
+
+
 def add(
     ctx: Context,
     *,
@@ -81,16 +105,15 @@ def add(
 ) -> cap.WaitlistEntry:
     """Put a patient of the user's co-op on the waitlist."""
     ctx.require(*BOOKING_ROLES)
-    specialty = v.choice(specialty, "specialty", m.SPECIALTIES)
-    language = v.choice(language, "language", m.LANGUAGES) if language else ""
-    mode = v.choice(mode, "mode", [m.Mode.VIDEO.value, m.Mode.PHONE.value]) if mode else ""
+    specialty = entry_specialty(specialty)
+    language = entry_language(language)
+    mode = entry_mode(mode)
     patient = v.patient(patient)
-    priority = v.integer(priority, "priority", 0, MAX_PRIORITY)
+    priority = entry_priority(priority)
     duration = v.duration(duration)
     first, last = _date(from_date, "from"), _date(to_date, "to")
     today = local(ctx.now(), ctx.actor_tz).date()
-    if last < first:
-        raise BadInput("field.end_before_start")
+    entry_dates(first, last)
     if last < today or (last - today).days > MAX_DAYS_AHEAD:
         raise BadInput("field.range", field="to", min=str(today), max=str(today + dt.timedelta(days=MAX_DAYS_AHEAD)))
     slugs = sorted({v.slug(c, "coop") for c in coops or []})
@@ -216,6 +239,30 @@ def slot_freed(s: Session, ctx: Context, clinician_id: int, start: dt.datetime, 
         return
     _lapse_offers(s, ctx)
     _offer_next(s, ctx, clinician_id, start, end)
+
+
+def closure_lifted(s: Session, ctx: Context, clinician_ids: list[int], start: dt.datetime, end: dt.datetime) -> None:
+    """issue 13: inside the write that lifted a closure over [start, end): each clinician's time that is
+    free again (inside hours, outside other closures and bookings) is offered as a freed slot is."""
+    from telecoop.services.search import free_map
+    from telecoop.store.bookings import busy as busy_between
+    from telecoop.store.schedule import closures as closures_between
+    from telecoop.store.schedule import weekly_rules
+
+    start = max(start, ctx.now())
+    if start >= end or not clinician_ids:
+        return
+    rows = [r for r in (s.get(tb.ResourceRow, i) for i in clinician_ids)
+            if r is not None and r.active and r.kind == m.ResourceKind.CLINICIAN.value]
+    if not rows:
+        return
+    clinicians = resources_from_rows(s, rows)
+    ids = [c.id for c in clinicians]
+    free = free_map(clinicians, weekly_rules(s, ids), closures_between(s, ids, {c.coop for c in clinicians}, start, end),
+                    busy_between(s, ids, [], start, end, now=ctx.now()), start, end)
+    for cid in ids:
+        for a, b in free.get(cid, []):
+            slot_freed(s, ctx, cid, a, b)
 
 
 def advance(ctx: Context) -> int:

@@ -17,6 +17,9 @@ Model = type[SQLModel]
 TABLES: dict[str, Model] = {
     "coops": tb.CoopRow, "resources": tb.ResourceRow, "shares": tb.ShareRow, "staff": tb.StaffRow,
     "availability": tb.AvailabilityRow, "closures": tb.ClosureRow, "bookings": tb.BookingRow,
+    # issue 13
+    "sharing_terms": tb.SharingTermsRow, "sharing_quotas": tb.QuotaRow, "sharing_overbooks": tb.OverbookRow,
+    "coop_capacity": tb.CoopCapacityRow, "waitlist": tb.WaitlistEntryRow,
 }
 
 
@@ -67,3 +70,45 @@ def every_row(s: Session, *, include_bookings: bool) -> Everything:
 def row_counts(s: Session, tables: dict[str, Model]) -> dict[str, int]:
     """Rows per table, by the names given."""
     return {name: s.exec(select(sa.func.count()).select_from(t)).one() for name, t in tables.items()}
+
+
+# --------------------------------------------------------------------------- #
+# issue 13: the capacity tables (live holds and offers are transient: not here)
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class Capacity:
+    terms: Sequence[tb.SharingTermsRow]
+    quotas: Sequence[tb.QuotaRow]
+    overbooks: Sequence[tb.OverbookRow]
+    capacity: Sequence[tb.CoopCapacityRow]
+    waitlist: Sequence[tb.WaitlistEntryRow]
+
+
+def capacity_rows(s: Session, *, include_waitlist: bool) -> Capacity:
+    return Capacity(
+        terms=s.exec(select(tb.SharingTermsRow)).all(),
+        quotas=s.exec(select(tb.QuotaRow)).all(),
+        overbooks=s.exec(select(tb.OverbookRow)).all(),
+        capacity=s.exec(select(tb.CoopCapacityRow)).all(),
+        waitlist=s.exec(select(tb.WaitlistEntryRow)).all() if include_waitlist else [],
+    )
+
+
+def capacity_keys(s: Session, kinds: set[str]) -> dict[str, set[Any]]:
+    """The keys already taken in each capacity table the import reads (empty for the others)."""
+    def keys(kind: str, *columns: sa.Column[Any]) -> set[Any]:
+        if kind not in kinds:
+            return set()
+        rows = s.execute(sa.select(*columns)).all()
+        return {r[0] if len(columns) == 1 else tuple(r) for r in rows}
+
+    return {
+        "sharing_terms": keys("sharing_terms", tb.SharingTermsRow.__table__.c.resource_id),  # type: ignore[attr-defined]
+        "sharing_quotas": keys("sharing_quotas", tb.QuotaRow.__table__.c.resource_id,  # type: ignore[attr-defined]
+                               tb.QuotaRow.__table__.c.coop),  # type: ignore[attr-defined]
+        "sharing_overbooks": keys("sharing_overbooks", tb.OverbookRow.__table__.c.id),  # type: ignore[attr-defined]
+        "coop_capacity": keys("coop_capacity", tb.CoopCapacityRow.__table__.c.coop),  # type: ignore[attr-defined]
+        "waitlist": keys("waitlist", tb.WaitlistEntryRow.__table__.c.id),  # type: ignore[attr-defined]
+    }
