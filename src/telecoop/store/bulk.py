@@ -17,6 +17,7 @@ Model = type[SQLModel]
 TABLES: dict[str, Model] = {
     "coops": tb.CoopRow, "resources": tb.ResourceRow, "shares": tb.ShareRow, "staff": tb.StaffRow,
     "availability": tb.AvailabilityRow, "closures": tb.ClosureRow, "bookings": tb.BookingRow,
+    "series": tb.SeriesRow,  # issue 14
 }
 
 
@@ -49,6 +50,7 @@ class Everything:
     hours: Sequence[tb.AvailabilityRow]
     closures: Sequence[tb.ClosureRow]
     bookings: Sequence[tb.BookingRow]
+    series: Sequence[tb.SeriesRow] = ()  # issue 14: with the bookings
 
 
 def every_row(s: Session, *, include_bookings: bool) -> Everything:
@@ -61,6 +63,7 @@ def every_row(s: Session, *, include_bookings: bool) -> Everything:
         hours=s.exec(select(tb.AvailabilityRow)).all(),
         closures=s.exec(select(tb.ClosureRow)).all(),
         bookings=s.exec(select(tb.BookingRow)).all() if include_bookings else [],
+        series=s.exec(select(tb.SeriesRow)).all() if include_bookings else [],  # issue 14
     )
 
 
