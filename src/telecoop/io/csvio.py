@@ -929,6 +929,12 @@ def export_rows(
         closure_rows.append([_opt(c.resource_id), _opt(c.coop), start, end, c.reason or ""])
     out["closures"] = closure_rows
     if include_bookings:
+        # issue 14: the follow-up series, with the bookings that are their occurrences
+        out["series"] = [
+            [str(x.id), x.coop, str(x.clinician_id), x.repeat, str(x.count), x.tz, x.created_by,
+             _utc_text(x.created_at)]
+            for x in sorted(series, key=lambda x: x.id or 0)
+        ]
         out["bookings"] = [
             [
                 str(b.id), str(b.clinician_id), _opt(b.room_id), b.coop, b.booked_by, _utc_text(b.start),
@@ -938,11 +944,5 @@ def export_rows(
                 _opt(b.interpreter_id), _opt(b.series_id), _opt(b.series_index),
             ]
             for b in sorted(bookings, key=lambda b: b.id or 0)
-        ]
-        # issue 14: the follow-up series, with the bookings that are their occurrences
-        out["series"] = [
-            [str(x.id), x.coop, str(x.clinician_id), x.repeat, str(x.count), x.tz, x.created_by,
-             _utc_text(x.created_at)]
-            for x in sorted(series, key=lambda x: x.id or 0)
         ]
     return out
