@@ -163,14 +163,28 @@ def _teleconsult_files(folder: Path, *, location: str = "ON", series_id: str = "
     return folder
 
 
-def test_teleconsultation_record_round_trips_without_links(tmp_path, sample_engine):
-    csvio.import_path(sample_engine, _teleconsult_files(tmp_path / "extra"))
-    with write_session(sample_engine) as s:  # a private link made by the app: never exported
-        row = s.get(tb.BookingRow, 70)
-        assert row is not None
-        row.video_link = "https://visio.example.org/gaspesie/SECRET-token"
-        s.add(row)
-    d1, _ = round_trip(tmp_path, sample_engine, include_bookings=True)
+def test_teleconsultation_record_round_trips_without_links(tmp_path, db_path, fresh_db):
+    """On the engine under test (TELECOOP_TEST_DB=postgresql too): db_path is the sample federation."""
+    engine = make_engine(db_path)
+    eng2 = make_engine(fresh_db)
+    try:
+        csvio.import_path(engine, _teleconsult_files(tmp_path / "extra"))
+        with write_session(engine) as s:  # a private link made by the app: never exported
+            row = s.get(tb.BookingRow, 70)
+            assert row is not None
+            row.video_link = "https://visio.example.org/gaspesie/SECRET-token"
+            s.add(row)
+        d1, d2 = tmp_path / "D1", tmp_path / "D2"
+        counts = csvio.export_dir(engine, d1, include_bookings=True)
+        assert csvio.import_path(eng2, d1) == counts == csvio.export_dir(eng2, d2, include_bookings=True)
+        for p in d1.iterdir():
+            assert p.read_bytes() == (d2 / p.name).read_bytes(), p.name
+        with write_session(eng2) as s:  # imported without a link, a video visit has none
+            row = s.get(tb.BookingRow, 70)
+            assert row is not None and row.video_link == ""
+    finally:
+        engine.dispose()
+        eng2.dispose()
     assert b"SECRET-token" not in b"".join(p.read_bytes() for p in d1.iterdir())
     assert "video_link" not in rows_of(d1 / "bookings.csv")[0]
     bookings = {b["id"]: b for b in rows_of(d1 / "bookings.csv")}
@@ -188,14 +202,6 @@ def test_teleconsultation_record_round_trips_without_links(tmp_path, sample_engi
     assert resources["901"]["licences"] == "QC ON"
     coops = {c["slug"]: c for c in rows_of(d1 / "coops.csv")}
     assert coops["gaspesie"]["video_platform"] == "https://visio.example.org/gaspesie/"
-    # Imported without a link, a video visit has none (the fresh database's row).
-    eng2 = make_engine(tmp_path / "db2.db")
-    try:
-        with write_session(eng2) as s:
-            row = s.get(tb.BookingRow, 70)
-            assert row is not None and row.video_link == ""
-    finally:
-        eng2.dispose()
 
 
 def test_masked_export_blanks_the_visit_record(tmp_path, sample_engine):
