@@ -236,3 +236,15 @@ def test_consent_recorder_must_be_a_known_login(tmp_path, sample_engine):
     with pytest.raises(ImportErrors) as caught:
         csvio.import_path(sample_engine, folder)
     assert [p[:3] for p in caught.value.problems] == [("bookings.csv", 3, "consent_by")]
+
+
+def test_interpreter_held_twice_is_refused(tmp_path, sample_engine):
+    from telecoop.domain.errors import ImportErrors
+
+    folder = _teleconsult_files(tmp_path / "extra")
+    with open(folder / "bookings.csv", "a", encoding="utf-8") as fh:  # same hour, another clinician
+        fh.write("72,1,,gaspesie,recep.gaspesie,2026-12-08T15:15:00Z,2026-12-08T15:30:00Z,P-2,,video,booked,,"
+                 "QC,,recep.gaspesie,2026-12-01T15:00:00Z,900,,\n")
+    with pytest.raises(ImportErrors) as caught:
+        csvio.import_path(sample_engine, folder)
+    assert [p[:3] for p in caught.value.problems] == [("bookings.csv", 4, "start")]

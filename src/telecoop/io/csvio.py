@@ -303,6 +303,9 @@ class _Check:
                 self.busy[clinician_id].append((start, end, None))
                 if room_id is not None:
                     self.busy[room_id].append((start, end, None))
+            # issue 14: an interpreter is held by a booking too (book's check_free)
+            for interpreter_id, start, end in store_bookings.active_interpreter_intervals(session):
+                self.busy[interpreter_id].append((start, end, None))
 
     # references ---------------------------------------------------------
 
@@ -567,6 +570,8 @@ class _Check:
                 self.busy[clinician_id].append((start, end, row))
                 if room_id is not None:
                     self.busy[room_id].append((start, end, row))
+                if record["interpreter_id"] is not None:  # issue 14
+                    self.busy[record["interpreter_id"]].append((start, end, row))
             # A plain dict, not a BookingRow: building 100,000 ORM objects took 60 % of a big import.
             now = self.now
             self.rows["bookings"].append(
