@@ -82,8 +82,9 @@ def test_export_format(tmp_path, sample_engine):
                       # issue 13: the capacity tables are written even when empty (no waitlist: patient data)
                       "sharing_terms": 0, "sharing_quotas": 0, "sharing_overbooks": 0, "coop_capacity": 0}
     assert not (tmp_path / "out" / "bookings.csv").exists()
+    assert not (tmp_path / "out" / "series.csv").exists()  # issue 14: with the bookings only
     for kind, name in csvio.FILES.items():
-        if kind in ("bookings", "waitlist"):  # issue 13: the waitlist is patient data too
+        if kind in ("bookings", "waitlist", "series"):  # the waitlist (issue 13) and series (issue 14) come with the bookings
             continue
         data = (tmp_path / "out" / name).read_bytes()
         assert not data.startswith(b"\xef\xbb\xbf")
@@ -214,3 +215,115 @@ def test_bad_quota_line_refused_with_its_place_and_nothing_imported(tmp_path, sa
     with write_session(sample_engine) as s:
         assert s.exec(select(tb.SharingTermsRow)).all() == []
         assert s.exec(select(tb.QuotaRow)).all() == []
+
+
+# issue 14: the teleconsultation record round-trips; the private link does not
+# --------------------------------------------------------------------------- #
+
+_TC_BOOKINGS_HEADER = (
+    "id,clinician_id,room_id,coop,booked_by,start,end,patient,reason,mode,status,cancel_reason,"
+    "patient_location,patient_site,consent_by,consent_at,interpreter_id,series_id,series_index\n"
+)
+
+
+def _teleconsult_files(folder: Path, *, location: str = "ON", series_id: str = "5") -> Path:
+    write_csv(folder, "resources.csv",
+              "id,kind,name,coop,specialty,languages,equipment,video_link,sharing,shared_with,buffer_minutes,licences\n"
+              "900,interpreter,Ana Interprète,gaspesie,,fr es,,,all,,0,\n"
+              "901,clinician,Dre Ontario,gaspesie,psychology,fr en,,,all,,0,QC ON\n")
+    write_csv(folder, "series.csv",
+              "id,coop,clinician_id,repeat,count,tz,created_by,created_at\n"
+              "5,gaspesie,901,weekly,2,America/Toronto,recep.gaspesie,2026-12-01T15:00:00Z\n")
+    write_csv(folder, "bookings.csv", _TC_BOOKINGS_HEADER
+              + f"70,901,,gaspesie,recep.gaspesie,2026-12-08T15:00:00Z,2026-12-08T15:45:00Z,P-1,,video,booked,,"
+                f"{location},Site Gaspé,recep.gaspesie,2026-12-01T15:00:00Z,900,{series_id},1\n"
+                "71,901,,gaspesie,recep.gaspesie,2026-12-15T15:00:00Z,2026-12-15T15:45:00Z,P-1,,phone,booked,,"
+                "ON,,recep.gaspesie,2026-12-01T15:00:00Z,,5,2\n")
+    return folder
+
+
+def test_teleconsultation_record_round_trips_without_links(tmp_path, db_path, fresh_db):
+    """On the engine under test (TELECOOP_TEST_DB=postgresql too): db_path is the sample federation."""
+    engine = make_engine(db_path)
+    eng2 = make_engine(fresh_db)
+    try:
+        csvio.import_path(engine, _teleconsult_files(tmp_path / "extra"))
+        with write_session(engine) as s:  # a private link made by the app: never exported
+            row = s.get(tb.BookingRow, 70)
+            assert row is not None
+            row.video_link = "https://visio.example.org/gaspesie/SECRET-token"
+            s.add(row)
+        d1, d2 = tmp_path / "D1", tmp_path / "D2"
+        counts = csvio.export_dir(engine, d1, include_bookings=True)
+        assert csvio.import_path(eng2, d1) == counts == csvio.export_dir(eng2, d2, include_bookings=True)
+        for p in d1.iterdir():
+            assert p.read_bytes() == (d2 / p.name).read_bytes(), p.name
+        with write_session(eng2) as s:  # imported without a link, a video visit has none
+            row = s.get(tb.BookingRow, 70)
+            assert row is not None and row.video_link == ""
+    finally:
+        engine.dispose()
+        eng2.dispose()
+    assert b"SECRET-token" not in b"".join(p.read_bytes() for p in d1.iterdir())
+    assert "video_link" not in rows_of(d1 / "bookings.csv")[0]
+    bookings = {b["id"]: b for b in rows_of(d1 / "bookings.csv")}
+    assert {k: bookings["70"][k] for k in ("patient_location", "patient_site", "consent_by", "consent_at",
+                                            "interpreter_id", "series_id", "series_index", "mode")} == {
+        "patient_location": "ON", "patient_site": "Site Gaspé", "consent_by": "recep.gaspesie",
+        "consent_at": "2026-12-01T15:00:00Z", "interpreter_id": "900", "series_id": "5", "series_index": "1",
+        "mode": "video"}
+    assert (bookings["71"]["series_index"], bookings["71"]["interpreter_id"]) == ("2", "")
+    assert rows_of(d1 / "series.csv") == [{
+        "id": "5", "coop": "gaspesie", "clinician_id": "901", "repeat": "weekly", "count": "2",
+        "tz": "America/Toronto", "created_by": "recep.gaspesie", "created_at": "2026-12-01T15:00:00Z"}]
+    resources = {r["id"]: r for r in rows_of(d1 / "resources.csv")}
+    assert (resources["900"]["kind"], resources["900"]["languages"]) == ("interpreter", "fr es")
+    assert resources["901"]["licences"] == "QC ON"
+    coops = {c["slug"]: c for c in rows_of(d1 / "coops.csv")}
+    assert coops["gaspesie"]["video_platform"] == "https://visio.example.org/gaspesie/"
+
+
+def test_masked_export_blanks_the_visit_record(tmp_path, sample_engine):
+    csvio.import_path(sample_engine, _teleconsult_files(tmp_path / "extra"))
+    csvio.export_dir(sample_engine, tmp_path / "out", include_bookings=True, hide_patient=lambda b: True)
+    b = {r["id"]: r for r in rows_of(tmp_path / "out" / "bookings.csv")}["70"]
+    assert (b["patient"], b["patient_site"], b["consent_by"], b["consent_at"]) == ("", "", "", "")
+    assert (b["interpreter_id"], b["series_id"]) == ("900", "5")  # not patient data
+
+
+@pytest.mark.parametrize(("kwargs", "where"), [
+    ({"location": "XX"}, "bookings.csv:2:patient_location"),
+    ({"series_id": "6"}, "bookings.csv:2:series_id"),
+])
+def test_bad_visit_record_is_refused_with_its_place(tmp_path, sample_engine, kwargs, where):
+    from telecoop.domain.errors import ImportErrors
+
+    with pytest.raises(ImportErrors) as caught:
+        csvio.import_path(sample_engine, _teleconsult_files(tmp_path / "extra", **kwargs))
+    lines = csvio.format_problems(caught.value.problems, "en")
+    assert len(lines) == 1 and lines[0].startswith(where + ":"), lines
+    with write_session(sample_engine) as s:  # nothing imported
+        assert s.get(tb.SeriesRow, 5) is None and s.get(tb.ResourceRow, 900) is None
+
+
+def test_consent_recorder_must_be_a_known_login(tmp_path, sample_engine):
+    from telecoop.domain.errors import ImportErrors
+
+    folder = _teleconsult_files(tmp_path / "extra")
+    text = (folder / "bookings.csv").read_text(encoding="utf-8").replace(",ON,,recep.gaspesie,", ",ON,,nobody,")
+    (folder / "bookings.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(ImportErrors) as caught:
+        csvio.import_path(sample_engine, folder)
+    assert [p[:3] for p in caught.value.problems] == [("bookings.csv", 3, "consent_by")]
+
+
+def test_interpreter_held_twice_is_refused(tmp_path, sample_engine):
+    from telecoop.domain.errors import ImportErrors
+
+    folder = _teleconsult_files(tmp_path / "extra")
+    with open(folder / "bookings.csv", "a", encoding="utf-8") as fh:  # same hour, another clinician
+        fh.write("72,1,,gaspesie,recep.gaspesie,2026-12-08T15:15:00Z,2026-12-08T15:30:00Z,P-2,,video,booked,,"
+                 "QC,,recep.gaspesie,2026-12-01T15:00:00Z,900,,\n")
+    with pytest.raises(ImportErrors) as caught:
+        csvio.import_path(sample_engine, folder)
+    assert [p[:3] for p in caught.value.problems] == [("bookings.csv", 4, "start")]

@@ -50,6 +50,7 @@ TELECONSULT_MESSAGES: dict[str, tuple[str, str]] = {
         "un interprète a au moins deux langues (celles entre lesquelles il interprète)",
         "an interpreter has at least two languages (those they interpret between)",
     ),
+    "import.unknown_series": ("série inconnue : {value}", "unknown series: {value}"),  # the import
     "tc.not_interpreter": ("la ressource {value} n'est pas un interprète", "resource {value} is not an interpreter"),
     "tc.interpreter_language": (
         "{name} n'interprète pas entre {language} et une langue du clinicien",

@@ -33,6 +33,7 @@ from sqlmodel import Session
 from telecoop import locations
 from telecoop.domain import model as m
 from telecoop.domain import rules, validate
+from telecoop.domain import series as ds
 from telecoop.domain import teleconsult as tc
 from telecoop.domain import capacity as cap  # issue 13
 from telecoop.domain.errors import BadInput, ImportErrors, NotFound, WouldStrand
@@ -61,6 +62,8 @@ FILES: dict[str, str] = {
     "staff": "staff.csv",
     "availability": "availability.csv",
     "closures": "closures.csv",
+    # issue 14: follow-up series, before the bookings that are their occurrences
+    "series": "series.csv",
     "bookings": "bookings.csv",
     # issue 13: sharing terms, partner quotas and overbookings, co-op hold/offer
     # minutes, the waitlist (after bookings: an entry may name its booking).
@@ -84,11 +87,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "availability": ("resource_id", "weekday", "start", "end", "valid_from", "valid_to"),
     "closures": ("resource_id", "coop", "start", "end", "reason"),
+    # issue 14: a follow-up series (exported with the bookings)
+    "series": ("id", "coop", "clinician_id", "repeat", "count", "tz", "created_by", "created_at"),
     "bookings": (
         "id", "clinician_id", "room_id", "coop", "booked_by", "start", "end",
         "patient", "reason", "mode", "status", "cancel_reason",
         # issue 14: the teleconsultation record (never the private link: it is made anew)
         "patient_location", "patient_site", "consent_by", "consent_at",
+        "interpreter_id", "series_id", "series_index",
     ),
     # issue 13
     "sharing_terms": ("resource_id", "window_days", "min_notice_hours", "release_hours"),
@@ -107,8 +113,10 @@ _OPTIONAL: dict[str, frozenset[str]] = {
     "resources": frozenset({"specialty", "languages", "equipment", "video_link", "shared_with", "licences"}),
     "availability": frozenset({"valid_from", "valid_to"}),
     "closures": frozenset({"resource_id", "coop", "reason"}),
+    "series": frozenset(),  # issue 14
     "bookings": frozenset({"room_id", "reason", "cancel_reason",
-                           "patient_location", "patient_site", "consent_by", "consent_at"}),
+                           "patient_location", "patient_site", "consent_by", "consent_at",
+                           "interpreter_id", "series_id", "series_index"}),
     # issue 13
     "sharing_terms": frozenset(),
     "sharing_quotas": frozenset(),
@@ -310,6 +318,8 @@ class _Check:
         )
         # issue 13: the keys already in the database, per file kind
         self.keys13: dict[str, set[Any]] = bulk.capacity_keys(session, kinds)
+        # issue 14: series known so far (database + series.csv), for bookings' series_id
+        self.series_ids: set[int] = store_bookings.series_ids(session) if kinds & {"series", "bookings"} else set()
         self.rows: dict[str, list] = defaultdict(list)
         self.shares: list[tb.ShareRow] = []
         # resource_id -> [(weekly hours, row or None)]
@@ -324,6 +334,9 @@ class _Check:
                 self.busy[clinician_id].append((start, end, None))
                 if room_id is not None:
                     self.busy[room_id].append((start, end, None))
+            # issue 14: an interpreter is held by a booking too (book's check_free)
+            for interpreter_id, start, end in store_bookings.active_interpreter_intervals(session):
+                self.busy[interpreter_id].append((start, end, None))
 
     # references ---------------------------------------------------------
 
@@ -488,6 +501,63 @@ class _Check:
         if row.ok and tz is not None:
             self.rows["closures"].append(tb.ClosureRow(resource_id=rid, coop=coop, start=start, end=end, reason=reason))
 
+    # issue 14: a follow-up series (the rules of series.book_series's record)
+    def series_(self, row: _Row) -> None:
+        sid = row.check("id", _ident, "id")
+        if sid is not BAD and sid in self.series_ids:
+            sid = row.problem("id", "field.duplicate", value=sid)
+        coop = row.check("coop", validate.slug, "coop")
+        self.coop_ref(row, "coop", coop)
+        clinician_id = row.check("clinician_id", _ident, "clinician_id")
+        found = self.resource_ref(row, "clinician_id", clinician_id)
+        if found is not BAD and found[0] not in (None, m.ResourceKind.CLINICIAN):
+            row.problem("clinician_id", "field.not_clinician", value=clinician_id)
+        repeat = row.check("repeat", ds.repeat_word)
+        count = row.check("count", validate.integer, "count", 2, ds.MAX_COUNT)
+        tz = row.check("tz", validate.tz)
+        created_by = self._login_ref(row, "created_by")
+        created_at = row.check("created_at", _utc_instant, "created_at")
+        if sid is not BAD:
+            self.series_ids.add(sid)
+        if row.ok:
+            self.rows["series"].append(tb.SeriesRow(
+                id=sid, coop=coop, clinician_id=clinician_id, repeat=repeat, count=count, tz=tz,
+                created_by=created_by, created_at=created_at,
+            ))
+
+    def _login_ref(self, row: _Row, column: str) -> Any:
+        """A staff login of the files or the database (issue 14: a series' maker, a consent's recorder)."""
+        login = row.check(column, validate.login, column)
+        if login is not BAD and login not in self.logins and "staff" not in self.unchecked:
+            return row.problem(column, "field.unknown_login", value=login)
+        return login
+
+    def _visit_record(self, row: _Row) -> dict[str, Any]:
+        """issue 14: a booking's interpreter, series and consent columns, by the app's rules."""
+        interpreter_id = row.check("interpreter_id", _optional_ident, "interpreter_id")
+        if interpreter_id not in (None, BAD):
+            found = self.resource_ref(row, "interpreter_id", interpreter_id)
+            if found is not BAD and found[0] not in (None, m.ResourceKind.INTERPRETER):
+                row.problem("interpreter_id", "tc.not_interpreter", value=interpreter_id)
+        series_id = row.check("series_id", _optional_ident, "series_id")
+        if series_id not in (None, BAD) and series_id not in self.series_ids and "series" not in self.unchecked:
+            series_id = row.problem("series_id", "import.unknown_series", value=series_id)
+        series_index: Any = None
+        if series_id is None:
+            if not row.blank("series_index"):
+                row.problem("series_index", "field.must_be_empty", field="series_index", other="series_id", value="")
+        else:
+            series_index = row.check("series_index", validate.integer, "series_index", 1, ds.MAX_COUNT)
+        # The consent: its recorder a known login, with its instant (it stays when a visit turns in person).
+        consent_by = "" if row.blank("consent_by") else self._login_ref(row, "consent_by")
+        consent_at = None if row.blank("consent_at") else row.check("consent_at", _utc_instant, "consent_at")
+        if consent_by == "" and consent_at is not None:
+            row.problem("consent_by", "field.empty", field="consent_by")
+        elif consent_at is None and consent_by != "":
+            row.problem("consent_at", "field.empty", field="consent_at")
+        return dict(interpreter_id=interpreter_id, series_id=series_id, series_index=series_index,
+                    consent_by=consent_by, consent_at=consent_at)
+
     def bookings_(self, row: _Row) -> None:
         bid = row.check("id", _ident, "id")
         if bid is not BAD and bid in self.booking_ids:
@@ -503,9 +573,7 @@ class _Check:
                 row.problem("room_id", "field.not_room", value=room_id)
         coop = row.check("coop", validate.slug, "coop")
         self.coop_ref(row, "coop", coop)
-        booked_by = row.check("booked_by", validate.login, "booked_by")
-        if booked_by is not BAD and booked_by not in self.logins and "staff" not in self.unchecked:
-            row.problem("booked_by", "field.unknown_login", value=booked_by)
+        booked_by = self._login_ref(row, "booked_by")
         start = row.check("start", _utc_instant, "start")
         end = row.check("end", _utc_instant, "end")
         if start is not BAD and end is not BAD:
@@ -520,8 +588,7 @@ class _Check:
         # issue 14: where the patient is (empty: QC) and the consent recorded, if any
         where = row.check("patient_location", tc.province)
         site = row.check("patient_site", validate.optional_text, "patient_site", 80)
-        consent_by = "" if row.blank("consent_by") else row.check("consent_by", validate.login, "consent_by")
-        consent_at = None if row.blank("consent_at") else row.check("consent_at", _utc_instant, "consent_at")
+        record = self._visit_record(row)
         cancel_reason = row.check("cancel_reason", validate.optional_text, "cancel_reason", TEXT_MAX)
         if status == m.BookingStatus.CANCELLED and cancel_reason == "":
             row.problem("cancel_reason", "field.empty", field="cancel_reason")
@@ -534,6 +601,8 @@ class _Check:
                 self.busy[clinician_id].append((start, end, row))
                 if room_id is not None:
                     self.busy[room_id].append((start, end, row))
+                if record["interpreter_id"] is not None:  # issue 14
+                    self.busy[record["interpreter_id"]].append((start, end, row))
             # A plain dict, not a BookingRow: building 100,000 ORM objects took 60 % of a big import.
             now = self.now
             self.rows["bookings"].append(
@@ -541,7 +610,7 @@ class _Check:
                     id=bid, clinician_id=clinician_id, room_id=room_id, coop=coop, booked_by=booked_by,
                     start=start, end=end, patient=patient, reason=reason, mode=mode, status=status,
                     cancel_reason=cancel_reason, created_at=now, updated_at=now,
-                    patient_location=where, patient_site=site, consent_by=consent_by, consent_at=consent_at,
+                    patient_location=where, patient_site=site, **record,
                 )
             )
 
@@ -962,6 +1031,7 @@ def export_rows(
         everything = bulk.every_row(s, include_bookings=include_bookings)
     coops, staff, resources = everything.coops, everything.staff, everything.resources
     shares, hours, closures, bookings = everything.shares, everything.hours, everything.closures, everything.bookings
+    series = everything.series  # issue 14
     if hide_patient is not None:  # issue 9: detached rows; nothing is written back
         for b in bookings:
             if hide_patient(b):
@@ -1003,12 +1073,19 @@ def export_rows(
         closure_rows.append([_opt(c.resource_id), _opt(c.coop), start, end, c.reason or ""])
     out["closures"] = closure_rows
     if include_bookings:
+        # issue 14: the follow-up series, with the bookings that are their occurrences
+        out["series"] = [
+            [str(x.id), x.coop, str(x.clinician_id), x.repeat, str(x.count), x.tz, x.created_by,
+             _utc_text(x.created_at)]
+            for x in sorted(series, key=lambda x: x.id or 0)
+        ]
         out["bookings"] = [
             [
                 str(b.id), str(b.clinician_id), _opt(b.room_id), b.coop, b.booked_by, _utc_text(b.start),
                 _utc_text(b.end), b.patient, b.reason or "", b.mode, b.status, b.cancel_reason or "",
                 b.patient_location or "", b.patient_site or "", b.consent_by or "",
                 _utc_text(b.consent_at) if b.consent_at is not None else "",
+                _opt(b.interpreter_id), _opt(b.series_id), _opt(b.series_index),
             ]
             for b in sorted(bookings, key=lambda b: b.id or 0)
         ]

@@ -80,6 +80,19 @@ def booking_ids(session: Session) -> set[int]:
     return {i for i in session.exec(select(col(tb.BookingRow.id))).all() if i is not None}
 
 
+def series_ids(session: Session) -> set[int]:
+    """issue 14: the ids of every follow-up series (the import's references)."""
+    return {i for i in session.exec(select(col(tb.SeriesRow.id))).all() if i is not None}
+
+
+def active_interpreter_intervals(session: Session) -> list[tuple[int, dt.datetime, dt.datetime]]:
+    """issue 14: (interpreter_id, start, end) of every active booking with an interpreter."""
+    B = tb.BookingRow
+    stmt = select(col(B.interpreter_id), col(B.start), col(B.end)).where(
+        col(B.status).in_(ACTIVE), col(B.interpreter_id).is_not(None))
+    return [(int(i), start, end) for i, start, end in session.exec(stmt).all() if i is not None]
+
+
 def active_intervals(session: Session) -> list[tuple[int, int | None, dt.datetime, dt.datetime]]:
     """(clinician_id, room_id, start, end) of every active booking."""
     B = tb.BookingRow

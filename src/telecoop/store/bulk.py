@@ -20,6 +20,7 @@ TABLES: dict[str, Model] = {
     # issue 13
     "sharing_terms": tb.SharingTermsRow, "sharing_quotas": tb.QuotaRow, "sharing_overbooks": tb.OverbookRow,
     "coop_capacity": tb.CoopCapacityRow, "waitlist": tb.WaitlistEntryRow,
+    "series": tb.SeriesRow,  # issue 14
 }
 
 
@@ -52,6 +53,7 @@ class Everything:
     hours: Sequence[tb.AvailabilityRow]
     closures: Sequence[tb.ClosureRow]
     bookings: Sequence[tb.BookingRow]
+    series: Sequence[tb.SeriesRow] = ()  # issue 14: with the bookings
 
 
 def every_row(s: Session, *, include_bookings: bool) -> Everything:
@@ -64,6 +66,7 @@ def every_row(s: Session, *, include_bookings: bool) -> Everything:
         hours=s.exec(select(tb.AvailabilityRow)).all(),
         closures=s.exec(select(tb.ClosureRow)).all(),
         bookings=s.exec(select(tb.BookingRow)).all() if include_bookings else [],
+        series=s.exec(select(tb.SeriesRow)).all() if include_bookings else [],  # issue 14
     )
 
 
