@@ -56,7 +56,8 @@ def test_workbook_cells_are_text_and_import_back(tmp_path, demo_db):
     book = tmp_path / "federation.xlsx"  # (a missing folder is refused, as for backup and ics -o)
     _export(demo_db, str(tmp_path / "plain"), "--xlsx", str(book))
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["coops", "resources", "staff", "availability", "closures", "series", "bookings"]
+    assert wb.sheetnames == ["coops", "resources", "staff", "availability", "closures", "series", "bookings",
+                             "sharing_terms", "sharing_quotas", "sharing_overbooks", "coop_capacity", "waitlist"]
     for ws in wb.worksheets:
         header = [c.value for c in ws[1]]
         assert tuple(header) == csvio.COLUMNS[ws.title]
