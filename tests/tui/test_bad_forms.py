@@ -156,17 +156,23 @@ async def test_booking_form_refuses_bad_values_and_books_nothing(as_user, db_pat
 
 
 def _bookings(db: Path) -> list:
-    import sqlite3
+    import engines  # read past TeleCoop, on the engine under test
 
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT * FROM booking ORDER BY id").fetchall()
+    direct = engines.Direct(db)
+    try:
+        return [tuple(r) for r in direct.execute("SELECT * FROM booking ORDER BY id").fetchall()]
+    finally:
+        direct.close()
 
 
 def _live_holds(db: Path) -> int:
-    import sqlite3
+    import engines  # read past TeleCoop, on the engine under test
 
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT count(*) FROM hold WHERE status = 'held'").fetchone()[0]
+    direct = engines.Direct(db)
+    try:
+        return direct.execute("SELECT count(*) FROM hold WHERE status = 'held'").fetchone()[0]
+    finally:
+        direct.close()
 
 
 @pytest.mark.parametrize("reason", [CTRL, LONG, "\u202eevil"])

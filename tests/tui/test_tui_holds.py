@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
+import engines
 import pytest
 
 from telecoop import i18n
@@ -45,8 +45,13 @@ def open_app(demo_db):
 
 
 def holds_in(db, status="held") -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT clinician_id, coop, status FROM hold WHERE status = ?", (status,)).fetchall()
+    """Read past TeleCoop, on the engine under test (a file or a PostgreSQL URL)."""
+    direct = engines.Direct(db)
+    try:
+        rows = direct.execute("SELECT clinician_id, coop, status FROM hold WHERE status = ?", (status,)).fetchall()
+        return [tuple(r) for r in rows]
+    finally:
+        direct.close()
 
 
 async def test_the_form_counts_down_by_the_minute_and_books_through_its_hold(open_app, demo_db):
