@@ -65,6 +65,14 @@ class SlotWasTaken:
     """The slot that was taken (issue 10: the screen searches again from its day)."""
 
 
+def _release_quietly(ctx, hold_id: int) -> None:
+    """Give a hold back; one that expired or is gone frees itself all the same."""
+    try:
+        hold_service.release(ctx, hold_id)
+    except Exception:  # noqa: BLE001 - expired or gone: nothing to say
+        pass
+
+
 class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
     """Asks for the patient reference, reason and mode, then books the slot.
 
@@ -241,10 +249,7 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             return
         if self._hold_timer is not None:
             self._hold_timer.stop()
-        try:
-            hold_service.release(self.app.ctx, hold.id)  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - expired or gone: it frees itself all the same
-            pass
+        _release_quietly(self.app.ctx, hold.id)  # type: ignore[attr-defined]
 
     def on_unmount(self) -> None:
         """Closing the form gives the slot back (unless it became the booking)."""
@@ -255,15 +260,9 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         if hold is None or self._booked:
             return
         ctx = self.app.ctx  # type: ignore[attr-defined]
-
-        def release() -> None:
-            try:
-                hold_service.release(ctx, hold.id)
-            except Exception:  # noqa: BLE001 - expired or gone: it frees itself all the same
-                pass
-
         # An app worker: the dialog's own are gone with it. If the app ends first, the hold expires.
-        self.app.run_worker(release, thread=True, group="release-hold", exit_on_error=False)
+        self.app.run_worker(lambda: _release_quietly(ctx, hold.id), thread=True, group="release-hold",
+                            exit_on_error=False)
 
     def _repeat_options(self) -> list[tuple[Text, str]]:
         return [(Text(t(REPEAT_KEYS[word])), word) for word in REPEAT_KEYS]
