@@ -139,6 +139,15 @@ class Direct:
         self.conn.close()
 
 
+def fetch(db, sql: str, params=()) -> list[tuple]:
+    """Rows of one query read past TeleCoop (``Direct``), on the engine under test."""
+    direct = Direct(db)
+    try:
+        return [tuple(r) for r in direct.execute(sql, params).fetchall()]
+    finally:
+        direct.close()
+
+
 def pg_rows(db) -> dict[str, list]:
     """Every row of every table of a PostgreSQL database, in key order."""
     import psycopg

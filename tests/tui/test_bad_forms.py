@@ -158,21 +158,13 @@ async def test_booking_form_refuses_bad_values_and_books_nothing(as_user, db_pat
 def _bookings(db: Path) -> list:
     import engines  # read past TeleCoop, on the engine under test
 
-    direct = engines.Direct(db)
-    try:
-        return [tuple(r) for r in direct.execute("SELECT * FROM booking ORDER BY id").fetchall()]
-    finally:
-        direct.close()
+    return engines.fetch(db, "SELECT * FROM booking ORDER BY id")
 
 
 def _live_holds(db: Path) -> int:
     import engines  # read past TeleCoop, on the engine under test
 
-    direct = engines.Direct(db)
-    try:
-        return direct.execute("SELECT count(*) FROM hold WHERE status = 'held'").fetchone()[0]
-    finally:
-        direct.close()
+    return engines.fetch(db, "SELECT count(*) FROM hold WHERE status = 'held'")[0][0]
 
 
 @pytest.mark.parametrize("reason", [CTRL, LONG, "\u202eevil"])

@@ -46,12 +46,7 @@ def open_app(demo_db):
 
 def holds_in(db, status="held") -> list[tuple]:
     """Read past TeleCoop, on the engine under test (a file or a PostgreSQL URL)."""
-    direct = engines.Direct(db)
-    try:
-        rows = direct.execute("SELECT clinician_id, coop, status FROM hold WHERE status = ?", (status,)).fetchall()
-        return [tuple(r) for r in rows]
-    finally:
-        direct.close()
+    return engines.fetch(db, "SELECT clinician_id, coop, status FROM hold WHERE status = ?", (status,))
 
 
 async def test_the_form_counts_down_by_the_minute_and_books_through_its_hold(open_app, demo_db):
