@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pendulum
 import pytest
+import textual._wait
 
 from telecoop import i18n
 from telecoop.services.context import Context, open_context
@@ -21,6 +22,20 @@ import engines
 
 NOW = pendulum.datetime(2026, 12, 7, 12, 0, tz="UTC")
 SIZE = (80, 24)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _short_idle_window():
+    """Pilot's waits (``pilot.pause()``, ``pilot.press()``, the snapshot harness) end once the
+    process has spent under 1/20 of a window idle; Textual's window is 20 ms, so every key
+    press and every pause sleeps 40 ms at least, about half of a Pilot test's time. The
+    screen's own work is CPU in this process and keeps a window busy whatever its length,
+    and workers are waited on by name (``settle``): a 2 ms window waits for the same things,
+    ten times sooner."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(textual._wait, "SLEEP_GRANULARITY", 0.002)
+        mp.setattr(textual._wait, "SLEEP_IDLE", 0.002 / 20)
+        yield
 
 
 def clock(now: dt.datetime = NOW) -> Callable[[], dt.datetime]:
