@@ -63,6 +63,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="engine-independent: runs in the SQLite half"))
 
 
+def pytest_sessionfinish(session):
+    if engines.ON_PG:
+        engines.finish()  # every test's database dropped before the worker ends
+
+
 @pytest.fixture(autouse=True)
 def _drop_test_databases():
     yield
@@ -93,6 +98,7 @@ def _session_databases():
     """PostgreSQL: the session's template databases, dropped when the session ends."""
     made = []
     yield made
+    engines.finish()  # (copies of them made ahead, first)
     for url in made:
         engines.drop_database(url)
 
