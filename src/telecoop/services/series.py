@@ -20,7 +20,7 @@ from telecoop.domain import model as m
 from telecoop.domain import series as ds
 from telecoop.domain import teleconsult as tc
 from telecoop.domain import validate as v
-from telecoop.domain.errors import BadInput, NotFound, SlotTaken, TeleCoopError
+from telecoop.domain.errors import BadInput, NotFound, SlotTaken, StaleBooking, TeleCoopError
 from telecoop.domain.timeutil import local, parse_instant
 from telecoop.services import audit
 from telecoop.services import booking as bk
@@ -201,29 +201,44 @@ def _targets(ctx: Context, series_id: int, from_occurrence: int, only: bool) -> 
     return chosen
 
 
-def cancel_series(ctx: Context, series_id: int, *, from_occurrence: int, reason: str, only: bool = False) -> list[m.Booking]:
+def _as_seen(b: m.Booking, seen: m.Booking | None) -> m.Booking:
+    """What the change must find: the occurrence the user chose as they saw it (the app), else as read."""
+    return seen if seen is not None and seen.id == b.id else b
+
+
+def cancel_series(ctx: Context, series_id: int, *, from_occurrence: int, reason: str, only: bool = False,
+                  seen: m.Booking | None = None) -> list[m.Booking]:
     """Cancel occurrence ``from_occurrence`` ("this one", ``only``) or it and every later one.
 
     Only booked occurrences change; cancelled ones stay cancelled, past ones stay as they are.
+    ``seen``: the occurrence as the user saw it when choosing (the app); refused
+    (StaleBooking) when it changed meanwhile, as a single booking's cancel is.
     """
     reason = v.name(reason, "reason", 200)
     done = []
     for b in _targets(ctx, series_id, from_occurrence, only):
-        if b.status == m.BookingStatus.BOOKED:
-            done.append(bk.cancel(ctx, b.id, reason=reason, seen=b))
+        if b.status == m.BookingStatus.BOOKED or (seen is not None and b.id == seen.id):
+            done.append(bk.cancel(ctx, b.id, reason=reason, seen=_as_seen(b, seen)))
     return done
 
 
 def move_series(
-    ctx: Context, series_id: int, *, from_occurrence: int, start: dt.datetime | str, only: bool = False
+    ctx: Context, series_id: int, *, from_occurrence: int, start: dt.datetime | str, only: bool = False,
+    seen: m.Booking | None = None,
 ) -> list[m.Booking]:
     """Move occurrence ``from_occurrence`` to ``start``; without ``only``, every later booked one by
     the same wall-clock step (10:00 -> 11:00 moves each later visit to 11:00, DST or not).
 
     All or nothing: the later ones are checked first (DST gap, hours, taken) and
     moved in one transaction. Cancelled occurrences are left cancelled.
+    ``seen``: the occurrence as the user saw it (the app); StaleBooking when it changed meanwhile.
     """
-    targets = [b for b in _targets(ctx, series_id, from_occurrence, only) if b.status == m.BookingStatus.BOOKED]
+    chosen = _targets(ctx, series_id, from_occurrence, only)
+    if seen is not None:  # the chosen one changed since the user saw it: said, nothing moved
+        anchor_now = next(b for b in chosen if b.series_index == from_occurrence)
+        if (anchor_now.start, anchor_now.end, anchor_now.status) != (seen.start, seen.end, seen.status):
+            raise StaleBooking("booking.changed", current=anchor_now, id=anchor_now.id)
+    targets = [b for b in chosen if b.status == m.BookingStatus.BOOKED]
     if not targets:
         raise BadInput("series.nothing")
     tz = targets[0].clinician_tz
@@ -246,15 +261,19 @@ def move_series(
         for b, occ in plan:
             assert occ.start is not None and occ.end is not None  # resolved above, no problem
             row = bk._load_for_change(s, ctx, b.id)
-            bk._check_as_seen(row, b)
+            bk._check_as_seen(row, _as_seen(b, seen))
             clinician = load_resource(s, ctx, row.clinician_id)
-            bk._check_not_past(ctx, occ.start)
-            bk._check_open(s, clinician, occ.start, occ.end)
-            bk._check_not_taken(s, clinician, occ.start, occ.end, exclude_id=row.id)
-            if row.room_id is not None:
-                room = load_resource(s, ctx, row.room_id)
-                bk._check_open(s, room, occ.start, occ.end)
-                bk._check_not_taken(s, room, occ.start, occ.end, exclude_id=row.id)
+            try:
+                bk._check_not_past(ctx, occ.start)
+                bk._check_open(s, clinician, occ.start, occ.end)
+                bk._check_not_taken(s, clinician, occ.start, occ.end, exclude_id=row.id)
+                if row.room_id is not None:
+                    room = load_resource(s, ctx, row.room_id)
+                    bk._check_open(s, room, occ.start, occ.end)
+                    bk._check_not_taken(s, room, occ.start, occ.end, exclude_id=row.id)
+            except (BadInput, SlotTaken) as exc:
+                exc.occurrence = occ.index  # type: ignore[attr-defined]  # which one, for the app to say
+                raise
             before = bk._booking_dict(row)
             row.start, row.end, row.updated_at, row.conflict = occ.start, occ.end, ctx.now(), ""
             s.add(row)

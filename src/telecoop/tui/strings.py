@@ -189,22 +189,6 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.series.col_time": ("Heure", "Time"),
     "tui.series.col_status": ("État", "Status"),
     "tui.series.key_skip": ("sauter", "skip"),
-    "tui.series.keys": (
-        "Entrée : tout réserver · Espace : sauter/garder · Échap : retour",
-        "Enter: book them all · Space: skip/keep · Esc: back",
-    ),
-    "tui.series.keys_conflicts.one": (
-        "{n} conflit : Espace pour le sauter (ou déplacez-le par la CLI) · Échap : retour",
-        "{n} conflict: Space to skip it (or move it with the CLI) · Esc: back",
-    ),
-    "tui.series.keys_conflicts.other": (
-        "{n} conflits : Espace pour les sauter (ou déplacez-les par la CLI) · Échap : retour",
-        "{n} conflicts: Space to skip them (or move them with the CLI) · Esc: back",
-    ),
-    "tui.series.still_conflicts": (
-        "Occurrences à sauter d'abord : {which}",
-        "Skip these occurrences first: {which}",
-    ),
     "tui.book.licence_short": (
         "Pas de permis en {where} : proposez en personne ou un autre clinicien.",
         "No licence in {where}: offer in person or another clinician.",
