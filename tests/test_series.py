@@ -134,6 +134,48 @@ def test_cancel_this_and_later_then_move_never_brings_a_cancelled_one_back(as_us
         sv.move_series(ctx, series_id, from_occurrence=2, start="2027-01-19T11:00", only=True)
 
 
+def test_a_moved_occurrence_on_another_ones_time_is_flagged_in_the_preview():
+    """issue 14 (app): moving occurrence 3 onto occurrence 2's time: flagged taken (the moved one), not left to the
+    database to refuse at booking."""
+    first = dt.datetime(2026, 12, 8, 15, 0, tzinfo=dt.timezone.utc)
+    occs = ds.occurrences(first, "America/Halifax", "weekly", 3, 30)
+    moved = ds.resolve(3, occs[1].wall + dt.timedelta(minutes=15), "America/Halifax", 30, moved=True)
+    assert ds.clashes([occs[0], occs[1], moved]) == {3}
+    assert ds.clashes(occs) == set()
+    skipped = ds.Occurrence(2, occs[1].wall, occs[1].start, occs[1].end, skipped=True)
+    assert ds.clashes([occs[0], skipped, moved]) == set()
+
+
+def test_preview_flags_a_move_onto_another_occurrence(as_user):
+    ctx = as_user("recep.gaspesie")
+    occs = sv.preview(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2027-01-12T10:00", duration=30, repeat="weekly",
+                      count=3, moves={3: "2027-01-19T10:00"})
+    assert [(o.index, o.problem, o.moved) for o in occs] == [(1, "", False), (2, "", False), (3, ds.TAKEN, True)]
+
+
+def test_series_changes_from_the_app_are_refused_when_the_occurrence_changed_since_it_was_seen(as_user):
+    """issue 14 (app): ``seen`` = the occurrence as the receptionist chose it; changed meanwhile -> StaleBooking,
+    nothing cancelled or moved. A later occurrence that cannot move is named (``occurrence``)."""
+    from telecoop.domain.errors import SlotTaken, StaleBooking
+
+    ctx = as_user("recep.gaspesie")
+    series_id, made = sv.book_series(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2027-01-12T10:00", duration=30,
+                                     repeat="weekly", count=3, patient="AB-1", consent=True)
+    seen = made[1]
+    sv.move_series(ctx, series_id, from_occurrence=2, start="2027-01-19T10:30", only=True)  # someone else
+    with pytest.raises(StaleBooking):
+        sv.cancel_series(ctx, series_id, from_occurrence=2, reason="x", seen=seen)
+    with pytest.raises(StaleBooking):
+        sv.move_series(ctx, series_id, from_occurrence=2, start="2027-01-19T11:00", seen=seen)
+    assert [b.status.value for b in sv.series_bookings(ctx, series_id)] == ["booked"] * 3
+    bk.book(as_user("recep.iles"), clinician_id=PSYCHOLOGIST_ILES, start="2027-01-26T11:00", duration=30,
+            consent=True, patient="ZZ")
+    with pytest.raises(SlotTaken) as taken:
+        sv.move_series(ctx, series_id, from_occurrence=1, start="2027-01-12T11:00")
+    assert taken.value.occurrence == 3
+    assert [local(b.start, "America/Halifax").hour for b in sv.series_bookings(ctx, series_id)] == [10, 10, 10]
+
+
 def test_another_coop_cannot_see_or_change_a_series(as_user):
     from telecoop.domain.errors import NotFound
 

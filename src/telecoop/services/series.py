@@ -84,7 +84,9 @@ def preview(
                 out.append(ds.Occurrence(occ.index, occ.wall, occ.start, occ.end, occ.problem, occ.moved, True))
                 continue
             out.append(_checked(ctx, s, occ, clinician, room))
-        return out
+        clash = ds.clashes(out)  # a moved occurrence on another one's time: taken by the series itself
+        return [ds.Occurrence(o.index, o.wall, o.start, o.end, ds.TAKEN, o.moved, o.skipped) if o.index in clash else o
+                for o in out]
 
 
 def _checked(ctx: Context, s, occ: ds.Occurrence, clinician: m.Resource, room: m.Resource | None) -> ds.Occurrence:
