@@ -16,7 +16,6 @@ from telecoop.services import series as series_service
 from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.cancel import CancelDialog
 from telecoop.tui.dialogs.occurrence_time import OccurrenceTimeDialog
-from telecoop.tui.dialogs.series_preview import SeriesPreviewDialog
 from telecoop.tui.dialogs.series_scope import SeriesScopeDialog
 from telecoop.tui.screens.bookings import BookingsScreen
 from test_series_preview import _open_preview
