@@ -52,29 +52,29 @@ async def test_the_time_dialog_refuses_bad_dates_times_and_a_dst_gap_in_one_clea
     """The CLI's rule (parse_instant in the clinician's zone): 2027-03-14 02:30 does not exist in Toronto."""
     words = WORDS[lang]
     app = app_for("recep.gaspesie", lang=lang)
-    got: list[str | None] = []
+    got: list[bool | None] = []
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.push_screen(OccurrenceTimeDialog(2, dt.datetime(2027, 3, 7, 2, 30), "America/Toronto"), got.append)
+        dialog = OccurrenceTimeDialog(2, dt.datetime(2027, 3, 7, 2, 30), "America/Toronto")
+        app.push_screen(dialog, got.append)
         await settle(pilot)
-        dialog = app.screen
         assert app.focused is dialog.query_one("#occ-date"), "keyboard first: the date has the focus"
         assert static_text(pilot, "#dialog-title") == words["move_title"]
         for field, value, error in (("#occ-date", "2027-02-30", "bad_date"), ("#occ-time", "25:00", "bad_time")):
             await _type(pilot, field, value)
             await pilot.press("enter")
             await settle(pilot)
-            assert app.screen is dialog and static_text(pilot, "#occ-error") == words[error]
+            assert app.screen is dialog and static_text(pilot, "#form-error") == words[error]
             assert app.focused is dialog.query_one(field), "the wrong field gets the focus back"
             await _type(pilot, field, "2027-03-14" if field == "#occ-date" else "02:30")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is dialog and words["gap"] in static_text(pilot, "#occ-error")
+        assert app.screen is dialog and words["gap"] in static_text(pilot, "#form-error")
         await _type(pilot, "#occ-time", "3:30")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is not dialog
-    assert got == ["2027-03-14 03:30"]
+    assert got == [True] and dialog.chosen == "2027-03-14 03:30"
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -209,7 +209,7 @@ async def test_move_this_and_later_says_which_cannot_move_then_moves_them_all(ap
         await _type(pilot, "#occ-time", "11:00")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is dialog and static_text(pilot, "#occ-error").startswith(words["nothing"])
+        assert app.screen is dialog and static_text(pilot, "#form-error").startswith(words["nothing"])
         assert _hours(context_for, series_id) == [(i, "booked", 10) for i in (1, 2, 3, 4)], "nothing moved"
         await _type(pilot, "#occ-time", "09:00")
         await pilot.press("enter")

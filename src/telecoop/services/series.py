@@ -274,7 +274,7 @@ def move_series(
                     bk._check_open(s, room, occ.start, occ.end)
                     bk._check_not_taken(s, room, occ.start, occ.end, exclude_id=row.id)
             except (BadInput, SlotTaken) as exc:
-                setattr(exc, "occurrence", occ.index)  # which one, for the app to say
+                exc.occurrence = occ.index  # which one, for the app to say
                 raise
             before = bk._booking_dict(row)
             row.start, row.end, row.updated_at, row.conflict = occ.start, occ.end, ctx.now(), ""

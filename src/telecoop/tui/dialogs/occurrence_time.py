@@ -15,18 +15,15 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from telecoop.domain.errors import TeleCoopError
 from telecoop.domain.timeutil import parse_instant
 from telecoop.i18n import get_lang, t
 from telecoop.tui import strings_series  # noqa: F401  (registers the catalogue)
+from telecoop.tui.dialogs.small_form import SmallFormDialog
 from telecoop.tui.format import day_short, literal, paragraph, zone_label
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -48,21 +45,17 @@ def wall_text(date_text: str, time_text: str) -> tuple[str | None, tuple[str, di
     return f"{day.isoformat()} {int(hm[1]):02d}:{hm[2]}", None
 
 
-class OccurrenceTimeDialog(ModalScreen["str | None"]):
-    """Dismissed with the new wall time as ``"YYYY-MM-DD HH:MM"`` (clinician's zone), or None.
+class OccurrenceTimeDialog(SmallFormDialog):
+    """Dismissed with True once a new time is chosen (``self.chosen``: ``"YYYY-MM-DD HH:MM"``, the
+    clinician's wall time), False when the user backs out.
 
-    ``submit`` (optional) is run off the UI thread with that text once it
-    parses; it returns an error line to show (the dialog stays open, the
-    fields as typed) or None when done (the dialog closes).
+    ``save`` (optional) is the service call made with that text once it parses
+    (off the UI thread); a refusal is said on the form's line and the dialog
+    stays with the fields as typed. Without ``save`` (the preview, which
+    checks the time itself) the dialog closes as soon as the text parses.
     """
 
-    BINDINGS = [Binding("escape", "close", "tui.key.close")]
     AUTO_FOCUS = "#occ-date"
-
-    class Submitted(Message):
-        def __init__(self, text: str, error: str | None) -> None:
-            super().__init__()
-            self.text, self.error = text, error
 
     def __init__(
         self,
@@ -71,20 +64,20 @@ class OccurrenceTimeDialog(ModalScreen["str | None"]):
         tz: str,
         *,
         later: bool = False,
-        submit: Callable[[str], str | None] | None = None,
+        save: Callable[[str], object] | None = None,
     ) -> None:
         super().__init__()
         self.index = index
         self.wall = wall
         self.tz = tz
         self.later = later
-        self.submit = submit
+        self.save = save
+        self.chosen: str | None = None
         self._error: tuple[str, dict] | None = None
         self._error_text = ""
-        self._saving = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog"):
+        with Vertical(id="dialog", classes="dialog occ-dialog"):
             yield Static("", id="dialog-title", classes="title", markup=False)
             yield Static("", id="occ-now", markup=False)
             yield Static("", id="occ-note", classes="summary", markup=False)
@@ -94,10 +87,10 @@ class OccurrenceTimeDialog(ModalScreen["str | None"]):
                 yield Input(self.wall.strftime("%Y-%m-%d"), max_length=10, compact=True, id="occ-date")
                 yield Label("", id="occ-time-label", markup=False)
                 yield Input(self.wall.strftime("%H:%M"), max_length=5, compact=True, id="occ-time")
-            yield Static("", id="occ-error", classes="error", markup=False)
+            yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("", id="occ-ok", compact=True, variant="primary")
-                yield Button("", id="occ-back", compact=True)
+                yield Button("", id="confirm", compact=True, variant="primary")
+                yield Button("", id="back", compact=True)
             yield Static("", id="dialog-hint", classes="hint", markup=False)
 
     def on_mount(self) -> None:
@@ -114,66 +107,39 @@ class OccurrenceTimeDialog(ModalScreen["str | None"]):
         self.query_one("#occ-zone", Label).update(t("tui.occ.zone", zone=zone_label(self.tz, long=True)))
         self.query_one("#occ-date-label", Label).update(t("tui.occ.date") + " ")
         self.query_one("#occ-time-label", Label).update("  " + t("tui.occ.time") + " ")
-        self.query_one("#occ-ok", Button).label = t("tui.occ.ok")
-        self.query_one("#occ-back", Button).label = t("tui.occ.back")
+        self.query_one("#confirm", Button).label = t("tui.occ.ok")
+        self.query_one("#back", Button).label = t("tui.occ.back")
         self.query_one("#dialog-hint", Static).update(t("tui.occ.hint"))
         self._show_error()
 
     def _show_error(self) -> None:
         text = t(self._error[0], **self._error[1]) if self._error else self._error_text
-        self.query_one("#occ-error", Static).update(paragraph(text))
+        self.query_one("#form-error", Static).update(paragraph(text))  # a DST refusal takes two lines
 
-    def _say(self, key: tuple[str, dict] | None = None, text: str = "") -> None:
-        self._error, self._error_text = key, text
+    def say(self, text: str) -> None:
+        self._error, self._error_text = None, text
         self._show_error()
 
-    def _confirm(self) -> None:
-        if self._saving:
-            return
+    def _say_key(self, key: str, **params: object) -> None:
+        self._error, self._error_text = (key, params), ""
+        self._show_error()
+
+    def action_confirm(self) -> None:
         text, error = wall_text(self.query_one("#occ-date", Input).value, self.query_one("#occ-time", Input).value)
         if error is not None:
-            self._say(error)
+            self._say_key(error[0], **error[1])
             self.query_one("#occ-date" if error[0] == "tui.occ.bad_date" else "#occ-time", Input).focus()
             return
         assert text is not None
         try:  # the CLI's rule for --move N=DATETIME: the clinician's wall time, no gap, no repeated hour
             parse_instant(text, self.tz)
         except TeleCoopError as exc:
-            self._say(text=exc.message(get_lang()))
+            self.say(exc.message(get_lang()))
             return
-        if self.submit is None:
-            self.dismiss(text)
+        self.chosen = text
+        if self.save is None:
+            self.dismiss(True)
             return
-        self._saving = True
-        self._say(("tui.occ.saving", {}))
-        self._run(text)
-
-    @work(thread=True, exclusive=True, group="occurrence-move")
-    def _run(self, text: str) -> None:
-        assert self.submit is not None
-        self.post_message(self.Submitted(text, self.submit(text)))
-
-    @on(Submitted)
-    def _submitted(self, message: Submitted) -> None:
-        self._saving = False
-        if message.error is None:
-            self.dismiss(message.text)
-            return
-        self._say(text=message.error)
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._confirm()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "occ-ok":
-            self._confirm()
-        else:
-            self.action_close()
-
-    def action_close(self) -> None:
-        if not self._saving:
-            self.dismiss(None)
+        self._say_key("tui.occ.saving")
+        save = self.save
+        self.save_in_background(lambda: save(text))

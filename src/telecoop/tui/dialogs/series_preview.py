@@ -137,15 +137,17 @@ class SeriesPreviewDialog(ModalScreen["m.Booking | None"]):
         if occ is None:
             return
 
-        def moved(text: str | None) -> None:
-            if text is None:
+        dialog = OccurrenceTimeDialog(occ.index, occ.wall, self.request.slot.tz)
+
+        def moved(chosen: bool | None) -> None:
+            if not chosen or dialog.chosen is None:
                 return
-            self.moves[occ.index] = text
+            self.moves[occ.index] = dialog.chosen
             self.skip.discard(occ.index)  # moved to be booked: no longer skipped
             self.query_one("#form-error", Static).update("")
             self.refresh_preview()
 
-        self.app.push_screen(OccurrenceTimeDialog(occ.index, occ.wall, self.request.slot.tz), moved)
+        self.app.push_screen(dialog, moved)
 
     def action_close(self) -> None:
         if not self._saving:

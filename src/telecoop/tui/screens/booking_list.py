@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from telecoop.domain import model as m
-from telecoop.domain.errors import InvalidTransition, SlotTaken, StaleBooking
+from telecoop.domain.errors import InvalidTransition, SlotTaken, StaleBooking, TeleCoopError
 from telecoop.i18n import conflict_label, t
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue: the video-link line)
 from telecoop.services import booking as booking_service
@@ -395,27 +395,28 @@ class BookingListScreen(ModeScreen):
             return
         moved: list[m.Booking] = []
 
-        def submit(text: str) -> str | None:
-            """Run off the UI thread by the dialog: None when moved, else the line it shows."""
+        def save(text: str) -> None:
+            """Run off the UI thread by the dialog; a refusal names the occurrence that cannot move."""
             try:
                 moved[:] = series_service.move_series(self.ctx, series_id, from_occurrence=index, start=text,
                                                       only=only, seen=b)
             except series_service.SeriesConflict as exc:
                 occ = exc.occurrences[0]
-                return t("tui.occ.later_problem", n=occ.index, problem=occurrence_flag(occ.problem, False, False))
-            except Exception as exc:  # noqa: BLE001 - said in the dialog, never a traceback
-                which = getattr(exc, "occurrence", None)  # the occurrence the service could not move
-                text = failure_in(self, exc).text
-                return t("tui.occ.later_problem", n=which, problem=text) if which is not None else text
-            return None
+                raise TeleCoopError("tui.occ.later_problem", n=occ.index,
+                                    problem=occurrence_flag(occ.problem, False, False)) from exc
+            except TeleCoopError as exc:
+                which = exc.occurrence  # the occurrence the service could not move
+                if which is None:
+                    raise
+                raise TeleCoopError("tui.occ.later_problem", n=which, problem=failure_in(self, exc).text) from exc
 
-        def closed(text: str | None) -> None:
-            if text is not None and moved:
+        def closed(done: bool | None) -> None:
+            if done and moved:
                 self.notify(t("tui.scope.moved", series=series_id, count=len(moved)), markup=False, timeout=6)
                 self.reload()
 
         wall = local(b.start, b.clinician_tz).naive().replace(tzinfo=None)
-        self.app.push_screen(OccurrenceTimeDialog(index, wall, b.clinician_tz, later=not only, submit=submit), closed)
+        self.app.push_screen(OccurrenceTimeDialog(index, wall, b.clinician_tz, later=not only, save=save), closed)
 
     @work(thread=True, group="booking-action")
     def _apply(
