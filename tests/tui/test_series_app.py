@@ -245,3 +245,22 @@ async def test_series_dialogs_readable_with_no_color_and_the_focus_visible(app_f
             await pilot.press("escape")
             await settle(pilot)
         app = app_for("recep.gaspesie", lang="fr")
+
+
+def _run_to(*keys: str):
+    async def run_before(pilot) -> None:
+        await _highlight(pilot, "SNAP-1", 2)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("stop", ["scope", "time"])
+def test_snapshot_move_this_and_later(snap_compare, app_for, context_for, lang, stop):
+    """80x24: "this one / this and later", then the new date and time with what happens to the later ones."""
+    _series(context_for, "SNAP-1")
+    keys = ("r",) if stop == "scope" else ("r", "right", "enter")
+    assert snap_compare(app_for("recep.gaspesie", lang=lang), terminal_size=SIZE, run_before=_run_to(*keys))
