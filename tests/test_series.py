@@ -229,3 +229,34 @@ def test_cli_preview_book_move_and_cancel_a_series(run, db_path):
     assert code == 2 and err.count("\n") == 1
     code, _, err = run("series", "show", str(sid), login="recep.iles")
     assert code == 1 and "not found" in err
+
+
+def test_a_partners_series_meets_the_owners_sharing_terms_as_one_booking_does(as_user, db_path):
+    """Issue 13's window and quota apply to each occurrence: flagged in the preview, the series refused whole
+    (nothing written) until they are skipped; the quota counts the series' own earlier occurrences."""
+    from telecoop.domain.errors import NotPermitted
+    from telecoop.services import sharing_terms
+
+    admin, iles = as_user("admin.gaspesie"), as_user("recep.iles")
+    slots = [x.start for x in bk.search_slots(iles, clinician_id=5, from_date=dt.date(2026, 12, 9), days=3,
+                                              limit=300)]
+    first = slots[0]
+    sharing_terms.set_terms(admin, 5, window_days=8)
+    occs = sv.preview(iles, clinician_id=5, start=first, duration=30, repeat="weekly", count=3)
+    assert [o.problem for o in occs] == ["", ds.TERMS, ds.TERMS]
+    before = _count(db_path)
+    with pytest.raises(sv.SeriesConflict):
+        sv.book_series(iles, clinician_id=5, start=first, duration=30, repeat="weekly", count=3, patient="I-1",
+                       consent=True)
+    assert _count(db_path) == before
+    # Half an hour a week: each occurrence alone fits (the preview says free), two in one week do not.
+    sharing_terms.set_terms(admin, 5, window_days=60, quotas=["iles=0.5"])
+    same_week = next(x for x in slots if x - first >= dt.timedelta(hours=2)
+                     and x.isocalendar()[:2] == first.isocalendar()[:2])
+    moves = {2: local(same_week, "America/Toronto").strftime("%Y-%m-%d %H:%M")}
+    occs = sv.preview(iles, clinician_id=5, start=first, duration=30, repeat="weekly", count=2, moves=moves)
+    assert [o.problem for o in occs] == ["", ""]
+    with pytest.raises(NotPermitted):
+        sv.book_series(iles, clinician_id=5, start=first, duration=30, repeat="weekly", count=2,
+                       patient="I-2", consent=True, moves=moves)
+    assert _count(db_path) == before

@@ -23,7 +23,8 @@ MAX_COUNT = 52
 
 # Why an occurrence cannot be booked as it stands (``Occurrence.problem``)
 GAP, AMBIGUOUS, PAST, CLOSED, TAKEN = "gap", "ambiguous", "past", "closed", "taken"
-PROBLEMS = (GAP, AMBIGUOUS, PAST, CLOSED, TAKEN)
+TERMS = "terms"  # refused by the owner's sharing terms: window, notice or weekly quota (issue 13's rule)
+PROBLEMS = (GAP, AMBIGUOUS, PAST, CLOSED, TAKEN, TERMS)
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,11 @@ from telecoop.domain import model as m
 from telecoop.domain import series as ds
 from telecoop.domain import teleconsult as tc
 from telecoop.domain import validate as v
-from telecoop.domain.errors import BadInput, NotFound, SlotTaken, StaleBooking, TeleCoopError
+from telecoop.domain.errors import BadInput, NotFound, NotPermitted, SlotTaken, StaleBooking, TeleCoopError
 from telecoop.domain.timeutil import local, parse_instant
 from telecoop.services import audit
 from telecoop.services import booking as bk
+from telecoop.services import sharing_terms
 from telecoop.services import teleconsult as tcs
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource
@@ -104,6 +105,13 @@ def _checked(ctx: Context, s, occ: ds.Occurrence, clinician: m.Resource, room: m
                 bk._check_open(s, room, occ.start, occ.end)
         except BadInput:
             problem = ds.CLOSED
+    if not problem:  # issue 13's rule, as for one booking: the owner's window, notice and weekly quota
+        try:
+            sharing_terms.check_terms(s, ctx, clinician, occ.start)
+            sharing_terms.check_quota(s, ctx, clinician, occ.start, occ.end, coop=ctx.coop)
+            sharing_terms.check_quota(s, ctx, room, occ.start, occ.end, coop=ctx.coop)
+        except NotPermitted:
+            problem = ds.TERMS
     if not problem:
         try:
             bk._check_not_taken(s, clinician, occ.start, occ.end)
@@ -167,6 +175,10 @@ def book_series(
             bk._check_not_taken(s, clinician, occ.start, occ.end)
             if room is not None:
                 bk._check_not_taken(s, room, occ.start, occ.end)
+            # The week's quota counts the occurrences already written in this transaction.
+            sharing_terms.check_terms(s, ctx, clinician, occ.start)
+            sharing_terms.check_quota(s, ctx, clinician, occ.start, occ.end, coop=ctx.coop)
+            sharing_terms.check_quota(s, ctx, room, occ.start, occ.end, coop=ctx.coop)
             values: dict[str, Any] = dict(
                 clinician_id=clinician.id, room_id=room.id if room else None, coop=ctx.coop,
                 booked_by=ctx.actor.login, start=occ.start, end=occ.end, patient=patient, reason=reason,
@@ -268,12 +280,14 @@ def move_series(
             try:
                 bk._check_not_past(ctx, occ.start)
                 bk._check_open(s, clinician, occ.start, occ.end)
+                sharing_terms.check_terms(s, ctx, clinician, occ.start)  # as a reschedule (issue 13)
+                sharing_terms.check_quota(s, ctx, clinician, occ.start, occ.end, coop=row.coop, exclude_booking=row.id)
                 bk._check_not_taken(s, clinician, occ.start, occ.end, exclude_id=row.id)
                 if row.room_id is not None:
                     room = load_resource(s, ctx, row.room_id)
                     bk._check_open(s, room, occ.start, occ.end)
                     bk._check_not_taken(s, room, occ.start, occ.end, exclude_id=row.id)
-            except (BadInput, SlotTaken) as exc:
+            except (BadInput, SlotTaken, NotPermitted) as exc:
                 exc.occurrence = occ.index  # which one, for the app to say
                 raise
             before = bk._booking_dict(row)
