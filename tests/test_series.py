@@ -260,3 +260,33 @@ def test_a_partners_series_meets_the_owners_sharing_terms_as_one_booking_does(as
         sv.book_series(iles, clinician_id=5, start=first, duration=30, repeat="weekly", count=2,
                        patient="I-2", consent=True, moves=moves)
     assert _count(db_path) == before
+
+
+def test_a_series_books_its_interpreter_and_any_room_for_every_occurrence(as_user, run):
+    """issue 14 (app, item 3): what one booking offers, a series offers: a named (or any) interpreter and any room,
+    each occurrence checked in the preview and all booked in one transaction; the CLI no longer drops them."""
+    from telecoop.services import admin
+
+    adm = as_user("admin.gaspesie")
+    ana = admin.save_resource(adm, kind="interpreter", name="Ana Interprète", languages="es fr", sharing="all")
+    admin.add_hours(adm, ana.id, weekday="tue", start="08:00", end="18:00")
+    ctx = as_user("recep.gaspesie")
+    series_id, made = sv.book_series(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2027-01-12T10:00", duration=30,
+                                     repeat="weekly", count=3, patient="ES-1", consent=True, interpreter_id=ana.id)
+    assert [b.interpreter_id for b in made] == [ana.id] * 3
+    # Ana is busy at those times now: another clinician's series with her is flagged, or with any Spanish interpreter.
+    occs = sv.preview(ctx, clinician_id=4, start=made[0].start, duration=30, repeat="weekly", count=3,
+                      interpreter_id=ana.id)
+    assert {o.problem for o in occs} <= {ds.TAKEN, ds.CLOSED} and ds.TAKEN in {o.problem for o in occs}
+    occs = sv.preview(ctx, clinician_id=4, start=made[0].start, duration=30, repeat="weekly", count=3,
+                      any_interpreter=True, interpreter_language="es")
+    assert all(o.problem for o in occs)
+    with pytest.raises(BadInput):  # any interpreter needs the patient's language, as for one booking
+        sv.preview(ctx, clinician_id=4, start=made[0].start, duration=30, repeat="weekly", count=3,
+                   any_interpreter=True)
+    # Moving the series takes the interpreter along (her hours: Tuesdays only).
+    with pytest.raises(BadInput):
+        sv.move_series(ctx, series_id, from_occurrence=1, start="2027-01-14T10:00")
+    code, out, _ = run("book", "--clinician", str(PSYCHOLOGIST_ILES), "--start", "2027-01-14T10:00", "--patient",
+                       "RM-1", "--consent", "--repeat", "weekly", "--count", "2", "--any-room", "--json")
+    assert code == 0 and all(b["room_id"] is not None for b in json.loads(out)["bookings"])

@@ -16,6 +16,7 @@ from telecoop.services import series as series_service
 from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.cancel import CancelDialog
 from telecoop.tui.dialogs.occurrence_time import OccurrenceTimeDialog
+from telecoop.tui.dialogs.series_preview import SeriesPreviewDialog
 from telecoop.tui.dialogs.series_scope import SeriesScopeDialog
 from telecoop.tui.screens.bookings import BookingsScreen
 from test_series_preview import _open_preview
@@ -264,3 +265,47 @@ def test_snapshot_move_this_and_later(snap_compare, app_for, context_for, lang, 
     _series(context_for, "SNAP-1")
     keys = ("r",) if stop == "scope" else ("r", "right", "enter")
     assert snap_compare(app_for("recep.gaspesie", lang=lang), terminal_size=SIZE, run_before=_run_to(*keys))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_a_series_with_an_interpreter_from_find_a_slot(app_for, context_for, lang):
+    """Item 3: a slot that comes with an interpreter books a series with her at every occurrence."""
+    from textual.widgets import Select
+
+    from telecoop.services import admin
+    from telecoop.tui.dialogs.booking_form import BookingDialog
+
+    adm = context_for("admin.gaspesie")
+    ana = admin.save_resource(adm, kind="interpreter", name="Ana Interprète", languages="es fr en", sharing="all")
+    for day in ("mon", "tue", "wed", "thu", "fri"):
+        admin.add_hours(adm, ana.id, weekday=day, start="07:00", end="20:00")
+    app = app_for("recep.gaspesie", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#specialty", Select).value = "psychology"
+        screen.query_one("#language", Select).value = "es"
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BookingDialog) and form.slot.interpreter_id == ana.id
+        form.query_one("#patient", Input).value = f"ES-S-{lang}"
+        form.query_one("#consent").value = True
+        form.query_one("#repeat", Select).value = "weekly"
+        form.query_one("#count", Input).value = "2"
+        form.query_one("#patient", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, SeriesPreviewDialog), static_text(pilot, "#form-error")
+        for i, o in enumerate(preview.occurrences):  # the demo's own bookings: skip what is flagged
+            if o.problem:
+                preview.query_one("#occurrences").move_cursor(row=i)
+                await pilot.press("space")
+                await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog)
+    made = booking_service.list_bookings(context_for("recep.gaspesie"), own_coop_only=True, patient=f"ES-S-{lang}")
+    assert made and all(b.interpreter_id == ana.id and b.series_id is not None for b in made)

@@ -149,10 +149,6 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.adm.kind_short.interpreter": ("interp.", "interp."),
     "tui.find.with_interpreter": ("{language} (avec interprète)", "{language} (with interpreter)"),
     "tui.detail.interpreter": ("Interprète : {name}", "Interpreter: {name}"),
-    "tui.book.series_interpreter": (
-        "Série avec interprète : réservez chaque rendez-vous (pas encore offert).",
-        "Series with an interpreter: book each visit (not offered yet).",
-    ),
     "tui.lang.iu": ("inuktitut", "Inuktitut"),
     "tui.lang.cr": ("cri", "Cree"),
     "tui.lang.moe": ("innu-aimun", "Innu-aimun"),

@@ -89,7 +89,8 @@ class SeriesPreviewDialog(ModalScreen["m.Booking | None"]):
         r = self.request
         minutes = int((r.slot.end - r.slot.start).total_seconds() // 60)
         return dict(clinician_id=r.slot.clinician_id, start=r.slot.start, duration=minutes, repeat=r.repeat,
-                    count=r.count, room_id=r.slot.room_id, skip=sorted(self.skip), moves=dict(self.moves), **extra)
+                    count=r.count, room_id=r.slot.room_id, skip=sorted(self.skip), moves=dict(self.moves),
+                    interpreter_id=r.slot.interpreter_id, **extra)  # issue 14: the slot's interpreter, each visit
 
     def refresh_preview(self) -> None:
         try:
