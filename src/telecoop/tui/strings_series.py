@@ -13,7 +13,7 @@ SERIES_MESSAGES: dict[str, tuple[str, str]] = {
     # issue 14: series in the app
     "tui.series.key_move": ("déplacer", "move"),
     "tui.series.keys_move": (
-        "Entrée : tout réserver · Espace : sauter/garder · m : déplacer · Échap : retour",
+        "Entrée : tout réserver · Espace : sauter · m : déplacer · Échap : retour",
         "Enter: book them all · Space: skip/keep · m: move · Esc: back",
     ),
     "tui.series.keys_move_conflicts.one": (

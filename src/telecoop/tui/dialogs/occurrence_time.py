@@ -81,7 +81,7 @@ class OccurrenceTimeDialog(SmallFormDialog):
             yield Static("", id="dialog-title", classes="title", markup=False)
             yield Static("", id="occ-now", markup=False)
             yield Static("", id="occ-note", classes="summary", markup=False)
-            yield Label("", id="occ-zone", markup=False)
+            yield Static("", id="occ-zone", markup=False)  # wraps at 60 columns
             with Horizontal(classes="row tight"):
                 yield Label("", id="occ-date-label", markup=False)
                 yield Input(self.wall.strftime("%Y-%m-%d"), max_length=10, compact=True, id="occ-date")
@@ -104,7 +104,7 @@ class OccurrenceTimeDialog(SmallFormDialog):
         note = self.query_one("#occ-note", Static)
         note.display = self.later
         note.update(paragraph(t("tui.occ.later_note")))
-        self.query_one("#occ-zone", Label).update(t("tui.occ.zone", zone=zone_label(self.tz, long=True)))
+        self.query_one("#occ-zone", Static).update(paragraph(t("tui.occ.zone", zone=zone_label(self.tz, long=True))))
         self.query_one("#occ-date-label", Label).update(t("tui.occ.date") + " ")
         self.query_one("#occ-time-label", Label).update("  " + t("tui.occ.time") + " ")
         self.query_one("#confirm", Button).label = t("tui.occ.ok")
