@@ -28,13 +28,13 @@ HALIFAX = "America/Halifax"
 WORDS = {
     "fr": {"bad_date": "Date : « 2027-02-30 » n'est pas une date AAAA-MM-JJ (ex. 2027-01-18).",
            "bad_time": "Heure : « 25:00 » n'est pas une heure HH:MM (ex. 14:30).",
-           "gap": "n'existe pas", "free_moved": "libre · déplacée", "taken_moved": "déjà pris · déplacée",
+           "gap": "n'existe pas", "free_moved": "libre · déplacée", "taken": "déjà pris",
            "move_title": "Déplacer l'occurrence 2", "later_title": "Déplacer l'occurrence 2 et les suivantes",
            "cancelled": "Série n° {s} : 3 rendez-vous annulés.", "moved": "Série n° {s} : 1 rendez-vous déplacé.",
            "nothing": "Rien n'a été déplacé : occurrence 4 — "},
     "en": {"bad_date": "Date: '2027-02-30' is not a YYYY-MM-DD date (e.g. 2027-01-18).",
            "bad_time": "Time: '25:00' is not an HH:MM time (e.g. 14:30).",
-           "gap": "does not exist", "free_moved": "free · moved", "taken_moved": "already taken · moved",
+           "gap": "does not exist", "free_moved": "free · moved", "taken": "already taken",
            "move_title": "Move occurrence 2", "later_title": "Move occurrence 2 and the later ones",
            "cancelled": "Series #{s}: 3 bookings cancelled.", "moved": "Series #{s}: 1 booking moved.",
            "nothing": "Nothing was moved: occurrence 4 — "},
@@ -97,14 +97,15 @@ async def test_the_preview_moves_a_taken_occurrence_checks_it_again_then_books_i
                       if all(abs((s.start - x).total_seconds()) >= 3600 for x in starts if x))
         preview.query_one("#occurrences").move_cursor(row=1)
         await settle(pilot)
-        # First onto occurrence 2's own (taken) time: the preview says so, nothing is written.
+        # Its own (taken) time as typed: not a move, still taken; nothing is written.
         await pilot.press("m")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, OccurrenceTimeDialog) and static_text(pilot, "#dialog-title") == words["move_title"]
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is preview and table_rows(pilot, "#occurrences")[1][3] == words["taken_moved"]
+        assert app.screen is preview and table_rows(pilot, "#occurrences")[1][3] == words["taken"]
+        assert not preview.moves
         # Then to a free time: checked again, free, and booked there.
         await pilot.press("m")
         await settle(pilot)
@@ -117,6 +118,22 @@ async def test_the_preview_moves_a_taken_occurrence_checks_it_again_then_books_i
         rows = table_rows(pilot, "#occurrences")
         assert rows[1][3] == words["free_moved"], rows
         assert preview.occurrences[1].start == target.start
+        # Moved back to the repeat's own time, then to the free one again: only the last choice counts.
+        await pilot.press("m")
+        await settle(pilot)
+        await _type(pilot, "#occ-date", local(occs[1].start, slot.tz).strftime("%Y-%m-%d"))
+        await _type(pilot, "#occ-time", local(occs[1].start, slot.tz).strftime("%H:%M"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not preview.moves and table_rows(pilot, "#occurrences")[1][3] == words["taken"]
+        await pilot.press("m")
+        await settle(pilot)
+        await _type(pilot, "#occ-date", wall.strftime("%Y-%m-%d"))
+        await _type(pilot, "#occ-time", wall.strftime("%H:%M"))
+        await pilot.press("enter")
+        await settle(pilot)
+        rows = table_rows(pilot, "#occurrences")
+        assert rows[1][3] == words["free_moved"]
         for i, row in enumerate(rows):  # anything else flagged by the demo's own bookings: skipped
             if row[3] not in (words["free_moved"],) and preview.occurrences[i].problem:
                 preview.query_one("#occurrences").move_cursor(row=i)

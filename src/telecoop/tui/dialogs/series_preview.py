@@ -9,6 +9,7 @@ Nothing is written before Enter.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -67,6 +68,8 @@ class SeriesPreviewDialog(ModalScreen["m.Booking | None"]):
         self.skip: set[int] = set()
         self.moves: dict[int, str] = {}
         """Occurrence index -> its new wall time, ``"YYYY-MM-DD HH:MM"`` in the clinician's zone."""
+        self._planned: dict[int, dt.datetime] = {}
+        """Occurrence index -> the repeat's own wall time, kept from its first move."""
         self.occurrences: list[ds.Occurrence] = []
         self._saving = False
 
@@ -143,7 +146,11 @@ class SeriesPreviewDialog(ModalScreen["m.Booking | None"]):
         def moved(chosen: bool | None) -> None:
             if not chosen or dialog.chosen is None:
                 return
-            self.moves[occ.index] = dialog.chosen
+            planned = self._planned.setdefault(occ.index, occ.wall)  # first move: still the repeat's time
+            if dialog.chosen == planned.strftime("%Y-%m-%d %H:%M"):
+                self.moves.pop(occ.index, None)  # back to the repeat's own time: no longer moved
+            else:
+                self.moves[occ.index] = dialog.chosen
             self.skip.discard(occ.index)  # moved to be booked: no longer skipped
             self.query_one("#form-error", Static).update("")
             self.refresh_preview()
