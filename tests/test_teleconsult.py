@@ -68,6 +68,14 @@ def test_modes_are_video_phone_in_person_and_room_reads_as_in_person():
         tc.parse_mode("carrier-pigeon")
 
 
+def test_a_switch_to_remote_needs_consent_unless_it_stays_remote_with_consent_on_file():
+    V, P, IP = m.Mode.VIDEO, m.Mode.PHONE, m.Mode.IN_PERSON
+    assert not tc.switch_needs_consent(V, P, True) and not tc.switch_needs_consent(P, V, True)
+    assert tc.switch_needs_consent(V, P, False)
+    assert tc.switch_needs_consent(IP, V, True) and tc.switch_needs_consent(IP, P, False)
+    assert not tc.switch_needs_consent(V, IP, False) and not tc.switch_needs_consent(IP, IP, False)
+
+
 def test_province_defaults_to_quebec_and_refuses_unknown_codes():
     assert tc.province(None) == tc.province("") == "QC"
     assert tc.province("on") == "ON"
@@ -192,8 +200,12 @@ def test_switching_to_in_person_keeps_the_id_is_audited_and_may_take_a_room(as_u
     assert moved.video_link is None
     event = list_audit(ctx)[0]
     assert event.action == "booking.mode" and event.before["mode"] == "video" and event.after["mode"] == "in-person"
-    # Back to video: the consent already on file stands; a fresh link is made.
-    back = tcs.switch_mode(ctx, b.id, "video")
+    # Back to video: the patient withdrew from the remote visit, so consent is asked afresh
+    # (video <-> phone keeps the one on file); a fresh link is made.
+    with pytest.raises(NotPermitted):
+        tcs.switch_mode(ctx, b.id, "video")
+    assert bk.get_booking(ctx, b.id).mode is m.Mode.IN_PERSON
+    back = tcs.switch_mode(ctx, b.id, "video", consent=True)
     assert back.mode is m.Mode.VIDEO and back.video_link and back.video_link != b.video_link
 
 
@@ -204,6 +216,8 @@ def test_switching_an_in_person_visit_to_phone_needs_consent(as_user):
     with pytest.raises(NotPermitted):
         tcs.switch_mode(ctx, b.id, "phone")
     assert tcs.switch_mode(ctx, b.id, "phone", consent=True).consent_by == "recep.gaspesie"
+    # Between phone and video the consent on file stands.
+    assert tcs.switch_mode(ctx, b.id, "video").mode is m.Mode.VIDEO
 
 
 def test_platform_and_licences_are_their_coops_admins_to_set(as_user):

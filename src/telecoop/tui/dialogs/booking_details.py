@@ -72,6 +72,8 @@ class BookingDetailsDialog(ModalScreen[None]):
         # issue 14: the patient asks to come in person; a fresh private link
         Binding("p", "in_person", "tui.key.in_person"),
         Binding("k", "new_link", "tui.key.new_link"),
+        # issue 14: video, phone or in person, any direction (the CLI's switch)
+        Binding("m", "switch_mode", "tui.key.switch_mode"),
     ]
     AUTO_FOCUS = "#details-copy"
 
@@ -224,6 +226,23 @@ class BookingDetailsDialog(ModalScreen[None]):
             return
         self._change(lambda: teleconsult_service.switch_mode(self.ctx, d.booking.id, "in-person", seen=d.booking),
                      "tui.details.switched")
+
+    def action_switch_mode(self) -> None:
+        """Video, phone or in person: the switch dialog (consent asked when the visit becomes remote)."""
+        from telecoop.tui.dialogs.mode_switch import ModeSwitchDialog, switched_text
+
+        d = self.details
+        if d is None or d.booking.masked or d.booking.status != m.BookingStatus.BOOKED:
+            if d is not None:
+                self._say("tui.act.not_now", status=status_label(d.booking.status))
+            return
+
+        def answered(done: m.Booking | None) -> None:
+            if done is not None:
+                self._say("", text=switched_text(done))
+                self._load()
+
+        self.app.push_screen(ModeSwitchDialog(d.booking), answered)
 
     def action_new_link(self) -> None:
         d = self.details
