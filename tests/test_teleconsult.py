@@ -356,3 +356,23 @@ def test_a_schema_3_file_is_upgraded_rooms_become_in_person_and_the_guard_covers
     with pytest.raises(sqlite3.IntegrityError, match="overlaps an active booking"):
         conn.execute(insert, (2, "2026-12-09 14:15:00", "2026-12-09 14:45:00"))  # another clinician, same interpreter
     conn.close()
+
+
+def test_the_admin_form_saves_licences_by_the_same_rule_and_keeps_them_when_not_given(as_user):
+    """issue 14: the Admin form's licences go through save_resource (one write with the rest), rule tc.licences."""
+    from telecoop.services import admin as admin_service
+    from telecoop.services.directory import get_resource
+
+    admin = as_user("admin.iles")
+    r = get_resource(admin, PSYCHOLOGIST_ILES)
+    common = dict(resource_id=r.id, kind="clinician", name=r.name, specialty=r.specialty,
+                  languages=" ".join(r.languages), video_link=r.video_link or "", sharing=r.sharing.value,
+                  shared_with=" ".join(r.shared_with), buffer_minutes=r.buffer_minutes)
+    with pytest.raises(BadInput) as refused:
+        admin_service.save_resource(admin, **common, licences="QC XX")
+    assert refused.value.params["field"] == "licences"
+    assert get_resource(admin, r.id).licences == ("QC",)
+    assert admin_service.save_resource(admin, **common, licences="nb, qc nb").licences == ("NB", "QC")
+    assert admin_service.save_resource(admin, **common).licences == ("NB", "QC")  # not given: kept
+    event = list_audit(admin)[0]
+    assert event.action == "resource.update"

@@ -45,9 +45,17 @@ RECORD_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.sw.done_room": ("Rendez-vous {id} : maintenant {mode}, salle {room}.",
                          "Booking {id}: now {mode}, room {room}."),
     # issue 14: admin fields (a clinician's licences, a co-op's video platform)
-    "tui.adm.f.licences": ("Permis (provinces)", "Licensed in"),
+    "tui.adm.f.licences": ("Permis", "Licensed in"),
     "tui.adm.f.licences.hint": ("codes séparés par des espaces, ex. QC ON", "codes separated by spaces, e.g. QC ON"),
     "tui.adm.f.platform": ("Plateforme vidéo", "Video platform"),
+    "tui.adm.platform.title": ("Plateforme vidéo : {coop}", "Video platform: {coop}"),
+    "tui.adm.platform_saved": ("Plateforme vidéo de {slug} : {value}", "Video platform of {slug}: {value}"),
+    "tui.adm.platform_none": ("aucune", "none"),
+    "tui.key.adm.platform": ("Plateforme vidéo", "Video platform"),
+    "tui.help.adm.platform": (
+        "Plateforme vidéo approuvée de la coopérative (https), base du lien privé de chaque visite",
+        "The co-op's approved video platform (https), base of each visit's private link",
+    ),
     "tui.adm.f.platform.hint": ("https://hôte/chemin (vide : aucune)", "https://host/path (empty: none)"),
 }
 
