@@ -271,14 +271,16 @@ def checked_objects(dialect: str) -> dict[str, dict[str, str | None]]:
 def missing_objects(conn: sa.Connection) -> list[str]:
     """The revisions' guarantees this database lacks (triggers, constraints...), for ``telecoop check``."""
     if conn.dialect.name == "sqlite":
-        present = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all())
-        missing = []
+        triggers: dict[str, str | None] = {
+            name: ddl for name, ddl in conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        }
+        absent = []
         for name, word in checked_objects("sqlite")["trigger"].items():
-            if name not in present:
-                missing.append(f"trigger {name}")
-            elif word is not None and word not in (present[name] or ""):
-                missing.append(f"trigger {name} (outdated: without {word})")
-        return missing
+            if name not in triggers:
+                absent.append(f"trigger {name}")
+            elif word is not None and word not in (triggers[name] or ""):
+                absent.append(f"trigger {name} (outdated: without {word})")
+        return absent
     queries = {
         "extension": "SELECT extname FROM pg_extension",
         "constraint": "SELECT conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace "
