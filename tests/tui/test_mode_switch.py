@@ -85,7 +85,7 @@ async def test_consent_refused_changes_nothing(app_for, context_for, lang):
         await pilot.press("escape")  # the consent question: no
         await settle(pilot)
         assert app.screen is dialog
-        assert static_text(pilot, "#sw-error") == WORDS[lang]["no_consent"]
+        assert static_text(pilot, "#form-error") == WORDS[lang]["no_consent"]
     after = booking_service.get_booking(ctx, made.id)
     assert after.mode == m.Mode.IN_PERSON and after.consent_by is None
 
@@ -106,7 +106,7 @@ async def test_a_patient_outside_the_clinicians_licences_is_refused_in_the_dialo
         await pilot.press("enter")  # consent: yes
         await settle(pilot)
         assert app.screen is dialog  # still open: the refusal is said where the choice was made
-        error = static_text(pilot, "#sw-error")
+        error = static_text(pilot, "#form-error")
         assert error.startswith(WORDS[lang]["licence"]) and "NU" in error and clinician.split()[-1] in error
     after = booking_service.get_booking(ctx, made.id)
     assert after.mode == m.Mode.IN_PERSON and after.patient_location == "QC" and after.consent_by is None
@@ -138,7 +138,7 @@ async def test_nothing_to_change_is_said(app_for, context_for):
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is dialog and WORDS["fr"]["same"] in static_text(pilot, "#sw-error")
+        assert app.screen is dialog and WORDS["fr"]["same"] in static_text(pilot, "#form-error")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -237,12 +237,14 @@ class BookingDetailsDialog(ModalScreen[None]):
                 self._say("tui.act.not_now", status=status_label(d.booking.status))
             return
 
-        def answered(done: m.Booking | None) -> None:
-            if done is not None:
-                self._say("", text=switched_text(done))
+        dialog = ModeSwitchDialog(d.booking)
+
+        def answered(ok: bool | None) -> None:
+            if ok and dialog.switched is not None:
+                self._say("", text=switched_text(dialog.switched))
                 self._load()
 
-        self.app.push_screen(ModeSwitchDialog(d.booking), answered)
+        self.app.push_screen(dialog, answered)
 
     def action_new_link(self) -> None:
         d = self.details

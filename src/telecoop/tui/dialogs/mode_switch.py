@@ -14,9 +14,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from telecoop.domain import model as m
@@ -27,6 +25,7 @@ from telecoop.services import teleconsult as teleconsult_service
 from telecoop.tui import strings  # noqa: F401  (registers the catalogues)
 from telecoop.tui.dialogs.confirm import ConfirmDialog
 from telecoop.tui.format import clean, literal, mode_label
+from telecoop.tui.dialogs.small_form import SmallFormDialog
 from telecoop.tui.messages import UNSET, ServiceFailed, guarded
 from telecoop.tui.widgets.select_options import reset_options
 
@@ -34,16 +33,16 @@ from telecoop.tui.widgets.select_options import reset_options
 NO_ROOM, ANY_ROOM = "none", "any"
 
 
-class ModeSwitchDialog(ModalScreen["m.Booking | None"]):
-    """Dismissed with the switched booking, or None when the user backs out."""
+class ModeSwitchDialog(SmallFormDialog):
+    """Dismissed with True once switched (the booking as switched is ``switched``), False when backed out."""
 
-    BINDINGS = [Binding("escape", "close", "tui.key.close")]
     AUTO_FOCUS = "#sw-mode"
 
     def __init__(self, booking: m.Booking) -> None:
         super().__init__()
         self.booking = booking
         self.rooms: list[m.Resource] = []
+        self.switched: m.Booking | None = None
         self._error: tuple[str, dict] | str = ""
 
     def compose(self) -> ComposeResult:
@@ -64,10 +63,10 @@ class ModeSwitchDialog(ModalScreen["m.Booking | None"]):
             with Horizontal(classes="row tight"):
                 yield Label("", id="sw-room-label", markup=False)
                 yield Select(self._room_options(), value=NO_ROOM, allow_blank=False, compact=True, id="sw-room")
-            yield Static("", id="sw-error", classes="error", markup=False)
+            yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("", id="sw-confirm", compact=True, variant="primary")
-                yield Button("", id="sw-back", compact=True)
+                yield Button("", id="confirm", compact=True, variant="primary")
+                yield Button("", id="back", compact=True)
             yield Static("", id="dialog-hint", classes="hint", markup=False)
 
     @property
@@ -110,15 +109,15 @@ class ModeSwitchDialog(ModalScreen["m.Booking | None"]):
         self.query_one("#sw-room-label", Label).update(t("tui.sw.room"))
         reset_options(self.query_one("#sw-mode", Select), self._mode_options())
         reset_options(self.query_one("#sw-room", Select), self._room_options())
-        self.query_one("#sw-confirm", Button).label = t("tui.sw.confirm")
-        self.query_one("#sw-back", Button).label = t("tui.sw.back")
+        self.query_one("#confirm", Button).label = t("tui.sw.confirm")
+        self.query_one("#back", Button).label = t("tui.sw.back")
         self.query_one("#dialog-hint", Static).update(t("tui.sw.keys"))
         self._show_error()
 
     def _show_error(self) -> None:
         error = self._error
         text = error if isinstance(error, str) else t(error[0], **error[1])
-        self.query_one("#sw-error", Static).update(literal(text))
+        self.say(text)
 
     def _say(self, key: str, **params: object) -> None:
         self._error = (key, params)
@@ -139,7 +138,7 @@ class ModeSwitchDialog(ModalScreen["m.Booking | None"]):
 
     # ------------------------------------------------------------------ #
 
-    def _confirm(self) -> None:
+    def action_confirm(self) -> None:
         b = self.booking
         new = self._target()
         where = str(self.query_one("#sw-location", Select).value)
@@ -160,38 +159,33 @@ class ModeSwitchDialog(ModalScreen["m.Booking | None"]):
             return
         self._switch(new, where, room, consent=False)
 
-    @work(thread=True, exclusive=True, group="switch")
     def _switch(self, new: m.Mode, where: str, room: str, *, consent: bool) -> None:
         b = self.booking
-        done = guarded(self, lambda: teleconsult_service.switch_mode(
-            self.ctx, b.id, new, room_id=int(room) if room.isdigit() else None, any_room=room == ANY_ROOM,
-            consent=consent, patient_location=where, seen=b))
-        if done is not UNSET:
-            self.app.call_from_thread(self.dismiss, done)
+
+        def call() -> None:
+            self.switched = teleconsult_service.switch_mode(
+                self.ctx, b.id, new, room_id=int(room) if room.isdigit() else None, any_room=room == ANY_ROOM,
+                consent=consent, patient_location=where, seen=b)
+
+        self.save_in_background(call)
+
+    @on(SmallFormDialog.Failed)
+    def _refused(self, message: SmallFormDialog.Failed) -> None:
+        self._error = message.text  # the base says it on the form's line
 
     @on(ServiceFailed)
-    def _failed(self, message: ServiceFailed) -> None:
+    def _rooms_failed(self, message: ServiceFailed) -> None:
+        """The rooms could not be read: said on the form's line (the choice keeps none / any room)."""
         message.stop()
         self._error = message.text
         self._show_error()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "sw-confirm":
-            self._confirm()
-        else:
-            self.dismiss(None)
 
     def on_key(self, event: events.Key) -> None:
         """Enter on a closed choice switches (Space or Down opens it; Enter in an open list picks)."""
         if event.key == "enter" and isinstance(self.focused, Select):
             event.prevent_default()
             event.stop()
-            self._confirm()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+            self.action_confirm()
 
 
 def switched_text(done: m.Booking) -> str:

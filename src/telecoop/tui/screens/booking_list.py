@@ -303,12 +303,14 @@ class BookingListScreen(ModeScreen):
         if b is None:
             return
 
-        def answered(done: m.Booking | None) -> None:
-            if done is not None:
-                self.notify(switched_text(done), markup=False, timeout=6)
+        dialog = ModeSwitchDialog(b)
+
+        def answered(ok: bool | None) -> None:
+            if ok and dialog.switched is not None:
+                self.notify(switched_text(dialog.switched), markup=False, timeout=6)
                 self.reload()
 
-        self.app.push_screen(ModeSwitchDialog(b), answered)
+        self.app.push_screen(dialog, answered)
 
     def action_reschedule(self, notice: str = "") -> None:
         """Move the booking: pick one of the clinician's free slots."""
