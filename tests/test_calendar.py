@@ -98,11 +98,13 @@ def test_viewer_language_video_link_and_no_patient_data(spring, as_user):
 
     gas, made = spring
     b = made[4]  # Dr Kevin Buckle (Basse-Côte-Nord), booked by Gaspésie, video
-    link = "https://visio.example.org/bcn-buckle"
+    # issue 14: the visit's own private link (the booking co-op's platform), not the clinician's fixed one
+    link = b.video_link
+    assert link and link.startswith("https://visio.example.org/gaspesie/")
     i18n.set_lang("fr")
     ev = next(iter(_events(export_ics(gas, booking_id=b.id)).values()))
     text = str(ev["description"])
-    assert "Mode : vidéo" in text and "Statut : réservé" in text and link in text
+    assert "Mode : vidéo" in text and "Statut : réservé" in text and link in text and "bcn-buckle" not in text
     assert str(ev["url"]) == link
     i18n.set_lang("en")
     ev = next(iter(_events(export_ics(gas, booking_id=b.id)).values()))

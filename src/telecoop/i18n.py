@@ -267,6 +267,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ics.mode.room": ("en personne", "in person"),
     "ics.clinician": ("Clinicien : {clinician} ({coop})", "Clinician: {clinician} ({coop})"),
     "ics.room": ("Salle : {room}", "Room: {room}"),
+    "ics.interpreter": ("Interprète : {name}", "Interpreter: {name}"),  # issue 14
     "ics.booked_for": ("Réservé par : {coop}", "Booked by: {coop}"),
     "ics.status": ("Statut : {status}", "Status: {status}"),
     "ics.video": ("Lien vidéo : {url}", "Video link: {url}"),
