@@ -122,10 +122,12 @@ def colour_app(app_for, monkeypatch):
 @pytest.mark.parametrize("walk", WALKS)
 async def test_every_mode_readable_with_a_visible_cursor(colour_app, walk, size):
     app = colour_app(walk, "fed.admin")
+    seen_before = len(SEEN)
     async with app.run_test(size=SIZES[size]) as pilot:
         await settle(pilot)
         cursors = 0
-        for key, mode in (("f2", "find"), ("f3", "agenda"), ("f4", "bookings"), ("f5", "admin"), ("f6", "reports")):
+        for key, mode in (("f2", "find"), ("f3", "agenda"), ("f4", "bookings"), ("f5", "admin"), ("f6", "reports"),
+                          ("f7", "waitlist")):  # issue 13: the demo's waiting patients give its table a cursor
             await pilot.press(key)
             await settle(pilot)
             assert app.current_mode == mode
@@ -168,5 +170,6 @@ async def test_every_mode_readable_with_a_visible_cursor(colour_app, walk, size)
         cursors += _check(app, walk, "booking form")
         cursors += await _every_select(pilot, walk, "booking form")
         # Tables, lists and every dropdown opened: a cursor was seen in each.
-        # 10 tables and lists, 18 dropdowns: a visible cursor was seen in each.
-        assert cursors >= 28, SEEN
+        # 11 tables and lists, 18 dropdowns: a visible cursor was seen in each.
+        assert cursors >= 29, SEEN  # issue 13: and the Waitlist entries (F7)
+        assert any(s.startswith("waitlist [") and "#entries" in s for s in SEEN[seen_before:]), SEEN
