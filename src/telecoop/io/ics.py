@@ -19,8 +19,8 @@ synced to phones and shared, and Law 25 asks us to spread patient data no
 further than needed. The booking id lets staff find the rest in TeleCoop.
 The video link goes only to those who take part in the consultation (the
 booking co-op and the clinician: ``Booking.video_link`` is set for them only,
-``access.sees_patient``): the visit's private link when it has one (issue 14).
-The interpreter is named as the room is.
+``access.sees_patient``); a visit's private link (issue 14) never: the file
+says it is in TeleCoop. The interpreter is named as the room is.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ class EventInfo:
     sequence: int
     created: dt.datetime
     last_modified: dt.datetime
+    video_link: str = ""
+    """The clinician's fixed link (issue 14: a visit's private link is never written to a calendar file)."""
 
 
 def uid(booking_id: int, instance: str) -> str:
@@ -99,11 +101,16 @@ def bookings_to_ics(
         lines.append(text("ics.booked_for", coop=b.coop))
         # The one set of status words (i18n.STATUS_KEYS), as the app and the CLI say them.
         lines.append(text("ics.status", status=text(STATUS_KEYS[b.status.value])))
-        # issue 14: the visit's own link (its private one, else the clinician's fixed one), as the
-        # viewer's Booking carries it: set only for those access.sees_patient lets see it.
+        # The link as the viewer's Booking carries it (set only for those access.sees_patient lets
+        # see it). issue 14: a visit's private link stays in TeleCoop: calendar files are synced
+        # and shared, and the link opens the visit. The file says where to find it instead.
         if not b.masked and b.video_link and b.mode == m.Mode.VIDEO:
-            lines.append(text("ics.video", url=b.video_link))
-            ev.add("url", b.video_link)
+            fixed = extra.video_link if extra is not None else ""
+            if b.video_link == fixed:
+                lines.append(text("ics.video", url=b.video_link))
+                ev.add("url", b.video_link)
+            else:
+                lines.append(text("ics.video_private", id=b.id))
         ev.add("description", "\n".join(lines))
         ev.add("transp", "TRANSPARENT" if b.status == m.BookingStatus.CANCELLED else "OPAQUE")
         ev.add("status", "CANCELLED" if b.status == m.BookingStatus.CANCELLED else "CONFIRMED")

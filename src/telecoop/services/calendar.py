@@ -29,8 +29,9 @@ def _event_info(session, ids: list[int]) -> dict[int, EventInfo]:
     changes = store_audit.changes_after_booking(session, ids)
     rows = store_bookings.stamps(session, ids)
     return {
-        bid: EventInfo(sequence=int(changes.get(str(bid), 0)), created=created, last_modified=updated)
-        for bid, created, updated, _clinician_link in rows  # the link: the viewer's Booking carries it
+        bid: EventInfo(sequence=int(changes.get(str(bid), 0)), created=created, last_modified=updated,
+                       video_link=link or "")
+        for bid, created, updated, link in rows
     }
 
 
