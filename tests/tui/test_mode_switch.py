@@ -171,3 +171,32 @@ async def test_the_bookings_list_switches_a_video_visit_to_in_person_with_a_free
     after = booking_service.get_booking(ctx, made.id)
     assert after.id == made.id and after.mode == m.Mode.IN_PERSON and after.room_id is not None
     assert after.video_link is None
+
+
+async def test_a_clinician_is_told_the_switch_is_not_theirs_and_a_finished_visit_cannot_switch(app_for, context_for):
+    from telecoop.services.directory import list_staff
+
+    ctx = context_for("recep.gaspesie")
+    mine = next(s.clinician_id for s in list_staff(context_for("fed.admin")) if s.login == "clin.gaspesie")
+    slot = booking_service.search_slots(ctx, clinician_id=mine, limit=1)[0]
+    made = booking_service.book(ctx, clinician_id=mine, start=slot.start, duration=30, consent=True, patient="SW-7")
+    app = app_for("clin.gaspesie", lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(BookingDetailsDialog(made.id))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog)
+        assert static_text(pilot, "#details-status") == "not permitted for your role"
+    booking_service.cancel(ctx, made.id, reason="patient away")
+    app = app_for("recep.gaspesie", lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(BookingDetailsDialog(made.id))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog)
+        assert "annulé" in static_text(pilot, "#details-status")
+    assert booking_service.get_booking(ctx, made.id).mode == m.Mode.VIDEO

@@ -231,10 +231,16 @@ class BookingDetailsDialog(ModalScreen[None]):
         """Video, phone or in person: the switch dialog (consent asked when the visit becomes remote)."""
         from telecoop.tui.dialogs.mode_switch import ModeSwitchDialog, switched_text
 
+        from telecoop.services.context import BOOKING_ROLES
+
         d = self.details
-        if d is None or d.booking.masked or d.booking.status != m.BookingStatus.BOOKED:
-            if d is not None:
-                self._say("tui.act.not_now", status=status_label(d.booking.status))
+        if d is None or d.booking.masked:
+            return
+        if self.ctx.role not in BOOKING_ROLES:  # a clinician: the booking co-op's staff switch it
+            self._say("perm.denied")
+            return
+        if d.booking.status != m.BookingStatus.BOOKED:
+            self._say("tui.act.not_now", status=status_label(d.booking.status))
             return
 
         dialog = ModeSwitchDialog(d.booking)
