@@ -200,3 +200,18 @@ async def test_a_clinician_is_told_the_switch_is_not_theirs_and_a_finished_visit
         assert isinstance(app.screen, BookingDetailsDialog)
         assert "annulé" in static_text(pilot, "#details-status")
     assert booking_service.get_booking(ctx, made.id).mode == m.Mode.VIDEO
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_snapshot_switch_dialog(snap_compare, app_for, context_for, lang):
+    """80x24: the switch dialog over a phone visit's details (no private link: the picture stays the same)."""
+    made = _book(context_for("recep.gaspesie"), "phone", "SNAP-SW")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(BookingDetailsDialog(made.id))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+
+    assert snap_compare(app_for("recep.gaspesie", lang=lang), terminal_size=SIZE, run_before=run_before)
