@@ -56,7 +56,7 @@ async def test_in_person_to_video_asks_consent_then_switches_the_same_booking(ap
         assert static_text(pilot, "#dialog-title") == WORDS[lang]["title"].format(id=made.id)
         assert dialog.query_one("#sw-mode", Select).value == "video"
         assert dialog.query_one("#sw-room", Select).disabled  # a room only goes with in person
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog) and app.screen.key == "tui.sw.consent_q"
         await pilot.press("enter")  # yes (focused)
@@ -80,7 +80,7 @@ async def test_consent_refused_changes_nothing(app_for, context_for, lang):
         dialog = await _open_switch(pilot, made.id)
         dialog.query_one("#sw-mode", Select).value = "phone"
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("escape")  # the consent question: no
         await settle(pilot)
@@ -101,7 +101,7 @@ async def test_a_patient_outside_the_clinicians_licences_is_refused_in_the_dialo
         dialog = await _open_switch(pilot, made.id)
         dialog.query_one("#sw-location", Select).value = "NU"
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("enter")  # consent: yes
         await settle(pilot)
@@ -120,11 +120,33 @@ async def test_video_to_phone_with_consent_on_record_asks_nothing(app_for, conte
         await settle(pilot)
         dialog = await _open_switch(pilot, made.id)
         assert dialog.query_one("#sw-mode", Select).value == "phone"
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, BookingDetailsDialog)
     after = booking_service.get_booking(ctx, made.id)
     assert after.mode == m.Mode.PHONE and after.video_link is None
+
+
+async def test_the_keyboard_picks_a_mode_then_ctrl_s_switches(app_for, context_for):
+    """As in the other forms: Enter opens a choice and picks in it; Ctrl+S confirms."""
+    ctx = context_for("recep.gaspesie")
+    made = _book(ctx, "video", "SW-8")
+    app = app_for("recep.gaspesie", lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = await _open_switch(pilot, made.id)
+        mode = dialog.query_one("#sw-mode", Select)
+        assert mode.has_focus and mode.value == "phone"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert mode.expanded and app.screen is dialog
+        await pilot.press("down", "enter")  # video, phone, in person: the one after phone
+        await settle(pilot)
+        assert not mode.expanded and mode.value == "in-person" and app.screen is dialog
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog)
+    assert booking_service.get_booking(ctx, made.id).mode == m.Mode.IN_PERSON
 
 
 async def test_nothing_to_change_is_said(app_for, context_for):
@@ -136,7 +158,7 @@ async def test_nothing_to_change_is_said(app_for, context_for):
         dialog = await _open_switch(pilot, made.id)
         dialog.query_one("#sw-mode", Select).value = "video"
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog and WORDS["fr"]["same"] in static_text(pilot, "#form-error")
 
@@ -165,7 +187,7 @@ async def test_the_bookings_list_switches_a_video_visit_to_in_person_with_a_free
         assert not room.disabled
         room.value = "any"
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
     after = booking_service.get_booking(ctx, made.id)

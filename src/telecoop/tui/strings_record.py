@@ -39,7 +39,7 @@ RECORD_MESSAGES: dict[str, tuple[str, str]] = {
         "Non changé : sans l'accord du patient, le rendez-vous ne passe pas à distance.",
         "Not switched: without the patient's agreement the visit does not become remote.",
     ),
-    "tui.sw.keys": ("Espace choisir · Entrée changer · Échap retour", "Space choose · Enter switch · Esc back"),
+    "tui.sw.keys": ("Entrée choisir · Ctrl+S changer · Échap retour", "Enter choose · Ctrl+S switch · Esc back"),
     "tui.sw.done": ("Rendez-vous {id} : maintenant {mode} (même rendez-vous).",
                     "Booking {id}: now {mode} (same booking)."),
     "tui.sw.done_room": ("Rendez-vous {id} : maintenant {mode}, salle {room}.",

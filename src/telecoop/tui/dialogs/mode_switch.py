@@ -1,6 +1,7 @@
 """issue 14: switching a booked visit between video, phone and in person (same booking, audited).
 
-Opened by ``m`` on a booking (its details, the Bookings list). The change is
+Opened by ``m`` on a booking (its details, the Bookings list). As in the other forms, Enter on
+a choice opens it, Ctrl+S (or the Switch button) confirms. The change is
 the CLI's ``switch`` (``services.teleconsult.switch_mode``): the same refusals
 (licence where the patient is, a room that is taken), the same audit event.
 Switching to video or phone asks the patient's consent first, in the yes/no
@@ -12,7 +13,7 @@ none, any free room, or a named one, atomically with the change.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Select, Static
@@ -179,13 +180,6 @@ class ModeSwitchDialog(SmallFormDialog):
         message.stop()
         self._error = message.text
         self._show_error()
-
-    def on_key(self, event: events.Key) -> None:
-        """Enter on a closed choice switches (Space or Down opens it; Enter in an open list picks)."""
-        if event.key == "enter" and isinstance(self.focused, Select):
-            event.prevent_default()
-            event.stop()
-            self.action_confirm()
 
 
 def switched_text(done: m.Booking) -> str:
