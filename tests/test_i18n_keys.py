@@ -29,7 +29,7 @@ from pathlib import Path
 
 import telecoop
 from telecoop import i18n
-from telecoop.tui import strings, strings_admin, strings_day  # noqa: F401  (register their catalogues)
+from telecoop.tui import strings, strings_admin, strings_day, strings_series  # noqa: F401  (register their catalogues)
 
 SRC = Path(telecoop.__file__).parent
 CALLS = {"t", "tn", "error_text", "text"}  # text: calendar's t() in the feed's language
