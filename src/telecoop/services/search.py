@@ -72,20 +72,32 @@ def bookable(
     language: str | None = None,
     coop: str | None = None,
     ids: tuple[int, ...] | None = None,
+    snap: store_directory.Snapshot | None = None,
 ) -> tuple[list[m.Resource], dict[int, list[av.WeeklyRule]]]:
-    """Active resources of ``kind`` the user's co-op may book, filtered, with their weekly rules."""
-    snap = store_directory.snapshot(session, str(ctx.engine.url))
-    found = [
-        r
-        for r in snap.resources
-        if r.kind == kind
-        and access.may_book_on(ctx.actor, r)
-        and (not specialty or r.specialty == specialty)
-        and (not language or language in r.languages)
-        and (not coop or r.coop == coop)
-        and (ids is None or r.id in ids)
-    ]
-    return found, snap.rules
+    """Active resources of ``kind`` the user's co-op may book, filtered, with their weekly rules.
+
+    ``snap``: the directory snapshot already read in this session (saves reading its version again).
+    """
+    if snap is None:
+        snap = store_directory.snapshot(session, str(ctx.engine.url))
+    # The same pick for the same actor and filters as long as the directory does not change
+    # (perf-search: the filter walked all 2,000 resources twice per search).
+    key = (ctx.actor, kind, specialty, language, coop, ids)
+    found = snap.picks.get(key)
+    if found is None:
+        if len(snap.picks) >= 512:  # many one-clinician searches: keep the memory bounded
+            snap.picks.clear()
+        found = snap.picks[key] = [
+            r
+            for r in snap.resources
+            if r.kind == kind
+            and access.may_book_on(ctx.actor, r)
+            and (not specialty or r.specialty == specialty)
+            and (not language or language in r.languages)
+            and (not coop or r.coop == coop)
+            and (ids is None or r.id in ids)
+        ]
+    return list(found), snap.rules
 
 
 def search_slots(
@@ -154,14 +166,15 @@ def search_slots(
     dur = dt.timedelta(minutes=duration)
 
     with read_session(ctx.engine) as s:
+        snap = store_directory.snapshot(s, str(ctx.engine.url))
         clinicians, rules = bookable(
             s, ctx, kind=m.ResourceKind.CLINICIAN, specialty=specialty, language=language, coop=coop,
-            ids=(clinician_id,) if clinician_id is not None else None,
+            ids=(clinician_id,) if clinician_id is not None else None, snap=snap,
         )
         rooms: list[m.Resource] = []
         if with_room:
             rooms, room_rules = bookable(
-                s, ctx, kind=m.ResourceKind.ROOM, ids=(room_id,) if room_id is not None else None
+                s, ctx, kind=m.ResourceKind.ROOM, ids=(room_id,) if room_id is not None else None, snap=snap
             )
             if room_id is None and not partner_rooms:
                 rooms = [r for r in rooms if r.coop == ctx.coop]
@@ -189,7 +202,7 @@ def search_slots(
                                 now=now)  # issue 13: live holds are busy
             free_c = free_map(clinicians, rules, closures, busy, lo, span_end)
             room_for = _RoomFinder(rooms, rules, closures, busy, lo, span_end, dur) if with_room else None
-            interpreter_for = (interpreters.Finder(s, ctx, interpreter_language, lo, span_end, dur)
+            interpreter_for = (interpreters.Finder(s, ctx, interpreter_language, lo, span_end, dur, snap)
                                if interpreter_language else None)
 
             def starts(c: m.Resource, free: list[av.Interval], hi: dt.datetime = hi) -> Iterator[tuple[dt.datetime, str, int]]:

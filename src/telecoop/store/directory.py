@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.sql.elements import ColumnElement
 import sqlalchemy as sa
@@ -69,6 +69,9 @@ class Snapshot:
     version: str
     resources: tuple[m.Resource, ...]
     rules: dict[int, list[av.WeeklyRule]]
+    # Searches' picks from ``resources`` (actor, kind, filters -> resources), kept with the snapshot
+    # so they are dropped with it when the directory changes.
+    picks: dict[tuple[object, ...], list[m.Resource]] = field(default_factory=dict, compare=False)
 
 
 _SNAPSHOTS: dict[str, Snapshot] = {}
