@@ -30,7 +30,7 @@ from telecoop.store import tables as tb
 from telecoop.store.bookings import busy as busy_between
 from telecoop.store.engine import read_session
 from telecoop.store.schedule import Closures
-from telecoop.store.schedule import closures as closures_between
+from telecoop.store.schedule import kept_closures
 
 def free_map(
     resources: Iterable[m.Resource],
@@ -123,7 +123,7 @@ def search_slots(
 ) -> list[m.Slot]:
     """Free slots earliest first, over resources the user's co-op may book.
 
-    Reads in time chunks (one day, then growing), closures once, then one query per chunk (busy time),
+    Reads in time chunks (one day, then growing), one query per chunk (busy time),
     and stops as soon as ``limit`` slots are found. ``exclude_booking_id``
     treats that booking as free: a reschedule may overlap its own old time.
 
@@ -169,7 +169,10 @@ def search_slots(
     dur = dt.timedelta(minutes=duration)
 
     with read_session(ctx.engine) as s:
-        snap = store_directory.snapshot(s, str(ctx.engine.url))
+        # perf-search: the directory, partners' terms and closures are kept per process,
+        # checked against the database's counters in one query.
+        directory_version, closure_version = store_directory.versions(s)
+        snap = store_directory.snapshot(s, str(ctx.engine.url), directory_version)
         clinicians, rules = bookable(
             s, ctx, kind=m.ResourceKind.CLINICIAN, specialty=specialty, language=language, coop=coop,
             ids=(clinician_id,) if clinician_id is not None else None, snap=snap,
@@ -190,13 +193,12 @@ def search_slots(
         coops = {r.coop for r in clinicians} | {r.coop for r in rooms}
         by_id = {r.id: r for r in clinicians}
         step = ctx.settings.step_minutes
-        terms, now = sharing_terms.partner_terms(s, ctx), ctx.now()  # issue 13: partners' window and notice
+        terms, now = sharing_terms.partner_terms(s, ctx, snap), ctx.now()  # issue 13: partners' window and notice
 
         found: list[m.Slot] = []
-        # The closures of the whole window in one query (few rows: closures are days, not
-        # slots); each chunk's free time ignores those outside it (perf-search: one query
-        # per chunk before).
-        closures = closures_between(s, ids, coops, window_start, window_end)
+        # The closures of the whole window at once (few: closures are days, not slots);
+        # each chunk's free time ignores those outside it (perf-search: one query per chunk before).
+        closures = kept_closures(s, str(ctx.engine.url), closure_version, ids, coops, window_start, window_end)
         chunk = dt.timedelta(days=1)
         lo = window_start
         while lo < window_end and len(found) < limit:
