@@ -41,7 +41,7 @@ SQLITE_TRIGGERS = [
 POSTGRES_DDL = [
     """CREATE TRIGGER sharing_terms_bumps_directory AFTER INSERT OR UPDATE OR DELETE ON sharing_terms
         FOR EACH STATEMENT EXECUTE FUNCTION telecoop_bump_directory()""",
-    """CREATE FUNCTION telecoop_bump_closures() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION telecoop_bump_closures() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             UPDATE meta SET value = (CAST(value AS bigint) + 1)::text WHERE key = 'closure_version';
             RETURN NULL;
