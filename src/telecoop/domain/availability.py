@@ -216,13 +216,10 @@ def expand_rules(
         return []
     z = zone(tz)
     by_weekday: list[list[WeeklyRule]] = [[] for _ in range(7)]
-    for rule in rules:
+    for rule in sorted(rules, key=_rule_start):  # so each day's hours come out in start order
         by_weekday[rule.weekday].append(rule)
     if not any(by_weekday):
         return []
-    for todays in by_weekday:
-        if len(todays) > 1:
-            todays.sort(key=_rule_start)  # each day's hours come out in start order
     # Local dates touched by the window; rules live within one local day.
     # stdlib astimezone with the cached ZoneInfo: pendulum's in_timezone(name)
     # reloads the zone on every call (a third of a search's time). Plain
