@@ -33,6 +33,7 @@ __all__ = [
     "intersect",
     "widen",
     "free_intervals",
+    "free_in",
     "slot_starts",
 ]
 
@@ -280,7 +281,17 @@ def free_intervals(
     """Free time of one resource: its rules in ``tz`` within the window, minus
     ``closures``, minus ``busy`` intervals widened by ``buffer_minutes`` on each side.
     """
-    available = expand_rules(rules, tz, window_start, window_end)
+    return free_in(expand_rules(rules, tz, window_start, window_end), closures, busy, buffer_minutes)
+
+
+def free_in(
+    available: list[Interval],
+    closures: Iterable[tuple[_dt.datetime, _dt.datetime]],
+    busy: Iterable[tuple[_dt.datetime, _dt.datetime]],
+    buffer_minutes: int = 0,
+) -> list[Interval]:
+    """Free time within ``available`` (hours as :func:`expand_rules` gives them: sorted, merged),
+    minus ``closures``, minus ``busy`` intervals widened by ``buffer_minutes`` on each side."""
     if not available:
         return available
     closures, busy = list(closures), list(busy)

@@ -263,24 +263,28 @@ def _in_order(
     every clinician of a specialty (perf-search: most of a search's Python time).
     """
     by_res, by_coop = closures
-    heap: list[tuple[dt.datetime, str, int, int, Iterator[tuple[dt.datetime, str, int]] | m.Resource]] = []
+    Waiting = tuple[m.Resource, list[av.Interval]]  # a clinician and its hours, free time not worked out yet
+    heap: list[tuple[dt.datetime, str, int, int, Iterator[tuple[dt.datetime, str, int]] | Waiting]] = []
     for c in clinicians:
         if not rules.get(c.id):
             continue
         hours = av.expand_rules(rules[c.id], c.tz, lo, hi)
         if hours:
-            heap.append((hours[0][0], c.name, c.id, 0, c))
+            heap.append((hours[0][0], c.name, c.id, 0, (c, hours)))
     heapq.heapify(heap)
     while heap:
         t, name, cid, expanded, item = heap[0]
         if expanded:
-            assert not isinstance(item, m.Resource)
+            assert not isinstance(item, tuple)
             yield (t, name, cid)
             nxt = next(item, None)
         else:
-            assert isinstance(item, m.Resource)
-            free = free_map([item], rules, (by_res, by_coop), busy, lo, hi).get(cid)
-            item = starts(item, free) if free else iter(())
+            assert isinstance(item, tuple)
+            c, hours = item
+            # free_map's arithmetic, on the hours already expanded
+            closed = by_res.get(cid, []) + by_coop.get(c.coop, [])
+            free = av.free_in(hours, closed, busy.get(cid, []), c.buffer_minutes)
+            item = starts(c, free) if free else iter(())
             nxt = next(item, None)
         if nxt is None:
             heapq.heappop(heap)
