@@ -158,3 +158,37 @@ def test_a_schema_5_database_upgrades_to_the_counters_and_back(db_path, capsys):
     assert f"upgraded from schema 5 to schema {schema.version()}" in capsys.readouterr().out
     assert new <= triggers()
     test_schema_6_counters_move_with_every_change(db_path, "closure", "closure_version")
+
+
+def test_clinicians_free_time_worked_out_lazily_comes_in_heapq_merge_order(as_user):
+    """The search's lazy merge gives the very starts, in the very order, of merging every clinician's."""
+    import heapq
+
+    import pendulum
+
+    from telecoop.domain import availability as av
+    from telecoop.domain import model as m
+    from telecoop.services import search
+    from telecoop.store.bookings import busy as busy_between
+    from telecoop.store.engine import read_session
+    from telecoop.store.schedule import closures as closures_between
+
+    ctx = as_user("fed.admin")
+    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:00", duration=30, consent=True, patient="AB")
+    with read_session(ctx.engine) as s:
+        clinicians, rules = search.bookable(s, ctx, kind=m.ResourceKind.CLINICIAN)
+        assert len(clinicians) > 5
+        ids = [c.id for c in clinicians]
+        for lo, days in ((pendulum.datetime(2026, 12, 8, 3, tz="UTC"), 1), (pendulum.datetime(2026, 12, 9, 17, tz="UTC"), 4)):
+            hi = lo.add(days=days)
+            closures = closures_between(s, ids, {c.coop for c in clinicians}, lo, hi)
+            busy = busy_between(s, ids, [], lo, hi, now=ctx.now())
+
+            def starts(c, free):
+                return ((t, c.name, c.id) for t in av.slot_starts(free, 30, 15))
+
+            by_id = {c.id: c for c in clinicians}
+            free = search.free_map(clinicians, rules, closures, busy, lo, hi)
+            expected = list(heapq.merge(*(starts(by_id[cid], f) for cid, f in free.items())))
+            assert len(expected) > 50
+            assert list(search._in_order(clinicians, rules, closures, busy, lo, hi, starts)) == expected
