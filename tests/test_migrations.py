@@ -434,5 +434,6 @@ def test_processes_that_create_one_new_file_at_once_make_it_once(tmp_path):
     assert [p.exitcode for p in procs] == [0, 0, 0, 0]
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
-    assert conn.execute("SELECT count(*) FROM meta").fetchone() == (3,)
+    # schema_version, directory_version, instance_id; closure_version (schema 6): each once
+    assert conn.execute("SELECT count(*) FROM meta").fetchone() == (4,)
     conn.close()
