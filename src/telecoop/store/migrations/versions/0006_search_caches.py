@@ -49,6 +49,11 @@ POSTGRES_DDL = [
     """CREATE TRIGGER closure_bumps_closures AFTER INSERT OR UPDATE OR DELETE ON closure
         FOR EACH STATEMENT EXECUTE FUNCTION telecoop_bump_closures()""",
 ]
+# What telecoop check looks for on PostgreSQL (store.schema.missing_objects; SQLite: SQLITE_TRIGGERS).
+POSTGRES_OBJECTS = {
+    "function": ("telecoop_bump_closures",),
+    "trigger": ("sharing_terms_bumps_directory", "closure_bumps_closures"),
+}
 
 
 def upgrade() -> None:
