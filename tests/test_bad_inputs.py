@@ -3,11 +3,11 @@
 Each bad input must give exit 2 (bad input) or 1 (refused), one clear line on
 stderr in the user's language, nothing on stdout, never a traceback nor an
 "unexpected error", no terminal escape echoed back, and a database that is
-byte-for-byte unchanged (main file and WAL hashed after every case), with no
-file or folder left behind (in the catalogue's folder or the current one).
-Commands run in-process through ``main()`` for speed, on one database per
-module: since no case may change it, every case also checks that the ones
-before it did not.
+byte-for-byte unchanged (main file and WAL hashed after every case, and
+compared with their hash before the first), with no file or folder left behind
+(in the catalogue's folder or the current one). Commands run in-process through
+``main()`` for speed, on one database per module: since no case may change it,
+every case also checks that the ones before it did not.
 """
 
 from __future__ import annotations
@@ -267,13 +267,13 @@ def world(tmp_path_factory, sample_template):
         f"1,8,,gaspesie,recep.gaspesie,2030-03-12T14:00:00Z,2030-03-13T14:00:00Z,{CTRL},,video,booked,\n",
         encoding="utf-8",
     )
-    yield db, tmp
+    yield db, tmp, _digest(db)  # (every case's database must hash to this)
     if engines.ON_PG:
         engines.drop_database(db)
 
 
 def _run(world, argv, login, lang, capsys):
-    db, tmp = world
+    db, tmp, _ = world
     argv = [a.replace("{tmp}", str(tmp)) for a in argv]
     head = ["--db", str(db), "--lang", lang] + (["--as", login] if login is not None else [])
     code = main([*head, *argv])
@@ -301,10 +301,10 @@ def _assert_clear_refusal(code, out, err, expected, argv):
 
 @pytest.mark.parametrize("argv, expected, login", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_is_one_clear_line_and_changes_nothing(world, capsys, argv, expected, login):
-    before, files = _digest(world[0]), _files(world[1])
+    files = _files(world[1])
     code, out, err = _run(world, argv, login, "en", capsys)
     _assert_clear_refusal(code, out, err, expected, argv)
-    assert _digest(world[0]) == before
+    assert _digest(world[0]) == world[2]
     assert _files(world[1]) == files, "a refused command left a file or folder behind"
     assert "SECRET-iles" not in err
 
@@ -314,12 +314,11 @@ FRENCH_SAMPLE = CASES[::9]
 
 @pytest.mark.parametrize("argv, expected, login", [c[1:] for c in FRENCH_SAMPLE], ids=[c[0] for c in FRENCH_SAMPLE])
 def test_in_french_too(world, capsys, argv, expected, login):
-    before = _digest(world[0])
     code, out, err = _run(world, argv, login, "fr", capsys)
     _assert_clear_refusal(code, out, err, expected, argv)
     _, _, english = _run(world, argv, login, "en", capsys)
     assert err.splitlines()[0] != english.splitlines()[0], "the same words in both languages"
-    assert _digest(world[0]) == before
+    assert _digest(world[0]) == world[2]
 
 
 def test_the_catalogue_is_big_enough():
