@@ -60,6 +60,10 @@ BOOKING = [("patient", ""), ("patient", LONG), ("patient", CTRL), ("patient", "x
 
 
 def _digest(db: Path) -> str:
+    import engines
+
+    if engines.ON_PG:  # (a URL, not a file: every row of every table)
+        return engines.pg_digest(db)
     h = hashlib.sha256()
     for suffix in ("", "-wal"):
         p = Path(f"{db}{suffix}")
