@@ -118,6 +118,8 @@ def colour_app(app_for, monkeypatch):
     return make
 
 
+@pytest.mark.sqlite_only("colours and cursors as the terminal draws them: the same over either engine's rows, "
+                         "which the screens' own tests check on both")
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("walk", WALKS)
 async def test_every_mode_readable_with_a_visible_cursor(colour_app, walk, size):

@@ -47,6 +47,8 @@ def _cases(size, lang):
             yield login, kind, valid, field, value
 
 
+@pytest.mark.sqlite_only("the width of a refusal's words at each size: the words come from the rules and the "
+                         "catalogue, the same on either engine, whose refusals test_bad_forms checks on both")
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "60x20"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 async def test_admin_form_errors_fit_their_line(as_user, lang, size):
@@ -77,6 +79,8 @@ async def test_admin_form_errors_fit_their_line(as_user, lang, size):
     assert not cut, "\n".join(cut)
 
 
+@pytest.mark.sqlite_only("the width of a refusal's words at each size: the words come from the rules and the "
+                         "catalogue, the same on either engine, whose refusals test_bad_forms checks on both")
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "60x20"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 async def test_booking_form_errors_fit_their_line(as_user, lang, size):
