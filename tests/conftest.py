@@ -52,6 +52,9 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    # The slow tests first (xdist hands tests out in this order): one left for the end runs
+    # alone on one core while the other waits.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     if not engines.ON_PG:
         return
     for item in items:
