@@ -40,9 +40,9 @@ def visible_clause(coop: str) -> ColumnElement[bool]:
     )
 
 
-def resources_from_rows(session: Session, rows: list[tb.ResourceRow]) -> list[m.Resource]:
-    """Domain resources with their zones and share lists, in two queries whatever the count."""
-    zones = coop_zones(session)
+def resources_from_rows(session: Session, rows: list[tb.ResourceRow], zones: dict[str, str] | None = None) -> list[m.Resource]:
+    """Domain resources with their zones (``zones``: already read) and share lists, in two queries whatever the count."""
+    zones = coop_zones(session) if zones is None else zones
     listed = [r.id for r in rows if r.sharing == m.Sharing.LISTED.value]
     shares: dict[int, list[str]] = defaultdict(list)
     if listed:
@@ -158,10 +158,10 @@ def coop_rows(session: Session) -> Sequence[tb.CoopRow]:
     return session.exec(select(tb.CoopRow).order_by(tb.CoopRow.slug)).all()
 
 
-def resources_by_ids(session: Session, ids: Iterable[int]) -> list[m.Resource]:
-    """The resources of ``ids`` that exist, whoever may see them."""
+def resources_by_ids(session: Session, ids: Iterable[int], zones: dict[str, str] | None = None) -> list[m.Resource]:
+    """The resources of ``ids`` that exist, whoever may see them (``zones``: the co-ops' zones, already read)."""
     R = tb.ResourceRow
-    return resources_from_rows(session, list(session.exec(select(R).where(col(R.id).in_(sorted(ids)))).all()))
+    return resources_from_rows(session, list(session.exec(select(R).where(col(R.id).in_(sorted(ids)))).all()), zones)
 
 
 def active_resource_rows(session: Session, *, coop: str | None = None) -> list[tb.ResourceRow]:

@@ -483,6 +483,17 @@ def directory_version(session: Session) -> str:
     return row.value if row else "0"
 
 
+def directory_stamp(session: Session) -> tuple[str, str]:
+    """(this database's instance id, its directory version) in one query: what a per-process copy of
+    the directory is valid for (the version alone could repeat in another database at the same address)."""
+    meta = tables.table_of(tables.Meta)
+    rows = session.execute(
+        sa.select(meta.c.key, meta.c.value).where(meta.c.key.in_(("instance_id", "directory_version")))
+    ).all()
+    found = {key: value for key, value in rows}
+    return found.get("instance_id", ""), found.get("directory_version", "0")
+
+
 def schema_version(engine: Engine) -> int:
     """The schema version of the database (its Alembic revision's number)."""
     with engine.connect() as conn:
