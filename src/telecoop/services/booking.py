@@ -40,7 +40,8 @@ from telecoop.store import directory as store_directory
 from telecoop.store import tables as tb
 from telecoop.store.bookings import ACTIVE, MAX_BUFFER
 from telecoop.store.bookings import busy as busy_between
-from telecoop.store.engine import directory_stamp, is_overlap_error, read_session, write_session
+from telecoop.store.engine import ReadThenWrite, directory_stamp, is_overlap_error, read_session, read_then_write
+from telecoop.store.engine import write_session
 from telecoop.store.schedule import closures as closures_between
 from telecoop.store.schedule import weekly_rules
 
@@ -205,7 +206,17 @@ def book(
     # atomic with the insert (the resources' own time, the partner's terms and
     # quota) and the insert with its audit event. (A closure or an hours change
     # committed meanwhile would not undo a booking made a moment earlier either.)
-    with read_session(ctx.engine) as s:
+    # One connection for both (one pool check-out: on PostgreSQL, one liveness ping).
+    with read_then_write(ctx.engine) as rw:
+        return _book(ctx, rw, clinician_id, start, duration, patient, reason, mode_value, room_id, any_room,
+                     patient_location, patient_site, consent, interpreter_id, any_interpreter, interpreter_language)
+
+
+def _book(ctx: Context, rw: ReadThenWrite, clinician_id: int, start: dt.datetime | str, duration: int, patient: str,
+          reason: str, mode_value: m.Mode, room_id: int | None, any_room: bool, patient_location: str | None,
+          patient_site: str, consent: bool, interpreter_id: int | None, any_interpreter: bool,
+          interpreter_language: str | None) -> m.Booking:
+    with rw.read() as s:
         known = _known(s, ctx)
         known.load(s, [i for i in (clinician_id, room_id, interpreter_id) if i is not None])
         clinician = known.resource(ctx, clinician_id)
@@ -230,7 +241,7 @@ def book(
     # "any room" / "any interpreter" choose among all, so they take the whole turn.
     turn = None if any_room or any_interpreter else tuple(r.id for r in named)
     try:
-        with _overlap_refused(), write_session(ctx.engine, resources=turn) as s:
+        with _overlap_refused(), rw.write(resources=turn) as (s, _changed):
             now = ctx.now()
             terms = sharing_terms.terms_for_partner(s, [clinician, named_room], ctx.coop)  # issue 13
             sharing_terms.check_terms(s, ctx, clinician, begin, terms=terms.get(clinician.id))

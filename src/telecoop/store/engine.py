@@ -670,11 +670,11 @@ class ReadThenWrite:
             s.rollback()
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[tuple[Session, bool]]:
+    def write(self, *, resources: tuple[int, ...] | None = None) -> Iterator[tuple[Session, bool]]:
         """``(session, changed)`` in one BEGIN IMMEDIATE transaction; changed: another connection
-        committed since the last ``read`` began."""
+        committed since the last ``read`` began. ``resources``: as for ``write_session``."""
         with _busy_refused(), writer_turn(self.engine):
-            self.conn.execution_options(telecoop_write=True)
+            self.conn.execution_options(telecoop_write=True, telecoop_resources=tuple(sorted(set(resources or ()))))
             with Session(bind=self.conn, expire_on_commit=False) as s:
                 with s.begin():
                     s.connection()  # BEGIN IMMEDIATE now: from here no one else commits
