@@ -110,10 +110,8 @@ class _Known:
         if self.coops is None:
             self.coops = store_bookings.coop_zones_and_platforms(session)
         zones = {slug: tz for slug, (tz, _platform) in self.coops.items()}
-        found = store_directory.resources_by_ids(session, missing, zones=zones)
-        rules = weekly_rules(session, [r.id for r in found])
-        for res in found:
-            self.resources[res.id] = (res, rules.get(res.id, []))
+        for res, hours in store_directory.resources_with_rules(session, missing, zones):
+            self.resources[res.id] = (res, hours)
 
     def resource(self, ctx: Context, resource_id: int) -> m.Resource:
         """``load_resource`` (a resource the user may see, or NotFound), once ``load`` has read it."""
