@@ -134,6 +134,48 @@ def test_cancel_this_and_later_then_move_never_brings_a_cancelled_one_back(as_us
         sv.move_series(ctx, series_id, from_occurrence=2, start="2027-01-19T11:00", only=True)
 
 
+def test_a_moved_occurrence_on_another_ones_time_is_flagged_in_the_preview():
+    """issue 14 (app): moving occurrence 3 onto occurrence 2's time: flagged taken (the moved one), not left to the
+    database to refuse at booking."""
+    first = dt.datetime(2026, 12, 8, 15, 0, tzinfo=dt.timezone.utc)
+    occs = ds.occurrences(first, "America/Halifax", "weekly", 3, 30)
+    moved = ds.resolve(3, occs[1].wall + dt.timedelta(minutes=15), "America/Halifax", 30, moved=True)
+    assert ds.clashes([occs[0], occs[1], moved]) == {3}
+    assert ds.clashes(occs) == set()
+    skipped = ds.Occurrence(2, occs[1].wall, occs[1].start, occs[1].end, skipped=True)
+    assert ds.clashes([occs[0], skipped, moved]) == set()
+
+
+def test_preview_flags_a_move_onto_another_occurrence(as_user):
+    ctx = as_user("recep.gaspesie")
+    occs = sv.preview(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2027-01-12T10:00", duration=30, repeat="weekly",
+                      count=3, moves={3: "2027-01-19T10:00"})
+    assert [(o.index, o.problem, o.moved) for o in occs] == [(1, "", False), (2, "", False), (3, ds.TAKEN, True)]
+
+
+def test_series_changes_from_the_app_are_refused_when_the_occurrence_changed_since_it_was_seen(as_user):
+    """issue 14 (app): ``seen`` = the occurrence as the receptionist chose it; changed meanwhile -> StaleBooking,
+    nothing cancelled or moved. A later occurrence that cannot move is named (``occurrence``)."""
+    from telecoop.domain.errors import SlotTaken, StaleBooking
+
+    ctx = as_user("recep.gaspesie")
+    series_id, made = sv.book_series(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2027-01-12T10:00", duration=30,
+                                     repeat="weekly", count=3, patient="AB-1", consent=True)
+    seen = made[1]
+    sv.move_series(ctx, series_id, from_occurrence=2, start="2027-01-19T10:30", only=True)  # someone else
+    with pytest.raises(StaleBooking):
+        sv.cancel_series(ctx, series_id, from_occurrence=2, reason="x", seen=seen)
+    with pytest.raises(StaleBooking):
+        sv.move_series(ctx, series_id, from_occurrence=2, start="2027-01-19T11:00", seen=seen)
+    assert [b.status.value for b in sv.series_bookings(ctx, series_id)] == ["booked"] * 3
+    bk.book(as_user("recep.iles"), clinician_id=PSYCHOLOGIST_ILES, start="2027-01-26T11:00", duration=30,
+            consent=True, patient="ZZ")
+    with pytest.raises(SlotTaken) as taken:
+        sv.move_series(ctx, series_id, from_occurrence=1, start="2027-01-12T11:00")
+    assert taken.value.occurrence == 3
+    assert [local(b.start, "America/Halifax").hour for b in sv.series_bookings(ctx, series_id)] == [10, 10, 10]
+
+
 def test_another_coop_cannot_see_or_change_a_series(as_user):
     from telecoop.domain.errors import NotFound
 
@@ -187,3 +229,64 @@ def test_cli_preview_book_move_and_cancel_a_series(run, db_path):
     assert code == 2 and err.count("\n") == 1
     code, _, err = run("series", "show", str(sid), login="recep.iles")
     assert code == 1 and "not found" in err
+
+
+def test_a_partners_series_meets_the_owners_sharing_terms_as_one_booking_does(as_user, db_path):
+    """Issue 13's window and quota apply to each occurrence: flagged in the preview, the series refused whole
+    (nothing written) until they are skipped; the quota counts the series' own earlier occurrences."""
+    from telecoop.domain.errors import NotPermitted
+    from telecoop.services import sharing_terms
+
+    admin, iles = as_user("admin.gaspesie"), as_user("recep.iles")
+    slots = [x.start for x in bk.search_slots(iles, clinician_id=5, from_date=dt.date(2026, 12, 9), days=3,
+                                              limit=300)]
+    first = slots[0]
+    sharing_terms.set_terms(admin, 5, window_days=8)
+    occs = sv.preview(iles, clinician_id=5, start=first, duration=30, repeat="weekly", count=3)
+    assert [o.problem for o in occs] == ["", ds.TERMS, ds.TERMS]
+    before = _count(db_path)
+    with pytest.raises(sv.SeriesConflict):
+        sv.book_series(iles, clinician_id=5, start=first, duration=30, repeat="weekly", count=3, patient="I-1",
+                       consent=True)
+    assert _count(db_path) == before
+    # Half an hour a week: each occurrence alone fits (the preview says free), two in one week do not.
+    sharing_terms.set_terms(admin, 5, window_days=60, quotas=["iles=0.5"])
+    same_week = next(x for x in slots if x - first >= dt.timedelta(hours=2)
+                     and x.isocalendar()[:2] == first.isocalendar()[:2])
+    moves = {2: local(same_week, "America/Toronto").strftime("%Y-%m-%d %H:%M")}
+    occs = sv.preview(iles, clinician_id=5, start=first, duration=30, repeat="weekly", count=2, moves=moves)
+    assert [o.problem for o in occs] == ["", ""]
+    with pytest.raises(NotPermitted):
+        sv.book_series(iles, clinician_id=5, start=first, duration=30, repeat="weekly", count=2,
+                       patient="I-2", consent=True, moves=moves)
+    assert _count(db_path) == before
+
+
+def test_a_series_books_its_interpreter_and_any_room_for_every_occurrence(as_user, run):
+    """issue 14 (app, item 3): what one booking offers, a series offers: a named (or any) interpreter and any room,
+    each occurrence checked in the preview and all booked in one transaction; the CLI no longer drops them."""
+    from telecoop.services import admin
+
+    adm = as_user("admin.gaspesie")
+    ana = admin.save_resource(adm, kind="interpreter", name="Ana Interprète", languages="es fr", sharing="all")
+    admin.add_hours(adm, ana.id, weekday="tue", start="08:00", end="18:00")
+    ctx = as_user("recep.gaspesie")
+    series_id, made = sv.book_series(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2027-01-12T10:00", duration=30,
+                                     repeat="weekly", count=3, patient="ES-1", consent=True, interpreter_id=ana.id)
+    assert [b.interpreter_id for b in made] == [ana.id] * 3
+    # Ana is busy at those times now: another clinician's series with her is flagged, or with any Spanish interpreter.
+    occs = sv.preview(ctx, clinician_id=4, start=made[0].start, duration=30, repeat="weekly", count=3,
+                      interpreter_id=ana.id)
+    assert {o.problem for o in occs} <= {ds.TAKEN, ds.CLOSED} and ds.TAKEN in {o.problem for o in occs}
+    occs = sv.preview(ctx, clinician_id=4, start=made[0].start, duration=30, repeat="weekly", count=3,
+                      any_interpreter=True, interpreter_language="es")
+    assert all(o.problem for o in occs)
+    with pytest.raises(BadInput):  # any interpreter needs the patient's language, as for one booking
+        sv.preview(ctx, clinician_id=4, start=made[0].start, duration=30, repeat="weekly", count=3,
+                   any_interpreter=True)
+    # Moving the series takes the interpreter along (her hours: Tuesdays only).
+    with pytest.raises(BadInput):
+        sv.move_series(ctx, series_id, from_occurrence=1, start="2027-01-14T10:00")
+    code, out, _ = run("book", "--clinician", str(PSYCHOLOGIST_ILES), "--start", "2027-01-14T10:00", "--patient",
+                       "RM-1", "--consent", "--repeat", "weekly", "--count", "2", "--any-room", "--json")
+    assert code == 0 and all(b["room_id"] is not None for b in json.loads(out)["bookings"])

@@ -706,7 +706,9 @@ def _book_series(args, ctx) -> int:
     if not args.repeat or args.count is None:
         raise BadInput("field.empty", field="repeat" if not args.repeat else "count")
     common = dict(clinician_id=args.clinician, start=args.start, duration=args.duration, repeat=args.repeat,
-                  count=args.count, room_id=args.room, skip=args.skip, moves=_moves(args.move))
+                  count=args.count, room_id=args.room, skip=args.skip, moves=_moves(args.move),
+                  any_room=args.any_room, interpreter_id=args.interpreter, any_interpreter=args.any_interpreter,
+                  interpreter_language=args.interpreter_language)
     if args.preview:
         occs = sv.preview(ctx, **common)
         if args.json:

@@ -107,6 +107,9 @@ TELECONSULT_MESSAGES: dict[str, tuple[str, str]] = {
     "series.problem.gap": ("heure inexistante (passage à l'heure d'été)", "time does not exist (DST starts)"),
     "series.problem.ambiguous": ("heure en double (retour à l'heure normale)", "time happens twice (DST ends)"),
     "series.problem.past": ("dans le passé", "in the past"),
+    # issue 14: series in the app (a partner's series meets the owner's sharing terms, as one booking does)
+    "series.problem.terms": ("refusé par les conditions de partage (fenêtre, préavis ou quota)",
+                             "refused by the sharing terms (window, notice or quota)"),
     "series.problem.closed": ("hors des heures ou fermé", "outside hours or closed"),
     "series.problem.taken": ("déjà pris", "already taken"),
     "series.ok": ("libre", "free"),
@@ -137,6 +140,7 @@ SERIES_PROBLEM_KEYS = {
     "past": "series.problem.past",
     "closed": "series.problem.closed",
     "taken": "series.problem.taken",
+    "terms": "series.problem.terms",
 }
 
 

@@ -99,3 +99,25 @@ async def test_a_new_entry_from_the_app(contexts):
         await settle(pilot)
         assert table_rows(pilot, "#entries")[0][0] == "GA-NEW"
         assert "Patients waiting: 1" in screen_text(pilot)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+async def test_a_refused_entry_is_said_on_the_form_and_adds_nothing(contexts, lang):
+    """A bad date is the service's refusal, said on the dialog's line; Escape then backs out."""
+    i18n.set_lang(lang)
+    gaspesie = contexts("recep.gaspesie")
+    app = TeleCoopApp(gaspesie, poll_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "n")
+        await settle(pilot)
+        app.screen.query_one("#wl-from").value = "2026-02-30"
+        await pilot.press(*"GA-BAD", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, WaitlistScreen)
+        error = static_text(pilot, "#form-error")
+        assert "2026-02-30" in error
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WaitlistScreen)
+    assert waitlist_service.list_entries(gaspesie, include_closed=True) == []

@@ -14,6 +14,8 @@ class TeleCoopError(Exception):
     """Base of every error a user may see."""
 
     exit_code = 1
+    occurrence: int | None = None
+    """issue 14: the occurrence of a series a series change stopped at (the app names it)."""
 
     def __init__(self, key: str, **params: object) -> None:
         super().__init__(key, params)

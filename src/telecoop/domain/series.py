@@ -23,7 +23,8 @@ MAX_COUNT = 52
 
 # Why an occurrence cannot be booked as it stands (``Occurrence.problem``)
 GAP, AMBIGUOUS, PAST, CLOSED, TAKEN = "gap", "ambiguous", "past", "closed", "taken"
-PROBLEMS = (GAP, AMBIGUOUS, PAST, CLOSED, TAKEN)
+TERMS = "terms"  # refused by the owner's sharing terms: window, notice or weekly quota (issue 13's rule)
+PROBLEMS = (GAP, AMBIGUOUS, PAST, CLOSED, TAKEN, TERMS)
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,20 @@ def occurrences(first_start: dt.datetime, tz: str, repeat: str, count: int, minu
 def shift_wall(wall: dt.datetime, old_first: dt.datetime, new_first: dt.datetime) -> dt.datetime:
     """Move ``wall`` by the same wall-clock step as ``old_first`` -> ``new_first`` ("this and later")."""
     return wall + (new_first - old_first)
+
+
+def clashes(occs: list[Occurrence]) -> set[int]:
+    """Indexes of kept occurrences that overlap another kept occurrence of the same series.
+
+    A moved occurrence can land on another one's time: the database would
+    refuse the second at booking, so the preview flags it first. Of two that
+    overlap, the moved one is flagged (the person just chose its time), else the later one.
+    """
+    kept = [o for o in occs if not o.skipped and not o.problem and o.start is not None and o.end is not None]
+    out: set[int] = set()
+    for i, a in enumerate(kept):
+        for b in kept[i + 1:]:
+            assert a.start is not None and a.end is not None and b.start is not None and b.end is not None
+            if a.start < b.end and b.start < a.end:
+                out.add(a.index if a.moved and not b.moved else b.index)
+    return out

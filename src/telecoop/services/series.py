@@ -12,6 +12,7 @@ cancelled, and nothing re-expands a series.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
 
 from typing import Any
@@ -20,10 +21,11 @@ from telecoop.domain import model as m
 from telecoop.domain import series as ds
 from telecoop.domain import teleconsult as tc
 from telecoop.domain import validate as v
-from telecoop.domain.errors import BadInput, NotFound, SlotTaken, TeleCoopError
+from telecoop.domain.errors import BadInput, NotFound, NotPermitted, SlotTaken, StaleBooking, TeleCoopError
 from telecoop.domain.timeutil import local, parse_instant
 from telecoop.services import audit
 from telecoop.services import booking as bk
+from telecoop.services import interpreters, sharing_terms
 from telecoop.services import teleconsult as tcs
 from telecoop.services.context import BOOKING_ROLES, Context
 from telecoop.services.directory import load_resource
@@ -57,8 +59,16 @@ def preview(
     room_id: int | None = None,
     skip: Iterable[int] = (),
     moves: Mapping[int, dt.datetime | str] | None = None,
+    any_room: bool = False,
+    interpreter_id: int | None = None,
+    any_interpreter: bool = False,
+    interpreter_language: str | None = None,
 ) -> list[ds.Occurrence]:
-    """Every occurrence with its problem, if any; ``skip`` and ``moves`` (index -> new start) applied."""
+    """Every occurrence with its problem, if any; ``skip`` and ``moves`` (index -> new start) applied.
+
+    ``any_room`` / ``any_interpreter``: each occurrence needs a free one (which one is chosen
+    when the series is booked, as for one booking); a named interpreter must be open and free.
+    """
     ctx.require(*BOOKING_ROLES)
     duration = ctx.settings.default_duration if duration is None else v.duration(duration)
     repeat, count = ds.repeat_word(repeat), ds.count_value(count)
@@ -74,6 +84,7 @@ def preview(
         room = load_resource(s, ctx, room_id) if room_id is not None else None
         if room is not None and room.kind != m.ResourceKind.ROOM:
             raise BadInput("field.not_room", value=room_id)
+        extra = _extras(ctx, s, clinician, any_room, interpreter_id, any_interpreter, interpreter_language)
         first = parse_instant(start, clinician.tz) if isinstance(start, str) else start
         planned = ds.occurrences(first, clinician.tz, repeat, count, duration)
         out = []
@@ -83,11 +94,36 @@ def preview(
             if occ.index in skip:
                 out.append(ds.Occurrence(occ.index, occ.wall, occ.start, occ.end, occ.problem, occ.moved, True))
                 continue
-            out.append(_checked(ctx, s, occ, clinician, room))
-        return out
+            out.append(_checked(ctx, s, occ, clinician, room, extra))
+        clash = ds.clashes(out)  # a moved occurrence on another one's time: taken by the series itself
+        return [ds.Occurrence(o.index, o.wall, o.start, o.end, ds.TAKEN, o.moved, o.skipped) if o.index in clash else o
+                for o in out]
 
 
-def _checked(ctx: Context, s, occ: ds.Occurrence, clinician: m.Resource, room: m.Resource | None) -> ds.Occurrence:
+@dataclass(frozen=True)
+class _Extras:
+    """What a series books beside the clinician and a named room (issue 14): any room, an interpreter."""
+
+    any_room: bool = False
+    interpreter: m.Resource | None = None
+    any_interpreter: bool = False
+    language: str | None = None
+
+
+def _extras(ctx: Context, s, clinician: m.Resource, any_room: bool, interpreter_id: int | None,
+            any_interpreter: bool, language: str | None) -> _Extras:
+    """The same checks as one booking's, before anything is looked up per occurrence."""
+    language = interpreters.language(language)
+    named = load_resource(s, ctx, interpreter_id) if interpreter_id is not None else None
+    if named is not None:
+        interpreters.check_named(named, language, clinician)
+    if any_interpreter and named is None and not language:
+        raise BadInput("tc.interpreter_needs_language")
+    return _Extras(any_room, named, any_interpreter and named is None, language)
+
+
+def _checked(ctx: Context, s, occ: ds.Occurrence, clinician: m.Resource, room: m.Resource | None,
+             extra: _Extras = _Extras()) -> ds.Occurrence:
     if occ.problem or occ.start is None or occ.end is None:
         return occ
     problem = ""
@@ -100,13 +136,26 @@ def _checked(ctx: Context, s, occ: ds.Occurrence, clinician: m.Resource, room: m
             bk._check_open(s, clinician, occ.start, occ.end)
             if room is not None:
                 bk._check_open(s, room, occ.start, occ.end)
+            if extra.interpreter is not None:
+                bk._check_open(s, extra.interpreter, occ.start, occ.end)
         except BadInput:
             problem = ds.CLOSED
+    if not problem:  # issue 13's rule, as for one booking: the owner's window, notice and weekly quota
+        try:
+            sharing_terms.check_terms(s, ctx, clinician, occ.start)
+            sharing_terms.check_quota(s, ctx, clinician, occ.start, occ.end, coop=ctx.coop)
+            sharing_terms.check_quota(s, ctx, room, occ.start, occ.end, coop=ctx.coop)
+        except NotPermitted:
+            problem = ds.TERMS
     if not problem:
         try:
             bk._check_not_taken(s, clinician, occ.start, occ.end)
             if room is not None:
                 bk._check_not_taken(s, room, occ.start, occ.end)
+            elif extra.any_room:  # a free room at that time (the booking picks it, as for one booking)
+                bk._pick_room(s, ctx, occ.start, occ.end, None, True, now=ctx.now())
+            interpreters.pick(s, ctx, clinician, extra.interpreter, extra.any_interpreter, extra.language,
+                              occ.start, occ.end)
         except SlotTaken:
             problem = ds.TAKEN
     return ds.Occurrence(occ.index, occ.wall, occ.start, occ.end, problem, occ.moved, occ.skipped)
@@ -129,6 +178,10 @@ def book_series(
     consent: bool = False,
     skip: Iterable[int] = (),
     moves: Mapping[int, dt.datetime | str] | None = None,
+    any_room: bool = False,
+    interpreter_id: int | None = None,
+    any_interpreter: bool = False,
+    interpreter_language: str | None = None,
 ) -> tuple[int, list[m.Booking]]:
     """Book every occurrence not skipped, in one transaction; ``(series id, bookings)``.
 
@@ -142,10 +195,12 @@ def book_series(
     reason = v.optional_text(reason, "reason", 200)
     mode_value = tc.parse_mode(mode)
     occs = preview(ctx, clinician_id=clinician_id, start=start, duration=duration, repeat=repeat, count=count,
-                   room_id=room_id, skip=skip, moves=moves)
+                   room_id=room_id, skip=skip, moves=moves, any_room=any_room, interpreter_id=interpreter_id,
+                   any_interpreter=any_interpreter, interpreter_language=interpreter_language)
     with read_session(ctx.engine) as s:
         clinician = load_resource(s, ctx, clinician_id)
         room = load_resource(s, ctx, room_id) if room_id is not None else None
+        extra = _extras(ctx, s, clinician, any_room, interpreter_id, any_interpreter, interpreter_language)
     record = tcs.visit_record(ctx, mode_value, clinician, patient_location, patient_site, consent)
     if any(o.problem and not o.skipped for o in occs):
         raise SeriesConflict(occs)
@@ -163,13 +218,20 @@ def book_series(
         for occ in kept:
             assert occ.start is not None and occ.end is not None  # no problem left: both known
             bk._check_not_taken(s, clinician, occ.start, occ.end)
-            if room is not None:
-                bk._check_not_taken(s, room, occ.start, occ.end)
+            # issue 14: clinician, room and interpreter of every occurrence in this one transaction
+            picked = bk._pick_room(s, ctx, occ.start, occ.end, room, extra.any_room, now=ctx.now())
+            interpreter = interpreters.pick(s, ctx, clinician, extra.interpreter, extra.any_interpreter,
+                                            extra.language, occ.start, occ.end)
+            # The week's quota counts the occurrences already written in this transaction.
+            sharing_terms.check_terms(s, ctx, clinician, occ.start)
+            sharing_terms.check_quota(s, ctx, clinician, occ.start, occ.end, coop=ctx.coop)
+            sharing_terms.check_quota(s, ctx, picked, occ.start, occ.end, coop=ctx.coop)
             values: dict[str, Any] = dict(
-                clinician_id=clinician.id, room_id=room.id if room else None, coop=ctx.coop,
+                clinician_id=clinician.id, room_id=picked.id if picked else None, coop=ctx.coop,
                 booked_by=ctx.actor.login, start=occ.start, end=occ.end, patient=patient, reason=reason,
                 mode=mode_value.value, status=m.BookingStatus.BOOKED.value, cancel_reason="",
                 created_at=now, updated_at=now, **record, series_id=series_id, series_index=occ.index,
+                interpreter_id=interpreter.id if interpreter is not None else None,
             )
             if mode_value == m.Mode.VIDEO and record["video_link"]:
                 values["video_link"] = tcs._new_link(ctx, ctx.coop)  # each visit its own link
@@ -201,29 +263,44 @@ def _targets(ctx: Context, series_id: int, from_occurrence: int, only: bool) -> 
     return chosen
 
 
-def cancel_series(ctx: Context, series_id: int, *, from_occurrence: int, reason: str, only: bool = False) -> list[m.Booking]:
+def _as_seen(b: m.Booking, seen: m.Booking | None) -> m.Booking:
+    """What the change must find: the occurrence the user chose as they saw it (the app), else as read."""
+    return seen if seen is not None and seen.id == b.id else b
+
+
+def cancel_series(ctx: Context, series_id: int, *, from_occurrence: int, reason: str, only: bool = False,
+                  seen: m.Booking | None = None) -> list[m.Booking]:
     """Cancel occurrence ``from_occurrence`` ("this one", ``only``) or it and every later one.
 
     Only booked occurrences change; cancelled ones stay cancelled, past ones stay as they are.
+    ``seen``: the occurrence as the user saw it when choosing (the app); refused
+    (StaleBooking) when it changed meanwhile, as a single booking's cancel is.
     """
     reason = v.name(reason, "reason", 200)
     done = []
     for b in _targets(ctx, series_id, from_occurrence, only):
-        if b.status == m.BookingStatus.BOOKED:
-            done.append(bk.cancel(ctx, b.id, reason=reason, seen=b))
+        if b.status == m.BookingStatus.BOOKED or (seen is not None and b.id == seen.id):
+            done.append(bk.cancel(ctx, b.id, reason=reason, seen=_as_seen(b, seen)))
     return done
 
 
 def move_series(
-    ctx: Context, series_id: int, *, from_occurrence: int, start: dt.datetime | str, only: bool = False
+    ctx: Context, series_id: int, *, from_occurrence: int, start: dt.datetime | str, only: bool = False,
+    seen: m.Booking | None = None,
 ) -> list[m.Booking]:
     """Move occurrence ``from_occurrence`` to ``start``; without ``only``, every later booked one by
     the same wall-clock step (10:00 -> 11:00 moves each later visit to 11:00, DST or not).
 
     All or nothing: the later ones are checked first (DST gap, hours, taken) and
     moved in one transaction. Cancelled occurrences are left cancelled.
+    ``seen``: the occurrence as the user saw it (the app); StaleBooking when it changed meanwhile.
     """
-    targets = [b for b in _targets(ctx, series_id, from_occurrence, only) if b.status == m.BookingStatus.BOOKED]
+    chosen = _targets(ctx, series_id, from_occurrence, only)
+    if seen is not None:  # the chosen one changed since the user saw it: said, nothing moved
+        anchor_now = next(b for b in chosen if b.series_index == from_occurrence)
+        if (anchor_now.start, anchor_now.end, anchor_now.status) != (seen.start, seen.end, seen.status):
+            raise StaleBooking("booking.changed", current=anchor_now, id=anchor_now.id)
+    targets = [b for b in chosen if b.status == m.BookingStatus.BOOKED]
     if not targets:
         raise BadInput("series.nothing")
     tz = targets[0].clinician_tz
@@ -246,15 +323,25 @@ def move_series(
         for b, occ in plan:
             assert occ.start is not None and occ.end is not None  # resolved above, no problem
             row = bk._load_for_change(s, ctx, b.id)
-            bk._check_as_seen(row, b)
+            bk._check_as_seen(row, _as_seen(b, seen))
             clinician = load_resource(s, ctx, row.clinician_id)
-            bk._check_not_past(ctx, occ.start)
-            bk._check_open(s, clinician, occ.start, occ.end)
-            bk._check_not_taken(s, clinician, occ.start, occ.end, exclude_id=row.id)
-            if row.room_id is not None:
-                room = load_resource(s, ctx, row.room_id)
-                bk._check_open(s, room, occ.start, occ.end)
-                bk._check_not_taken(s, room, occ.start, occ.end, exclude_id=row.id)
+            try:
+                bk._check_not_past(ctx, occ.start)
+                bk._check_open(s, clinician, occ.start, occ.end)
+                sharing_terms.check_terms(s, ctx, clinician, occ.start)  # as a reschedule (issue 13)
+                sharing_terms.check_quota(s, ctx, clinician, occ.start, occ.end, coop=row.coop, exclude_booking=row.id)
+                bk._check_not_taken(s, clinician, occ.start, occ.end, exclude_id=row.id)
+                if row.room_id is not None:
+                    room = load_resource(s, ctx, row.room_id)
+                    bk._check_open(s, room, occ.start, occ.end)
+                    bk._check_not_taken(s, room, occ.start, occ.end, exclude_id=row.id)
+                if row.interpreter_id is not None:  # the interpreter moves with the visit, as on a reschedule
+                    interpreter = load_resource(s, ctx, row.interpreter_id)
+                    bk._check_open(s, interpreter, occ.start, occ.end)
+                    interpreters.check_free(s, interpreter, occ.start, occ.end, exclude_id=row.id)
+            except (BadInput, SlotTaken, NotPermitted) as exc:
+                exc.occurrence = occ.index  # which one, for the app to say
+                raise
             before = bk._booking_dict(row)
             row.start, row.end, row.updated_at, row.conflict = occ.start, occ.end, ctx.now(), ""
             s.add(row)

@@ -1,6 +1,3 @@
-# SQLModel's column attributes type as their Python values (int, datetime), which
-# select()/order_by()/join() overloads reject; store/bookings.py wraps each in col().
-# mypy: disable-error-code="call-overload,arg-type,misc,attr-defined,return-value,no-any-return"
 """issue 13: the store side of holds (queries).
 
 A hold is a row of its own table, not a booking: booking lists, exports,
@@ -40,11 +37,11 @@ def held_select(
         who.append(col(H.clinician_id).in_(clinician_ids))
     if room_ids:
         who.append(col(H.room_id).in_(room_ids))
-    stmt = select(H.id, H.clinician_id, H.room_id, H.start, H.end).where(
-        H.status == HELD, H.expires > now, H.start < hi, H.start > lo - MAX_SPAN, H.end > lo, or_(*who)
+    stmt = sa.select(col(H.id), col(H.clinician_id), col(H.room_id), col(H.start), col(H.end)).where(
+        col(H.status) == HELD, col(H.expires) > now, col(H.start) < hi, col(H.start) > lo - MAX_SPAN, col(H.end) > lo, or_(*who)
     )
     if exclude_hold is not None:
-        stmt = stmt.where(H.id != exclude_hold)
+        stmt = stmt.where(col(H.id) != exclude_hold)
     return stmt
 
 
@@ -56,14 +53,15 @@ def lapse_expired(session: Session, clinician_id: int, room_id: int | None, star
     ever stands in the way of a database constraint.
     """
     H = tb.HoldRow
-    who = [H.clinician_id == clinician_id]
+    who = [col(H.clinician_id) == clinician_id]
     if room_id is not None:
-        who.append(H.room_id == room_id)
-    ids = list(session.exec(select(H.id).where(
-        H.status == HELD, H.expires <= now, H.start < end, H.end > start, H.start > start - MAX_SPAN, or_(*who)
-    )).all())
+        who.append(col(H.room_id) == room_id)
+    ids = [i for i in session.exec(select(col(H.id)).where(
+        col(H.status) == HELD, col(H.expires) <= now, col(H.start) < end, col(H.end) > start, col(H.start) > start - MAX_SPAN, or_(*who)
+    )).all() if i is not None]
     if ids:
-        session.execute(sa.update(H.__table__).where(H.__table__.c.id.in_(ids)).values(status="lapsed", updated_at=now))
+        table = tb.table_of(H)
+        session.execute(sa.update(table).where(table.c.id.in_(ids)).values(status="lapsed", updated_at=now))
     return ids
 
 
@@ -76,7 +74,8 @@ ACTIVE = ("booked", "checked_in")
 
 
 def _insert(session: Session, table: Any, values: dict[str, Any]) -> int:
-    return session.execute(sa.insert(table.__table__).values(**values)).inserted_primary_key[0]
+    inserted = session.execute(sa.insert(tb.table_of(table)).values(**values))
+    return int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]  # a CursorResult
 
 
 def insert_hold(session: Session, values: dict[str, Any]) -> int:
@@ -94,56 +93,56 @@ def insert_overbook(session: Session, values: dict[str, Any]) -> int:
 def live_holds(session: Session, coop: str, now: dt.datetime, *, offers_only: bool = False) -> list[tb.HoldRow]:
     """A co-op's live holds (or only its waitlist offers), soonest expiry first."""
     H = tb.HoldRow
-    stmt = select(H).where(H.coop == coop, H.status == HELD, H.expires > now)
+    stmt = select(H).where(col(H.coop) == coop, col(H.status) == HELD, col(H.expires) > now)
     if offers_only:
         stmt = stmt.where(col(H.entry_id).is_not(None))
-    return list(session.exec(stmt.order_by(H.expires, H.id)).all())
+    return list(session.exec(stmt.order_by(col(H.expires), col(H.id))).all())
 
 
 def live_offers(session: Session, coop: str, now: dt.datetime) -> list[tuple[tb.HoldRow, tb.WaitlistEntryRow]]:
     H, W = tb.HoldRow, tb.WaitlistEntryRow
-    return [tuple(r) for r in session.exec(select(H, W).join(W, W.id == H.entry_id).where(
-        H.coop == coop, H.status == HELD, H.expires > now).order_by(H.expires, H.id)).all()]
+    return [(h, w) for h, w in session.exec(select(H, W).join(W, col(W.id) == col(H.entry_id)).where(
+        col(H.coop) == coop, col(H.status) == HELD, col(H.expires) > now).order_by(col(H.expires), col(H.id))).all()]
 
 
 def held_offers_of_entry(session: Session, entry_id: int) -> list[tb.HoldRow]:
     H = tb.HoldRow
-    return list(session.exec(select(H).where(H.entry_id == entry_id, H.status == HELD)).all())
+    return list(session.exec(select(H).where(col(H.entry_id) == entry_id, col(H.status) == HELD)).all())
 
 
 def lapsed_offers(session: Session, now: dt.datetime, *, first_only: bool = False) -> list[tb.HoldRow]:
     """Offers still marked held whose time is up (none of them blocks anything any more)."""
     H = tb.HoldRow
-    stmt = select(H).where(H.status == HELD, col(H.entry_id).is_not(None), H.expires <= now).order_by(H.expires, H.id)
+    stmt = select(H).where(col(H.status) == HELD, col(H.entry_id).is_not(None), col(H.expires) <= now).order_by(col(H.expires), col(H.id))
     return list(session.exec(stmt.limit(1) if first_only else stmt).all())
 
 
 def next_offer_expiry(session: Session, coop: str, now: dt.datetime) -> dt.datetime | None:
     H = tb.HoldRow
-    return session.exec(select(sa.func.min(H.expires)).where(
-        H.coop == coop, H.status == HELD, col(H.entry_id).is_not(None), H.expires > now)).one()
+    return session.exec(select(sa.func.min(col(H.expires))).where(
+        col(H.coop) == coop, col(H.status) == HELD, col(H.entry_id).is_not(None), col(H.expires) > now)).one()
 
 
 def entries_offered(session: Session, clinician_id: int, start: dt.datetime) -> set[int]:
     """Entries that were already offered this very slot (declined or lapsed)."""
     H = tb.HoldRow
-    return {e for e in session.exec(select(H.entry_id).where(
-        H.clinician_id == clinician_id, H.start == start, col(H.entry_id).is_not(None))).all() if e is not None}
+    return {e for e in session.exec(select(col(H.entry_id)).where(
+        col(H.clinician_id) == clinician_id, col(H.start) == start, col(H.entry_id).is_not(None))).all() if e is not None}
 
 
 def waiting_entries(session: Session, specialty: str) -> list[tuple[tb.WaitlistEntryRow, str]]:
     """Waiting entries of a specialty, each with its co-op's zone."""
     W, C = tb.WaitlistEntryRow, tb.CoopRow
-    return [tuple(r) for r in session.exec(select(W, C.tz).join(C, C.slug == W.coop).where(
-        W.status == "waiting", W.specialty == specialty)).all()]
+    return [(w, tz) for w, tz in session.exec(select(W, col(C.tz)).join(C, col(C.slug) == col(W.coop)).where(
+        col(W.status) == "waiting", col(W.specialty) == specialty)).all()]
 
 
 def entries(session: Session, coop: str | None, statuses: tuple[str, ...] | None) -> list[tb.WaitlistEntryRow]:
     """Entries (of one co-op, or all), highest priority then oldest first."""
     W = tb.WaitlistEntryRow
-    stmt = select(W).order_by(col(W.priority).desc(), W.created_at, W.id)
+    stmt = select(W).order_by(col(W.priority).desc(), col(W.created_at), col(W.id))
     if coop is not None:
-        stmt = stmt.where(W.coop == coop)
+        stmt = stmt.where(col(W.coop) == coop)
     if statuses is not None:
         stmt = stmt.where(col(W.status).in_(statuses))
     return list(session.exec(stmt).all())
@@ -151,8 +150,8 @@ def entries(session: Session, coop: str | None, statuses: tuple[str, ...] | None
 
 def quota_lines(session: Session, resource_id: int) -> tuple[tuple[str, int], ...]:
     Q = tb.QuotaRow
-    return tuple((c, n) for c, n in session.exec(select(Q.coop, Q.minutes_per_week).where(
-        Q.resource_id == resource_id).order_by(Q.coop)).all())
+    return tuple((c, n) for c, n in session.exec(select(col(Q.coop), col(Q.minutes_per_week)).where(
+        col(Q.resource_id) == resource_id).order_by(col(Q.coop))).all())
 
 
 def terms_for(session: Session, resource_ids: list[int], coop: str) -> dict[int, tuple[int, int, int, int | None]]:
@@ -174,7 +173,7 @@ def terms_for(session: Session, resource_ids: list[int], coop: str) -> dict[int,
 def terms_of_others(session: Session, coop: str) -> list[tb.SharingTermsRow]:
     """Sharing terms of every resource not owned by ``coop``."""
     T, R = tb.SharingTermsRow, tb.ResourceRow
-    return list(session.exec(select(T).join(R, R.id == T.resource_id).where(R.coop != coop)).all())
+    return list(session.exec(select(T).join(R, col(R.id) == col(T.resource_id)).where(col(R.coop) != coop)).all())
 
 
 def week_minutes(session: Session, resource_id: int, is_clinician: bool, coop: str, lo: dt.datetime,
@@ -183,15 +182,15 @@ def week_minutes(session: Session, resource_id: int, is_clinician: bool, coop: s
     """Minutes of a resource that ``coop`` has booked (``statuses``) and, with ``now``, holds live, starting in [lo, hi)."""
     total = 0
     B, H = tb.BookingRow, tb.HoldRow
-    who_b = (B.clinician_id == resource_id) if is_clinician else (B.room_id == resource_id)
-    stmt = select(B.start, B.end).where(who_b, B.coop == coop, col(B.status).in_(statuses), B.start >= lo, B.start < hi)
+    who_b = (col(B.clinician_id) == resource_id) if is_clinician else (col(B.room_id) == resource_id)
+    stmt = select(col(B.start), col(B.end)).where(who_b, col(B.coop) == coop, col(B.status).in_(statuses), col(B.start) >= lo, col(B.start) < hi)
     if exclude_booking is not None:
-        stmt = stmt.where(B.id != exclude_booking)
+        stmt = stmt.where(col(B.id) != exclude_booking)
     rows = list(session.exec(stmt).all())
     if now is not None:
-        who_h = (H.clinician_id == resource_id) if is_clinician else (H.room_id == resource_id)
-        rows += list(session.exec(select(H.start, H.end).where(
-            who_h, H.coop == coop, H.status == HELD, H.expires > now, H.start >= lo, H.start < hi)).all())
+        who_h = (col(H.clinician_id) == resource_id) if is_clinician else (col(H.room_id) == resource_id)
+        rows += list(session.exec(select(col(H.start), col(H.end)).where(
+            who_h, col(H.coop) == coop, col(H.status) == HELD, col(H.expires) > now, col(H.start) >= lo, col(H.start) < hi)).all())
     for s, e in rows:
         total += int((e - s).total_seconds() // 60)
     return total
@@ -200,37 +199,38 @@ def week_minutes(session: Session, resource_id: int, is_clinician: bool, coop: s
 def overbook_grants(session: Session, resource_id: int, coop: str, week: str) -> list[tuple[int, str]]:
     """(extra minutes, reason) granted to ``coop`` on a resource for one ISO week."""
     G = tb.OverbookRow
-    return [(n, r) for n, r in session.exec(select(G.extra_minutes, G.reason).where(
-        G.resource_id == resource_id, G.coop == coop, G.week == week).order_by(G.id)).all()]
+    return [(n, r) for n, r in session.exec(select(col(G.extra_minutes), col(G.reason)).where(
+        col(G.resource_id) == resource_id, col(G.coop) == coop, col(G.week) == week).order_by(col(G.id))).all()]
 
 
 def all_quota_lines(session: Session) -> list[tuple[tb.QuotaRow, str, str, str, str]]:
     """Every quota line with its resource's name, owner, kind and zone."""
     Q, R, C = tb.QuotaRow, tb.ResourceRow, tb.CoopRow
-    return [tuple(r) for r in session.exec(select(Q, R.name, R.coop, R.kind, C.tz).join(R, R.id == Q.resource_id)
-                                           .join(C, C.slug == R.coop).order_by(Q.resource_id, Q.coop)).all()]
+    return [(q, name, owner, kind, tz) for q, name, owner, kind, tz in session.execute(
+        sa.select(Q, col(R.name), col(R.coop), col(R.kind), col(C.tz)).join(R, col(R.id) == col(Q.resource_id))
+        .join(C, col(C.slug) == col(R.coop)).order_by(col(Q.resource_id), col(Q.coop))).all()]
 
 
 def offers_made(session: Session, lo: dt.datetime, hi: dt.datetime) -> list[tuple[str, str, dt.datetime]]:
     """(co-op, status, expires) of every waitlist offer made in [lo, hi)."""
     H = tb.HoldRow
-    return [tuple(r) for r in session.exec(select(H.coop, H.status, H.expires).where(
-        col(H.entry_id).is_not(None), H.created_at >= lo, H.created_at < hi)).all()]
+    return [(c, status, expires) for c, status, expires in session.exec(select(col(H.coop), col(H.status), col(H.expires)).where(
+        col(H.entry_id).is_not(None), col(H.created_at) >= lo, col(H.created_at) < hi)).all()]
 
 
 def cancelled_in(session: Session, lo: dt.datetime, hi: dt.datetime, ids: list[int] | None = None) -> list[tuple[Any, ...]]:
     """(id, clinician, start, end, cancelled at, provider co-op) of bookings cancelled in [lo, hi) (or these ids)."""
     B, R = tb.BookingRow, tb.ResourceRow
-    stmt = select(B.id, B.clinician_id, B.start, B.end, B.updated_at, R.coop).join(R, R.id == B.clinician_id).where(
-        B.status == "cancelled")
-    stmt = stmt.where(col(B.id).in_(ids)) if ids is not None else stmt.where(B.updated_at >= lo, B.updated_at < hi)
-    return [tuple(r) for r in session.exec(stmt).all()]
+    stmt = sa.select(col(B.id), col(B.clinician_id), col(B.start), col(B.end), col(B.updated_at), col(R.coop)).join(R, col(R.id) == col(B.clinician_id)).where(
+        col(B.status) == "cancelled")
+    stmt = stmt.where(col(B.id).in_(ids)) if ids is not None else stmt.where(col(B.updated_at) >= lo, col(B.updated_at) < hi)
+    return [tuple(r) for r in session.execute(stmt).all()]
 
 
 def first_rebooking(session: Session, clinician_id: int, booking_id: int, start: dt.datetime, end: dt.datetime,
                     since: dt.datetime) -> dt.datetime | None:
     """When the first booking made since ``since`` took (part of) the same time of the clinician."""
     B = tb.BookingRow
-    return session.exec(select(B.created_at).where(
-        B.clinician_id == clinician_id, B.id != booking_id, B.start < end, B.end > start, B.created_at >= since,
-        B.start > start - MAX_SPAN).order_by(B.created_at).limit(1)).first()
+    return session.exec(select(col(B.created_at)).where(
+        col(B.clinician_id) == clinician_id, col(B.id) != booking_id, col(B.start) < end, col(B.end) > start, col(B.created_at) >= since,
+        col(B.start) > start - MAX_SPAN).order_by(col(B.created_at)).limit(1)).first()

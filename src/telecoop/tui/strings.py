@@ -149,10 +149,6 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.adm.kind_short.interpreter": ("interp.", "interp."),
     "tui.find.with_interpreter": ("{language} (avec interprète)", "{language} (with interpreter)"),
     "tui.detail.interpreter": ("Interprète : {name}", "Interpreter: {name}"),
-    "tui.book.series_interpreter": (
-        "Série avec interprète : réservez chaque rendez-vous (pas encore offert).",
-        "Series with an interpreter: book each visit (not offered yet).",
-    ),
     "tui.lang.iu": ("inuktitut", "Inuktitut"),
     "tui.lang.cr": ("cri", "Cree"),
     "tui.lang.moe": ("innu-aimun", "Innu-aimun"),
@@ -189,22 +185,6 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.series.col_time": ("Heure", "Time"),
     "tui.series.col_status": ("État", "Status"),
     "tui.series.key_skip": ("sauter", "skip"),
-    "tui.series.keys": (
-        "Entrée : tout réserver · Espace : sauter/garder · Échap : retour",
-        "Enter: book them all · Space: skip/keep · Esc: back",
-    ),
-    "tui.series.keys_conflicts.one": (
-        "{n} conflit : Espace pour le sauter (ou déplacez-le par la CLI) · Échap : retour",
-        "{n} conflict: Space to skip it (or move it with the CLI) · Esc: back",
-    ),
-    "tui.series.keys_conflicts.other": (
-        "{n} conflits : Espace pour les sauter (ou déplacez-les par la CLI) · Échap : retour",
-        "{n} conflicts: Space to skip them (or move them with the CLI) · Esc: back",
-    ),
-    "tui.series.still_conflicts": (
-        "Occurrences à sauter d'abord : {which}",
-        "Skip these occurrences first: {which}",
-    ),
     "tui.book.licence_short": (
         "Pas de permis en {where} : proposez en personne ou un autre clinicien.",
         "No licence in {where}: offer in person or another clinician.",

@@ -346,9 +346,6 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
         where = str(self.query_one("#location", Select).value)
         consent = self.query_one("#consent", TickBox).value
         repeat = str(self.query_one("#repeat", Select).value or "")
-        if repeat and self.slot.interpreter_id is not None:  # not offered yet: said, not silently dropped
-            self._error(None, t("tui.book.series_interpreter"))
-            return
         if repeat:  # issue 14: the series is previewed first; nothing is written before its Enter
             count_text = self.query_one("#count", Input).value.strip()
             count = int(count_text) if count_text.isdigit() else 0

@@ -1,12 +1,15 @@
 """issue 14: a follow-up series' preview: each occurrence at its local time, conflicts flagged.
 
-Space skips (or keeps again) the highlighted occurrence; Enter books the
-series, all or nothing, once no kept occurrence has a problem; Esc goes back
-to the form. Nothing is written before Enter.
+Space skips (or keeps again) the highlighted occurrence; m moves it to
+another local date and time (the CLI's ``--move N=DATETIME``: same service
+call, the moved occurrence checked again here); Enter books the series, all
+or nothing, once no kept occurrence has a problem; Esc goes back to the form.
+Nothing is written before Enter.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -24,6 +27,8 @@ from telecoop.domain.errors import TeleCoopError
 from telecoop.i18n import get_lang, t
 from telecoop.messages_teleconsult import occurrence_flag
 from telecoop.services import series as series_service
+from telecoop.tui import strings_series  # noqa: F401  (registers the catalogue)
+from telecoop.tui.dialogs.occurrence_time import OccurrenceTimeDialog
 from telecoop.tui.format import day_short, literal, local_day, time_pair
 from telecoop.tui.widgets.result_table import ResultTable
 
@@ -48,6 +53,7 @@ class SeriesPreviewDialog(ModalScreen["m.Booking | None"]):
     BINDINGS = [
         Binding("escape", "close", "tui.key.close"),
         Binding("space", "skip", "tui.series.key_skip"),
+        Binding("m", "move", "tui.series.key_move"),
         Binding("enter", "confirm", "tui.key.confirm", priority=True),
     ]
 
@@ -60,6 +66,10 @@ class SeriesPreviewDialog(ModalScreen["m.Booking | None"]):
         super().__init__()
         self.request = request
         self.skip: set[int] = set()
+        self.moves: dict[int, str] = {}
+        """Occurrence index -> its new wall time, ``"YYYY-MM-DD HH:MM"`` in the clinician's zone."""
+        self._planned: dict[int, dt.datetime] = {}
+        """Occurrence index -> the repeat's own wall time, kept from its first move."""
         self.occurrences: list[ds.Occurrence] = []
         self._saving = False
 
@@ -82,7 +92,8 @@ class SeriesPreviewDialog(ModalScreen["m.Booking | None"]):
         r = self.request
         minutes = int((r.slot.end - r.slot.start).total_seconds() // 60)
         return dict(clinician_id=r.slot.clinician_id, start=r.slot.start, duration=minutes, repeat=r.repeat,
-                    count=r.count, room_id=r.slot.room_id, skip=sorted(self.skip), **extra)
+                    count=r.count, room_id=r.slot.room_id, skip=sorted(self.skip), moves=dict(self.moves),
+                    interpreter_id=r.slot.interpreter_id, **extra)  # issue 14: the slot's interpreter, each visit
 
     def refresh_preview(self) -> None:
         try:
@@ -108,7 +119,7 @@ class SeriesPreviewDialog(ModalScreen["m.Booking | None"]):
         bad = [o.index for o in self.occurrences if o.problem and not o.skipped]
         title = t("tui.series.title", count=len(self.occurrences))
         self.query_one("#dialog-title", Static).update(title)
-        hint = t("tui.series.keys_conflicts", n=len(bad)) if bad else t("tui.series.keys")
+        hint = t("tui.series.keys_move_conflicts", n=len(bad)) if bad else t("tui.series.keys_move")
         self.query_one("#dialog-hint", Static).update(hint)
 
     def action_skip(self) -> None:
@@ -121,6 +132,31 @@ class SeriesPreviewDialog(ModalScreen["m.Booking | None"]):
         self.query_one("#form-error", Static).update("")
         self.refresh_preview()
 
+    def action_move(self) -> None:
+        """Another local date and time for the highlighted occurrence; checked again in the preview."""
+        if self._saving:
+            return
+        key = self.query_one("#occurrences", ResultTable).current_key()
+        occ = next((o for o in self.occurrences if str(o.index) == key), None)
+        if occ is None:
+            return
+
+        dialog = OccurrenceTimeDialog(occ.index, occ.wall, self.request.slot.tz)
+
+        def moved(chosen: bool | None) -> None:
+            if not chosen or dialog.chosen is None:
+                return
+            planned = self._planned.setdefault(occ.index, occ.wall)  # first move: still the repeat's time
+            if dialog.chosen == planned.strftime("%Y-%m-%d %H:%M"):
+                self.moves.pop(occ.index, None)  # back to the repeat's own time: no longer moved
+            else:
+                self.moves[occ.index] = dialog.chosen
+            self.skip.discard(occ.index)  # moved to be booked: no longer skipped
+            self.query_one("#form-error", Static).update("")
+            self.refresh_preview()
+
+        self.app.push_screen(dialog, moved)
+
     def action_close(self) -> None:
         if not self._saving:
             self.dismiss(None)
@@ -132,7 +168,7 @@ class SeriesPreviewDialog(ModalScreen["m.Booking | None"]):
         bad = [o.index for o in self.occurrences if o.problem and not o.skipped]
         if bad:
             self.query_one("#form-error", Static).update(
-                t("tui.series.still_conflicts", which=", ".join(map(str, bad))))
+                t("tui.series.still_conflicts_move", which=", ".join(map(str, bad))))
             return
         self._saving = True
         self.query_one("#form-error", Static).update(t("tui.book.saving"))

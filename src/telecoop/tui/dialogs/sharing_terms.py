@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from telecoop.domain import capacity as cap
@@ -20,33 +18,22 @@ from telecoop.domain import model as m
 from telecoop.i18n import t
 from telecoop.services import sharing_terms as terms_service
 from telecoop.services.context import Context
+from telecoop.tui.dialogs.small_form import SmallFormDialog
 from telecoop.tui.format import literal
 from telecoop.tui.messages import failure_in
 
 NUMBERS = ("window", "notice", "release")
 
 
-class SharingTermsDialog(ModalScreen[bool]):
+class SharingTermsDialog(SmallFormDialog):
     """Dismissed with True once saved, False when the user backs out."""
 
-    BINDINGS = [
-        Binding("escape", "close", "tui.key.close"),
-        Binding("ctrl+s", "confirm", "tui.key.confirm", show=False),
-    ]
     AUTO_FOCUS = "#terms-window"
 
     class Loaded(Message):
         def __init__(self, terms: cap.SharingTerms) -> None:
             super().__init__()
             self.terms = terms
-
-    class Failed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    class Saved(Message):
-        pass
 
     def __init__(self, ctx: Context, resource: m.Resource) -> None:
         super().__init__()
@@ -88,22 +75,6 @@ class SharingTermsDialog(ModalScreen[bool]):
         self.query_one("#terms-quotas", Input).value = " ".join(
             f"{coop}={minutes / 60:g}" for coop, minutes in terms.quotas)
 
-    def action_close(self) -> None:
-        self.dismiss(False)
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_confirm()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.action_confirm()
-        else:
-            self.dismiss(False)
-
     def action_confirm(self) -> None:
         if self.terms is None:
             return
@@ -114,20 +85,9 @@ class SharingTermsDialog(ModalScreen[bool]):
         words += [f"{coop}=none" for coop, _minutes in self.terms.quotas if coop not in given]
         self._save(numbers, words)
 
-    @work(thread=True, exclusive=True, group="terms-save")
     def _save(self, numbers: list[str], quotas: list[str]) -> None:
-        try:
-            terms_service.set_terms(self.ctx, self.resource.id, window_days=numbers[0], min_notice_hours=numbers[1],
-                                    release_hours=numbers[2], quotas=quotas)
-        except Exception as exc:  # noqa: BLE001 - said on the form's line
-            self.post_message(self.Failed(failure_in(self, exc).text))
-            return
-        self.post_message(self.Saved())
-
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        self.query_one("#form-error", Static).update(literal(message.text))
-
-    @on(Saved)
-    def _saved(self, message: Saved) -> None:
-        self.dismiss(True)
+        ctx, resource_id = self.ctx, self.resource.id
+        self.save_in_background(lambda: terms_service.set_terms(
+            ctx, resource_id, window_days=numbers[0], min_notice_hours=numbers[1], release_hours=numbers[2],
+            quotas=quotas,
+        ))

@@ -5,37 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from telecoop.domain import model as m
 from telecoop.i18n import t
 from telecoop.services import waitlist as waitlist_service
-from telecoop.tui.format import literal, local_day, specialty_label
-from telecoop.tui.messages import failure_in
+from telecoop.tui.dialogs.small_form import SmallFormDialog
+from telecoop.tui.format import local_day, specialty_label
 
 
-class WaitlistEntryDialog(ModalScreen[bool]):
+class WaitlistEntryDialog(SmallFormDialog):
     """Dismissed with True once the entry is added, False when the user backs out."""
 
-    BINDINGS = [
-        Binding("escape", "close", "tui.key.close"),
-        Binding("ctrl+s", "confirm", "tui.key.confirm", show=False),
-    ]
     AUTO_FOCUS = "#wl-patient"
-
-    class Failed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    class Added(Message):
-        pass
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx  # type: ignore[attr-defined]
@@ -60,47 +44,17 @@ class WaitlistEntryDialog(ModalScreen[bool]):
                 yield Button(t("tui.wl.add"), id="confirm", compact=True, variant="primary")
                 yield Button(t("tui.book.back"), id="back", compact=True)
 
-    def action_close(self) -> None:
-        self.dismiss(False)
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_confirm()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.action_confirm()
-        else:
-            self.dismiss(False)
-
     def action_confirm(self) -> None:
         values = {name: self.query_one(f"#wl-{name}", Input).value.strip() for name in ("patient", "from", "to", "priority")}
         specialty = str(self.query_one("#wl-specialty", Select).value)
         if not values["patient"]:
-            self.query_one("#form-error", Static).update(t("tui.book.patient_required"))
+            self.say(t("tui.book.patient_required"))
             return
         self._add(values, specialty)
 
-    @work(thread=True, exclusive=True, group="waitlist-add")
     def _add(self, values: dict, specialty: str) -> None:
-        try:
-            waitlist_service.add(
-                self.app.ctx,  # type: ignore[attr-defined]
-                specialty=specialty, patient=values["patient"], from_date=values["from"], to_date=values["to"],
-                priority=values["priority"] or "0",
-            )
-        except Exception as exc:  # noqa: BLE001 - said in the dialog
-            self.post_message(self.Failed(failure_in(self, exc).text))
-            return
-        self.post_message(self.Added())
-
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        self.query_one("#form-error", Static).update(literal(message.text))
-
-    @on(Added)
-    def _added(self, message: Added) -> None:
-        self.dismiss(True)
+        ctx = self.app.ctx  # type: ignore[attr-defined]
+        self.save_in_background(lambda: waitlist_service.add(
+            ctx, specialty=specialty, patient=values["patient"], from_date=values["from"], to_date=values["to"],
+            priority=values["priority"] or "0",
+        ))

@@ -11,15 +11,21 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from telecoop.domain import model as m
-from telecoop.domain.errors import InvalidTransition, SlotTaken, StaleBooking
+from telecoop.domain.errors import InvalidTransition, SlotTaken, StaleBooking, TeleCoopError
 from telecoop.i18n import conflict_label, t
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue: the video-link line)
 from telecoop.services import booking as booking_service
+from telecoop.services import series as series_service
+from telecoop.domain.timeutil import local
+from telecoop.messages_teleconsult import occurrence_flag
 from telecoop.services.context import BOOKING_ROLES
 from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.cancel import CancelDialog
 from telecoop.tui.dialogs.confirm import ConfirmDialog
 from telecoop.tui.dialogs.reschedule import RescheduleDialog
+from telecoop.tui.dialogs.occurrence_time import OccurrenceTimeDialog
+from telecoop.tui.dialogs.series_scope import SeriesScopeDialog
+from telecoop.tui import strings_series  # noqa: F401  (registers the catalogue: series in the app)
 from telecoop.tui.format import (
     clean,
     day_long,
@@ -76,6 +82,14 @@ class BookingWasStale(Message):
         self.booking_id = booking_id
         self.current = current
         self.ask_again = ask_again
+
+
+class SeriesScopeAsked(Message):
+    """issue 14: the occurrence's series was read; ask "this one / this and later" (``later`` booked after it)."""
+
+    def __init__(self, booking: m.Booking, what: str, later: int) -> None:
+        super().__init__()
+        self.booking, self.what, self.later = booking, what, later
 
 
 class BookingListScreen(ModeScreen):
@@ -157,6 +171,8 @@ class BookingListScreen(ModeScreen):
         else:
             second.append(clean(b.patient or ""))
             second.append(mode_label(b.mode))
+            if b.series_id is not None:  # issue 14: c and r ask "this one / this and later"
+                second.append(t("tui.details.series", series=b.series_id, n=b.series_index))
         if b.video_link:  # the clinician's day: the link to open (issue 10)
             second.append(t("tui.details.video", link=clean(b.video_link)))
         if b.room:
@@ -278,7 +294,9 @@ class BookingListScreen(ModeScreen):
     def action_cancel_booking(self) -> None:
         """Cancel the booking; the dialog asks the (required) reason."""
         b = self._actionable(m.BookingStatus.CANCELLED)
-        if b is not None:
+        if b is not None and b.series_id is not None:  # issue 14: this one, or this and later?
+            self._series_scope(b, "cancel")
+        elif b is not None:
             self._ask_cancel(b)
 
     def _ask_cancel(self, b: m.Booking, notice: tuple[str, dict] | None = None) -> None:
@@ -299,6 +317,9 @@ class BookingListScreen(ModeScreen):
         """Move the booking: pick one of the clinician's free slots."""
         b = self._actionable(None)
         if b is None:
+            return
+        if b.series_id is not None:  # issue 14: this one, or this and later, to a date and time
+            self._series_scope(b, "move")
             return
         self._open_reschedule(b, notice)
 
@@ -324,6 +345,78 @@ class BookingListScreen(ModeScreen):
             )
 
         self.app.push_screen(RescheduleDialog(b, notice), picked)
+
+    # ------------------------------------------------------------------ #
+    # issue 14: an occurrence of a follow-up series, "this one" or "this and later"
+    # ------------------------------------------------------------------ #
+
+    @work(thread=True, group="booking-action")
+    def _series_scope(self, b: m.Booking, what: str) -> None:
+        """Read the series (how many booked occurrences come after this one), then ask."""
+        try:
+            items = series_service.series_bookings(self.ctx, int(b.series_id or 0))
+        except Exception as exc:  # noqa: BLE001 - said in the app, never a traceback
+            self.post_message(failure_in(self, exc))
+            return
+        later = sum(1 for x in items if (x.series_index or 0) > (b.series_index or 0)
+                    and x.status == m.BookingStatus.BOOKED)
+        self.post_message(SeriesScopeAsked(b, what, later))
+
+    @on(SeriesScopeAsked)
+    def _series_scope_asked(self, message: SeriesScopeAsked) -> None:
+        b, what = message.booking, message.what
+        if message.later == 0:  # the last one left: nothing to choose
+            self._series_chosen(b, what, "one", 0)
+            return
+        self.app.push_screen(
+            SeriesScopeDialog(what, b.id, int(b.series_id or 0), b.series_index or 0, message.later),
+            lambda scope: self._series_chosen(b, what, scope, message.later) if scope else None,
+        )
+
+    def _series_chosen(self, b: m.Booking, what: str, scope: str, later: int) -> None:
+        series_id, index, only = int(b.series_id or 0), b.series_index or 0, scope == "one"
+        if what == "cancel":
+            tz = self.ctx.actor_tz
+            summary = (f"{day_long(local_day(b.start, tz))}, {time_pair(b.start, tz, b.clinician_tz, long=True)}"
+                       f" — {clean(b.clinician)} — {clean(b.patient or '')}")
+            scope_line = None if only else ("tui.scope.cancel_later", {"series": series_id, "n": index,
+                                                                       "count": later + 1})
+
+            def answered(reason: str | None) -> None:
+                if reason:
+                    self._apply(
+                        lambda: series_service.cancel_series(self.ctx, series_id, from_occurrence=index,
+                                                             reason=reason, only=only, seen=b),
+                        lambda done: t("tui.scope.cancelled", series=series_id, count=len(done)),
+                        ask_again=lambda now: self._series_scope(now, "cancel"),
+                    )
+
+            self.app.push_screen(CancelDialog(b.id, summary, scope_line), answered)
+            return
+        moved: list[m.Booking] = []
+
+        def save(text: str) -> None:
+            """Run off the UI thread by the dialog; a refusal names the occurrence that cannot move."""
+            try:
+                moved[:] = series_service.move_series(self.ctx, series_id, from_occurrence=index, start=text,
+                                                      only=only, seen=b)
+            except series_service.SeriesConflict as exc:
+                occ = exc.occurrences[0]
+                raise TeleCoopError("tui.occ.later_problem", n=occ.index,
+                                    problem=occurrence_flag(occ.problem, False, False)) from exc
+            except TeleCoopError as exc:
+                which = exc.occurrence  # the occurrence the service could not move
+                if which is None:
+                    raise
+                raise TeleCoopError("tui.occ.later_problem", n=which, problem=failure_in(self, exc).text) from exc
+
+        def closed(done: bool | None) -> None:
+            if done and moved:
+                self.notify(t("tui.scope.moved", series=series_id, count=len(moved)), markup=False, timeout=6)
+                self.reload()
+
+        wall = local(b.start, b.clinician_tz).naive().replace(tzinfo=None)
+        self.app.push_screen(OccurrenceTimeDialog(index, wall, b.clinician_tz, later=not only, save=save), closed)
 
     @work(thread=True, group="booking-action")
     def _apply(

@@ -20,6 +20,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from telecoop.store.migrations.batch import batch_alter_keeping_triggers
+
 revision = '0005'
 down_revision = '0004'
 branch_labels = None
@@ -70,21 +72,11 @@ def upgrade() -> None:
     with op.batch_alter_table('series', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_series_coop'), ['coop'], unique=False)
 
-    kept: list[str] = []
-    if dialect == "sqlite":  # the batch copy of booking below drops them; made again after it
-        op.execute("DROP TRIGGER IF EXISTS booking_no_overlap_insert")
-        op.execute("DROP TRIGGER IF EXISTS booking_no_overlap_update")
-        # Every other trigger that names booking (0004's hold guards, on booking and on hold)
-        # is dropped for the copy (renaming the copy checks them against a booking that is
-        # briefly not there) and made again as it was.
-        others = op.get_bind().exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%booking%'"
-            " AND name NOT IN ('booking_no_overlap_insert', 'booking_no_overlap_update')"
-        ).all()
-        for name, ddl in others:
-            op.execute(f'DROP TRIGGER IF EXISTS "{name}"')
-            kept.append(ddl)
-    with op.batch_alter_table('booking', schema=None) as batch_op:
+    # The batch copy of booking sets aside and remakes every trigger naming booking (0004's
+    # hold guards); its own overlap triggers are replaced by the versions with the interpreter.
+    with batch_alter_keeping_triggers(
+        'booking', replaced=('booking_no_overlap_insert', 'booking_no_overlap_update')
+    ) as batch_op:
         batch_op.add_column(sa.Column('patient_location', sa.String(), server_default='QC', nullable=False))
         batch_op.add_column(sa.Column('patient_site', sa.String(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('consent_by', sa.String(), server_default='', nullable=False))
@@ -106,7 +98,7 @@ def upgrade() -> None:
     # Data: "room" was the word for a visit where the patient comes in person.
     op.execute("UPDATE booking SET mode = 'in-person' WHERE mode = 'room'")
     if dialect == "sqlite":
-        for ddl in SQLITE_BOOKING_TRIGGERS + kept:
+        for ddl in SQLITE_BOOKING_TRIGGERS:
             op.execute(ddl)
     elif dialect == "postgresql":
         op.execute(POSTGRES_INTERPRETER_GUARD)
