@@ -159,13 +159,13 @@ def terms_for(session: Session, resource_ids: list[int], coop: str) -> dict[int,
     None), one query for several resources; a resource without terms reads (0, 0, 0, None)."""
     if not resource_ids:
         return {}
-    R, T, Q = tb.ResourceRow, tb.SharingTermsRow, tb.QuotaRow
+    R, T, Q = tb.table_of(tb.ResourceRow), tb.table_of(tb.SharingTermsRow), tb.table_of(tb.QuotaRow)
     stmt = (
-        sa.select(R.id, T.window_days, T.min_notice_hours, T.release_hours, Q.minutes_per_week)
-        .select_from(R)
-        .outerjoin(T, T.resource_id == R.id)
-        .outerjoin(Q, sa.and_(Q.resource_id == R.id, Q.coop == coop))
-        .where(col(R.id).in_(sorted(resource_ids)))
+        sa.select(R.c.id, T.c.window_days, T.c.min_notice_hours, T.c.release_hours, Q.c.minutes_per_week)
+        .select_from(
+            R.outerjoin(T, T.c.resource_id == R.c.id).outerjoin(Q, sa.and_(Q.c.resource_id == R.c.id, Q.c.coop == coop))
+        )
+        .where(R.c.id.in_(sorted(resource_ids)))
     )
     return {rid: (w or 0, n or 0, r or 0, q) for rid, w, n, r, q in session.execute(stmt).all()}
 
