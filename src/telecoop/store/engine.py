@@ -335,10 +335,12 @@ def _pg_begin(conn) -> None:
     # SQLite read transaction has: a search reading the directory then the
     # bookings, or the import's validation then its fingerprint, must not
     # see a commit land between two of its statements.
+    # (``ReadThenWrite.read(snapshot=False)``: a caller whose statements need no common
+    # snapshot keeps READ COMMITTED and saves the round trip.)
     options = conn.get_execution_options()
     if options.get("telecoop_write"):
         conn.exec_driver_sql(_pg_turn_sql(options.get("telecoop_resources")))
-    else:
+    elif options.get("telecoop_snapshot", True):
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
@@ -661,10 +663,13 @@ class ReadThenWrite:
             cur.close()
 
     @contextlib.contextmanager
-    def read(self) -> Iterator[Session]:
-        """A read transaction (rolled back on exit), outside the writers' turn."""
+    def read(self, *, snapshot: bool = True) -> Iterator[Session]:
+        """A read transaction (rolled back on exit), outside the writers' turn.
+
+        ``snapshot=False``: on PostgreSQL each statement sees the latest commits (READ COMMITTED)
+        instead of one snapshot for them all; SQLite's read transaction is one snapshot anyway."""
         self._version = self._data_version()
-        self.conn.execution_options(telecoop_write=False)  # a plain (deferred) BEGIN
+        self.conn.execution_options(telecoop_write=False, telecoop_snapshot=snapshot)  # a plain (deferred) BEGIN
         with Session(bind=self.conn, expire_on_commit=False) as s:
             yield s
             s.rollback()
