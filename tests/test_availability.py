@@ -457,3 +457,40 @@ def test_expansion_keeps_wall_times(tz, rules, offset):
         for x in (s, e):
             wall = local(x, tz).time()
             assert x in (ws, we) or wall in edges or (tz != BSB and wall == T(3))
+
+
+# perf-search: expand_rules joins each day's hours in start order instead of sorting them all;
+# whatever the rules' order, overlaps, validity dates, zone and window, the result is the one of
+# the plain definition (every rule of every local day, clipped, then merged).
+def _expand_by_definition(rules, tz, ws, we):
+    z = zoneinfo.ZoneInfo(tz)
+    raw = []
+    day = (ws.astimezone(z).date()) - dt.timedelta(days=1)
+    while day <= we.astimezone(z).date() + dt.timedelta(days=1):
+        for r in rules:
+            if r.weekday == day.weekday() and r.applies_on(day):
+                from telecoop.domain.timeutil import wall_to_utc_lenient
+
+                s = max(wall_to_utc_lenient(dt.datetime.combine(day, r.start), z), ws)
+                e = min(wall_to_utc_lenient(dt.datetime.combine(day, r.end), z), we)
+                raw.append((s, e))
+        day += dt.timedelta(days=1)
+    return merge(raw)
+
+
+_rule = st.builds(
+    lambda wd, a, b, vf, vt: WeeklyRule(wd, T(*divmod(min(a, b), 60)), T(*divmod(max(a, b) + 15, 60)),
+                                        *((vf, vt) if vf <= vt else (vt, vf))),
+    st.integers(0, 6), st.integers(0, 23 * 60 + 30), st.integers(0, 23 * 60 + 30),
+    st.dates(dt.date(2026, 3, 1), dt.date(2026, 11, 30)), st.dates(dt.date(2026, 3, 1), dt.date(2026, 11, 30)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rules=st.lists(_rule, max_size=8), tz=st.sampled_from(ZONES),
+       start=st.datetimes(dt.datetime(2026, 2, 25), dt.datetime(2026, 12, 5)),
+       hours=st.integers(1, 24 * 10))
+def test_expand_rules_equals_its_definition(rules, tz, start, hours):
+    ws = utc(start.replace(tzinfo=dt.timezone.utc))
+    we = ws.add(hours=hours)
+    assert expand_rules(rules, tz, ws, we) == _expand_by_definition(rules, tz, ws, we)

@@ -98,17 +98,33 @@ def test_viewer_language_video_link_and_no_patient_data(spring, as_user):
 
     gas, made = spring
     b = made[4]  # Dr Kevin Buckle (Basse-Côte-Nord), booked by Gaspésie, video
-    link = "https://visio.example.org/bcn-buckle"
+    # issue 14: the visit has its own private link (the booking co-op's platform): it stays in TeleCoop
+    private = b.video_link
+    assert private and private.startswith("https://visio.example.org/gaspesie/")
     i18n.set_lang("fr")
-    ev = next(iter(_events(export_ics(gas, booking_id=b.id)).values()))
+    data = export_ics(gas, booking_id=b.id)
+    ev = next(iter(_events(data).values()))
     text = str(ev["description"])
-    assert "Mode : vidéo" in text and "Statut : réservé" in text and link in text
-    assert str(ev["url"]) == link
+    assert "Mode : vidéo" in text and "Statut : réservé" in text
+    assert f"Lien vidéo : privé, dans TeleCoop (rendez-vous n° {b.id})" in text and "url" not in ev
+    assert private.split("/")[-1] not in data.decode().replace("\r\n ", "") and "bcn-buckle" not in data.decode()
     i18n.set_lang("en")
     ev = next(iter(_events(export_ics(gas, booking_id=b.id)).values()))
     assert "Mode: video" in str(ev["description"]) and "Status: booked" in str(ev["description"])
-    # The clinician sees the link too; another co-op sees busy, without it.
-    assert link in export_ics(as_user("clin.basse-cote-nord", now=MARCH), booking_id=b.id).decode()
+    assert "Video link: private, in TeleCoop" in str(ev["description"])
+    clinician = export_ics(as_user("clin.basse-cote-nord", now=MARCH), booking_id=b.id)
+    assert "private, in TeleCoop" in str(next(iter(_events(clinician).values()))["description"])
+    assert private.split("/")[-1] not in clinician.decode().replace("\r\n ", "")
+    # A co-op without a platform: the visit uses the clinician's fixed link, written for those who see it.
+    from telecoop.services.teleconsult import set_platform
+
+    set_platform(as_user("admin.gaspesie", now=MARCH), "gaspesie", "")
+    fixed = "https://visio.example.org/bcn-buckle"
+    plain = bk.book(gas, clinician_id=12, start="2027-03-24T10:00", duration=30, consent=True, patient="ZZ-12345")
+    ev = next(iter(_events(export_ics(gas, booking_id=plain.id)).values()))
+    assert fixed in str(ev["description"]) and str(ev["url"]) == fixed
+    assert fixed in export_ics(as_user("clin.basse-cote-nord", now=MARCH), booking_id=plain.id).decode()
+    # Another co-op sees busy, without any link.
     data = export_ics(as_user("recep.iles", now=MARCH), resource_id=12, from_date=dt.date(2027, 3, 10),
                       to_date=dt.date(2027, 3, 10))
     ev = next(iter(_events(data).values()))

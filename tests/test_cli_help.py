@@ -8,6 +8,7 @@ import string
 
 import pytest
 
+from catalogues import import_all
 from telecoop import cli_help, i18n
 from telecoop.cli import build_parser, main
 
@@ -62,7 +63,7 @@ def _fields(text: str) -> set[str]:
 
 
 def test_every_message_has_both_languages_with_the_same_placeholders():
-    from telecoop.tui import strings, strings_admin, strings_day  # noqa: F401  (register their catalogues)
+    import_all()
 
     wrong = {key: pair for key, pair in i18n.MESSAGES.items()
              if len(pair) != 2 or not all(isinstance(x, str) for x in pair) or _fields(pair[0]) != _fields(pair[1])}
@@ -74,7 +75,7 @@ def test_every_message_has_both_languages_with_the_same_placeholders():
 
 
 def test_counts_have_real_plural_forms():
-    from telecoop.tui import strings, strings_admin, strings_day  # noqa: F401  (register their catalogues)
+    import_all()
 
     hedged = {k: v for k, v in i18n.MESSAGES.items() if any(re.search(r"\w\((s|x|e|es)\)", x) for x in v)}
     assert not hedged, "give them .one/.other forms: " + ", ".join(sorted(hedged))

@@ -28,9 +28,10 @@ import ast
 from pathlib import Path
 
 import telecoop
+from catalogues import import_all
 from telecoop import i18n
-from telecoop.tui import strings, strings_admin, strings_day  # noqa: F401  (register their catalogues)
 
+import_all()
 SRC = Path(telecoop.__file__).parent
 CALLS = {"t", "tn", "error_text", "text"}  # text: calendar's t() in the feed's language
 EXEMPT = {

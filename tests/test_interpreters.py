@@ -157,3 +157,26 @@ def test_a_move_takes_the_interpreter_along_and_checks_her_time(as_user, spanish
         bk.reschedule(ctx, a.id, start=f"{TUESDAY}T18:30:00-05:00")
     moved = bk.reschedule(ctx, a.id, start=f"{TUESDAY}T15:30Z")
     assert moved.interpreter_id == ana.id and moved.start.isoformat().startswith(f"{TUESDAY}T15:30")
+
+
+def test_the_ics_names_the_interpreter_and_keeps_the_private_link_in_telecoop(as_user, spanish):
+    """issue 14: the .ics of a visit names its interpreter (as its room) for whoever sees the visit;
+    the visit's private link is never in a calendar file (synced, shared): it says where it is."""
+    from telecoop import i18n
+    from telecoop.services.calendar import export_ics
+    from telecoop.services.teleconsult import set_platform
+
+    ana, _luis = spanish
+    set_platform(as_user("admin.gaspesie"), "gaspesie", "https://visio.example.org/gaspesie/")
+    made = bk.book(as_user("recep.gaspesie"), clinician_id=1, start=T10_TORONTO, duration=30, patient="ES-9",
+                   consent=True, interpreter_id=ana.id, interpreter_language="es")
+    token = made.video_link.rsplit("/", 1)[-1]
+    i18n.set_lang("fr")
+    own = export_ics(as_user("recep.gaspesie"), booking_id=made.id).decode().replace("\r\n ", "")
+    assert "Interprète : Ana Interprète" in own and f"privé\\, dans TeleCoop (rendez-vous n° {made.id})" in own
+    clinician = export_ics(as_user("clin.gaspesie"), booking_id=made.id, lang="en").decode().replace("\r\n ", "")
+    assert "Interpreter: Ana Interprète" in clinician and "Video link: private\\, in TeleCoop" in clinician
+    # Another co-op that sees the clinician: busy, the interpreter named as the room would be, no link.
+    other = export_ics(as_user("recep.iles"), resource_id=1, lang="en").decode().replace("\r\n ", "")
+    assert "Interpreter: Ana Interprète" in other and "Video link" not in other and "ES-9" not in other
+    assert all(token not in data for data in (own, clinician, other))

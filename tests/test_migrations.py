@@ -379,6 +379,41 @@ def test_check_names_a_missing_guarantee(tmp_path, pg_scratch, capsys):  # noqa:
         pg.dispose()
 
 
+def test_check_names_a_missing_guarantee_of_the_later_revisions(tmp_path, pg_scratch, capsys):  # noqa: F811
+    """issue 14: check looks for what 0004 (holds) and 0005 (interpreter) made too, on both engines;
+    a booking trigger remade without the interpreter (the baseline's) is named as outdated."""
+    baseline = schema.baseline_module()
+    path = tmp_path / "a.db"
+    make_engine(path).dispose()
+    old_insert = next(ddl for ddl in baseline.SQLITE_TRIGGERS if "booking_no_overlap_insert" in ddl)
+    _sqlite(path, "DROP TRIGGER hold_no_overlap_insert", "DROP TRIGGER booking_no_hold_update",
+            "DROP TRIGGER booking_no_overlap_insert", old_insert)
+    engine = make_engine(path, create=False)
+    with engine.connect() as conn:
+        assert schema.missing_objects(conn) == [
+            "trigger booking_no_overlap_insert (outdated: without interpreter_id)",
+            "trigger hold_no_overlap_insert", "trigger booking_no_hold_update"]
+    engine.dispose()
+    assert main(["--lang", "en", "--db", str(path), "check"]) == 1
+    assert "integrity: missing trigger booking_no_overlap_insert (outdated" in capsys.readouterr().out
+    pg = pg_engine(pg_scratch)
+    try:
+        schema.prepare(pg, create=True, migrate=False, shown=pg_scratch)
+        with pg.begin() as conn:
+            assert schema.missing_objects(conn) == []
+            conn.exec_driver_sql("ALTER TABLE booking DROP CONSTRAINT booking_interpreter_no_overlap")
+            conn.exec_driver_sql("ALTER TABLE hold DROP CONSTRAINT hold_room_no_overlap")
+            conn.exec_driver_sql("DROP TRIGGER waitlist_entry_notifies ON waitlist_entry")
+            conn.exec_driver_sql("DROP FUNCTION telecoop_hold_not_booked() CASCADE")  # and its trigger
+            assert schema.missing_objects(conn) == [
+                "constraint hold_room_no_overlap", "constraint booking_interpreter_no_overlap",
+                "function telecoop_hold_not_booked", "trigger hold_not_booked", "trigger waitlist_entry_notifies"]
+    finally:
+        pg.dispose()
+    assert main(["--lang", "fr", "--db", pg_scratch, "check"]) == 1
+    assert "missing: constraint hold_room_no_overlap" in capsys.readouterr().out
+
+
 def _open(path: str, barrier) -> None:
     barrier.wait()
     make_engine(path).dispose()
@@ -399,5 +434,6 @@ def test_processes_that_create_one_new_file_at_once_make_it_once(tmp_path):
     assert [p.exitcode for p in procs] == [0, 0, 0, 0]
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
-    assert conn.execute("SELECT count(*) FROM meta").fetchone() == (3,)
+    # schema_version, directory_version, instance_id; closure_version (schema 6): each once
+    assert conn.execute("SELECT count(*) FROM meta").fetchone() == (4,)
     conn.close()

@@ -68,6 +68,14 @@ def test_modes_are_video_phone_in_person_and_room_reads_as_in_person():
         tc.parse_mode("carrier-pigeon")
 
 
+def test_a_switch_to_remote_needs_consent_unless_it_stays_remote_with_consent_on_file():
+    V, P, IP = m.Mode.VIDEO, m.Mode.PHONE, m.Mode.IN_PERSON
+    assert not tc.switch_needs_consent(V, P, True) and not tc.switch_needs_consent(P, V, True)
+    assert tc.switch_needs_consent(V, P, False)
+    assert tc.switch_needs_consent(IP, V, True) and tc.switch_needs_consent(IP, P, False)
+    assert not tc.switch_needs_consent(V, IP, False) and not tc.switch_needs_consent(IP, IP, False)
+
+
 def test_province_defaults_to_quebec_and_refuses_unknown_codes():
     assert tc.province(None) == tc.province("") == "QC"
     assert tc.province("on") == "ON"
@@ -192,8 +200,12 @@ def test_switching_to_in_person_keeps_the_id_is_audited_and_may_take_a_room(as_u
     assert moved.video_link is None
     event = list_audit(ctx)[0]
     assert event.action == "booking.mode" and event.before["mode"] == "video" and event.after["mode"] == "in-person"
-    # Back to video: the consent already on file stands; a fresh link is made.
-    back = tcs.switch_mode(ctx, b.id, "video")
+    # Back to video: the patient withdrew from the remote visit, so consent is asked afresh
+    # (video <-> phone keeps the one on file); a fresh link is made.
+    with pytest.raises(NotPermitted):
+        tcs.switch_mode(ctx, b.id, "video")
+    assert bk.get_booking(ctx, b.id).mode is m.Mode.IN_PERSON
+    back = tcs.switch_mode(ctx, b.id, "video", consent=True)
     assert back.mode is m.Mode.VIDEO and back.video_link and back.video_link != b.video_link
 
 
@@ -204,6 +216,8 @@ def test_switching_an_in_person_visit_to_phone_needs_consent(as_user):
     with pytest.raises(NotPermitted):
         tcs.switch_mode(ctx, b.id, "phone")
     assert tcs.switch_mode(ctx, b.id, "phone", consent=True).consent_by == "recep.gaspesie"
+    # Between phone and video the consent on file stands.
+    assert tcs.switch_mode(ctx, b.id, "video").mode is m.Mode.VIDEO
 
 
 def test_platform_and_licences_are_their_coops_admins_to_set(as_user):
@@ -342,3 +356,23 @@ def test_a_schema_3_file_is_upgraded_rooms_become_in_person_and_the_guard_covers
     with pytest.raises(sqlite3.IntegrityError, match="overlaps an active booking"):
         conn.execute(insert, (2, "2026-12-09 14:15:00", "2026-12-09 14:45:00"))  # another clinician, same interpreter
     conn.close()
+
+
+def test_the_admin_form_saves_licences_by_the_same_rule_and_keeps_them_when_not_given(as_user):
+    """issue 14: the Admin form's licences go through save_resource (one write with the rest), rule tc.licences."""
+    from telecoop.services import admin as admin_service
+    from telecoop.services.directory import get_resource
+
+    admin = as_user("admin.iles")
+    r = get_resource(admin, PSYCHOLOGIST_ILES)
+    common = dict(resource_id=r.id, kind="clinician", name=r.name, specialty=r.specialty,
+                  languages=" ".join(r.languages), video_link=r.video_link or "", sharing=r.sharing.value,
+                  shared_with=" ".join(r.shared_with), buffer_minutes=r.buffer_minutes)
+    with pytest.raises(BadInput) as refused:
+        admin_service.save_resource(admin, **common, licences="QC XX")
+    assert refused.value.params["field"] == "licences"
+    assert get_resource(admin, r.id).licences == ("QC",)
+    assert admin_service.save_resource(admin, **common, licences="nb, qc nb").licences == ("NB", "QC")
+    assert admin_service.save_resource(admin, **common).licences == ("NB", "QC")  # not given: kept
+    event = list_audit(admin)[0]
+    assert event.action == "resource.update"

@@ -267,6 +267,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ics.mode.room": ("en personne", "in person"),
     "ics.clinician": ("Clinicien : {clinician} ({coop})", "Clinician: {clinician} ({coop})"),
     "ics.room": ("Salle : {room}", "Room: {room}"),
+    "ics.interpreter": ("Interprète : {name}", "Interpreter: {name}"),  # issue 14
+    "ics.video_private": (  # issue 14: the private link stays in TeleCoop
+        "Lien vidéo : privé, dans TeleCoop (rendez-vous n° {id})",
+        "Video link: private, in TeleCoop (booking #{id})",
+    ),
     "ics.booked_for": ("Réservé par : {coop}", "Booked by: {coop}"),
     "ics.status": ("Statut : {status}", "Status: {status}"),
     "ics.video": ("Lien vidéo : {url}", "Video link: {url}"),

@@ -33,8 +33,8 @@ TELECONSULT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tc.no_platform": (
         "la coopérative n'a pas de plateforme vidéo approuvée ; un administrateur la définit "
-        "(telecoop platform set SLUG URL)",
-        "the co-op has no approved video platform; an admin sets it (telecoop platform set SLUG URL)",
+        "(telecoop platform SLUG URL, ou v dans Admin)",
+        "the co-op has no approved video platform; an admin sets it (telecoop platform SLUG URL, or v in Admin)",
     ),
     "tc.room_or_any": ("donnez soit --room, soit --any-room", "give either --room or --any-room"),
     "tc.room_in_person_only": (

@@ -122,10 +122,12 @@ def colour_app(app_for, monkeypatch):
 @pytest.mark.parametrize("walk", WALKS)
 async def test_every_mode_readable_with_a_visible_cursor(colour_app, walk, size):
     app = colour_app(walk, "fed.admin")
+    seen_before = len(SEEN)
     async with app.run_test(size=SIZES[size]) as pilot:
         await settle(pilot)
         cursors = 0
-        for key, mode in (("f2", "find"), ("f3", "agenda"), ("f4", "bookings"), ("f5", "admin"), ("f6", "reports")):
+        for key, mode in (("f2", "find"), ("f3", "agenda"), ("f4", "bookings"), ("f5", "admin"), ("f6", "reports"),
+                          ("f7", "waitlist")):  # issue 13: the demo's waiting patients give its table a cursor
             await pilot.press(key)
             await settle(pilot)
             assert app.current_mode == mode
@@ -167,6 +169,24 @@ async def test_every_mode_readable_with_a_visible_cursor(colour_app, walk, size)
         assert type(app.screen).__name__ == "BookingDialog"
         cursors += _check(app, walk, "booking form")
         cursors += await _every_select(pilot, walk, "booking form")
+        await pilot.press("escape")
+        await settle(pilot)
+        # issue 14: the modality switch (mode, where the patient is, room), over one of the co-op's visits.
+        from telecoop.domain import model as m
+        from telecoop.services import booking as booking_service
+        from telecoop.tui.dialogs.mode_switch import ModeSwitchDialog
+
+        visit = next(b for b in booking_service.list_bookings(app.ctx, own_coop_only=True)
+                     if b.status == m.BookingStatus.BOOKED and b.room_id is None)
+        app.push_screen(ModeSwitchDialog(visit))
+        await settle(pilot)
+        app.screen.query_one("#sw-mode", Select).value = "in-person"  # the room choice opens too
+        await settle(pilot)
+        cursors += _check(app, walk, "switch dialog")
+        cursors += await _every_select(pilot, walk, "switch dialog")
         # Tables, lists and every dropdown opened: a cursor was seen in each.
-        # 10 tables and lists, 18 dropdowns: a visible cursor was seen in each.
-        assert cursors >= 28, SEEN
+        # 11 tables and lists, 21 dropdowns: a visible cursor was seen in each.
+        assert cursors >= 32, SEEN  # issue 13: and the Waitlist entries (F7); issue 14: the switch
+        assert any(s.startswith("waitlist [") and "#entries" in s for s in SEEN[seen_before:]), SEEN
+        assert {f"switch dialog #{i} open" for i in ("sw-mode", "sw-location", "sw-room")} <= {
+            s.split(" [")[0] for s in SEEN[seen_before:]}, SEEN

@@ -62,7 +62,7 @@ async def test_an_offer_made_by_another_connection_shows_up_live_and_is_booked(c
         await settle(pilot)
         assert isinstance(app.screen, WaitlistScreen)
         assert table_rows(pilot, "#offers") == []
-        assert table_rows(pilot, "#entries")[0][0] == "GA-WAIT"
+        assert "GA-WAIT" in [row[0] for row in table_rows(pilot, "#entries")]  # beside the demo's own
 
         booking_service.cancel(iles, booked.id, reason="patient malade")
         # The app's change check (every 1.5 s) sees the other connection's commit.
@@ -82,7 +82,7 @@ async def test_an_offer_made_by_another_connection_shows_up_live_and_is_booked(c
     app.ctx.engine.dispose()
     mine = booking_service.list_bookings(gaspesie, own_coop_only=True, start=slot.start)
     assert [(b.patient, b.start) for b in mine if b.patient == "GA-WAIT"] == [("GA-WAIT", slot.start)]
-    assert waitlist_service.list_entries(gaspesie, include_closed=True)[0].id == entry.id
+    assert entry.id in [e.id for e in waitlist_service.list_entries(gaspesie, include_closed=True)]
 
 
 async def test_a_new_entry_from_the_app(contexts):
@@ -97,8 +97,9 @@ async def test_a_new_entry_from_the_app(contexts):
         await settle(pilot)
         assert isinstance(app.screen, WaitlistScreen)
         await settle(pilot)
-        assert table_rows(pilot, "#entries")[0][0] == "GA-NEW"
-        assert "Patients waiting: 1" in screen_text(pilot)
+        assert "GA-NEW" in [row[0] for row in table_rows(pilot, "#entries")]
+        waiting = len(waitlist_service.list_entries(gaspesie))  # the demo's patients and the new one
+        assert waiting >= 2 and f"Patients waiting: {waiting}" in screen_text(pilot)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -106,6 +107,7 @@ async def test_a_refused_entry_is_said_on_the_form_and_adds_nothing(contexts, la
     """A bad date is the service's refusal, said on the dialog's line; Escape then backs out."""
     i18n.set_lang(lang)
     gaspesie = contexts("recep.gaspesie")
+    before = waitlist_service.list_entries(gaspesie, include_closed=True)
     app = TeleCoopApp(gaspesie, poll_seconds=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -120,4 +122,4 @@ async def test_a_refused_entry_is_said_on_the_form_and_adds_nothing(contexts, la
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, WaitlistScreen)
-    assert waitlist_service.list_entries(gaspesie, include_closed=True) == []
+    assert waitlist_service.list_entries(gaspesie, include_closed=True) == before

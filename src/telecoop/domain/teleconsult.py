@@ -87,6 +87,16 @@ def check_consent(mode: m.Mode, consent: bool) -> None:
         raise NotPermitted("tc.consent_missing", mode=mode.value)
 
 
+def switch_needs_consent(old: m.Mode, new: m.Mode, consent_on_record: bool) -> bool:
+    """Whether switching a visit from ``old`` to ``new`` needs the patient's consent now.
+
+    A visit becoming remote needs it; the consent on record stands only
+    between video and phone. A patient who came back to in person has
+    withdrawn from the remote visit: going remote again is asked afresh.
+    """
+    return is_remote(new) and not (is_remote(old) and consent_on_record)
+
+
 # --------------------------------------------------------------------------- #
 # Law 25: no health-insurance number, anywhere
 # --------------------------------------------------------------------------- #

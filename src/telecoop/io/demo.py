@@ -40,6 +40,7 @@ def build_demo_database(path: Path | str, *, clock: Callable[[], dt.datetime] | 
         csvio.import_path(engine, sample or locations.sample_data_dir(), actor="demo")
         now = (clock or (lambda: pendulum.now("UTC")))()
         _add_bookings(engine, now)
+        _add_waitlist(engine, now)
         with write_session(engine) as s:  # what lets 'demo --fresh' erase this file, and only such files
             s.add(tb.Meta(key=DEMO_MARK, value="1"))
     finally:
@@ -137,6 +138,26 @@ def _add_bookings(engine, now: dt.datetime) -> None:
                 if status != "cancelled":
                     last_end = t1
         s.add_all(rows)
+
+
+#: issue 13/14: patients waiting, so the Waitlist mode (F7) shows something; (co-op, who added them,
+#: specialty, language, mode, priority, patient, first and last day from today). Their days start
+#: a week and a half out: a cancellation nearer today offers its time to nobody here.
+DEMO_WAITLIST = (
+    ("gaspesie", "recep.gaspesie", "psychology", "fr", "video", 2, "GP-31780", 10, 20),
+    ("gaspesie", "recep.gaspesie", "nutrition", "", "", 0, "LM-58214", 11, 21),
+    ("iles", "recep.iles", "psychology", "en", "phone", 1, "CB-44120", 12, 21),
+)
+
+
+def _add_waitlist(engine, now: dt.datetime) -> None:
+    today = local(now, "America/Toronto").date()
+    with write_session(engine) as s:
+        for coop, login, specialty, language, mode, priority, patient, first, last in DEMO_WAITLIST:
+            s.add(tb.WaitlistEntryRow(
+                coop=coop, added_by=login, specialty=specialty, language=language, mode=mode, priority=priority,
+                patient=patient, from_date=today + dt.timedelta(days=first), to_date=today + dt.timedelta(days=last),
+                created_at=now - dt.timedelta(days=1), updated_at=now - dt.timedelta(days=1)))
 
 
 #: the share of yesterday's video and phone visits left open for their clinician to close

@@ -18,7 +18,9 @@ Patient references and reasons stay out of calendar files: calendars get
 synced to phones and shared, and Law 25 asks us to spread patient data no
 further than needed. The booking id lets staff find the rest in TeleCoop.
 The video link goes only to those who take part in the consultation (the
-booking co-op and the clinician: ``Booking.masked`` is False for them).
+booking co-op and the clinician: ``Booking.video_link`` is set for them only,
+``access.sees_patient``); a visit's private link (issue 14) never: the file
+says it is in TeleCoop. The interpreter is named as the room is.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class EventInfo:
     created: dt.datetime
     last_modified: dt.datetime
     video_link: str = ""
+    """The clinician's fixed link (issue 14: a visit's private link is never written to a calendar file)."""
 
 
 def uid(booking_id: int, instance: str) -> str:
@@ -93,12 +96,21 @@ def bookings_to_ics(
         if b.room:
             lines.append(text("ics.room", room=b.room))
             ev.add("location", b.room)
+        if b.interpreter:  # issue 14: shown where the viewer's Booking names them (as the room)
+            lines.append(text("ics.interpreter", name=b.interpreter))
         lines.append(text("ics.booked_for", coop=b.coop))
         # The one set of status words (i18n.STATUS_KEYS), as the app and the CLI say them.
         lines.append(text("ics.status", status=text(STATUS_KEYS[b.status.value])))
-        if not b.masked and extra is not None and extra.video_link and b.mode == m.Mode.VIDEO:
-            lines.append(text("ics.video", url=extra.video_link))
-            ev.add("url", extra.video_link)
+        # The link as the viewer's Booking carries it (set only for those access.sees_patient lets
+        # see it). issue 14: a visit's private link stays in TeleCoop: calendar files are synced
+        # and shared, and the link opens the visit. The file says where to find it instead.
+        if not b.masked and b.video_link and b.mode == m.Mode.VIDEO:
+            fixed = extra.video_link if extra is not None else ""
+            if b.video_link == fixed:
+                lines.append(text("ics.video", url=b.video_link))
+                ev.add("url", b.video_link)
+            else:
+                lines.append(text("ics.video_private", id=b.id))
         ev.add("description", "\n".join(lines))
         ev.add("transp", "TRANSPARENT" if b.status == m.BookingStatus.CANCELLED else "OPAQUE")
         ev.add("status", "CANCELLED" if b.status == m.BookingStatus.CANCELLED else "CONFIRMED")

@@ -172,8 +172,13 @@ def save_resource(
     shared_with: str = "",
     buffer_minutes: int | str = 0,
     force: bool = False,
+    licences: str | None = None,
 ) -> m.Resource:
     """Create (``resource_id`` None) or update a resource of the admin's co-op.
+
+    ``licences`` (issue 14, clinicians): the provinces it is licensed in, the
+    rule of ``tc.licences`` (the CLI's ``licences``); None keeps them (QC for
+    a new clinician).
 
     Withdrawing sharing from co-ops that hold active bookings on it is refused
     (WouldStrand) unless ``force``; forced, those bookings are flagged.
@@ -196,6 +201,8 @@ def save_resource(
         "sharing": v.choice(sharing, "sharing", [x.value for x in m.Sharing]),
         "buffer_minutes": rules.buffer_minutes(buffer_minutes),
     }
+    if licences is not None and kind_v == m.ResourceKind.CLINICIAN:  # issue 14
+        fields["licences"] = " ".join(tc.licences(licences))
     share_list = [v.slug(x, "shared_with") for x in (shared_with or "").split()]
     if fields["sharing"] != m.Sharing.LISTED.value:
         share_list = []

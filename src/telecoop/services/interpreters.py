@@ -34,11 +34,11 @@ def language(value: str | None) -> str | None:
 class Finder:
     """The first interpreter free for ``[t, t + dur)`` who bridges the patient's language and a clinician's."""
 
-    def __init__(self, session: Session, ctx: Context, patient_language: str, lo, hi, dur) -> None:
+    def __init__(self, session: Session, ctx: Context, patient_language: str, lo, hi, dur, snap=None) -> None:
         from telecoop.services.search import bookable, free_map
 
         self.language, self.dur = patient_language, dur
-        found, rules = bookable(session, ctx, kind=m.ResourceKind.INTERPRETER)
+        found, rules = bookable(session, ctx, kind=m.ResourceKind.INTERPRETER, snap=snap)
         self.interpreters = sorted((r for r in found if patient_language in r.languages),
                                    key=lambda r: (r.coop != ctx.coop, r.id))
         ids = [r.id for r in self.interpreters]

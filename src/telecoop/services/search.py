@@ -11,7 +11,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from sqlmodel import Session
 
@@ -30,7 +30,7 @@ from telecoop.store import tables as tb
 from telecoop.store.bookings import busy as busy_between
 from telecoop.store.engine import read_session
 from telecoop.store.schedule import Closures
-from telecoop.store.schedule import closures as closures_between
+from telecoop.store.schedule import kept_closures
 
 def free_map(
     resources: Iterable[m.Resource],
@@ -72,20 +72,35 @@ def bookable(
     language: str | None = None,
     coop: str | None = None,
     ids: tuple[int, ...] | None = None,
+    snap: store_directory.Snapshot | None = None,
 ) -> tuple[list[m.Resource], dict[int, list[av.WeeklyRule]]]:
-    """Active resources of ``kind`` the user's co-op may book, filtered, with their weekly rules."""
-    snap = store_directory.snapshot(session, str(ctx.engine.url))
-    found = [
-        r
-        for r in snap.resources
-        if r.kind == kind
-        and access.may_book_on(ctx.actor, r)
-        and (not specialty or r.specialty == specialty)
-        and (not language or language in r.languages)
-        and (not coop or r.coop == coop)
-        and (ids is None or r.id in ids)
-    ]
-    return found, snap.rules
+    """Active resources of ``kind`` the user's co-op may book, filtered, with their weekly rules.
+
+    ``snap``: the directory snapshot already read in this session (saves reading its version again).
+    """
+    if snap is None:
+        snap = store_directory.snapshot(session, str(ctx.engine.url))
+    # The same pick for the same actor and filters as long as the directory does not change
+    # (perf-search: the filter walked all 2,000 resources twice per search).
+    key = (ctx.actor, kind, specialty, language, coop, ids)
+    found = snap.picks.get(key)
+    if found is None:
+        if len(snap.picks) >= 512:  # many one-clinician searches: keep the memory bounded
+            snap.picks.clear()
+        of_kind = snap.picks.get((kind, specialty))  # everyone's, before the actor's rules
+        if of_kind is None:
+            of_kind = snap.picks[(kind, specialty)] = [
+                r for r in snap.resources if r.kind == kind and (not specialty or r.specialty == specialty)
+            ]
+        found = snap.picks[key] = [
+            r
+            for r in of_kind
+            if access.may_book_on(ctx.actor, r)
+            and (not language or language in r.languages)
+            and (not coop or r.coop == coop)
+            and (ids is None or r.id in ids)
+        ]
+    return list(found), snap.rules
 
 
 def search_slots(
@@ -108,7 +123,7 @@ def search_slots(
 ) -> list[m.Slot]:
     """Free slots earliest first, over resources the user's co-op may book.
 
-    Reads in time chunks (one day, then growing), four queries per chunk,
+    Reads in time chunks (one day, then growing), one query per chunk (busy time),
     and stops as soon as ``limit`` slots are found. ``exclude_booking_id``
     treats that booking as free: a reschedule may overlap its own old time.
 
@@ -154,14 +169,18 @@ def search_slots(
     dur = dt.timedelta(minutes=duration)
 
     with read_session(ctx.engine) as s:
+        # perf-search: the directory, partners' terms and closures are kept per process,
+        # checked against the database's counters in one query.
+        directory_version, closure_version = store_directory.versions(s)
+        snap = store_directory.snapshot(s, str(ctx.engine.url), directory_version)
         clinicians, rules = bookable(
             s, ctx, kind=m.ResourceKind.CLINICIAN, specialty=specialty, language=language, coop=coop,
-            ids=(clinician_id,) if clinician_id is not None else None,
+            ids=(clinician_id,) if clinician_id is not None else None, snap=snap,
         )
         rooms: list[m.Resource] = []
         if with_room:
             rooms, room_rules = bookable(
-                s, ctx, kind=m.ResourceKind.ROOM, ids=(room_id,) if room_id is not None else None
+                s, ctx, kind=m.ResourceKind.ROOM, ids=(room_id,) if room_id is not None else None, snap=snap
             )
             if room_id is None and not partner_rooms:
                 rooms = [r for r in rooms if r.coop == ctx.coop]
@@ -174,9 +193,12 @@ def search_slots(
         coops = {r.coop for r in clinicians} | {r.coop for r in rooms}
         by_id = {r.id: r for r in clinicians}
         step = ctx.settings.step_minutes
-        terms, now = sharing_terms.partner_terms(s, ctx), ctx.now()  # issue 13: partners' window and notice
+        terms, now = sharing_terms.partner_terms(s, ctx, snap), ctx.now()  # issue 13: partners' window and notice
 
         found: list[m.Slot] = []
+        # The closures of the whole window at once (few: closures are days, not slots);
+        # each chunk's free time ignores those outside it (perf-search: one query per chunk before).
+        closures = kept_closures(s, str(ctx.engine.url), closure_version, ids, coops, window_start, window_end)
         chunk = dt.timedelta(days=1)
         lo = window_start
         while lo < window_end and len(found) < limit:
@@ -184,12 +206,10 @@ def search_slots(
             # Free time is computed a little past the chunk so a slot that
             # starts before ``hi`` and ends after it is not lost.
             span_end = min(hi + dur, window_end)
-            closures = closures_between(s, ids, coops, lo, span_end)
             busy = busy_between(s, [r.id for r in clinicians], [r.id for r in rooms], lo, span_end, exclude_booking_id,
                                 now=now)  # issue 13: live holds are busy
-            free_c = free_map(clinicians, rules, closures, busy, lo, span_end)
             room_for = _RoomFinder(rooms, rules, closures, busy, lo, span_end, dur) if with_room else None
-            interpreter_for = (interpreters.Finder(s, ctx, interpreter_language, lo, span_end, dur)
+            interpreter_for = (interpreters.Finder(s, ctx, interpreter_language, lo, span_end, dur, snap)
                                if interpreter_language else None)
 
             def starts(c: m.Resource, free: list[av.Interval], hi: dt.datetime = hi) -> Iterator[tuple[dt.datetime, str, int]]:
@@ -203,8 +223,9 @@ def search_slots(
 
             # Every clinician's starts in (time, name, id) order, lazily: the
             # first ``limit`` that find a room are the answer, and rooms are
-            # looked at only for those.
-            for t, _name, cid in heapq.merge(*(starts(by_id[cid], free) for cid, free in free_c.items())):
+            # looked at only for those (and clinicians' free time only for
+            # those whose hours may come first).
+            for t, _name, cid in _in_order(clinicians, rules, closures, busy, lo, span_end, starts):
                 room = None
                 if room_for is not None:
                     room = room_for(t)
@@ -221,6 +242,54 @@ def search_slots(
                     break
             lo, chunk = hi, min(chunk * 2, dt.timedelta(days=7))
         return found
+
+
+def _in_order(
+    clinicians: list[m.Resource],
+    rules: dict[int, list[av.WeeklyRule]],
+    closures: Closures,
+    busy: dict[int, list[av.Interval]],
+    lo: dt.datetime,
+    hi: dt.datetime,
+    starts: Callable[[m.Resource, list[av.Interval]], Iterator[tuple[dt.datetime, str, int]]],
+) -> Iterator[tuple[dt.datetime, str, int]]:
+    """``heapq.merge`` of every clinician's ``starts`` over its free time in [lo, hi), computing that
+    free time only when the clinician's hours could give the next start.
+
+    A clinician enters the heap keyed by the start of its first hours (no start of its
+    can be earlier: free time is hours minus closures and busy time); its free time is
+    computed when that key comes first. The order of the starts is heapq.merge's, so the
+    answer is the same; a search wanting 20 slots no longer works out the free time of
+    every clinician of a specialty (perf-search: most of a search's Python time).
+    """
+    by_res, by_coop = closures
+    Waiting = tuple[m.Resource, list[av.Interval]]  # a clinician and its hours, free time not worked out yet
+    heap: list[tuple[dt.datetime, str, int, int, Iterator[tuple[dt.datetime, str, int]] | Waiting]] = []
+    for c in clinicians:
+        if not rules.get(c.id):
+            continue
+        hours = av.expand_rules(rules[c.id], c.tz, lo, hi)
+        if hours:
+            heap.append((hours[0][0], c.name, c.id, 0, (c, hours)))
+    heapq.heapify(heap)
+    while heap:
+        t, name, cid, expanded, item = heap[0]
+        if expanded:
+            assert not isinstance(item, tuple)
+            yield (t, name, cid)
+            nxt = next(item, None)
+        else:
+            assert isinstance(item, tuple)
+            c, hours = item
+            # free_map's arithmetic, on the hours already expanded
+            closed = by_res.get(cid, []) + by_coop.get(c.coop, [])
+            free = av.free_in(hours, closed, busy.get(cid, []), c.buffer_minutes)
+            item = starts(c, free) if free else iter(())
+            nxt = next(item, None)
+        if nxt is None:
+            heapq.heappop(heap)
+        else:
+            heapq.heapreplace(heap, (*nxt, 1, item))
 
 
 class _RoomFinder:

@@ -26,6 +26,7 @@ from telecoop.services.context import ADMIN_ROLES, Context
 from telecoop.services.directory import load_resource
 from telecoop.store import capacity as store
 from telecoop.store import tables as tb
+from telecoop.store.directory import Snapshot
 from telecoop.store.engine import read_session, write_session
 
 MAX_DAYS, MAX_HOURS = 366, 24 * 366
@@ -41,8 +42,19 @@ def load_terms(session: Session, resource_id: int) -> cap.SharingTerms:
     return cap.SharingTerms(resource_id, row.window_days, row.min_notice_hours, row.release_hours, quotas)
 
 
-def partner_terms(session: Session, ctx: Context) -> dict[int, cap.SharingTerms]:
-    """Terms of every resource that has some, for a search by the user's co-op (its own resources left out)."""
+def partner_terms(session: Session, ctx: Context, snap: Snapshot | None = None) -> dict[int, cap.SharingTerms]:
+    """Terms of every resource that has some, for a search by the user's co-op (its own resources left out).
+
+    ``snap``: the directory snapshot of this transaction, which holds every resource's terms (perf-search).
+    """
+    if snap is not None:  # resources left out of the snapshot are inactive: never searched
+        kept = snap.picks.get(("partner_terms", ctx.coop))
+        if kept is None:
+            owner = {r.id: r.coop for r in snap.resources}
+            kept = snap.picks[("partner_terms", ctx.coop)] = {
+                rid: cap.SharingTerms(rid, w, n, r) for rid, w, n, r in snap.terms
+                if (w or n) and owner.get(rid, ctx.coop) != ctx.coop}
+        return dict(kept)
     rows = store.terms_of_others(session, ctx.coop)
     return {r.resource_id: cap.SharingTerms(r.resource_id, r.window_days, r.min_notice_hours, r.release_hours)
             for r in rows if r.window_days or r.min_notice_hours}

@@ -129,8 +129,9 @@ def switch_mode(
 
     To in person (a patient may ask at any time): a room may be added
     (``room_id`` or ``any_room``), taken atomically with the change. To video
-    or phone: the patient's consent (recorded now, or already on the booking)
-    and the clinician's licence where the patient is, as at booking.
+    or phone: the patient's consent (recorded now; the one on the booking
+    stands between video and phone only, ``tc.switch_needs_consent``) and the
+    clinician's licence where the patient is, as at booking.
     """
     from telecoop.services import booking as bk
     from telecoop.services.directory import load_resource
@@ -150,7 +151,8 @@ def switch_mode(
             if named_room.kind != m.ResourceKind.ROOM:
                 raise BadInput("field.not_room", value=room_id)
             bk._check_open(s, named_room, row.start, row.end)
-    tc.check_consent(new, consent or bool(row.consent_by))
+    old = tc.parse_mode(row.mode)
+    tc.check_consent(new, consent or not tc.switch_needs_consent(old, new, bool(row.consent_by)))
     tc.check_location(new, where, clinician.name, clinician.licences)
     link = _new_link(ctx, row.coop) if new == m.Mode.VIDEO else ""
     with bk._stale_said(ctx, booking_id), bk._overlap_refused(), write_session(ctx.engine) as s:

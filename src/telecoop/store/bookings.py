@@ -66,7 +66,7 @@ def busy(
     if now is not None:  # issue 13: live holds, in the same query
         from telecoop.store.capacity import held_select
 
-        query = sa.union_all(stmt, held_select(clinician_ids, room_ids, lo, hi, now, exclude_hold))
+        query = sa.union_all(stmt, held_select(session, clinician_ids, room_ids, lo, hi, now, exclude_hold))
     wanted_c, wanted_r = set(clinician_ids), set(room_ids)
     for _id, cid, rid, s, e in session.execute(query).all():
         if cid in wanted_c:

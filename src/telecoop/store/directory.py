@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
-from dataclasses import dataclass
 
 from sqlalchemy.sql.elements import ColumnElement
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from telecoop.domain import model as m
 from telecoop.store import convert
 from telecoop.store import tables as tb
 from telecoop.store.engine import directory_version
-from telecoop.store.schedule import weekly_rules
+from telecoop.store.schedule import forget_closures, weekly_rules
 
 
 def coop_zones(session: Session) -> dict[str, str]:
@@ -63,21 +63,42 @@ def resource(session: Session, resource_id: int) -> m.Resource | None:
 # Resources and weekly hours change rarely; searches happen all day. The whole
 # directory (every active resource, its shares and its weekly rules) is read
 # once per process and kept, keyed by the directory version that database
-# triggers bump on every change to co-ops, resources, shares or hours: another
+# triggers bump on every change to co-ops, resources, shares, hours or (schema 6)
+# sharing terms: another
 # process's change is seen by the next search, for one cheap query each time.
 @dataclass(frozen=True)
 class Snapshot:
     version: str
     resources: tuple[m.Resource, ...]
     rules: dict[int, list[av.WeeklyRule]]
+    # perf-search (schema 6: sharing_terms bumps the directory version too): every resource's
+    # sharing terms, (resource id, window days, minimum notice hours, release hours).
+    terms: tuple[tuple[int, int, int, int], ...] = ()
+    # What searches work out from it (an actor's bookable resources, partners' terms), kept with
+    # the snapshot so that it goes with it when the directory changes.
+    picks: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False)
 
 
 _SNAPSHOTS: dict[str, Snapshot] = {}
 
 
-def snapshot(session: Session, engine_key: str) -> Snapshot:
-    """Every active resource with its weekly rules, as of the database's directory version."""
-    version = directory_version(session)
+VERSION_KEYS = ("directory_version", "closure_version")
+
+
+def versions(session: Session) -> tuple[str, str]:
+    """(directory version, closure version) in one query: what a search's kept data is checked against."""
+    M = tb.Meta
+    found = dict(session.execute(sa.select(col(M.key), col(M.value)).where(col(M.key).in_(VERSION_KEYS))).all())
+    return found.get("directory_version", "0"), found.get("closure_version", "0")
+
+
+def snapshot(session: Session, engine_key: str, version: str | None = None) -> Snapshot:
+    """Every active resource with its weekly rules, as of the database's directory version.
+
+    ``version``: the directory version already read in this transaction (:func:`versions`).
+    """
+    if version is None:
+        version = directory_version(session)
     snap = _SNAPSHOTS.get(engine_key)
     if snap is None or snap.version != version:
         R = tb.ResourceRow
@@ -86,14 +107,22 @@ def snapshot(session: Session, engine_key: str) -> Snapshot:
         rows = session.execute(sa.select(*table.c).where(table.c.active == True).order_by(table.c.id)).all()  # noqa: E712
         # Rows read like ResourceRow objects (the same attribute names).
         resources = tuple(resources_from_rows(session, list(rows)))  # type: ignore[arg-type]
-        snap = Snapshot(version, resources, weekly_rules(session, [r.id for r in resources]))
+        T = tb.SharingTermsRow
+        terms = tuple(
+            (int(rid), int(w), int(n), int(r))
+            for rid, w, n, r in session.execute(
+                sa.select(col(T.resource_id), col(T.window_days), col(T.min_notice_hours), col(T.release_hours))
+            ).all()
+        )
+        snap = Snapshot(version, resources, weekly_rules(session, [r.id for r in resources]), terms)
         _SNAPSHOTS[engine_key] = snap
     return snap
 
 
 def forget_snapshots() -> None:
-    """Drop every kept snapshot (tests that count queries start cold)."""
+    """Drop every kept snapshot and closure list (tests that count queries start cold)."""
     _SNAPSHOTS.clear()
+    forget_closures()
 
 
 def resource_kinds(session: Session) -> dict[int, tuple[str, str]]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
@@ -38,16 +40,72 @@ def closures(session: Session, ids: list[int], coops: set[str], start: dt.dateti
     """Closures meeting [start, end) of resources ``ids`` (by resource) or of whole ``coops`` (by co-op)."""
     by_res: dict[int, list[av.Interval]] = defaultdict(list)
     by_coop: dict[str, list[av.Interval]] = defaultdict(list)
+    if not ids and not coops:
+        return by_res, by_coop
     C = tb.ClosureRow
-    stmt = select(col(C.resource_id), col(C.coop), col(C.start), col(C.end)).where(
-        col(C.start) < end,
-        col(C.end) > start,
-        or_(among(session, col(C.resource_id), ids), among(session, col(C.coop), sorted(coops))),
+    # By time in SQL, by resource and co-op here: closures meeting a window are few (days off,
+    # holidays), while a search's id list runs to hundreds, which cost more to send and
+    # match than the rows they would leave out (perf-search); the statement's text is constant.
+    stmt = sa.select(col(C.resource_id), col(C.coop), col(C.start), col(C.end)).where(
+        col(C.start) < end, col(C.end) > start
     )
-    for resource_id, coop, c_start, c_end in session.exec(stmt).all():
+    wanted_ids, wanted_coops = set(ids), set(coops)
+    for resource_id, coop, c_start, c_end in session.execute(stmt).all():
         if resource_id is not None:
-            by_res[resource_id].append((c_start, c_end))
-        elif coop is not None:
+            if resource_id in wanted_ids:
+                by_res[resource_id].append((c_start, c_end))
+        elif coop in wanted_coops:
+            by_coop[coop].append((c_start, c_end))
+    return by_res, by_coop
+
+
+# perf-search: every closure, kept per process and database like the directory snapshot,
+# keyed by ``meta.closure_version`` that triggers bump on any change to ``closure``
+# (schema 6). Closures are days off and holidays: a few thousand rows at most.
+@dataclass(frozen=True)
+class _Kept:
+    version: str
+    ends: list[dt.datetime]  # sorted
+    rows: list[tuple[dt.datetime, dt.datetime, int | None, str | None]]  # (end, start, resource, co-op) by end
+
+
+_KEPT: dict[str, _Kept] = {}
+
+
+def forget_closures() -> None:
+    _KEPT.clear()
+
+
+def kept_closures(
+    session: Session, engine_key: str, version: str, ids: list[int], coops: set[str], start: dt.datetime,
+    end: dt.datetime,
+) -> Closures:
+    """:func:`closures`, from the closures kept for ``engine_key`` at ``version`` (read again when it moved).
+
+    ``version``: ``meta.closure_version`` as read in this transaction.
+    """
+    kept = _KEPT.get(engine_key)
+    if kept is None or kept.version != version:
+        C = tb.ClosureRow
+        rows = sorted(
+            ((c_end, c_start, rid, coop) for rid, coop, c_start, c_end in session.execute(
+                sa.select(col(C.resource_id), col(C.coop), col(C.start), col(C.end))
+            ).all()),
+            key=lambda row: (row[0], row[1]),
+        )
+        kept = _KEPT[engine_key] = _Kept(version, [r[0] for r in rows], rows)
+    by_res: dict[int, list[av.Interval]] = defaultdict(list)
+    by_coop: dict[str, list[av.Interval]] = defaultdict(list)
+    wanted_ids, wanted_coops = set(ids), set(coops)
+    rows = kept.rows
+    for i in range(bisect.bisect_right(kept.ends, start), len(rows)):  # those ending after ``start``
+        c_end, c_start, resource_id, coop = rows[i]
+        if c_start >= end:
+            continue
+        if resource_id is not None:
+            if resource_id in wanted_ids:
+                by_res[resource_id].append((c_start, c_end))
+        elif coop in wanted_coops:
             by_coop[coop].append((c_start, c_end))
     return by_res, by_coop
 

@@ -239,13 +239,48 @@ def baseline_module() -> Any:
     return ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(BASELINE).module
 
 
+def revision_modules() -> list[Any]:
+    """Every revision's module, oldest first (the chain from the baseline to the head)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return [rev.module for rev in reversed(list(script.walk_revisions("base", "heads")))]
+
+
+def checked_objects(dialect: str) -> dict[str, dict[str, str | None]]:
+    """What ``telecoop check`` looks for, kind -> name -> a word its SQL must hold (None: the name suffices).
+
+    Each revision names the guarantees it makes: SQLite triggers (its
+    ``SQLITE_TRIGGERS``, and ``SQLITE_CHECKED`` for a trigger it remade whose
+    SQL must show the change), PostgreSQL objects (its ``POSTGRES_OBJECTS``).
+    A later revision's word for a name replaces an earlier one's.
+    """
+    wanted: dict[str, dict[str, str | None]] = {}
+    for module in revision_modules():
+        if dialect == "sqlite":
+            triggers = wanted.setdefault("trigger", {})
+            for ddl in getattr(module, "SQLITE_TRIGGERS", ()):
+                triggers.setdefault(re.search(r"IF NOT EXISTS (\w+)", ddl).group(1), None)  # type: ignore[union-attr]
+            triggers.update(getattr(module, "SQLITE_CHECKED", {}))
+        else:
+            for kind, names in getattr(module, "POSTGRES_OBJECTS", {}).items():
+                wanted.setdefault(kind, {}).update(dict.fromkeys(names))
+    return wanted
+
+
 def missing_objects(conn: sa.Connection) -> list[str]:
-    """The baseline's guarantees this database lacks (triggers, constraints...), for ``telecoop check``."""
-    baseline = baseline_module()
+    """The revisions' guarantees this database lacks (triggers, constraints...), for ``telecoop check``."""
     if conn.dialect.name == "sqlite":
-        present = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
-        wanted = [re.search(r"IF NOT EXISTS (\w+)", ddl).group(1) for ddl in baseline.SQLITE_TRIGGERS]  # type: ignore[union-attr]
-        return [f"trigger {name}" for name in wanted if name not in present]
+        triggers: dict[str, str | None] = {
+            name: ddl for name, ddl in conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        }
+        absent = []
+        for name, word in checked_objects("sqlite")["trigger"].items():
+            if name not in triggers:
+                absent.append(f"trigger {name}")
+            elif word is not None and word not in (triggers[name] or ""):
+                absent.append(f"trigger {name} (outdated: without {word})")
+        return absent
     queries = {
         "extension": "SELECT extname FROM pg_extension",
         "constraint": "SELECT conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace "
@@ -254,7 +289,7 @@ def missing_objects(conn: sa.Connection) -> list[str]:
         "trigger": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'",
     }
     missing = []
-    for kind, names in baseline.POSTGRES_OBJECTS.items():
+    for kind, names in checked_objects("postgresql").items():
         present = set(conn.exec_driver_sql(queries[kind]).scalars())
         missing += [f"{kind} {name}" for name in names if name not in present]
     return missing
@@ -270,5 +305,5 @@ def drop_everything(conn: sa.Connection) -> None:
 
     names = [*SQLModel.metadata.tables, "alembic_version"]
     conn.exec_driver_sql("DROP TABLE IF EXISTS " + ", ".join(f'"{n}"' for n in names) + " CASCADE")
-    for name in baseline_module().POSTGRES_OBJECTS["function"]:
+    for name in checked_objects("postgresql")["function"]:
         conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}() CASCADE")

@@ -307,3 +307,4 @@ TUI_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 i18n.register(TUI_MESSAGES)
+from telecoop.tui import strings_record  # noqa: E402,F401  (issue 14: registers its catalogue too)

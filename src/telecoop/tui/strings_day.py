@@ -146,7 +146,8 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
     "tui.details.copy": ("Copier la confirmation", "Copy the confirmation"),
     "tui.details.ics": ("Enregistrer .ics", "Save .ics"),
     "tui.details.close": ("Fermer", "Close"),
-    "tui.details.keys": ("c copier · s .ics · l langue · Échap fermer", "c copy · s .ics · l language · Esc close"),
+    "tui.details.keys": ("c copier · s .ics · l langue · m mode · Échap fermer",
+                         "c copy · s .ics · l language · m mode · Esc close"),  # issue 14: m
     "tui.details.copied": (
         "Confirmation copiée dans votre presse-papiers ({language})",
         "Confirmation copied to your clipboard ({language})",

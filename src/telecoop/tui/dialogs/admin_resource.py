@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
 from telecoop.domain import model as m
+from telecoop.domain import teleconsult as tc
 from telecoop.i18n import t
 from telecoop.services import admin as admin_service
 from telecoop.services.context import Context
@@ -15,8 +16,8 @@ from telecoop.tui.dialogs.admin_form import AdminFormDialog, ChoiceList, FormFie
 from telecoop.tui.format import KIND_KEYS, SHARING_KEYS, languages_label, literal, specialty_label
 from telecoop.tui.strings_day import sort_key
 
-#: Fields only a clinician has.
-CLINICIAN_FIELDS = ("specialty", "languages")
+#: Fields only a clinician has (issue 14: the provinces it is licensed in).
+CLINICIAN_FIELDS = ("specialty", "languages", "licences")
 
 
 class ResourceDialog(AdminFormDialog["m.Resource | None"]):
@@ -85,6 +86,10 @@ class ResourceDialog(AdminFormDialog["m.Resource | None"]):
                 id="languages",
             ),
         )
+        # issue 14: where a clinician may see a remote patient (video/phone)
+        yield FormField("licences", "tui.adm.f.licences", Input(
+            " ".join(r.licences) if r else tc.DEFAULT_PROVINCE, placeholder=t("tui.adm.f.licences.hint"),
+            max_length=60, compact=True, id="licences"))
         yield FormField("equipment", "tui.adm.f.equipment", Input(r.equipment if r else "", compact=True, id="equipment"))
         yield FormField(
             "video_link", "tui.adm.f.video_link", Input(r.video_link if r else "", compact=True, id="video_link")
@@ -117,6 +122,7 @@ class ResourceDialog(AdminFormDialog["m.Resource | None"]):
 
     def relabel(self) -> None:
         super().relabel()
+        self.query_one("#licences", Input).placeholder = t("tui.adm.f.licences.hint")
         reset_select(self.query_one("#kind", Select), self._kind_options())
         reset_select(self.query_one("#specialty", Select), self._specialty_options())
         reset_select(self.query_one("#sharing", Select), self._sharing_options())
@@ -169,4 +175,5 @@ class ResourceDialog(AdminFormDialog["m.Resource | None"]):
             shared_with=values.get("shared_with", ""),
             buffer_minutes=values["buffer_minutes"],
             force=self.force,
+            licences=values["licences"] if values.get("kind") == m.ResourceKind.CLINICIAN.value else None,
         )

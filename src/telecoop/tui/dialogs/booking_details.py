@@ -72,6 +72,8 @@ class BookingDetailsDialog(ModalScreen[None]):
         # issue 14: the patient asks to come in person; a fresh private link
         Binding("p", "in_person", "tui.key.in_person"),
         Binding("k", "new_link", "tui.key.new_link"),
+        # issue 14: video, phone or in person, any direction (the CLI's switch)
+        Binding("m", "switch_mode", "tui.key.switch_mode"),
     ]
     AUTO_FOCUS = "#details-copy"
 
@@ -224,6 +226,31 @@ class BookingDetailsDialog(ModalScreen[None]):
             return
         self._change(lambda: teleconsult_service.switch_mode(self.ctx, d.booking.id, "in-person", seen=d.booking),
                      "tui.details.switched")
+
+    def action_switch_mode(self) -> None:
+        """Video, phone or in person: the switch dialog (consent asked when the visit becomes remote)."""
+        from telecoop.tui.dialogs.mode_switch import ModeSwitchDialog, switched_text
+
+        from telecoop.services.context import BOOKING_ROLES
+
+        d = self.details
+        if d is None or d.booking.masked:
+            return
+        if self.ctx.role not in BOOKING_ROLES:  # a clinician: the booking co-op's staff switch it
+            self._say("perm.denied")
+            return
+        if d.booking.status != m.BookingStatus.BOOKED:
+            self._say("tui.act.not_now", status=status_label(d.booking.status))
+            return
+
+        dialog = ModeSwitchDialog(d.booking)
+
+        def answered(ok: bool | None) -> None:
+            if ok and dialog.switched is not None:
+                self._say("", text=switched_text(dialog.switched))
+                self._load()
+
+        self.app.push_screen(dialog, answered)
 
     def action_new_link(self) -> None:
         d = self.details

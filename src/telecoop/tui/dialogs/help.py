@@ -69,6 +69,8 @@ HELP_KEYS = {
     "tui.key.copy": "tui.help.copy",
     "tui.key.save_ics": "tui.help.save_ics",
     "tui.key.patient_lang": "tui.help.patient_lang",
+    "tui.key.switch_mode": "tui.help.switch_mode",  # issue 14
+    "tui.key.adm.platform": "tui.help.adm.platform",
 }
 
 

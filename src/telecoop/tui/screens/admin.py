@@ -31,6 +31,7 @@ from telecoop.tui import strings_admin  # noqa: F401  (registers the catalogue)
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
 from telecoop.tui.dialogs.admin_closure import ClosureDialog, HolidaysDialog, scope_value
 from telecoop.tui.dialogs.admin_coop import CoopDialog
+from telecoop.tui.dialogs.admin_platform import PlatformDialog  # issue 14
 from telecoop.tui.dialogs.admin_hours import HoursDialog
 from telecoop.tui.dialogs.admin_resource import ResourceDialog
 from telecoop.tui.dialogs.admin_staff import StaffDialog
@@ -196,6 +197,7 @@ class AdminScreen(ModeScreen):
         Binding("d,delete", "delete", "tui.key.adm.delete"),
         Binding("y", "holidays", "tui.key.adm.holidays"),
         Binding("s", "next_section", "tui.key.adm.section"),
+        Binding("v", "platform", "tui.key.adm.platform", show=False),  # issue 14: in F1 and the palette
     ]
 
     class DataLoaded(Message):
@@ -623,6 +625,20 @@ class AdminScreen(ModeScreen):
     def _staff_edited(self, s: m.Staff | None) -> None:
         if s is not None:
             self._notice("staff.updated", login=s.login)
+            self.reload()
+
+    def action_platform(self) -> None:
+        """issue 14: the co-op's approved video platform (the highlighted co-op in Co-ops, else one's own)."""
+        coop = self.selected_coop() if self.section == "coops" else None
+        if coop is None:
+            coop = next((c for c in self.data.coops if c.slug == self.ctx.coop), None)
+        if coop is not None:
+            self.app.push_screen(PlatformDialog(self.ctx, coop), self._platform_saved)
+
+    def _platform_saved(self, c: m.Coop | None) -> None:
+        if c is not None:
+            self._notice("tui.adm.platform_saved", slug=c.slug,
+                         value=c.video_platform or t("tui.adm.platform_none"))
             self.reload()
 
     def _coop_saved(self, c: m.Coop | None) -> None:

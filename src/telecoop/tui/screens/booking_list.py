@@ -54,7 +54,7 @@ CONFIRM_KEYS = {
 }
 #: what a clinician may do (DESIGN section 1); the service checks it again.
 CLINICIAN_ACTIONS = frozenset({"complete", "no_show"})
-BOOKING_ACTIONS = frozenset({"cancel_booking", "reschedule", *STATUS_ACTIONS})
+BOOKING_ACTIONS = frozenset({"cancel_booking", "reschedule", "switch_mode", *STATUS_ACTIONS})
 
 
 class BookingChanged(Message):
@@ -312,6 +312,23 @@ class BookingListScreen(ModeScreen):
                 )
 
         self.app.push_screen(CancelDialog(b.id, summary, notice), answered)
+
+    def action_switch_mode(self) -> None:
+        """issue 14: video, phone or in person, same booking (the details' ``m``, the CLI's ``switch``)."""
+        from telecoop.tui.dialogs.mode_switch import ModeSwitchDialog, switched_text
+
+        b = self._actionable(None)
+        if b is None:
+            return
+
+        dialog = ModeSwitchDialog(b)
+
+        def answered(ok: bool | None) -> None:
+            if ok and dialog.switched is not None:
+                self.notify(switched_text(dialog.switched), markup=False, timeout=6)
+                self.reload()
+
+        self.app.push_screen(dialog, answered)
 
     def action_reschedule(self, notice: str = "") -> None:
         """Move the booking: pick one of the clinician's free slots."""

@@ -48,6 +48,7 @@ class BookingsScreen(BookingListScreen):
         Binding("i", "check_in", "tui.key.check_in"),
         Binding("d", "complete", "tui.key.complete"),
         Binding("n", "no_show", "tui.key.no_show"),
+        Binding("m", "switch_mode", "tui.key.switch_mode", show=False),  # issue 14: in F1 and the palette (the footer is full)
     ]
 
     class BookingsLoaded(Message):

@@ -89,6 +89,14 @@ POSTGRES_DDL = [
        FOR EACH STATEMENT EXECUTE FUNCTION telecoop_notify()""",
 ]
 
+# What ``telecoop check`` looks for from this revision (store.schema.missing_objects;
+# SQLite: the names in SQLITE_TRIGGERS).
+POSTGRES_OBJECTS = {
+    "constraint": ("hold_clinician_no_overlap", "hold_room_no_overlap"),
+    "function": ("telecoop_booking_not_held", "telecoop_hold_not_booked"),
+    "trigger": ("booking_not_held", "hold_not_booked", "hold_notifies", "waitlist_entry_notifies"),
+}
+
 revision = '0004'
 down_revision = '0003'
 branch_labels = None
