@@ -494,3 +494,54 @@ def test_a_video_visits_link_goes_to_the_booking_coop_and_the_clinician_only(as_
     free = bk.search_slots(gas, clinician_id=7, from_date=dt.date(2026, 12, 8), days=3, limit=1)
     in_room = bk.book(gas, clinician_id=7, start=free[0].start, duration=30, consent=True, patient="VL-2", mode="room")
     assert in_room.video_link is None
+
+
+def test_a_booking_holds_the_writers_turn_for_four_or_five_statements(as_user):
+    """Perf (issue 12 item 7): what ``book`` asks the database, counted (never timed), on either engine.
+
+    Before the turn, one read transaction: (SQLite: BEGIN) the directory stamp, the closures (and, the first
+    time this process meets these resources and this directory version: the co-ops, the
+    resources, their shares and weekly hours). Inside the turn only what must be atomic with
+    the insert: the partner's terms and quota in one query, the clinician's and room's time
+    (bookings and live holds) in one query, the booking and its audit event (one statement
+    on PostgreSQL, two on SQLite).
+    """
+    import sqlalchemy as sa
+
+    ctx = as_user("recep.gaspesie")
+    seen: list[str] = []
+    sa.event.listen(ctx.engine, "before_cursor_execute", lambda *a: seen.append(" ".join(a[2].split())))
+
+    def turn_starts(statement: str) -> bool:
+        return statement == "BEGIN IMMEDIATE" or "pg_advisory_xact_lock" in statement
+
+    def book(start: str):
+        seen.clear()
+        b = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, room_id=ROOM_GASPE, mode="room", start=start, duration=30,
+                    patient="AB", consent=True)
+        turn = next(i for i, st in enumerate(seen) if turn_starts(st))
+        return b, seen[:turn], seen[turn:]
+
+    _b, before, inside = book(TUESDAY_10_ILES)  # this process meets the directory: it reads it
+    assert len(before) <= 3 + 4, before
+    b, before, inside = book("2026-12-08T11:00")
+    assert len(before) == (2 if engines.ON_PG else 3), before  # (SQLite: BEGIN), stamp, closures
+    words = [st.split()[0] for st in inside[1:]]
+    assert words == (["SELECT", "SELECT", "WITH"] if engines.ON_PG else ["SELECT", "SELECT", "INSERT", "INSERT"]), inside
+    # Nothing half-said: the audit event names the new booking, written in the same transaction.
+    from telecoop.services.audit import list_audit
+
+    event = list_audit(ctx)[0]
+    assert (event.action, event.entity_id, event.after["room_id"]) == ("booking.book", str(b.id), ROOM_GASPE)
+    # A change to the directory (here: the room's hours, by another connection) is seen at once.
+    conn = engines.Direct(engines_db(ctx))
+    conn.execute("DELETE FROM availability WHERE resource_id = ?", (ROOM_GASPE,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(BadInput):
+        book("2026-12-08T12:00")
+
+
+def engines_db(ctx):
+    """The database address of a context's engine (a file path, or the PostgreSQL URL)."""
+    return ctx.engine.url.database

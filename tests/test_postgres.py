@@ -207,6 +207,42 @@ def test_write_sessions_take_the_writers_turn_and_wait_at_most_the_timeout(db_pa
     engine.dispose()
 
 
+def test_a_booking_waits_only_for_writes_on_its_own_resources(as_user, db_path, monkeypatch):
+    """The finer turn (store.engine._pg_turn_sql): a booking of named resources shares the writers'
+    turn with other such bookings and waits for its resources' own locks; every other write (and a
+    booking of "any room") still has the turn to itself. Another connection plays the other writer."""
+    if not engines.ON_PG:
+        pytest.skip("PostgreSQL half only")
+    from telecoop.domain.errors import Busy
+    from telecoop.services import booking as bk
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
+    ctx = as_user("recep.gaspesie")
+
+    def book(clinician: int, start: str, **more):
+        return bk.book(ctx, clinician_id=clinician, start=start, duration=30, patient="AB", consent=True, **more)
+
+    other = engines.Direct(db_path)
+    other.execute(f"SELECT pg_advisory_lock({store.RESOURCE_LOCKS}, 8)")  # a booking of clinician 8 under way
+    with pytest.raises(Busy):
+        book(8, "2026-12-08T10:00")
+    assert book(1, "2026-12-08T09:00").clinician_id == 1  # another clinician's booking goes ahead
+    other.execute("SELECT pg_advisory_unlock_all()")
+    other.execute(f"SELECT pg_advisory_lock_shared({store.WRITERS_LOCK})")  # a booking of other resources
+    assert book(8, "2026-12-08T10:00").clinician_id == 8
+    with pytest.raises(Busy):  # any other write waits for it ...
+        with store.write_session(ctx.engine) as s:
+            s.add(tb.Meta(key="x", value="1"))
+    with pytest.raises(Busy):  # ... and so does a booking that chooses among every room
+        book(1, "2026-12-08T10:00", any_room=True, mode="room")
+    other.execute("SELECT pg_advisory_unlock_all()")
+    other.execute(f"SELECT pg_advisory_lock({store.WRITERS_LOCK})")  # a write that has the turn to itself
+    with pytest.raises(Busy):
+        book(8, "2026-12-08T11:00")
+    other.close()
+    assert [b.start.hour for b in bk.list_bookings(ctx)] == [14, 14]  # 09:00 Toronto, 10:00 Halifax
+
+
 def test_the_overlap_constraint_is_the_same_slot_taken(db_path):
     if not engines.ON_PG:
         pytest.skip("PostgreSQL half only")

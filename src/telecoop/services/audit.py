@@ -45,6 +45,25 @@ def record(
     )
 
 
+def event_values(
+    ctx: Context,
+    action: str,
+    entity: str,
+    *,
+    coop: str | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns of the event :func:`record` would add, but its ``entity_id``: for a store
+    function that writes a new row and its event together (``store.bookings.insert_with_audit``)."""
+    return dict(at=ctx.now(), actor=ctx.actor.login, coop=coop, action=action, entity=entity,
+                before=_encode(before), after=_encode(after))
+
+
+def _encode(data: dict[str, Any] | None) -> str | None:
+    return json.dumps(data, default=_default, ensure_ascii=False, sort_keys=True) if data else None
+
+
 def record_by(
     session: Session,
     *,
@@ -66,8 +85,8 @@ def record_by(
         action=action,
         entity=entity,
         entity_id=str(entity_id),
-        before=json.dumps(before, default=_default, ensure_ascii=False, sort_keys=True) if before else None,
-        after=json.dumps(after, default=_default, ensure_ascii=False, sort_keys=True) if after else None,
+        before=_encode(before),
+        after=_encode(after),
     )
 
 

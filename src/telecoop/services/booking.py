@@ -10,6 +10,7 @@ overlap trigger is the last guard against a double booking.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -39,7 +40,8 @@ from telecoop.store import directory as store_directory
 from telecoop.store import tables as tb
 from telecoop.store.bookings import ACTIVE, MAX_BUFFER
 from telecoop.store.bookings import busy as busy_between
-from telecoop.store.engine import is_overlap_error, read_session, write_session
+from telecoop.store.engine import ReadThenWrite, directory_stamp, is_overlap_error, read_session, read_then_write
+from telecoop.store.engine import write_session
 from telecoop.store.schedule import closures as closures_between
 from telecoop.store.schedule import weekly_rules
 
@@ -70,17 +72,78 @@ def _check_open(session: Session, res: m.Resource, start: dt.datetime, end: dt.d
 
 def _check_not_taken(
     session: Session, res: m.Resource, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None,
-    *, now: dt.datetime | None = None, exclude_hold: int | None = None,
+    *, now: dt.datetime | None = None, exclude_hold: int | None = None, room: m.Resource | None = None,
 ) -> None:
     """Refuse (slot taken) when an active booking, widened by the buffer, overlaps [start, end).
 
-    Runs inside the write transaction, atomically with the insert.
+    ``room``: the room's time is checked too, in the same query. Runs inside the
+    write transaction, atomically with the insert.
     """
-    is_room = res.kind == m.ResourceKind.ROOM
-    busy = busy_between(session, [] if is_room else [res.id], [res.id] if is_room else [], start, end, exclude_id,
-                        now=now, exclude_hold=exclude_hold)
-    if any(s < end and start < e for s, e in av.widen(busy.get(res.id, []), res.buffer_minutes)):
-        raise SlotTaken("booking.taken")
+    held = [res] if room is None else [res, room]
+    if now is not None and exclude_id is None and exclude_hold is None and res.kind != m.ResourceKind.ROOM:
+        busy = store_bookings.busy_of_booking(session, res.id, room.id if room else None, start, end, now)
+    else:
+        clinicians = [r.id for r in held if r.kind != m.ResourceKind.ROOM]
+        rooms = [r.id for r in held if r.kind == m.ResourceKind.ROOM]
+        busy = busy_between(session, clinicians, rooms, start, end, exclude_id, now=now, exclude_hold=exclude_hold)
+    for r in held:
+        if any(s < end and start < e for s, e in av.widen(busy.get(r.id, []), r.buffer_minutes)):
+            raise SlotTaken("booking.taken")
+
+
+# Resources, their weekly hours and the co-ops' video platforms change rarely, and
+# every change to them bumps the directory version (database triggers on coop,
+# resource, resource_share and availability). ``book`` keeps what it read of them
+# per process, for that version of that database: one query per booking to know
+# it is still so, instead of five or six.
+@dataclasses.dataclass
+class _Known:
+    stamp: tuple[str, str]
+    resources: dict[int, tuple[m.Resource, list[av.WeeklyRule]]] = dataclasses.field(default_factory=dict)
+    coops: dict[str, tuple[str, str]] | None = None  # slug -> (zone, video platform)
+
+    def load(self, session: Session, ids: list[int]) -> None:
+        """Read the resources of ``ids`` not known yet (and their weekly hours), in one go."""
+        missing = [i for i in ids if i not in self.resources]
+        if not missing:
+            return
+        if self.coops is None:
+            self.coops = store_bookings.coop_zones_and_platforms(session)
+        zones = {slug: tz for slug, (tz, _platform) in self.coops.items()}
+        for res, hours in store_directory.resources_with_rules(session, missing, zones):
+            self.resources[res.id] = (res, hours)
+
+    def resource(self, ctx: Context, resource_id: int) -> m.Resource:
+        """``load_resource`` (a resource the user may see, or NotFound), once ``load`` has read it."""
+        res = self.resources.get(resource_id, (None, []))[0]
+        if res is None or not access.sees_resource(ctx.actor, res):
+            raise NotFound("notfound.resource", id=resource_id)
+        return res
+
+    def platform(self, session: Session, coop: str) -> str:
+        if self.coops is None:
+            self.coops = store_bookings.coop_zones_and_platforms(session)
+        return self.coops.get(coop, ("", ""))[1]
+
+    def check_open(self, session: Session, held: list[m.Resource], start: dt.datetime, end: dt.datetime) -> None:
+        """``_check_open`` for several resources, their closures in one query."""
+        closures = closures_between(session, [r.id for r in held], {r.coop for r in held}, start, end)
+        for res in held:
+            rules = {res.id: self.resources[res.id][1]}
+            if not whole(free_map([res], rules, closures, {}, start, end).get(res.id), start, end):
+                raise BadInput("booking.unavailable", name=res.name)
+
+
+_KNOWN: dict[str, _Known] = {}
+
+
+def _known(session: Session, ctx: Context) -> _Known:
+    stamp = directory_stamp(session)
+    key = str(ctx.engine.url)
+    known = _KNOWN.get(key)
+    if known is None or known.stamp != stamp:
+        known = _KNOWN[key] = _Known(stamp)
+    return known
 
 
 def _resolve_start(start: dt.datetime | str, tz: str) -> dt.datetime:
@@ -136,43 +199,63 @@ def book(
     patient = v.patient(patient)
     reason = v.optional_text(reason, "reason", rules.REASON_MAX)
     mode_value = tc.parse_mode(mode)  # issue 14: "room" reads as in-person
-    # Resources, permissions, hours and closures are read before the write
-    # lock is taken: the lock is held only for what must be atomic with the
-    # insert (the overlapping-bookings check) and the insert.
-    with read_session(ctx.engine) as s:
-        clinician = load_resource(s, ctx, clinician_id)
-        named_room = load_resource(s, ctx, room_id) if room_id is not None else None
-        named_interpreter = load_resource(s, ctx, interpreter_id) if interpreter_id is not None else None
-    if clinician.kind != m.ResourceKind.CLINICIAN:
-        raise BadInput("field.not_clinician", value=clinician_id)
-    interpreter_language = interpreters.language(interpreter_language)  # issue 14
-    if named_interpreter is not None:
-        interpreters.check_named(named_interpreter, interpreter_language, clinician)
-    if named_room is not None and named_room.kind != m.ResourceKind.ROOM:
-        raise BadInput("field.not_room", value=room_id)
-    begin = _resolve_start(start, clinician.tz)
-    end = begin + dt.timedelta(minutes=duration)
-    _check_not_past(ctx, begin)
-    record = tcs.visit_record(ctx, mode_value, clinician, patient_location, patient_site, consent)  # issue 14
-    with read_session(ctx.engine) as s:
-        _check_open(s, clinician, begin, end)
-        if named_room is not None:
-            _check_open(s, named_room, begin, end)
-        sharing_terms.check_terms(s, ctx, clinician, begin)  # issue 13
+    # Resources, permissions, hours and closures are read before the writers'
+    # turn, in one read transaction: the turn is held only for what must be
+    # atomic with the insert (the resources' own time, the partner's terms and
+    # quota) and the insert with its audit event. (A closure or an hours change
+    # committed meanwhile would not undo a booking made a moment earlier either.)
+    # One connection for both (one pool check-out: on PostgreSQL, one liveness ping).
+    with read_then_write(ctx.engine) as rw:
+        return _book(ctx, rw, clinician_id, start, duration, patient, reason, mode_value, room_id, any_room,
+                     patient_location, patient_site, consent, interpreter_id, any_interpreter, interpreter_language)
+
+
+def _book(ctx: Context, rw: ReadThenWrite, clinician_id: int, start: dt.datetime | str, duration: int, patient: str,
+          reason: str, mode_value: m.Mode, room_id: int | None, any_room: bool, patient_location: str | None,
+          patient_site: str, consent: bool, interpreter_id: int | None, any_interpreter: bool,
+          interpreter_language: str | None) -> m.Booking:
+    # No common snapshot needed (PostgreSQL: READ COMMITTED, one round trip less): the stamp is
+    # read first, so what is read after it is at least as new, and a newer directory bumps the stamp,
+    # which the next booking sees and reads again; closures are one query.
+    with rw.read(snapshot=False) as s:
+        known = _known(s, ctx)
+        known.load(s, [i for i in (clinician_id, room_id, interpreter_id) if i is not None])
+        clinician = known.resource(ctx, clinician_id)
+        named_room = known.resource(ctx, room_id) if room_id is not None else None
+        named_interpreter = known.resource(ctx, interpreter_id) if interpreter_id is not None else None
+        if clinician.kind != m.ResourceKind.CLINICIAN:
+            raise BadInput("field.not_clinician", value=clinician_id)
+        interpreter_language = interpreters.language(interpreter_language)  # issue 14
         if named_interpreter is not None:
-            _check_open(s, named_interpreter, begin, end)
+            interpreters.check_named(named_interpreter, interpreter_language, clinician)
+        if named_room is not None and named_room.kind != m.ResourceKind.ROOM:
+            raise BadInput("field.not_room", value=room_id)
+        begin = _resolve_start(start, clinician.tz)
+        end = begin + dt.timedelta(minutes=duration)
+        _check_not_past(ctx, begin)
+        platform = known.platform(s, ctx.coop) if mode_value == m.Mode.VIDEO else None
+        record = tcs.visit_record(ctx, mode_value, clinician, patient_location, patient_site, consent,
+                                  platform=platform)  # issue 14
+        named = [r for r in (clinician, named_room, named_interpreter) if r is not None]
+        known.check_open(s, named, begin, end)
+    # PostgreSQL: a booking of named resources waits only for writes touching them (engine._pg_turn_sql);
+    # "any room" / "any interpreter" choose among all, so they take the whole turn.
+    turn = None if any_room or any_interpreter else tuple(r.id for r in named)
     try:
-        with _overlap_refused(), write_session(ctx.engine) as s:
-            _check_not_taken(s, clinician, begin, end, now=ctx.now())
-            room = _pick_room(s, ctx, begin, end, named_room, any_room, now=ctx.now())
-            sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=ctx.coop)  # issue 13
-            sharing_terms.check_quota(s, ctx, room, begin, end, coop=ctx.coop)
+        with _overlap_refused(), rw.write(resources=turn) as (s, _changed):
+            now = ctx.now()
+            terms = sharing_terms.terms_for_partner(s, [clinician, named_room], ctx.coop)  # issue 13
+            sharing_terms.check_terms(s, ctx, clinician, begin, terms=terms.get(clinician.id))
+            _check_not_taken(s, clinician, begin, end, now=now, room=named_room)
+            room = named_room if named_room is not None else _pick_room(s, ctx, begin, end, None, any_room, now=now)
+            sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=ctx.coop, terms=terms.get(clinician.id))
+            sharing_terms.check_quota(s, ctx, room, begin, end, coop=ctx.coop,
+                                      terms=terms.get(room.id) if room is not None else None)
             # issue 14: clinician, room and interpreter in this one transaction: all or nothing
             interpreter = interpreters.pick(s, ctx, clinician, named_interpreter, any_interpreter,
                                             interpreter_language, begin, end)
             if interpreter is not None:
                 record = {**record, "interpreter_id": interpreter.id}
-            now = ctx.now()
             values: dict[str, Any] = dict(
                 clinician_id=clinician.id,
                 room_id=room.id if room else None,
@@ -189,8 +272,9 @@ def book(
                 updated_at=now,
                 **record,
             )
-            row = tb.BookingRow(id=store_bookings.insert(s, values), **values)
-            audit.record(s, ctx, "booking.book", "booking", row.id, coop=ctx.coop, after=_booking_dict(row))
+            row = tb.BookingRow(**values)
+            event = audit.event_values(ctx, "booking.book", "booking", coop=ctx.coop, after=_booking_dict(row))
+            row.id = store_bookings.insert_with_audit(s, values, event)
     except SlotTaken as exc:
         exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, any_room)
         raise

@@ -60,11 +60,26 @@ def partner_terms(session: Session, ctx: Context, snap: Snapshot | None = None) 
             for r in rows if r.window_days or r.min_notice_hours}
 
 
-def check_terms(session: Session, ctx: Context, res: m.Resource, start: dt.datetime) -> None:
-    """Refuse a partner a slot outside the owner's window or minimum notice (exit 1)."""
+def terms_for_partner(session: Session, resources: list[m.Resource | None], coop: str) -> dict[int, cap.SharingTerms]:
+    """The terms ``check_terms`` and ``check_quota`` need on these resources for ``coop``, in one query
+    (each resource's quota line for ``coop`` only); a resource of ``coop`` itself is left out."""
+    partners = [r for r in resources if r is not None and r.coop != coop]
+    found = store.terms_for(session, [r.id for r in partners], coop)
+    out = {}
+    for res in partners:
+        window, notice, release, quota = found.get(res.id, (0, 0, 0, None))
+        out[res.id] = cap.SharingTerms(res.id, window, notice, release, () if quota is None else ((coop, quota),))
+    return out
+
+
+def check_terms(session: Session, ctx: Context, res: m.Resource, start: dt.datetime,
+                *, terms: cap.SharingTerms | None = None) -> None:
+    """Refuse a partner a slot outside the owner's window or minimum notice (exit 1).
+
+    ``terms``: already read (``terms_for_partner``), else read here."""
     if res.coop == ctx.coop:
         return
-    terms = load_terms(session, res.id)
+    terms = load_terms(session, res.id) if terms is None else terms
     why = cap.terms_refusal(terms, start, ctx.now())
     if why == cap.TermsRefusal.WINDOW:
         raise NotPermitted("sharing.window", name=res.name, days=terms.window_days)
@@ -85,11 +100,13 @@ def week_extra(session: Session, resource_id: int, coop: str, week: str) -> int:
 
 
 def check_quota(session: Session, ctx: Context, res: m.Resource | None, start: dt.datetime, end: dt.datetime,
-                *, coop: str, exclude_booking: int | None = None) -> None:
-    """Inside the write transaction: refuse when ``coop`` would pass its week's quota on ``res`` (exit 1)."""
+                *, coop: str, exclude_booking: int | None = None, terms: cap.SharingTerms | None = None) -> None:
+    """Inside the write transaction: refuse when ``coop`` would pass its week's quota on ``res`` (exit 1).
+
+    ``terms``: read in this same transaction (``terms_for_partner``), else read here."""
     if res is None or res.coop == coop:
         return
-    terms = load_terms(session, res.id)
+    terms = load_terms(session, res.id) if terms is None else terms
     quota = terms.quota_minutes(coop)
     if quota is None or cap.quota_released(terms, start, ctx.now()):
         return

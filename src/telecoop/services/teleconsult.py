@@ -8,6 +8,8 @@ policy the booking lists use.
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from telecoop.domain import model as m
 from telecoop.domain import teleconsult as tc
 from telecoop.domain import validate as v
@@ -28,8 +30,12 @@ def visit_record(
     patient_location: str | None,
     patient_site: str,
     consent: bool,
+    *,
+    platform: str | None = None,
 ) -> dict:
     """The columns a new booking adds for its visit, after the issue's refusals.
+
+    ``platform``: the user's co-op's video platform when the caller has it at hand (else read here).
 
     Bad location word: exit 2. No consent, or a clinician not licensed where
     the patient is: exit 1, saying why. A video visit gets its private link
@@ -46,18 +52,23 @@ def visit_record(
         "patient_site": site,
         "consent_by": ctx.actor.login if remote else "",
         "consent_at": ctx.now() if remote else None,
-        "video_link": _new_link(ctx, ctx.coop) if mode == m.Mode.VIDEO else "",
+        "video_link": _new_link(ctx, ctx.coop, platform) if mode == m.Mode.VIDEO else "",
     }
 
 
 def _platform(ctx: Context, coop: str) -> str:
     with read_session(ctx.engine) as s:
-        row = s.get(tb.CoopRow, coop)
-        return (row.video_platform or "") if row is not None else ""
+        return platform_of(s, coop)
 
 
-def _new_link(ctx: Context, coop: str) -> str:
-    platform = _platform(ctx, coop)
+def platform_of(session: Session, coop: str) -> str:
+    """A co-op's approved video platform ("" when none)."""
+    row = session.get(tb.CoopRow, coop)
+    return (row.video_platform or "") if row is not None else ""
+
+
+def _new_link(ctx: Context, coop: str, platform: str | None = None) -> str:
+    platform = _platform(ctx, coop) if platform is None else platform
     return tc.new_visit_link(platform) if platform else ""
 
 

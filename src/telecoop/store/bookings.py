@@ -76,6 +76,54 @@ def busy(
     return out
 
 
+# The booking write path's own queries (``services.booking.book``): built once, run with new values
+# each time (building and keying a statement anew costs more than running it, inside the writers' turn).
+_B = tb.table_of(tb.BookingRow)
+
+
+def _overlapping(table: sa.Table, floor: str, *conditions: Any) -> Any:
+    # (``floor``: lo less the longest a row may last, so that the start index bounds the scan from both sides.)
+    return sa.select(table.c.clinician_id, table.c.room_id, table.c.start, table.c.end).where(
+        table.c.start < sa.bindparam("hi"), table.c.start > sa.bindparam(floor), table.c.end > sa.bindparam("lo"),
+        sa.or_(table.c.clinician_id == sa.bindparam("clinician"), table.c.room_id == sa.bindparam("room")),
+        *conditions,
+    )
+
+
+def _busy_of_one() -> Any:
+    from telecoop.store.capacity import HELD
+
+    H = tb.table_of(tb.HoldRow)
+    return sa.union_all(
+        _overlapping(_B, "booking_floor", _B.c.status.in_(ACTIVE)),
+        _overlapping(H, "hold_floor", H.c.status == HELD, H.c.expires > sa.bindparam("now")),
+    )
+
+
+_BUSY_OF_ONE = _busy_of_one()
+
+
+def busy_of_booking(
+    session: Session, clinician_id: int, room_id: int | None, start: dt.datetime, end: dt.datetime, now: dt.datetime,
+) -> dict[int, list[av.Interval]]:
+    """``busy(session, [clinician_id], [room_id], start, end, now=now)`` for one new booking, as one prepared query:
+    its clinician's and room's active bookings and live holds overlapping [start, end) widened by the largest buffer."""
+    from telecoop.store.capacity import MAX_SPAN
+
+    lo, hi = start - MAX_BUFFER, end + MAX_BUFFER
+    out: dict[int, list[av.Interval]] = defaultdict(list)
+    rows = session.execute(_BUSY_OF_ONE, {
+        "clinician": clinician_id, "room": room_id, "lo": lo, "hi": hi, "now": now,
+        "booking_floor": lo - dt.timedelta(minutes=v.MAX_DURATION), "hold_floor": lo - MAX_SPAN,
+    })
+    for cid, rid, s, e in rows.all():
+        if cid == clinician_id:
+            out[cid].append((s, e))
+        if room_id is not None and rid == room_id:
+            out[rid].append((s, e))
+    return out
+
+
 def booking_ids(session: Session) -> set[int]:
     return {i for i in session.exec(select(col(tb.BookingRow.id))).all() if i is not None}
 
@@ -104,6 +152,53 @@ def insert(session: Session, values: dict[str, Any]) -> int:
     """A new booking row; its id. A Core insert: cheaper than an ORM flush while other writers wait."""
     inserted = session.execute(sa.insert(tb.table_of(tb.BookingRow)).values(**values))
     return int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]  # a CursorResult
+
+
+def insert_with_audit(session: Session, values: dict[str, Any], audit: dict[str, Any]) -> int:
+    """A new booking row and its audit event (``audit``: the audit columns but ``entity_id``); the booking's id.
+
+    Both inside the caller's write transaction, hence inside the writers' turn:
+    on PostgreSQL one statement (a data-modifying WITH), so one round trip to
+    the server instead of two; on SQLite (in-process, no round trip) two inserts.
+    Either way a statement built once per set of columns, run with new values.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        new_id = int(session.execute(_INSERT_BOOKING, values).inserted_primary_key[0])  # type: ignore[attr-defined]
+        session.execute(_INSERT_AUDIT, {**audit, "entity_id": str(new_id)})
+        return new_id
+    shape = (tuple(values), tuple(audit))
+    stmt = _PG_INSERTS.get(shape)
+    if stmt is None:
+        stmt = _PG_INSERTS[shape] = _pg_insert_with_audit(*shape)
+    params = {f"b_{k}": value for k, value in values.items()} | {f"a_{k}": value for k, value in audit.items()}
+    return int(session.execute(stmt, params).scalar_one())
+
+
+_INSERT_BOOKING = sa.insert(_B)
+_INSERT_AUDIT = sa.insert(tb.table_of(tb.AuditRow))
+_PG_INSERTS: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
+def _pg_insert_with_audit(booking_columns: tuple[str, ...], audit_columns: tuple[str, ...]) -> Any:
+    events = tb.table_of(tb.AuditRow)
+    added = (
+        sa.insert(_B)
+        .values({c: sa.bindparam(f"b_{c}", type_=_B.c[c].type) for c in booking_columns})
+        .returning(_B.c.id)
+        .cte("added")
+    )
+    chosen = sa.select(
+        *[sa.bindparam(f"a_{c}", type_=events.c[c].type).label(c) for c in audit_columns],
+        sa.cast(added.c.id, sa.String).label("entity_id"),
+    )
+    return sa.insert(events).from_select([*audit_columns, "entity_id"], chosen).returning(events.c.entity_id)
+
+
+def coop_zones_and_platforms(session: Session) -> dict[str, tuple[str, str]]:
+    """Co-op slug -> (IANA zone, approved video platform or "")."""
+    C = tb.table_of(tb.CoopRow)
+    return {slug: (tz, platform or "") for slug, tz, platform in session.execute(
+        sa.select(C.c.slug, C.c.tz, C.c.video_platform)).all()}
 
 
 def names(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str, str]]:

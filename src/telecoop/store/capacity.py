@@ -158,6 +158,22 @@ def quota_lines(session: Session, resource_id: int) -> tuple[tuple[str, int], ..
         col(Q.resource_id) == resource_id).order_by(col(Q.coop))).all())
 
 
+def terms_for(session: Session, resource_ids: list[int], coop: str) -> dict[int, tuple[int, int, int, int | None]]:
+    """Resource id -> (window days, minimum notice hours, release hours, ``coop``'s weekly quota minutes or
+    None), one query for several resources; a resource without terms reads (0, 0, 0, None)."""
+    if not resource_ids:
+        return {}
+    R, T, Q = tb.table_of(tb.ResourceRow), tb.table_of(tb.SharingTermsRow), tb.table_of(tb.QuotaRow)
+    stmt = (
+        sa.select(R.c.id, T.c.window_days, T.c.min_notice_hours, T.c.release_hours, Q.c.minutes_per_week)
+        .select_from(
+            R.outerjoin(T, T.c.resource_id == R.c.id).outerjoin(Q, sa.and_(Q.c.resource_id == R.c.id, Q.c.coop == coop))
+        )
+        .where(R.c.id.in_(sorted(resource_ids)))
+    )
+    return {rid: (w or 0, n or 0, r or 0, q) for rid, w, n, r, q in session.execute(stmt).all()}
+
+
 def terms_of_others(session: Session, coop: str) -> list[tb.SharingTermsRow]:
     """Sharing terms of every resource not owned by ``coop``."""
     T, R = tb.SharingTermsRow, tb.ResourceRow

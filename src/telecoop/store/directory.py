@@ -41,9 +41,9 @@ def visible_clause(coop: str) -> ColumnElement[bool]:
     )
 
 
-def resources_from_rows(session: Session, rows: list[tb.ResourceRow]) -> list[m.Resource]:
-    """Domain resources with their zones and share lists, in two queries whatever the count."""
-    zones = coop_zones(session)
+def resources_from_rows(session: Session, rows: list[tb.ResourceRow], zones: dict[str, str] | None = None) -> list[m.Resource]:
+    """Domain resources with their zones (``zones``: already read) and share lists, in two queries whatever the count."""
+    zones = coop_zones(session) if zones is None else zones
     listed = [r.id for r in rows if r.sharing == m.Sharing.LISTED.value]
     shares: dict[int, list[str]] = defaultdict(list)
     if listed:
@@ -192,6 +192,26 @@ def resources_by_ids(session: Session, ids: Iterable[int]) -> list[m.Resource]:
     """The resources of ``ids`` that exist, whoever may see them."""
     R = tb.ResourceRow
     return resources_from_rows(session, list(session.exec(select(R).where(col(R.id).in_(sorted(ids)))).all()))
+
+
+def resources_with_rules(
+    session: Session, ids: Iterable[int], zones: dict[str, str]
+) -> list[tuple[m.Resource, list[av.WeeklyRule]]]:
+    """The resources of ``ids`` that exist, whoever may see them, each with its weekly hours: one query
+    (resource rows joined to their hours) and, for ``listed`` ones, their shares (``resources_from_rows``)."""
+    R, A = tb.table_of(tb.ResourceRow), tb.table_of(tb.AvailabilityRow)
+    hours = [A.c.weekday.label("h_weekday"), A.c.start.label("h_start"), A.c.end.label("h_end"),
+             A.c.valid_from.label("h_from"), A.c.valid_to.label("h_to")]
+    stmt = sa.select(*R.c, *hours).select_from(R.outerjoin(A, A.c.resource_id == R.c.id)).where(
+        R.c.id.in_(sorted(ids)))
+    rows: dict[int, Any] = {}
+    rules: dict[int, list[av.WeeklyRule]] = defaultdict(list)
+    for row in session.execute(stmt).all():
+        rows.setdefault(row.id, row)
+        if row.h_weekday is not None:
+            rules[row.id].append(av.WeeklyRule(row.h_weekday, row.h_start, row.h_end, row.h_from, row.h_to))
+    found = resources_from_rows(session, list(rows.values()), zones)
+    return [(res, rules.get(res.id, [])) for res in found]
 
 
 def active_resource_rows(session: Session, *, coop: str | None = None) -> list[tb.ResourceRow]:

@@ -75,6 +75,9 @@ def _sqlite_begin(conn) -> None:
 
 # issue 12: PostgreSQL. The writers' turn is this transaction-level advisory lock.
 WRITERS_LOCK = 7251001
+# A booking's finer turn (see ``_pg_turn_sql``): the two-key advisory locks (RESOURCE_LOCKS, resource id),
+# a key space apart from the one-key WRITERS_LOCK.
+RESOURCE_LOCKS = 7251
 OVERLAP_SQLSTATE = "23P01"  # exclusion_violation: booking_clinician_no_overlap / booking_room_no_overlap
 PG_CONNECT_TIMEOUT_S = 10
 
@@ -332,10 +335,40 @@ def _pg_begin(conn) -> None:
     # SQLite read transaction has: a search reading the directory then the
     # bookings, or the import's validation then its fingerprint, must not
     # see a commit land between two of its statements.
-    if conn.get_execution_options().get("telecoop_write"):
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
-    else:
+    # (``ReadThenWrite.read(snapshot=False)``: a caller whose statements need no common
+    # snapshot keeps READ COMMITTED and saves the round trip.)
+    options = conn.get_execution_options()
+    if options.get("telecoop_write"):
+        conn.exec_driver_sql(_pg_turn_sql(options.get("telecoop_resources")))
+    elif options.get("telecoop_snapshot", True):
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def _pg_turn_sql(resources: tuple[int, ...] | None) -> str:
+    """The statement that takes a PostgreSQL write transaction's turn.
+
+    Every write but one takes WRITERS_LOCK alone, exclusively: one writer at a
+    time, as on SQLite. ``write_session(engine, resources=...)`` (a booking of
+    named resources: ``services.booking.book``) takes WRITERS_LOCK *shared* and
+    then each of its resources' own locks exclusively, so bookings of different
+    clinicians, rooms and interpreters run side by side, while any other write
+    (holds, quotas, cancellations, the directory, the import...) still waits for
+    every booking in progress and runs alone. What a booking checks inside its
+    turn is all about its own resources: the buffer around their active bookings
+    and live holds (hold writes are exclusive), and a partner's quota on them
+    (every minute that counts towards it is a booking or a hold of that very
+    resource, written under its lock or exclusively). The overlap itself stays
+    the database's (EXCLUDE constraints) whatever the turn.
+
+    Ids are ints (no quoting needed) and go in ascending order, so two bookings
+    never wait for each other crosswise; the statements run one after another in
+    one round trip (psycopg's simple protocol, no parameters).
+    """
+    if not resources:
+        return f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})"
+    keys = sorted({int(r) for r in resources})
+    return "; ".join([f"SELECT pg_advisory_xact_lock_shared({WRITERS_LOCK})"]
+                     + [f"SELECT pg_advisory_xact_lock({RESOURCE_LOCKS}, {k})" for k in keys])
 
 
 def pg_engine(url: str) -> Engine:
@@ -452,6 +485,17 @@ def directory_version(session: Session) -> str:
     return row.value if row else "0"
 
 
+def directory_stamp(session: Session) -> tuple[str, str]:
+    """(this database's instance id, its directory version) in one query: what a per-process copy of
+    the directory is valid for (the version alone could repeat in another database at the same address)."""
+    meta = tables.table_of(tables.Meta)
+    rows = session.execute(
+        sa.select(meta.c.key, meta.c.value).where(meta.c.key.in_(("instance_id", "directory_version")))
+    ).all()
+    found = {key: value for key, value in rows}
+    return found.get("instance_id", ""), found.get("directory_version", "0")
+
+
 def schema_version(engine: Engine) -> int:
     """The schema version of the database (its Alembic revision's number)."""
     with engine.connect() as conn:
@@ -536,10 +580,19 @@ def _flock_within(fd: int, seconds: float) -> bool:
 
 
 @contextlib.contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """A session whose transaction starts with BEGIN IMMEDIATE and commits on exit."""
+def write_session(engine: Engine, *, resources: tuple[int, ...] | None = None) -> Iterator[Session]:
+    """A session whose transaction starts with BEGIN IMMEDIATE and commits on exit.
+
+    ``resources``: the ids of the only resources whose rows this write reads to
+    decide (a booking's clinician, room, interpreter). On PostgreSQL such a
+    write shares the writers' turn with others of its kind on other resources
+    (``_pg_turn_sql``); on SQLite, one writer at a time anyway, it changes nothing.
+    """
+    options: dict[str, object] = {"telecoop_write": True}
+    if resources:
+        options["telecoop_resources"] = tuple(sorted(set(resources)))
     with _busy_refused(), writer_turn(engine):
-        with Session(engine.execution_options(telecoop_write=True), expire_on_commit=False) as s:
+        with Session(engine.execution_options(**options), expire_on_commit=False) as s:
             with s.begin():
                 yield s
     _checkpoint(engine)
@@ -610,20 +663,23 @@ class ReadThenWrite:
             cur.close()
 
     @contextlib.contextmanager
-    def read(self) -> Iterator[Session]:
-        """A read transaction (rolled back on exit), outside the writers' turn."""
+    def read(self, *, snapshot: bool = True) -> Iterator[Session]:
+        """A read transaction (rolled back on exit), outside the writers' turn.
+
+        ``snapshot=False``: on PostgreSQL each statement sees the latest commits (READ COMMITTED)
+        instead of one snapshot for them all; SQLite's read transaction is one snapshot anyway."""
         self._version = self._data_version()
-        self.conn.execution_options(telecoop_write=False)  # a plain (deferred) BEGIN
+        self.conn.execution_options(telecoop_write=False, telecoop_snapshot=snapshot)  # a plain (deferred) BEGIN
         with Session(bind=self.conn, expire_on_commit=False) as s:
             yield s
             s.rollback()
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[tuple[Session, bool]]:
+    def write(self, *, resources: tuple[int, ...] | None = None) -> Iterator[tuple[Session, bool]]:
         """``(session, changed)`` in one BEGIN IMMEDIATE transaction; changed: another connection
-        committed since the last ``read`` began."""
+        committed since the last ``read`` began. ``resources``: as for ``write_session``."""
         with _busy_refused(), writer_turn(self.engine):
-            self.conn.execution_options(telecoop_write=True)
+            self.conn.execution_options(telecoop_write=True, telecoop_resources=tuple(sorted(set(resources or ()))))
             with Session(bind=self.conn, expire_on_commit=False) as s:
                 with s.begin():
                     s.connection()  # BEGIN IMMEDIATE now: from here no one else commits
