@@ -36,7 +36,7 @@ def fixed_clock(now: dt.datetime = NOW):
 
 # Fixtures that give a test a database on the engine under test (see the module's doc).
 DB_FIXTURES = {"db_path", "sample_template", "demo_template", "demo_db", "pg_url", "fresh_db", "as_user",
-               "context_for", "app_for"}
+               "context_for", "app_for", "empty_template"}
 
 
 def pytest_configure(config):
@@ -121,6 +121,22 @@ def sample_template(tmp_path_factory, _session_databases) -> Path:
     engine = make_engine(path)
     csvio.import_path(engine, SAMPLE, actor="test")
     engine.dispose()
+    return path if engines.ON_PG else _fold_wal(path)
+
+
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory, _session_databases) -> Path:
+    """TeleCoop's tables and no row, made once per session (making them runs every migration);
+    a test that needs an empty federation but is not about making one copies it."""
+    from telecoop.store.engine import make_engine
+
+    if engines.ON_PG:
+        path = engines.create_database("empty")
+        engines.keep(path)
+        _session_databases.append(path)
+    else:
+        path = tmp_path_factory.mktemp("empty") / "empty.db"
+    make_engine(path).dispose()
     return path if engines.ON_PG else _fold_wal(path)
 
 

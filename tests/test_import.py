@@ -17,8 +17,6 @@ from telecoop.store import tables as tb
 from telecoop.store.engine import make_engine, read_session
 
 UTC = dt.timezone.utc
-# Every test here imports into a database (``db``: a copy of ``no_rows``, below): on both engines.
-pytestmark = pytest.mark.both_engines
 
 COOPS = """slug,name,region,tz,lang
 gaspesie,Coopérative de santé de la Gaspésie,Gaspésie,America/Toronto,fr
@@ -65,26 +63,11 @@ def dump(db: Path) -> dict[str, list]:
         conn.close()
 
 
-@pytest.fixture(scope="module")
-def no_rows(tmp_path_factory):
-    """A database with TeleCoop's tables and no row, made once (creating the tables runs every
-    migration: most of a test's time here); each test imports into a copy of it."""
-    path = engines.empty_db(tmp_path_factory.mktemp("no_rows") / "telecoop.db")
-    engines.keep(path)
-    eng = make_engine(path)
-    if not engines.ON_PG:
-        with eng.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # one complete file to copy
-    eng.dispose()
-    yield path
-    if engines.ON_PG:
-        engines.drop_database(path)
-
-
 @pytest.fixture
-def db(no_rows, tmp_path) -> Path:
-    """A database with no row: a file path (SQLite) or a PostgreSQL database (tests/engines.py)."""
-    return engines.copy_db(no_rows, tmp_path / "telecoop.db")
+def db(empty_template, tmp_path) -> Path:
+    """A database with the tables and no row: a file path (SQLite) or a PostgreSQL database
+    (tests/engines.py); a copy, since making the tables runs every migration."""
+    return engines.copy_db(empty_template, tmp_path / "telecoop.db")
 
 
 @pytest.fixture
