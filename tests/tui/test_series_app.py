@@ -239,6 +239,35 @@ async def test_move_this_and_later_says_which_cannot_move_then_moves_them_all(ap
         == ["booking.book", "booking.reschedule"]
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_the_details_of_an_occurrence_name_its_series_as_the_list_does(app_for, context_for, lang):
+    """Enter on an occurrence: the details say the series and occurrence; a one-off booking and a partner's
+    masked view of the occurrence say none."""
+    series_id, made = _series(context_for, f"DET-{lang}")
+    line = {"fr": "Série n° {s} : occurrence 3", "en": "Series #{s}: occurrence 3"}[lang].format(s=series_id)
+    app = app_for("recep.gaspesie", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await _highlight(pilot, f"DET-{lang}", 3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog) and app.screen.booking_id == made[2].id
+        assert line in static_text(pilot, "#details-body").splitlines()
+        await pilot.press("escape")
+        await settle(pilot)
+        one_off = next(b for b in booking_service.list_bookings(context_for("recep.gaspesie"), own_coop_only=True)
+                       if b.series_id is None)
+        app.push_screen(BookingDetailsDialog(one_off.id))
+        await settle(pilot)
+        assert line.split(str(series_id))[0] not in static_text(pilot, "#details-body")
+    partner = app_for("recep.iles", lang=lang)
+    async with partner.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        partner.push_screen(BookingDetailsDialog(made[2].id))
+        await settle(pilot)
+        body = static_text(pilot, "#details-body")
+        assert body and line.split(str(series_id))[0] not in body, "the partner sees a busy slot, not the series"
+
+
 async def test_series_dialogs_readable_with_no_color_and_the_focus_visible(app_for, context_for, monkeypatch):
     """NO_COLOR: no colour at all, nothing drawn in its background's colour, the focused field/button reversed."""
     monkeypatch.setenv("NO_COLOR", "1")

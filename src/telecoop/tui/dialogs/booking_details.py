@@ -26,6 +26,7 @@ from telecoop.i18n import LANGS, get_lang, t
 from telecoop.services import booking as booking_service
 from telecoop.services import teleconsult as teleconsult_service
 from telecoop.tui import strings_day  # noqa: F401  (registers the catalogue)
+from telecoop.tui import strings_series  # noqa: F401  (registers the catalogue: series in the app)
 from telecoop.tui.confirmation import LANG_KEYS, confirmation_text
 from telecoop.tui.format import (
     clean,
@@ -178,6 +179,8 @@ class BookingDetailsDialog(ModalScreen[None]):
         else:
             how += " · " + t("tui.details.patient", patient=clean(b.patient or ""))
         lines.append(how)
+        if not b.masked and b.series_id is not None:  # issue 14: the list's series line, here too
+            lines.append(t("tui.details.series", series=b.series_id, n=b.series_index))
         if d.video_link:
             lines.append(t("tui.details.video", link=clean(d.video_link)))
         if not b.masked:
