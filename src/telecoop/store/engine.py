@@ -16,9 +16,9 @@ import signal
 import stat
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -26,7 +26,7 @@ from sqlalchemy import event
 try:  # advisory locks exist on POSIX only; elsewhere SQLite's busy handler alone queues writers
     import fcntl
 except ImportError:  # pragma: no cover
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
@@ -46,7 +46,7 @@ BUSY_TIMEOUT_MS = int(os.environ.get("TELECOOP_BUSY_TIMEOUT_MS", "") or 20_000)
 OVERLAP_MARKER = "booking overlaps an active booking"
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own
     # implicit BEGIN is deferred and cannot be made IMMEDIATE).
     dbapi_conn.isolation_level = None
@@ -63,7 +63,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _sqlite_begin(conn) -> None:
+def _sqlite_begin(conn: sa.Connection) -> None:
     # A deferred read that later upgrades to a write fails at once with
     # "database is locked" instead of waiting; IMMEDIATE takes the write lock
     # up front and waits for it under busy_timeout.
@@ -92,7 +92,7 @@ def _is_pg_target(target: object) -> bool:
     )
 
 
-def make_engine(path: str | os.PathLike, *, create: bool = True, migrate: bool | None = None) -> Engine:
+def make_engine(path: str | os.PathLike[str], *, create: bool = True, migrate: bool | None = None) -> Engine:
     """Open (and when ``create``, create) the database at ``path``.
 
     ``path`` may also be a ``postgresql://`` URL (``locations.db_file``): see
@@ -110,7 +110,7 @@ def make_engine(path: str | os.PathLike, *, create: bool = True, migrate: bool |
     """
     migrate = create if migrate is None else migrate
     if _is_pg_target(path):
-        return _make_pg_engine(locations.db_file(str(path)), create=create, migrate=migrate)
+        return _make_pg_engine(str(locations.db_file(str(path))), create=create, migrate=migrate)
     path = Path(path)
     version = inspect_file(path, create=create, migrate=migrate)
     if version is None:  # nothing there yet: a new, private file
@@ -121,7 +121,7 @@ def make_engine(path: str | os.PathLike, *, create: bool = True, migrate: bool |
     # URL.create: the path is one opaque file name ("x.db?mode=ro" is a file
     # called that), never parsed as a URI with options.
     url = sa.engine.URL.create("sqlite", database=str(path))
-    kwargs: dict = {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}}
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}}
     if not os.stat(path).st_mode & 0o222:
         # A file marked read-only stays so even for root (who may write
         # anyway): SQLite's read-only mode, and a write says "read-only".
@@ -140,13 +140,13 @@ def make_engine(path: str | os.PathLike, *, create: bool = True, migrate: bool |
     return engine
 
 
-def _read_only_opener(path: Path):
+def _read_only_opener(path: Path) -> Callable[[], Any]:
     import sqlite3
     import urllib.parse
 
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
 
-    def connect():
+    def connect() -> Any:
         return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
 
     return connect
@@ -196,7 +196,7 @@ def inspect_file(path: Path, *, create: bool, migrate: bool) -> int | None:
     return None if found is None else found.number
 
 
-def inspect_schema(path: str | os.PathLike, *, migrate: bool = True) -> schema.Found | None:
+def inspect_schema(path: str | os.PathLike[str], *, migrate: bool = True) -> schema.Found | None:
     """What ``inspect_file`` reads from an existing file (its revision, or its version from before
     Alembic); for a ``postgresql://`` URL, the same read from the database. Nothing is written."""
     if _is_pg_target(path):
@@ -277,7 +277,7 @@ def busy() -> Busy:
     return Busy("store.busy", seconds=round(BUSY_TIMEOUT_MS / 1000))
 
 
-def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> StoreError | Busy | None:
+def store_error(exc: BaseException, path: str | os.PathLike[str] | None = None) -> StoreError | Busy | None:
     """A database error a user can cause, as one clear message (no SQL text); None for any other."""
     text = str(getattr(exc, "orig", None) or exc).lower()
     shown = str(path) if path is not None else "?"
@@ -301,7 +301,7 @@ def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> St
 # --------------------------------------------------------------------------- #
 
 
-def _pg_connector(url: str):
+def _pg_connector(url: str) -> Callable[[], Any]:
     """A function opening one psycopg connection to ``url`` (libpq: host, socket folder, service).
 
     Every session: UTC (``timestamptz`` read back as UTC), a lock wait bounded
@@ -313,19 +313,19 @@ def _pg_connector(url: str):
 
     given = conninfo_to_dict(url)
     options = " ".join(
-        filter(None, [given.get("options") or os.environ.get("PGOPTIONS", ""), f"-c lock_timeout={BUSY_TIMEOUT_MS}", "-c TimeZone=UTC"])
+        filter(None, [str(given.get("options") or os.environ.get("PGOPTIONS", "")), f"-c lock_timeout={BUSY_TIMEOUT_MS}", "-c TimeZone=UTC"])
     )
-    extra: dict = {"options": options, "application_name": given.get("application_name") or "telecoop"}
+    extra: dict[str, Any] = {"options": options, "application_name": given.get("application_name") or "telecoop"}
     if "connect_timeout" not in given and not os.environ.get("PGCONNECT_TIMEOUT"):
         extra["connect_timeout"] = PG_CONNECT_TIMEOUT_S
 
-    def connect():
+    def connect() -> Any:
         return psycopg.connect(url, **extra)
 
     return connect
 
 
-def _pg_begin(conn) -> None:
+def _pg_begin(conn: sa.Connection) -> None:
     # Writes: READ COMMITTED (the default) on purpose: each statement after
     # the lock sees every write committed before it, so a check-then-insert
     # inside the turn is race-free. (REPEATABLE READ would take its snapshot
@@ -537,7 +537,7 @@ class _TurnTimeout(Exception):
     pass
 
 
-def _raise_turn_timeout(_signum, _frame):
+def _raise_turn_timeout(_signum: int, _frame: object) -> None:
     raise _TurnTimeout
 
 
@@ -656,9 +656,11 @@ class ReadThenWrite:
             # validates again inside the write. Conservative, never wrong.
             self._pg_calls = getattr(self, "_pg_calls", 0) + 1
             return -self._pg_calls
-        cur = self.conn.connection.driver_connection.execute("PRAGMA data_version")
+        driver = self.conn.connection.driver_connection
+        assert driver is not None  # an open connection
+        cur = driver.execute("PRAGMA data_version")
         try:
-            return cur.fetchone()[0]
+            return int(cur.fetchone()[0])
         finally:
             cur.close()
 
@@ -736,7 +738,7 @@ def _pg_integrity_check(engine: Engine) -> str:
     return "ok" if not missing else "missing: " + "; ".join(missing[:5])
 
 
-def backup(engine: Engine, target: str | os.PathLike) -> None:
+def backup(engine: Engine, target: str | os.PathLike[str]) -> None:
     """Consistent online copy (SQLite's backup API) while others keep working."""
     import sqlite3
 
@@ -752,7 +754,9 @@ def backup(engine: Engine, target: str | os.PathLike) -> None:
     try:
         dest = sqlite3.connect(str(target))
         try:
-            raw.driver_connection.backup(dest)
+            driver = raw.driver_connection
+            assert driver is not None  # an open connection
+            driver.backup(dest)
         finally:
             dest.close()
     except BaseException:
