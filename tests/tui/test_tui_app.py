@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import engines
+import pytest
 
 from textual.command import CommandPalette
 from textual.widgets import Input, Select
@@ -207,3 +208,23 @@ async def test_service_errors_are_shown_not_raised(app_for, context_for, demo_db
         assert app.is_running
         # issue 10: the dialog knew the booking as it was; the change is refused as stale.
         assert any(f"booking {booking.id} was changed by someone else" in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_a_bookings_details_show_every_button_whole_at_60_columns(app_for, lang):
+    """At 60x20 the details' three buttons fit inside the dialog (the last one was cut: "Ferme")."""
+    from textual.widgets import Button
+
+    app = app_for("recep.gaspesie", lang=lang)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen.query_one("#dialog")
+        buttons = list(app.screen.query(".buttons Button").results(Button))
+        assert len(buttons) == 3
+        for button in buttons:
+            assert button.region.right <= dialog.content_region.right, str(button.label)
+        assert str(buttons[-1].label) in screen_text(pilot)
