@@ -228,3 +228,36 @@ async def test_a_bookings_details_show_every_button_whole_at_60_columns(app_for,
         for button in buttons:
             assert button.region.right <= dialog.content_region.right, str(button.label)
         assert str(buttons[-1].label) in screen_text(pilot)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_a_long_bookings_details_scroll_at_60x20_and_keep_buttons_and_keys(app_for, context_for, lang):
+    """A video visit with its link and four history lines is taller than 20 rows: the details
+    scroll (PgDn/PgUp) while the title, the buttons and the key hint stay on the screen."""
+    from telecoop.services import teleconsult as teleconsult_service
+    from textual.containers import VerticalScroll
+
+    from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
+
+    ctx = context_for("recep.gaspesie")
+    booking = next(b for b in booking_service.list_bookings(ctx, own_coop_only=True) if b.status == "booked")
+    for mode in ("phone", "video", "phone", "video"):
+        teleconsult_service.switch_mode(ctx, booking.id, mode, consent=True)
+    app = app_for("recep.gaspesie", lang=lang)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        app.push_screen(BookingDetailsDialog(booking.id))
+        await settle(pilot)
+        await pilot.pause()
+        scroll = app.screen.query_one("#details-scroll", VerticalScroll)
+        assert scroll.max_scroll_y > 0, "the details are taller than the room left for them"
+        dialog = app.screen.query_one("#dialog")
+        for selector in ("#dialog-title", "#details-close", "#dialog-hint"):
+            region = app.screen.query_one(selector).region
+            assert region.height >= 1 and dialog.region.contains_region(region), selector
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert scroll.scroll_y > 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert scroll.scroll_y == 0

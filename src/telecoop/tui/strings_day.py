@@ -42,6 +42,11 @@ DAY_MESSAGES: dict[str, tuple[str, str]] = {
         "Open the booking's details (to give the patient)",
     ),
     "tui.key.copy": ("Copier", "Copy"),
+    "tui.key.scroll_details": ("défiler", "scroll"),
+    "tui.help.scroll_details": (
+        "Faire défiler les détails d'un long rendez-vous",
+        "Scroll a long booking's details",
+    ),
     "tui.help.copy": (
         "Copier la confirmation pour le patient dans votre presse-papiers",
         "Copy the patient's confirmation to your clipboard",

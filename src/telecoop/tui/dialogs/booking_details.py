@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -75,6 +75,9 @@ class BookingDetailsDialog(ModalScreen[None]):
         Binding("k", "new_link", "tui.key.new_link"),
         # issue 14: video, phone or in person, any direction (the CLI's switch)
         Binding("m", "switch_mode", "tui.key.switch_mode"),
+        # a long booking on a small terminal: the details scroll, the buttons and keys stay
+        Binding("pagedown", "scroll_details(1)", "tui.key.scroll_details", show=False),
+        Binding("pageup", "scroll_details(-1)", "tui.key.scroll_details", show=False),
     ]
     AUTO_FOCUS = "#details-copy"
 
@@ -94,7 +97,8 @@ class BookingDetailsDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog details-dialog"):
             yield Static("", id="dialog-title", classes="title", markup=False)
-            yield Static("", id="details-body", markup=False)
+            with VerticalScroll(id="details-scroll", can_focus=False):
+                yield Static("", id="details-body", markup=False)
             yield Static("", id="details-lang", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("", id="details-copy", compact=True, variant="primary")
@@ -110,6 +114,35 @@ class BookingDetailsDialog(ModalScreen[None]):
     def on_mount(self) -> None:
         self.relabel()
         self._load()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """The details get what the screen has left beside the title, buttons and keys; beyond, they scroll."""
+        dialog = self.query_one("#dialog")
+        scroll = self.query_one("#details-scroll", VerticalScroll)
+        width = dialog.content_region.width
+        if not width:
+            return  # not laid out yet; the next resize or relabel fits it
+        others = 0
+        for child in dialog.children:  # their heights as they want them, not as squeezed now
+            if child is scroll:
+                continue
+            height = child.styles.height
+            if height is not None and height.is_cells:
+                lines = int(height.value)
+            else:
+                lines = child.get_content_height(self.size, self.size, width)
+            others += lines + child.styles.margin.top + child.styles.margin.bottom
+        scroll.styles.max_height = max(3, self.size.height - others - 2)  # 2: the dialog's border
+
+    def action_scroll_details(self, pages: int) -> None:
+        scroll = self.query_one("#details-scroll", VerticalScroll)
+        if pages > 0:
+            scroll.scroll_page_down(animate=False)
+        else:
+            scroll.scroll_page_up(animate=False)
 
     @work(thread=True, exclusive=True, group="details")
     def _load(self) -> None:
@@ -153,6 +186,7 @@ class BookingDetailsDialog(ModalScreen[None]):
         self.query_one("#details-body", Static).update(self._body(d))
         lang_line = t("tui.details.lang") + " " + t(LANG_KEYS[self.patient_lang or get_lang()])
         self.query_one("#details-lang", Static).update(literal(lang_line))
+        self.call_after_refresh(self._fit)
 
     def _body(self, d: m.BookingDetails) -> Text:
         b = d.booking

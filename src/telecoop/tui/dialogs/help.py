@@ -30,6 +30,7 @@ HELP_KEYS = {
     "tui.key.wl.switch": "tui.help.wl.switch",
     "tui.key.adm.terms": "tui.help.adm.terms",
     "tui.key.language": "tui.help.language",
+    "tui.key.scroll_details": "tui.help.scroll_details",
     "tui.key.help": "tui.help.help",
     "tui.key.palette": "tui.help.palette",
     "tui.key.redraw": "tui.help.redraw",
