@@ -25,14 +25,11 @@ C. Every literal key of A.1, every value of an A.2 dict and of any module-level
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-import telecoop
-from catalogues import import_all
+from catalogues import SRC, import_all
 from telecoop import i18n
 
 import_all()
-SRC = Path(telecoop.__file__).parent
 CALLS = {"t", "tn", "error_text", "text"}  # text: calendar's t() in the feed's language
 EXEMPT = {
     ("i18n.py", "tn"),  # adds ".one" / ".other" to the key it was given

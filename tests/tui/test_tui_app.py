@@ -6,10 +6,13 @@ import engines
 import pytest
 
 from textual.command import CommandPalette
-from textual.widgets import Input, Select
+from textual.containers import VerticalScroll
+from textual.widgets import Button, Input, Select
 
 from telecoop import i18n
 from telecoop.services import booking as booking_service
+from telecoop.services import teleconsult as teleconsult_service
+from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
 from telecoop.tui.dialogs.booking_form import BookingDialog
 from telecoop.tui.dialogs.help import HelpDialog
 from telecoop.tui.screens.agenda import AgendaScreen
@@ -213,8 +216,6 @@ async def test_service_errors_are_shown_not_raised(app_for, context_for, demo_db
 @pytest.mark.parametrize("lang", ["fr", "en"])
 async def test_a_bookings_details_show_every_button_whole_at_60_columns(app_for, lang):
     """At 60x20 the details' three buttons fit inside the dialog (the last one was cut: "Ferme")."""
-    from textual.widgets import Button
-
     app = app_for("recep.gaspesie", lang=lang)
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot)
@@ -234,11 +235,6 @@ async def test_a_bookings_details_show_every_button_whole_at_60_columns(app_for,
 async def test_a_long_bookings_details_scroll_at_60x20_and_keep_buttons_and_keys(app_for, context_for, lang):
     """A video visit with its link and four history lines is taller than 20 rows: the details
     scroll (PgDn/PgUp) while the title, the buttons and the key hint stay on the screen."""
-    from telecoop.services import teleconsult as teleconsult_service
-    from textual.containers import VerticalScroll
-
-    from telecoop.tui.dialogs.booking_details import BookingDetailsDialog
-
     ctx = context_for("recep.gaspesie")
     booking = next(b for b in booking_service.list_bookings(ctx, own_coop_only=True) if b.status == "booked")
     for mode in ("phone", "video", "phone", "video"):
