@@ -5,8 +5,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
@@ -38,10 +39,8 @@ Closures = tuple[dict[int, list[av.Interval]], dict[str, list[av.Interval]]]
 
 def closures(session: Session, ids: list[int], coops: set[str], start: dt.datetime, end: dt.datetime) -> Closures:
     """Closures meeting [start, end) of resources ``ids`` (by resource) or of whole ``coops`` (by co-op)."""
-    by_res: dict[int, list[av.Interval]] = defaultdict(list)
-    by_coop: dict[str, list[av.Interval]] = defaultdict(list)
     if not ids and not coops:
-        return by_res, by_coop
+        return _by_owner((), ids, coops)
     C = tb.ClosureRow
     # By time in SQL, by resource and co-op here: closures meeting a window are few (days off,
     # holidays), while a search's id list runs to hundreds, which cost more to send and
@@ -49,8 +48,15 @@ def closures(session: Session, ids: list[int], coops: set[str], start: dt.dateti
     stmt = sa.select(col(C.resource_id), col(C.coop), col(C.start), col(C.end)).where(
         col(C.start) < end, col(C.end) > start
     )
+    return _by_owner(session.execute(stmt).all(), ids, coops)
+
+
+def _by_owner(rows: Iterable[Sequence[Any]], ids: list[int], coops: set[str]) -> Closures:
+    """Closure rows (resource, co-op, start, end) of resources ``ids`` (by resource) or of ``coops`` (by co-op)."""
+    by_res: dict[int, list[av.Interval]] = defaultdict(list)
+    by_coop: dict[str, list[av.Interval]] = defaultdict(list)
     wanted_ids, wanted_coops = set(ids), set(coops)
-    for resource_id, coop, c_start, c_end in session.execute(stmt).all():
+    for resource_id, coop, c_start, c_end in rows:
         if resource_id is not None:
             if resource_id in wanted_ids:
                 by_res[resource_id].append((c_start, c_end))
@@ -94,20 +100,8 @@ def kept_closures(
             key=lambda row: (row[0], row[1]),
         )
         kept = _KEPT[engine_key] = _Kept(version, [r[0] for r in rows], rows)
-    by_res: dict[int, list[av.Interval]] = defaultdict(list)
-    by_coop: dict[str, list[av.Interval]] = defaultdict(list)
-    wanted_ids, wanted_coops = set(ids), set(coops)
-    rows = kept.rows
-    for i in range(bisect.bisect_right(kept.ends, start), len(rows)):  # those ending after ``start``
-        c_end, c_start, resource_id, coop = rows[i]
-        if c_start >= end:
-            continue
-        if resource_id is not None:
-            if resource_id in wanted_ids:
-                by_res[resource_id].append((c_start, c_end))
-        elif coop in wanted_coops:
-            by_coop[coop].append((c_start, c_end))
-    return by_res, by_coop
+    after = kept.rows[bisect.bisect_right(kept.ends, start):]  # those ending after ``start``
+    return _by_owner(((rid, coop, c_start, c_end) for c_end, c_start, rid, coop in after if c_start < end), ids, coops)
 
 
 def hours_of(session: Session, resource_id: int, weekday: int | None = None) -> list[rules.Hours]:
