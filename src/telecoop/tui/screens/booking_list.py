@@ -299,9 +299,14 @@ class BookingListScreen(ModeScreen):
         elif b is not None:
             self._ask_cancel(b)
 
-    def _ask_cancel(self, b: m.Booking, notice: tuple[str, dict] | None = None) -> None:
+    def _cancel_summary(self, b: m.Booking) -> str:
+        """What the cancel dialog says of the booking: day, time, clinician, patient."""
         tz = self.ctx.actor_tz
-        summary = f"{day_long(local_day(b.start, tz))}, {time_pair(b.start, tz, b.clinician_tz, long=True)} — {clean(b.clinician)} — {clean(b.patient or '')}"
+        return (f"{day_long(local_day(b.start, tz))}, {time_pair(b.start, tz, b.clinician_tz, long=True)}"
+                f" — {clean(b.clinician)} — {clean(b.patient or '')}")
+
+    def _ask_cancel(self, b: m.Booking, notice: tuple[str, dict] | None = None) -> None:
+        summary = self._cancel_summary(b)
 
         def answered(reason: str | None) -> None:
             if reason:
@@ -393,9 +398,7 @@ class BookingListScreen(ModeScreen):
     def _series_chosen(self, b: m.Booking, what: str, scope: str, later: int) -> None:
         series_id, index, only = int(b.series_id or 0), b.series_index or 0, scope == "one"
         if what == "cancel":
-            tz = self.ctx.actor_tz
-            summary = (f"{day_long(local_day(b.start, tz))}, {time_pair(b.start, tz, b.clinician_tz, long=True)}"
-                       f" — {clean(b.clinician)} — {clean(b.patient or '')}")
+            summary = self._cancel_summary(b)
             scope_line = None if only else ("tui.scope.cancel_later", {"series": series_id, "n": index,
                                                                        "count": later + 1})
 
