@@ -193,7 +193,8 @@ def test_write_sessions_take_the_writers_turn_and_wait_at_most_the_timeout(db_pa
         s.add(tb.Meta(key="x", value="1"))
     with store.read_session(engine) as s:
         s.get(tb.Meta, "x")
-    assert seen.count(f"SELECT pg_advisory_xact_lock({store.WRITERS_LOCK})") == 1  # the write only
+    # the write only, its turn taken in the round trip that begins it
+    assert seen.count(f"BEGIN; SELECT pg_advisory_xact_lock({store.WRITERS_LOCK})") == 1
     holder = engines.Direct(db_path)
     holder.execute(f"SELECT pg_advisory_lock({store.WRITERS_LOCK})")  # another writer holds the turn
     from telecoop.domain.errors import Busy

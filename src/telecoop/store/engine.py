@@ -326,6 +326,11 @@ def _pg_connector(url: str) -> Callable[[], Any]:
 
 
 def _pg_begin(conn: sa.Connection) -> None:
+    # The driver runs in autocommit (``pg_engine``): psycopg sends no BEGIN of
+    # its own, so this event opens every transaction itself, in the same round
+    # trip as what the transaction needs first (its turn, its isolation level).
+    # COMMIT and ROLLBACK stay the driver's: psycopg sends them whenever the
+    # server is inside a transaction, whatever its autocommit flag.
     # Writes: READ COMMITTED (the default) on purpose: each statement after
     # the lock sees every write committed before it, so a check-then-insert
     # inside the turn is race-free. (REPEATABLE READ would take its snapshot
@@ -335,13 +340,16 @@ def _pg_begin(conn: sa.Connection) -> None:
     # SQLite read transaction has: a search reading the directory then the
     # bookings, or the import's validation then its fingerprint, must not
     # see a commit land between two of its statements.
-    # (``ReadThenWrite.read(snapshot=False)``: a caller whose statements need no common
-    # snapshot keeps READ COMMITTED and saves the round trip.)
+    # (``ReadThenWrite.read(snapshot=False)``: a caller whose statements need no
+    # common snapshot opens no transaction at all: each statement runs alone,
+    # as in READ COMMITTED, and neither BEGIN nor ROLLBACK costs a round trip.)
     options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # a caller asked for no transaction
     if options.get("telecoop_write"):
-        conn.exec_driver_sql(_pg_turn_sql(options.get("telecoop_resources")))
+        conn.exec_driver_sql("BEGIN; " + _pg_turn_sql(options.get("telecoop_resources")))
     elif options.get("telecoop_snapshot", True):
-        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ")
 
 
 def _pg_turn_sql(resources: tuple[int, ...] | None) -> str:
@@ -377,7 +385,9 @@ def pg_engine(url: str) -> Engine:
     # service, pgpass); the URL's "database" only carries the address for
     # messages (tui/messages.py shows engine.url.database).
     shown = sa.engine.URL.create("postgresql+psycopg", database=url)
-    engine = sa.create_engine(shown, creator=_pg_connector(url), pool_pre_ping=True)
+    # Autocommit at the driver: ``_pg_begin`` sends BEGIN itself, fused with
+    # the statement each transaction needs first (one round trip, not two).
+    engine = sa.create_engine(shown, creator=_pg_connector(url), pool_pre_ping=True, isolation_level="AUTOCOMMIT")
     event.listen(engine, "begin", _pg_begin)
     return engine
 
