@@ -865,6 +865,33 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
     @event.listens_for(ctx.engine, "before_cursor_execute")
     def _count(*_args):
         counter[0] += 1
+        if not in_pipeline[0]:
+            trips[0] += 1  # (SQLite: calls into the library, not trips to a server)
+
+    # Round trips to the server: each statement sent alone, each pipeline (store/query.py: several
+    # statements, one trip) and, on PostgreSQL, each pool check-out's liveness ping.
+    trips, in_pipeline = [0], [False]
+    from telecoop.store import query as store_query
+
+    pipeline = store_query.pg_pipeline
+
+    def _counted_pipeline(*args, **kwargs):
+        trips[0] += 1
+        in_pipeline[0] = True
+        try:
+            return pipeline(*args, **kwargs)
+        finally:
+            in_pipeline[0] = False
+
+    store_query.pg_pipeline = _counted_pipeline
+    from telecoop.store import engine as engine_module
+
+    engine_module.pg_pipeline = _counted_pipeline  # (engine.py imported the name)
+
+    @event.listens_for(ctx.engine, "checkout")
+    def _pinged(*_args):
+        if ctx.engine.dialect.name == "postgresql":
+            trips[0] += 1
 
     # The writers' turn: how long each call waited for it, and when it got it
     # (PostgreSQL: the advisory lock statement; SQLite: the flock beside the file).
@@ -872,14 +899,16 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
     from telecoop.store import engine as store_engine
 
     if store_engine.is_postgres(ctx.engine):
+        # (A booking's turn is several lock statements sent in one pipeline with its first reads
+        # (store/query.py): the wait runs from the first lock sent to the pipeline's answer, counted once.)
         @event.listens_for(ctx.engine, "before_cursor_execute")
         def _lock_asked(_conn, _cur, statement, *_args):
-            if "pg_advisory_xact_lock" in statement:
+            if "pg_advisory_xact_lock" in statement and turn.get("asked") is None:
                 turn["asked"] = time.perf_counter()
 
         @event.listens_for(ctx.engine, "after_cursor_execute")
         def _lock_got(_conn, _cur, statement, *_args):
-            if "pg_advisory_xact_lock" in statement:
+            if "pg_advisory_xact_lock" in statement and turn["got"] is None:
                 turn["got"] = time.perf_counter()
                 turn["wait"] += turn["got"] - turn["asked"]
     else:
@@ -904,9 +933,9 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
     cold_ms = (time.perf_counter() - t0) * 1000
     lat, cpu, waits, held, taken, errors = [], [], [], [], 0, []
     barrier.wait()
-    counter[0] = 0
+    counter[0] = trips[0] = 0
     for i, (cid, start, room_id) in enumerate(plan[1:]):
-        turn["wait"], turn["got"] = 0.0, None
+        turn["wait"], turn["got"], turn["asked"] = 0.0, None, None
         c0 = time.process_time()
         t0 = time.perf_counter()
         try:
@@ -923,7 +952,8 @@ def writer(path: str, login: str, plan, barrier, out: mp.Queue) -> None:
         if turn["got"] is not None:
             held.append((t1 - turn["got"]) * 1000)  # from the turn taken to book() returned
     ctx.engine.dispose()
-    out.put({"lat": lat, "cpu": cpu, "waits": waits, "held": held, "taken": taken, "errors": errors, "cold_ms": cold_ms, "stmts": counter[0] / len(lat)})
+    out.put({"lat": lat, "cpu": cpu, "waits": waits, "held": held, "taken": taken, "errors": errors, "cold_ms": cold_ms, "stmts": counter[0] / len(lat),
+             "trips": trips[0] / len(lat)})
 
 
 def write_phase(path: str, writers: int) -> dict:
@@ -947,6 +977,7 @@ def write_phase(path: str, writers: int) -> dict:
         "lat": lat, "cpu": sorted(x for r in results for x in r["cpu"]),
         "waits": sorted(x for r in results for x in r["waits"]), "held": sorted(x for r in results for x in r["held"]), "taken": sum(r["taken"] for r in results), "errors": errors, "plan_s": plan_s,
         "cold_ms": sorted(r["cold_ms"] for r in results), "stmts": statistics.mean(r["stmts"] for r in results),
+        "trips": statistics.mean(r["trips"] for r in results),
     }
 
 
@@ -1105,7 +1136,8 @@ def measure(target: str, args, sqlite_source: Path) -> dict:
     lat = wr["lat"]
     print(
         f"  slots planned in {wr['plan_s']:.1f} s; {len(lat)} timed book() calls, {wr['stmts']:.1f} SQL statements"
-        f" each; untimed first call per process (cold, concurrent) median {statistics.median(wr['cold_ms']):.0f} ms;"
+        f" each" + (f" in {wr['trips']:.1f} round trips" if label == "postgresql" else "") + ";"
+        f" untimed first call per process (cold, concurrent) median {statistics.median(wr['cold_ms']):.0f} ms;"
         f" errors: {len(wr['errors'])}",
         flush=True,
     )

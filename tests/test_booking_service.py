@@ -513,7 +513,8 @@ def test_a_booking_holds_the_writers_turn_for_four_or_five_statements(as_user):
     sa.event.listen(ctx.engine, "before_cursor_execute", lambda *a: seen.append(" ".join(a[2].split())))
 
     def turn_starts(statement: str) -> bool:
-        return statement == "BEGIN IMMEDIATE" or "pg_advisory_xact_lock" in statement
+        # (PostgreSQL: the read before the turn opens no transaction; the turn's BEGIN, then its locks)
+        return statement == ("BEGIN" if engines.ON_PG else "BEGIN IMMEDIATE")
 
     def book(start: str):
         seen.clear()
@@ -527,7 +528,13 @@ def test_a_booking_holds_the_writers_turn_for_four_or_five_statements(as_user):
     b, before, inside = book("2026-12-08T11:00")
     assert len(before) == (2 if engines.ON_PG else 3), before  # (SQLite: BEGIN), stamp, closures
     words = [st.split()[0] for st in inside[1:]]
-    assert words == (["SELECT", "SELECT", "WITH"] if engines.ON_PG else ["SELECT", "SELECT", "INSERT", "INSERT"]), inside
+    if engines.ON_PG:  # the writers' turn shared, the clinician's and the room's own locks; terms, time; insert
+        assert inside[1:4] == ["SELECT pg_advisory_xact_lock_shared(7251001)",
+                               f"SELECT pg_advisory_xact_lock(7251, {min(PSYCHOLOGIST_ILES, ROOM_GASPE)})",
+                               f"SELECT pg_advisory_xact_lock(7251, {max(PSYCHOLOGIST_ILES, ROOM_GASPE)})"], inside
+        assert words[3:] == ["SELECT", "SELECT", "WITH", "COMMIT"], inside
+    else:
+        assert words == ["SELECT", "SELECT", "INSERT", "INSERT"], inside
     # Nothing half-said: the audit event names the new booking, written in the same transaction.
     from telecoop.services.audit import list_audit
 
@@ -540,6 +547,41 @@ def test_a_booking_holds_the_writers_turn_for_four_or_five_statements(as_user):
     conn.close()
     with pytest.raises(BadInput):
         book("2026-12-08T12:00")
+
+
+def test_a_booking_on_postgresql_costs_five_round_trips(as_user, tmp_path):
+    """Perf (issue 12 item 7), counted, never timed: on a warm process a booking waits for the server
+    five times: the pool's liveness ping, the directory stamp, the closures, then BEGIN with the turn's
+    locks and both reads in one pipeline, then the insert with its COMMIT. (Under 16 writers on 2 cores
+    every wait is a trip to the back of the run queue: it was 12.) Counted in libpq's own trace: one
+    ReadyForQuery from the server per round trip."""
+    if not engines.ON_PG:
+        pytest.skip("PostgreSQL half only: SQLite has no round trips")
+    import sqlalchemy as sa
+
+    ctx = as_user("recep.gaspesie")
+    trace = open(tmp_path / "libpq.trace", "a")  # (appending: emptied below, it restarts at 0)
+    traced = []
+
+    def follow(dbapi_conn, _record):  # every pooled connection, from its first return on (so its ping is seen)
+        if dbapi_conn not in traced:
+            dbapi_conn.pgconn.trace(trace.fileno())
+            traced.append(dbapi_conn)
+
+    sa.event.listen(ctx.engine, "checkin", follow)
+    bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, room_id=ROOM_GASPE, mode="room", start=TUESDAY_10_ILES,
+            duration=30, patient="AB", consent=True)  # this process meets the directory
+    (tmp_path / "libpq.trace").write_text("")
+    try:
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, room_id=ROOM_GASPE, mode="room", start="2026-12-08T11:00",
+                duration=30, patient="AB", consent=True)
+    finally:
+        for conn in traced:
+            conn.pgconn.untrace()
+        trace.close()
+    replies = [line for line in (tmp_path / "libpq.trace").read_text().splitlines()
+               if line.split("\t")[1:2] == ["B"] and "ReadyForQuery" in line]
+    assert len(replies) == 5, replies
 
 
 def engines_db(ctx):

@@ -73,19 +73,22 @@ def _check_open(session: Session, res: m.Resource, start: dt.datetime, end: dt.d
 def _check_not_taken(
     session: Session, res: m.Resource, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None,
     *, now: dt.datetime | None = None, exclude_hold: int | None = None, room: m.Resource | None = None,
+    busy: dict[int, list[av.Interval]] | None = None,
 ) -> None:
     """Refuse (slot taken) when an active booking, widened by the buffer, overlaps [start, end).
 
     ``room``: the room's time is checked too, in the same query. Runs inside the
-    write transaction, atomically with the insert.
+    write transaction, atomically with the insert. ``busy``: that query's answer,
+    already read in this transaction (``store.bookings.busy_of_booking_query``).
     """
     held = [res] if room is None else [res, room]
-    if now is not None and exclude_id is None and exclude_hold is None and res.kind != m.ResourceKind.ROOM:
-        busy = store_bookings.busy_of_booking(session, res.id, room.id if room else None, start, end, now)
-    else:
-        clinicians = [r.id for r in held if r.kind != m.ResourceKind.ROOM]
-        rooms = [r.id for r in held if r.kind == m.ResourceKind.ROOM]
-        busy = busy_between(session, clinicians, rooms, start, end, exclude_id, now=now, exclude_hold=exclude_hold)
+    if busy is None:  # (``book`` read it with the writers' turn)
+        if now is not None and exclude_id is None and exclude_hold is None and res.kind != m.ResourceKind.ROOM:
+            busy = store_bookings.busy_of_booking(session, res.id, room.id if room else None, start, end, now)
+        else:
+            clinicians = [r.id for r in held if r.kind != m.ResourceKind.ROOM]
+            rooms = [r.id for r in held if r.kind == m.ResourceKind.ROOM]
+            busy = busy_between(session, clinicians, rooms, start, end, exclude_id, now=now, exclude_hold=exclude_hold)
     for r in held:
         if any(s < end and start < e for s, e in av.widen(busy.get(r.id, []), r.buffer_minutes)):
             raise SlotTaken("booking.taken")
@@ -241,12 +244,18 @@ def _book(ctx: Context, rw: ReadThenWrite, clinician_id: int, start: dt.datetime
     # PostgreSQL: a booking of named resources waits only for writes touching them (engine._pg_turn_sql);
     # "any room" / "any interpreter" choose among all, so they take the whole turn.
     turn = None if any_room or any_interpreter else tuple(r.id for r in named)
+    # What the turn must read first goes with it (on PostgreSQL, one round trip for the lock and both reads:
+    # the server runs them in order, so the reads see every booking committed before the lock was granted).
+    # ``now`` is when the turn was asked for: a hold that expires during the wait still counts (stricter).
+    now = ctx.now()
+    first = (sharing_terms.partner_terms_query([clinician, named_room], ctx.coop),  # issue 13
+             store_bookings.busy_of_booking_query(clinician.id, named_room.id if named_room else None, begin, end, now))
     try:
-        with _overlap_refused(), rw.write(resources=turn) as (s, _changed):
-            now = ctx.now()
-            terms = sharing_terms.terms_for_partner(s, [clinician, named_room], ctx.coop)  # issue 13
+        with _overlap_refused(), rw.turn(resources=turn, first=first) as t:
+            s = t.session
+            terms, busy = t.first[0] or {}, t.first[1]
             sharing_terms.check_terms(s, ctx, clinician, begin, terms=terms.get(clinician.id))
-            _check_not_taken(s, clinician, begin, end, now=now, room=named_room)
+            _check_not_taken(s, clinician, begin, end, now=now, room=named_room, busy=busy)
             room = named_room if named_room is not None else _pick_room(s, ctx, begin, end, None, any_room, now=now)
             sharing_terms.check_quota(s, ctx, clinician, begin, end, coop=ctx.coop, terms=terms.get(clinician.id))
             sharing_terms.check_quota(s, ctx, room, begin, end, coop=ctx.coop,
@@ -274,7 +283,8 @@ def _book(ctx: Context, rw: ReadThenWrite, clinician_id: int, start: dt.datetime
             )
             row = tb.BookingRow(**values)
             event = audit.event_values(ctx, "booking.book", "booking", coop=ctx.coop, after=_booking_dict(row))
-            row.id = store_bookings.insert_with_audit(s, values, event)
+            store_bookings.add_with_audit(t, values, event)  # last: on PostgreSQL it goes with the COMMIT
+        row.id = t.result
     except SlotTaken as exc:
         exc.alternatives = _alternatives(ctx, clinician, begin, duration, room_id, any_room)
         raise

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session
 
@@ -28,6 +30,7 @@ from telecoop.store import capacity as store
 from telecoop.store import tables as tb
 from telecoop.store.directory import Snapshot
 from telecoop.store.engine import read_session, write_session
+from telecoop.store.query import Query
 
 MAX_DAYS, MAX_HOURS = 366, 24 * 366
 _QUOTA_RE = re.compile(r"(?P<coop>[a-z0-9-]{2,32})=(?P<hours>none|[0-9]{1,3}(\.[0-9]{1,2})?)")
@@ -60,23 +63,31 @@ def partner_terms(session: Session, ctx: Context, snap: Snapshot | None = None) 
             for r in rows if r.window_days or r.min_notice_hours}
 
 
-def terms_for_partner(session: Session, resources: list[m.Resource | None], coop: str) -> dict[int, cap.SharingTerms]:
-    """The terms ``check_terms`` and ``check_quota`` need on these resources for ``coop``, in one query
-    (each resource's quota line for ``coop`` only); a resource of ``coop`` itself is left out."""
+def partner_terms_query(resources: list[m.Resource | None], coop: str) -> Query[dict[int, cap.SharingTerms]] | None:
+    """The terms ``check_terms`` and ``check_quota`` need on these resources (a booking's clinician and room)
+    for ``coop``, as one query (each resource's quota line for ``coop`` only); a resource of ``coop`` itself
+    is left out, and with none left there is nothing to read (None)."""
     partners = [r for r in resources if r is not None and r.coop != coop]
-    found = store.terms_for(session, [r.id for r in partners], coop)
-    out = {}
-    for res in partners:
-        window, notice, release, quota = found.get(res.id, (0, 0, 0, None))
-        out[res.id] = cap.SharingTerms(res.id, window, notice, release, () if quota is None else ((coop, quota),))
-    return out
+    if not partners:
+        return None
+    query = store.terms_query([r.id for r in partners], coop)
+
+    def decode(rows: Sequence[Sequence[Any]]) -> dict[int, cap.SharingTerms]:
+        found = query.decode(rows)
+        out = {}
+        for res in partners:
+            window, notice, release, quota = found.get(res.id, (0, 0, 0, None))
+            out[res.id] = cap.SharingTerms(res.id, window, notice, release, () if quota is None else ((coop, quota),))
+        return out
+
+    return Query(query.statement, query.params, decode)
 
 
 def check_terms(session: Session, ctx: Context, res: m.Resource, start: dt.datetime,
                 *, terms: cap.SharingTerms | None = None) -> None:
     """Refuse a partner a slot outside the owner's window or minimum notice (exit 1).
 
-    ``terms``: already read (``terms_for_partner``), else read here."""
+    ``terms``: already read (``partner_terms_query``), else read here."""
     if res.coop == ctx.coop:
         return
     terms = load_terms(session, res.id) if terms is None else terms
@@ -103,7 +114,7 @@ def check_quota(session: Session, ctx: Context, res: m.Resource | None, start: d
                 *, coop: str, exclude_booking: int | None = None, terms: cap.SharingTerms | None = None) -> None:
     """Inside the write transaction: refuse when ``coop`` would pass its week's quota on ``res`` (exit 1).
 
-    ``terms``: read in this same transaction (``terms_for_partner``), else read here."""
+    ``terms``: read in this same transaction (``partner_terms_query``), else read here."""
     if res is None or res.coop == coop:
         return
     terms = load_terms(session, res.id) if terms is None else terms

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -21,6 +21,10 @@ from telecoop.domain import validate as v
 from telecoop.store import tables as tb
 from telecoop.store.dialect import among
 from telecoop.store.directory import visible_clause
+from telecoop.store.query import Query, run
+
+if TYPE_CHECKING:
+    from telecoop.store.engine import Turn
 
 ACTIVE = (m.BookingStatus.BOOKED.value, m.BookingStatus.CHECKED_IN.value)
 MAX_BUFFER = dt.timedelta(minutes=120)
@@ -95,7 +99,8 @@ def _busy_of_one() -> Any:
 
     H = tb.table_of(tb.HoldRow)
     return sa.union_all(
-        _overlapping(_B, "booking_floor", _B.c.status.in_(ACTIVE)),
+        # (the statuses as plain bound values, not an expanding IN: the statement compiles once for a pipeline)
+        _overlapping(_B, "booking_floor", _B.c.status.in_([sa.literal(x) for x in ACTIVE])),
         _overlapping(H, "hold_floor", H.c.status == HELD, H.c.expires > sa.bindparam("now")),
     )
 
@@ -108,20 +113,30 @@ def busy_of_booking(
 ) -> dict[int, list[av.Interval]]:
     """``busy(session, [clinician_id], [room_id], start, end, now=now)`` for one new booking, as one prepared query:
     its clinician's and room's active bookings and live holds overlapping [start, end) widened by the largest buffer."""
+    return run(session, busy_of_booking_query(clinician_id, room_id, start, end, now))
+
+
+def busy_of_booking_query(
+    clinician_id: int, room_id: int | None, start: dt.datetime, end: dt.datetime, now: dt.datetime,
+) -> Query[dict[int, list[av.Interval]]]:
+    """``busy_of_booking`` as a Query (to run with the writers' turn: ``ReadThenWrite.turn``)."""
     from telecoop.store.capacity import MAX_SPAN
 
     lo, hi = start - MAX_BUFFER, end + MAX_BUFFER
-    out: dict[int, list[av.Interval]] = defaultdict(list)
-    rows = session.execute(_BUSY_OF_ONE, {
+
+    def decode(rows: Sequence[Sequence[Any]]) -> dict[int, list[av.Interval]]:
+        out: dict[int, list[av.Interval]] = defaultdict(list)
+        for cid, rid, s, e in rows:
+            if cid == clinician_id:
+                out[cid].append((s, e))
+            if room_id is not None and rid == room_id:
+                out[rid].append((s, e))
+        return out
+
+    return Query(_BUSY_OF_ONE, {
         "clinician": clinician_id, "room": room_id, "lo": lo, "hi": hi, "now": now,
         "booking_floor": lo - dt.timedelta(minutes=v.MAX_DURATION), "hold_floor": lo - MAX_SPAN,
-    })
-    for cid, rid, s, e in rows.all():
-        if cid == clinician_id:
-            out[cid].append((s, e))
-        if room_id is not None and rid == room_id:
-            out[rid].append((s, e))
-    return out
+    }, decode)
 
 
 def booking_ids(session: Session) -> set[int]:
@@ -166,12 +181,30 @@ def insert_with_audit(session: Session, values: dict[str, Any], audit: dict[str,
         new_id = int(session.execute(_INSERT_BOOKING, values).inserted_primary_key[0])  # type: ignore[attr-defined]
         session.execute(_INSERT_AUDIT, {**audit, "entity_id": str(new_id)})
         return new_id
+    return run(session, _pg_insert_with_audit_query(values, audit))
+
+
+def add_with_audit(turn: Turn, values: dict[str, Any], audit: dict[str, Any]) -> None:
+    """``insert_with_audit`` as the last thing a ``ReadThenWrite.turn`` block does: the new id is
+    ``turn.result`` after the block. On PostgreSQL the statement goes with the COMMIT (one round trip)."""
+    if turn.session.get_bind().dialect.name != "postgresql":
+        turn.result = insert_with_audit(turn.session, values, audit)
+    else:
+        turn.commit_with(_pg_insert_with_audit_query(values, audit))
+
+
+def _pg_insert_with_audit_query(values: dict[str, Any], audit: dict[str, Any]) -> Query[int]:
     shape = (tuple(values), tuple(audit))
     stmt = _PG_INSERTS.get(shape)
     if stmt is None:
         stmt = _PG_INSERTS[shape] = _pg_insert_with_audit(*shape)
     params = {f"b_{k}": value for k, value in values.items()} | {f"a_{k}": value for k, value in audit.items()}
-    return int(session.execute(stmt, params).scalar_one())
+    return Query(stmt, params, _new_id)
+
+
+def _new_id(rows: Sequence[Sequence[Any]]) -> int:
+    (only,) = rows
+    return int(only[0])
 
 
 _INSERT_BOOKING = sa.insert(_B)

@@ -12,12 +12,14 @@ expired hold to stop blocking.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from telecoop.store import tables as tb
 from telecoop.store.dialect import among
+from telecoop.store.query import Query
 
 HELD = "held"
 MAX_SPAN = dt.timedelta(days=1)
@@ -158,20 +160,30 @@ def quota_lines(session: Session, resource_id: int) -> tuple[tuple[str, int], ..
         col(Q.resource_id) == resource_id).order_by(col(Q.coop))).all())
 
 
-def terms_for(session: Session, resource_ids: list[int], coop: str) -> dict[int, tuple[int, int, int, int | None]]:
-    """Resource id -> (window days, minimum notice hours, release hours, ``coop``'s weekly quota minutes or
-    None), one query for several resources; a resource without terms reads (0, 0, 0, None)."""
-    if not resource_ids:
-        return {}
+def _terms_of_two() -> Any:
     R, T, Q = tb.table_of(tb.ResourceRow), tb.table_of(tb.SharingTermsRow), tb.table_of(tb.QuotaRow)
-    stmt = (
+    return (
         sa.select(R.c.id, T.c.window_days, T.c.min_notice_hours, T.c.release_hours, Q.c.minutes_per_week)
-        .select_from(
-            R.outerjoin(T, T.c.resource_id == R.c.id).outerjoin(Q, sa.and_(Q.c.resource_id == R.c.id, Q.c.coop == coop))
-        )
-        .where(R.c.id.in_(sorted(resource_ids)))
+        .select_from(R.outerjoin(T, T.c.resource_id == R.c.id).outerjoin(
+            Q, sa.and_(Q.c.resource_id == R.c.id, Q.c.coop == sa.bindparam("coop", type_=sa.String))))
+        .where(R.c.id.in_([sa.bindparam("first", type_=sa.Integer), sa.bindparam("second", type_=sa.Integer)]))
     )
-    return {rid: (w or 0, n or 0, r or 0, q) for rid, w, n, r, q in session.execute(stmt).all()}
+
+
+_TERMS_OF_TWO = _terms_of_two()  # built once: it runs inside the writers' turn
+
+
+def terms_query(resource_ids: list[int], coop: str) -> Query[dict[int, tuple[int, int, int, int | None]]]:
+    """Resource id -> (window days, minimum notice hours, release hours, ``coop``'s weekly quota minutes or
+    None) of one or two resources (a booking's clinician and room), one query; a resource without terms
+    reads (0, 0, 0, None). A Query, to run with the writers' turn (``ReadThenWrite.turn``)."""
+    if not 1 <= len(resource_ids) <= 2:
+        raise ValueError("one or two resources")
+    return Query(_TERMS_OF_TWO, {"coop": coop, "first": resource_ids[0], "second": resource_ids[-1]}, _terms_rows)
+
+
+def _terms_rows(rows: Sequence[Sequence[Any]]) -> dict[int, tuple[int, int, int, int | None]]:
+    return {rid: (w or 0, n or 0, r or 0, q) for rid, w, n, r, q in rows}
 
 
 def terms_of_others(session: Session, coop: str) -> list[tb.SharingTermsRow]:

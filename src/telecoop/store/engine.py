@@ -16,7 +16,7 @@ import signal
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from telecoop import locations
 from telecoop.domain.errors import Busy, StoreError
 from telecoop.store import schema
 from telecoop.store import tables  # noqa: F401  (registers the tables)
+from telecoop.store.query import Query, pg_pipeline, run
 from telecoop.store.schema import SCHEMA_VERSION  # noqa: F401  (re-exported: the version this TeleCoop writes)
 
 if TYPE_CHECKING:
@@ -344,8 +345,8 @@ def _pg_begin(conn: sa.Connection) -> None:
     # common snapshot opens no transaction at all: each statement runs alone,
     # as in READ COMMITTED, and neither BEGIN nor ROLLBACK costs a round trip.)
     options = conn.get_execution_options()
-    if options.get("isolation_level") == "AUTOCOMMIT":
-        return  # a caller asked for no transaction
+    if options.get("isolation_level") == "AUTOCOMMIT" or options.get("telecoop_begun_by_caller"):
+        return  # a caller asked for no transaction, or sends BEGIN itself (``ReadThenWrite.turn``)
     if options.get("telecoop_write"):
         conn.exec_driver_sql("BEGIN; " + _pg_turn_sql(options.get("telecoop_resources")))
     elif options.get("telecoop_snapshot", True):
@@ -372,11 +373,16 @@ def _pg_turn_sql(resources: tuple[int, ...] | None) -> str:
     never wait for each other crosswise; the statements run one after another in
     one round trip (psycopg's simple protocol, no parameters).
     """
+    return "; ".join(_pg_turn_statements(resources))
+
+
+def _pg_turn_statements(resources: tuple[int, ...] | None) -> list[str]:
+    """``_pg_turn_sql``'s statements, one by one (a pipeline takes one statement per query)."""
     if not resources:
-        return f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})"
+        return [f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})"]
     keys = sorted({int(r) for r in resources})
-    return "; ".join([f"SELECT pg_advisory_xact_lock_shared({WRITERS_LOCK})"]
-                     + [f"SELECT pg_advisory_xact_lock({RESOURCE_LOCKS}, {k})" for k in keys])
+    return ([f"SELECT pg_advisory_xact_lock_shared({WRITERS_LOCK})"]
+            + [f"SELECT pg_advisory_xact_lock({RESOURCE_LOCKS}, {k})" for k in keys])
 
 
 def pg_engine(url: str) -> Engine:
@@ -697,6 +703,57 @@ class ReadThenWrite:
                     s.connection()  # BEGIN IMMEDIATE now: from here no one else commits
                     yield s, self._data_version() != self._version
         _checkpoint(self.engine)
+
+
+    @contextlib.contextmanager
+    def turn(self, *, resources: tuple[int, ...] | None = None,
+             first: Sequence[Query[Any] | None] = ()) -> Iterator["Turn"]:
+        """``write``, with ``first`` run as soon as the turn is taken and ``Turn.commit_with``'s
+        query run with the commit.
+
+        Same transaction, same turn, same order as running them through the
+        session; on PostgreSQL in two round trips in all (BEGIN, the turn's locks
+        and ``first`` together; the last query and COMMIT together) instead of one
+        per statement. ``Turn.first``: the results of ``first``, in order (None for
+        a None); ``Turn.result``: the last query's, after the block."""
+        pg = is_postgres(self.engine)
+        with _busy_refused(), writer_turn(self.engine):
+            self.conn.execution_options(telecoop_write=True, telecoop_resources=tuple(sorted(set(resources or ()))),
+                                        telecoop_begun_by_caller=pg)
+            try:
+                with Session(bind=self.conn, expire_on_commit=False) as s:
+                    with s.begin():
+                        conn = s.connection()  # (PostgreSQL: the begin event sent nothing)
+                        wanted = [q for q in first if q is not None]
+                        if pg:
+                            got = iter(pg_pipeline(conn, ["BEGIN", *_pg_turn_statements(resources)], wanted))
+                        else:
+                            got = iter([run(s, q) for q in wanted])
+                        t = Turn(s, self._data_version() != self._version,
+                                 [None if q is None else next(got) for q in first])
+                        yield t
+                        if t._last is not None:
+                            if pg:
+                                t.result = pg_pipeline(conn, [], [t._last], ["COMMIT"])[0]
+                            else:
+                                t.result = run(s, t._last)
+            finally:
+                self.conn.execution_options(telecoop_begun_by_caller=False)
+        _checkpoint(self.engine)
+
+
+class Turn:
+    """What ``ReadThenWrite.turn`` hands its block."""
+
+    def __init__(self, session: Session, changed: bool, first: list[Any]) -> None:
+        self.session, self.changed, self.first = session, changed, first
+        self._last: Query[Any] | None = None
+        self.result: Any = None
+
+    def commit_with(self, query: Query[Any]) -> None:
+        """Run ``query`` last, as the block ends, with the commit (its result: ``self.result``).
+        Nothing may run in the session after it: call it last."""
+        self._last = query
 
 
 #: What a read may run on: an engine, or one connection already inside its transaction.
