@@ -40,9 +40,11 @@ from telecoop.store import directory as store_directory
 from telecoop.store import tables as tb
 from telecoop.store.bookings import ACTIVE, MAX_BUFFER
 from telecoop.store.bookings import busy as busy_between
-from telecoop.store.engine import ReadThenWrite, directory_stamp, is_overlap_error, read_session, read_then_write
+from telecoop.store.engine import ReadThenWrite, is_overlap_error, read_session, read_then_write, stamps_query
 from telecoop.store.engine import write_session
+from telecoop.store.query import run_together
 from telecoop.store.schedule import closures as closures_between
+from telecoop.store.schedule import kept_closures
 from telecoop.store.schedule import weekly_rules
 
 MIN_DURATION, MAX_DURATION = v.MIN_DURATION, v.MAX_DURATION
@@ -128,9 +130,12 @@ class _Known:
             self.coops = store_bookings.coop_zones_and_platforms(session)
         return self.coops.get(coop, ("", ""))[1]
 
-    def check_open(self, session: Session, held: list[m.Resource], start: dt.datetime, end: dt.datetime) -> None:
-        """``_check_open`` for several resources, their closures in one query."""
-        closures = closures_between(session, [r.id for r in held], {r.coop for r in held}, start, end)
+    def check_open(self, session: Session, ctx: Context, held: list[m.Resource], start: dt.datetime,
+                   end: dt.datetime, closure_version: str) -> None:
+        """``_check_open`` for several resources; their closures from those this process keeps
+        (``kept_closures``, read again only when ``closure_version`` moved)."""
+        closures = kept_closures(session, str(ctx.engine.url), closure_version, [r.id for r in held],
+                                 {r.coop for r in held}, start, end)
         for res in held:
             rules = {res.id: self.resources[res.id][1]}
             if not whole(free_map([res], rules, closures, {}, start, end).get(res.id), start, end):
@@ -140,8 +145,8 @@ class _Known:
 _KNOWN: dict[str, _Known] = {}
 
 
-def _known(session: Session, ctx: Context) -> _Known:
-    stamp = directory_stamp(session)
+def _known(ctx: Context, stamp: tuple[str, str]) -> _Known:
+    """What this process knows of the directory at ``stamp`` (``store.engine.stamps_query``)."""
     key = str(ctx.engine.url)
     known = _KNOWN.get(key)
     if known is None or known.stamp != stamp:
@@ -221,7 +226,8 @@ def _book(ctx: Context, rw: ReadThenWrite, clinician_id: int, start: dt.datetime
     # read first, so what is read after it is at least as new, and a newer directory bumps the stamp,
     # which the next booking sees and reads again; closures are one query.
     with rw.read(snapshot=False) as s:
-        known = _known(s, ctx)
+        ((stamp, closure_version),) = run_together(s, [stamps_query()])
+        known = _known(ctx, stamp)
         known.load(s, [i for i in (clinician_id, room_id, interpreter_id) if i is not None])
         clinician = known.resource(ctx, clinician_id)
         named_room = known.resource(ctx, room_id) if room_id is not None else None
@@ -240,7 +246,7 @@ def _book(ctx: Context, rw: ReadThenWrite, clinician_id: int, start: dt.datetime
         record = tcs.visit_record(ctx, mode_value, clinician, patient_location, patient_site, consent,
                                   platform=platform)  # issue 14
         named = [r for r in (clinician, named_room, named_interpreter) if r is not None]
-        known.check_open(s, named, begin, end)
+        known.check_open(s, ctx, named, begin, end, closure_version)
     # PostgreSQL: a booking of named resources waits only for writes touching them (engine._pg_turn_sql);
     # "any room" / "any interpreter" choose among all, so they take the whole turn.
     turn = None if any_room or any_interpreter else tuple(r.id for r in named)

@@ -504,12 +504,28 @@ def directory_version(session: Session) -> str:
 def directory_stamp(session: Session) -> tuple[str, str]:
     """(this database's instance id, its directory version) in one query: what a per-process copy of
     the directory is valid for (the version alone could repeat in another database at the same address)."""
+    return run(session, stamps_query())[0]
+
+
+def _stamps() -> Any:
     meta = tables.table_of(tables.Meta)
-    rows = session.execute(
-        sa.select(meta.c.key, meta.c.value).where(meta.c.key.in_(("instance_id", "directory_version")))
-    ).all()
+    # (the keys as plain bound values, not an expanding IN: built once, it also goes in a pipeline)
+    return sa.select(meta.c.key, meta.c.value).where(
+        meta.c.key.in_([sa.literal(k) for k in ("instance_id", "directory_version", "closure_version")]))
+
+
+_STAMPS = _stamps()
+
+
+def stamps_query() -> Query[tuple[tuple[str, str], str]]:
+    """``(directory_stamp, closure version)`` as one Query built once: what every per-process copy of the
+    directory and of the closures (``store.schedule.kept_closures``) is checked against."""
+    return Query(_STAMPS, {}, _decode_stamps)
+
+
+def _decode_stamps(rows: Sequence[Sequence[Any]]) -> tuple[tuple[str, str], str]:
     found = {key: value for key, value in rows}
-    return found.get("instance_id", ""), found.get("directory_version", "0")
+    return (found.get("instance_id", ""), found.get("directory_version", "0")), found.get("closure_version", "0")
 
 
 def schema_version(engine: Engine) -> int:

@@ -41,6 +41,15 @@ def run(session: Session, query: Query[T]) -> T:
     return query.decode(session.execute(query.statement, dict(query.params)).all())
 
 
+def run_together(session: Session, queries: Sequence[Query[Any]]) -> list[Any]:
+    """Several queries in the session's transaction, decoded, in order: on PostgreSQL in one round trip
+    (``pg_pipeline``, after the session's own BEGIN if its transaction sends one), on SQLite one by one."""
+    conn = session.connection()  # (begins the session's transaction first, as its own statements would)
+    if conn.dialect.name != "postgresql":
+        return [run(session, q) for q in queries]
+    return pg_pipeline(conn, [], queries)
+
+
 @dataclasses.dataclass(frozen=True)
 class _Compiled:
     statement: Any  # kept alive, so that its id() in the cache stays its own
