@@ -42,7 +42,7 @@ from telecoop.store.bookings import ACTIVE, MAX_BUFFER
 from telecoop.store.bookings import busy as busy_between
 from telecoop.store.engine import ReadThenWrite, is_overlap_error, read_session, read_then_write, stamps_query
 from telecoop.store.engine import write_session
-from telecoop.store.query import run_together
+from telecoop.store.query import Query, run_together
 from telecoop.store.schedule import closures as closures_between
 from telecoop.store.schedule import kept_closures
 from telecoop.store.schedule import weekly_rules
@@ -107,16 +107,27 @@ class _Known:
     resources: dict[int, tuple[m.Resource, list[av.WeeklyRule]]] = dataclasses.field(default_factory=dict)
     coops: dict[str, tuple[str, str]] | None = None  # slug -> (zone, video platform)
 
-    def load(self, session: Session, ids: list[int]) -> None:
-        """Read the resources of ``ids`` not known yet (and their weekly hours), in one go."""
+    def queries(self, ids: list[int]) -> list[Query[Any]]:
+        """What ``load`` would read for ``ids``: the co-ops (once), then the resources not known yet."""
         missing = [i for i in ids if i not in self.resources]
-        if not missing:
-            return
-        if self.coops is None:
-            self.coops = store_bookings.coop_zones_and_platforms(session)
-        zones = {slug: tz for slug, (tz, _platform) in self.coops.items()}
-        for res, hours in store_directory.resources_with_rules(session, missing, zones):
-            self.resources[res.id] = (res, hours)
+        wanted: list[Query[Any]] = [] if self.coops is not None else [store_directory.zones_and_platforms_query()]
+        return wanted + (list(store_directory.resources_with_rules_queries(missing)) if missing else [])
+
+    def take(self, ids: list[int], read: list[Any]) -> None:
+        """Keep what ``queries(ids)`` read (its results, in order), asked of this copy or of an older one:
+        read after this copy's stamp, it is at least as new."""
+        if read and self.coops is None and isinstance(read[0], dict):
+            self.coops = read[0]
+        if len(read) >= 2 and self.coops is not None:
+            zones = {slug: tz for slug, (tz, _platform) in self.coops.items()}
+            for res, hours in store_directory.WithRules(read[-2], read[-1]).resources(zones):
+                self.resources[res.id] = (res, hours)
+
+    def load(self, session: Session, ids: list[int]) -> None:
+        """Read the co-ops and the resources of ``ids`` not known yet (with their weekly hours), in one go."""
+        wanted = self.queries(ids)
+        if wanted:
+            self.take(ids, run_together(session, wanted))
 
     def resource(self, ctx: Context, resource_id: int) -> m.Resource:
         """``load_resource`` (a resource the user may see, or NotFound), once ``load`` has read it."""
@@ -125,10 +136,9 @@ class _Known:
             raise NotFound("notfound.resource", id=resource_id)
         return res
 
-    def platform(self, session: Session, coop: str) -> str:
-        if self.coops is None:
-            self.coops = store_bookings.coop_zones_and_platforms(session)
-        return self.coops.get(coop, ("", ""))[1]
+    def platform(self, coop: str) -> str:
+        """The co-op's approved video platform ("" none), once ``load`` has read the co-ops."""
+        return (self.coops or {}).get(coop, ("", ""))[1]
 
     def check_open(self, session: Session, ctx: Context, held: list[m.Resource], start: dt.datetime,
                    end: dt.datetime, closure_version: str) -> None:
@@ -225,10 +235,16 @@ def _book(ctx: Context, rw: ReadThenWrite, clinician_id: int, start: dt.datetime
     # No common snapshot needed (PostgreSQL: READ COMMITTED, one round trip less): the stamp is
     # read first, so what is read after it is at least as new, and a newer directory bumps the stamp,
     # which the next booking sees and reads again; closures are one query.
+    ids = [i for i in (clinician_id, room_id, interpreter_id) if i is not None]
     with rw.read(snapshot=False) as s:
-        ((stamp, closure_version),) = run_together(s, [stamps_query()])
+        # The stamp, and what this process does not know yet of these resources as of the stamp it
+        # last read, together (PostgreSQL: one round trip); only if the directory moved meanwhile is
+        # anything still missing read after.
+        guess = _KNOWN.get(str(ctx.engine.url)) or _Known(("", ""))
+        (stamp, closure_version), *read = run_together(s, [stamps_query(), *guess.queries(ids)])
         known = _known(ctx, stamp)
-        known.load(s, [i for i in (clinician_id, room_id, interpreter_id) if i is not None])
+        known.take(ids, read)
+        known.load(s, ids)
         clinician = known.resource(ctx, clinician_id)
         named_room = known.resource(ctx, room_id) if room_id is not None else None
         named_interpreter = known.resource(ctx, interpreter_id) if interpreter_id is not None else None
@@ -242,7 +258,7 @@ def _book(ctx: Context, rw: ReadThenWrite, clinician_id: int, start: dt.datetime
         begin = _resolve_start(start, clinician.tz)
         end = begin + dt.timedelta(minutes=duration)
         _check_not_past(ctx, begin)
-        platform = known.platform(s, ctx.coop) if mode_value == m.Mode.VIDEO else None
+        platform = known.platform(ctx.coop) if mode_value == m.Mode.VIDEO else None
         record = tcs.visit_record(ctx, mode_value, clinician, patient_location, patient_site, consent,
                                   platform=platform)  # issue 14
         named = [r for r in (clinician, named_room, named_interpreter) if r is not None]

@@ -227,13 +227,6 @@ def _pg_insert_with_audit(booking_columns: tuple[str, ...], audit_columns: tuple
     return sa.insert(events).from_select([*audit_columns, "entity_id"], chosen).returning(events.c.entity_id)
 
 
-def coop_zones_and_platforms(session: Session) -> dict[str, tuple[str, str]]:
-    """Co-op slug -> (IANA zone, approved video platform or "")."""
-    C = tb.table_of(tb.CoopRow)
-    return {slug: (tz, platform or "") for slug, tz, platform in session.execute(
-        sa.select(C.c.slug, C.c.tz, C.c.video_platform)).all()}
-
-
 def names(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str, str]]:
     """Resource id -> (name, co-op, zone, video link)."""
     if not ids:

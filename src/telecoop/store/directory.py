@@ -20,6 +20,7 @@ from telecoop.domain import model as m
 from telecoop.store import convert
 from telecoop.store import tables as tb
 from telecoop.store.engine import directory_version
+from telecoop.store.query import Query
 from telecoop.store.schedule import forget_closures, weekly_rules
 
 
@@ -194,24 +195,62 @@ def resources_by_ids(session: Session, ids: Iterable[int]) -> list[m.Resource]:
     return resources_from_rows(session, list(session.exec(select(R).where(col(R.id).in_(sorted(ids)))).all()))
 
 
-def resources_with_rules(
-    session: Session, ids: Iterable[int], zones: dict[str, str]
-) -> list[tuple[m.Resource, list[av.WeeklyRule]]]:
-    """The resources of ``ids`` that exist, whoever may see them, each with its weekly hours: one query
-    (resource rows joined to their hours) and, for ``listed`` ones, their shares (``resources_from_rows``)."""
+def _of_three(column: Any) -> Any:
+    """``column IN (:a, :b, :c)``: up to three ids (a booking's clinician, room, interpreter) in a statement
+    built once (a missing one repeats the first)."""
+    return column.in_([sa.bindparam(k, type_=sa.Integer) for k in ("a", "b", "c")])
+
+
+def _with_rules() -> Any:
     R, A = tb.table_of(tb.ResourceRow), tb.table_of(tb.AvailabilityRow)
     hours = [A.c.weekday.label("h_weekday"), A.c.start.label("h_start"), A.c.end.label("h_end"),
              A.c.valid_from.label("h_from"), A.c.valid_to.label("h_to")]
-    stmt = sa.select(*R.c, *hours).select_from(R.outerjoin(A, A.c.resource_id == R.c.id)).where(
-        R.c.id.in_(sorted(ids)))
-    rows: dict[int, Any] = {}
-    rules: dict[int, list[av.WeeklyRule]] = defaultdict(list)
-    for row in session.execute(stmt).all():
-        rows.setdefault(row.id, row)
-        if row.h_weekday is not None:
-            rules[row.id].append(av.WeeklyRule(row.h_weekday, row.h_start, row.h_end, row.h_from, row.h_to))
-    found = resources_from_rows(session, list(rows.values()), zones)
-    return [(res, rules.get(res.id, [])) for res in found]
+    return sa.select(*R.c, *hours).select_from(R.outerjoin(A, A.c.resource_id == R.c.id)).where(_of_three(R.c.id))
+
+
+_WITH_RULES = _with_rules()
+_SHARES_OF_THREE = sa.select(tb.table_of(tb.ShareRow).c.resource_id, tb.table_of(tb.ShareRow).c.coop).where(
+    _of_three(tb.table_of(tb.ShareRow).c.resource_id))
+_ZONES_AND_PLATFORMS = sa.select(tb.table_of(tb.CoopRow).c.slug, tb.table_of(tb.CoopRow).c.tz,
+                                 tb.table_of(tb.CoopRow).c.video_platform)
+
+
+@dataclass(frozen=True)
+class WithRules:
+    """What ``resources_with_rules_queries`` read: the resource rows joined to their hours, and their shares."""
+
+    rows: Sequence[Any]
+    shares: Sequence[Any]
+
+    def resources(self, zones: dict[str, str]) -> list[tuple[m.Resource, list[av.WeeklyRule]]]:
+        """The resources read that exist, whoever may see them, each with its weekly hours."""
+        rows: dict[int, Any] = {}
+        rules: dict[int, list[av.WeeklyRule]] = defaultdict(list)
+        for row in self.rows:
+            rows.setdefault(row.id, row)
+            if row.h_weekday is not None:
+                rules[row.id].append(av.WeeklyRule(row.h_weekday, row.h_start, row.h_end, row.h_from, row.h_to))
+        shares: dict[int, list[str]] = defaultdict(list)
+        for rid, coop in self.shares:
+            if rows.get(rid) is not None and rows[rid].sharing == m.Sharing.LISTED.value:
+                shares[rid].append(coop)
+        return [(convert.resource(r, zones[r.coop], tuple(shares.get(r.id, ()))), rules.get(r.id, []))
+                for r in rows.values()]
+
+
+def resources_with_rules_queries(ids: Sequence[int]) -> tuple[Query[Sequence[Any]], Query[Sequence[Any]]]:
+    """Up to three resources (a booking's) with their weekly hours and their shares: two queries built once,
+    to run together (``store.query.run_together``); ``WithRules(rows, shares).resources(zones)`` makes them
+    resources."""
+    if not 1 <= len(ids) <= 3:
+        raise ValueError("one to three resources")
+    values = {k: ids[min(i, len(ids) - 1)] for i, k in enumerate(("a", "b", "c"))}
+    return Query(_WITH_RULES, values, list), Query(_SHARES_OF_THREE, values, list)
+
+
+def zones_and_platforms_query() -> Query[dict[str, tuple[str, str]]]:
+    """Co-op slug -> (IANA zone, approved video platform or ""), a Query built once."""
+    return Query(_ZONES_AND_PLATFORMS, {}, lambda rows: {slug: (tz, platform or "") for slug, tz, platform in rows})
 
 
 def active_resource_rows(session: Session, *, coop: str | None = None) -> list[tb.ResourceRow]:

@@ -17,6 +17,7 @@ booking slow with 16 writers on 2 cores (issue 12), not the work itself.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -57,6 +58,7 @@ class _Compiled:
     compiled: Any
     binders: tuple[tuple[str, Callable[[Any], Any]], ...]
     loaders: tuple[Callable[[Any], Any] | None, ...]
+    row: Any  # rows by position and by column name, as ``run``'s (SQLAlchemy's) are
 
 
 _COMPILED: dict[tuple[int, str], _Compiled] = {}
@@ -71,9 +73,10 @@ def _compiled(dialect: sa.Dialect, statement: Any) -> _Compiled:
             (name, proc) for bind, name in compiled.bind_names.items()
             if (proc := bind.type.bind_processor(dialect)) is not None
         )
-        loaders = tuple(c.type.result_processor(dialect, None) for c in statement.selected_columns) \
-            if hasattr(statement, "selected_columns") else ()
-        found = _COMPILED[key] = _Compiled(statement, compiled.string, compiled, binders, loaders)
+        columns = list(getattr(statement, "selected_columns", ()))
+        loaders = tuple(c.type.result_processor(dialect, None) for c in columns)
+        row = collections.namedtuple("Row", [c.key for c in columns], rename=True) if columns else tuple
+        found = _COMPILED[key] = _Compiled(statement, compiled.string, compiled, binders, loaders, row)
     return found
 
 
@@ -123,6 +126,8 @@ def pg_pipeline(conn: sa.Connection, head: Sequence[str], queries: Sequence[Quer
     out = []
     for c, q, got in zip(compiled, queries, rows):
         if any(c.loaders):
-            got = [tuple(load(v) if load else v for load, v in zip(c.loaders, row)) for row in got]
+            got = [c.row._make(load(v) if load else v for load, v in zip(c.loaders, row)) for row in got]
+        elif c.row is not tuple:
+            got = [c.row._make(row) for row in got]
         out.append(q.decode(got))
     return out
