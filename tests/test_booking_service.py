@@ -594,6 +594,31 @@ def test_a_booking_on_postgresql_costs_four_round_trips(as_user, tmp_path):
     assert len(replies) == 4, replies
 
 
+def test_a_booking_without_pipeline_mode_sends_the_same_statements_one_by_one(as_user, monkeypatch):
+    """A libpq older than 14 has no pipeline mode (store/query.py): the booking's statements then go one
+    by one, with the same answers: booked, refused when taken, refused when the database refuses."""
+    if not engines.ON_PG:
+        pytest.skip("PostgreSQL half only")
+    import psycopg
+
+    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
+
+    def no_pipeline(*_a, **_k):
+        raise AssertionError("pipeline mode used where libpq has none")
+
+    monkeypatch.setattr(psycopg.Connection, "pipeline", no_pipeline)
+    ctx = as_user("recep.gaspesie")
+    first = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, room_id=ROOM_GASPE, mode="room", start=TUESDAY_10_ILES,
+                    duration=30, patient="AB", consent=True)
+    with pytest.raises(SlotTaken):
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="CD", consent=True)
+    monkeypatch.setattr(bk, "_check_not_taken", lambda *a, **k: None)
+    with pytest.raises(SlotTaken):  # the EXCLUDE constraint's refusal, from the insert sent with COMMIT
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start="2026-12-08T10:15", duration=30, patient="EF",
+                consent=True)
+    assert [b.id for b in bk.list_bookings(ctx)] == [first.id]
+
+
 def engines_db(ctx):
     """The database address of a context's engine (a file path, or the PostgreSQL URL)."""
     return ctx.engine.url.database

@@ -18,6 +18,7 @@ booking slow with 16 writers on 2 cores (issue 12), not the work itself.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -112,8 +113,10 @@ def pg_pipeline(conn: sa.Connection, head: Sequence[str], queries: Sequence[Quer
         conn.dispatch.before_cursor_execute(conn, None, sql, params, None, False)
     cursors = []
     statement, values = "", None
+    # (A libpq older than 14 has no pipeline mode: the same statements then go one by one.)
+    together = driver.pipeline() if psycopg.Pipeline.is_supported() else contextlib.nullcontext()
     try:
-        with driver.pipeline():  # (its end sends the one Sync and reads every result)
+        with together:  # (its end sends the one Sync and reads every result)
             for statement, values in sent:
                 cursors.append(driver.execute(statement, values))
         rows = [cursors[len(head) + i].fetchall() for i in range(len(queries))]
@@ -123,6 +126,7 @@ def pg_pipeline(conn: sa.Connection, head: Sequence[str], queries: Sequence[Quer
                                          dialect=dialect) from exc
     for cursor, (sql, params) in zip(cursors, sent):
         conn.dispatch.after_cursor_execute(conn, cursor, sql, params, None, False)
+        cursor.close()
     out = []
     for c, q, got in zip(compiled, queries, rows):
         if any(c.loaders):
