@@ -55,7 +55,7 @@ def event_values(
     after: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The columns of the event :func:`record` would add, but its ``entity_id``: for a store
-    function that writes a new row and its event together (``store.bookings.insert_with_audit``)."""
+    function that writes a new row and its event together (``store.bookings.add_with_audit``)."""
     return dict(at=ctx.now(), actor=ctx.actor.login, coop=coop, action=action, entity=entity,
                 before=_encode(before), after=_encode(after))
 

@@ -169,28 +169,21 @@ def insert(session: Session, values: dict[str, Any]) -> int:
     return int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]  # a CursorResult
 
 
-def insert_with_audit(session: Session, values: dict[str, Any], audit: dict[str, Any]) -> int:
-    """A new booking row and its audit event (``audit``: the audit columns but ``entity_id``); the booking's id.
-
-    Both inside the caller's write transaction, hence inside the writers' turn:
-    on PostgreSQL one statement (a data-modifying WITH), so one round trip to
-    the server instead of two; on SQLite (in-process, no round trip) two inserts.
-    Either way a statement built once per set of columns, run with new values.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        new_id = int(session.execute(_INSERT_BOOKING, values).inserted_primary_key[0])  # type: ignore[attr-defined]
-        session.execute(_INSERT_AUDIT, {**audit, "entity_id": str(new_id)})
-        return new_id
-    return run(session, _pg_insert_with_audit_query(values, audit))
-
-
 def add_with_audit(turn: Turn, values: dict[str, Any], audit: dict[str, Any]) -> None:
-    """``insert_with_audit`` as the last thing a ``ReadThenWrite.turn`` block does: the new id is
-    ``turn.result`` after the block. On PostgreSQL the statement goes with the COMMIT (one round trip)."""
-    if turn.session.get_bind().dialect.name != "postgresql":
-        turn.result = insert_with_audit(turn.session, values, audit)
-    else:
+    """A new booking row and its audit event (``audit``: the audit columns but ``entity_id``), as the last
+    thing a ``ReadThenWrite.turn`` block does; the booking's id is ``turn.result`` after the block.
+
+    Both inside the turn's transaction: on PostgreSQL one statement (a data-modifying WITH), sent with the
+    COMMIT, so one round trip for the insert, its event and the commit; on SQLite (in-process, no round
+    trip) two inserts. Either way statements built once (per set of columns), run with new values.
+    """
+    session = turn.session
+    if session.get_bind().dialect.name == "postgresql":
         turn.commit_with(_pg_insert_with_audit_query(values, audit))
+        return
+    new_id = int(session.execute(_INSERT_BOOKING, values).inserted_primary_key[0])  # type: ignore[attr-defined]
+    session.execute(_INSERT_AUDIT, {**audit, "entity_id": str(new_id)})
+    turn.result = new_id
 
 
 def _pg_insert_with_audit_query(values: dict[str, Any], audit: dict[str, Any]) -> Query[int]:

@@ -501,12 +501,6 @@ def directory_version(session: Session) -> str:
     return row.value if row else "0"
 
 
-def directory_stamp(session: Session) -> tuple[str, str]:
-    """(this database's instance id, its directory version) in one query: what a per-process copy of
-    the directory is valid for (the version alone could repeat in another database at the same address)."""
-    return run(session, stamps_query())[0]
-
-
 def _stamps() -> Any:
     meta = tables.table_of(tables.Meta)
     # (the keys as plain bound values, not an expanding IN: built once, it also goes in a pipeline)
@@ -518,8 +512,9 @@ _STAMPS = _stamps()
 
 
 def stamps_query() -> Query[tuple[tuple[str, str], str]]:
-    """``(directory_stamp, closure version)`` as one Query built once: what every per-process copy of the
-    directory and of the closures (``store.schedule.kept_closures``) is checked against."""
+    """``((instance id, directory version), closure version)`` as one Query built once: what every
+    per-process copy of the directory (the version alone could repeat in another database at the same
+    address) and of the closures (``store.schedule.kept_closures``) is checked against."""
     return Query(_STAMPS, {}, _decode_stamps)
 
 
