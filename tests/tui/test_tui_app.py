@@ -257,3 +257,26 @@ async def test_a_long_bookings_details_scroll_at_60x20_and_keep_buttons_and_keys
         await pilot.press("pageup")
         await pilot.pause()
         assert scroll.scroll_y == 0
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_ticking_consent_with_space_then_enter_books_as_the_key_line_says(app_for, lang):
+    """The form's key line says "Enter: book". A receptionist ticks consent (Space) and presses Enter
+    on the tick box: the visit is booked with the consent (Textual's checkbox used to untick it on
+    Enter, and nothing was booked)."""
+    app = app_for("recep.gaspesie", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BookingDialog)
+        await pilot.press(*"CS-12", "tab")
+        assert app.focused is form.query_one("#consent")
+        await pilot.press("space")
+        assert form.query_one("#consent").value is True
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDetailsDialog) and app.screen.just_booked
+        booked = booking_service.get_booking(app.ctx, app.screen.booking_id)
+        assert (booked.patient, booked.consent_by) == ("CS-12", "recep.gaspesie")

@@ -36,7 +36,7 @@ from telecoop.tui.dialogs.admin_form import short_error_text
 from telecoop.tui.format import clean, day_long, literal, local_day, mode_label, specialty_label, time_pair
 from telecoop.tui.messages import ServiceFailed, failure_in, named_error, resource_names
 from telecoop.tui.widgets.select_options import reset_options
-from telecoop.tui.widgets.tick_box import TickBox
+from telecoop.tui.widgets.tick_box import FormTickBox, TickBox
 from telecoop.domain.series import MAX_COUNT
 from telecoop.tui.dialogs.series_preview import SeriesPreviewDialog, SeriesRequest
 
@@ -85,6 +85,8 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
     BINDINGS = [
         Binding("escape", "close", "tui.key.close"),
         Binding("ctrl+s", "confirm", "tui.key.confirm", show=False),
+        # Enter on the consent tick box (its own Space ticks it); a field, list or button keeps its own Enter
+        Binding("enter", "confirm", "tui.key.confirm", show=False),
     ]
     AUTO_FOCUS = "#patient"
 
@@ -138,7 +140,7 @@ class BookingDialog(ModalScreen["m.Booking | SlotWasTaken | None"]):
             yield Input(max_length=m.PATIENT_MAX, compact=True, id="patient")
             yield Static("", id="patient-error", classes="error", markup=False)
             # issue 14: asked right after who the patient is (video and phone need it)
-            yield TickBox("", False, compact=True, id="consent")
+            yield FormTickBox("", False, compact=True, id="consent")
             yield Label("", id="reason-label", markup=False)
             yield Input(max_length=200, compact=True, id="reason")
             with Horizontal(classes="row"):
