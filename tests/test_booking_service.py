@@ -622,3 +622,37 @@ def test_a_booking_without_pipeline_mode_sends_the_same_statements_one_by_one(as
 def engines_db(ctx):
     """The database address of a context's engine (a file path, or the PostgreSQL URL)."""
     return ctx.engine.url.database
+
+
+def test_a_server_gone_between_the_read_and_the_turn_is_one_line_and_nothing_is_written(as_user, monkeypatch):
+    """The turn's statements go in one pipeline (store/query.py): the server going away under them is
+    still the one line "connection lost, nothing was half-written", and the next booking gets a new
+    connection."""
+    if not engines.ON_PG:
+        pytest.skip("PostgreSQL half only")
+    import sqlalchemy as sa
+
+    from telecoop.services import sharing_terms
+    from telecoop.store import engine as store_engine
+
+    ctx = as_user("recep.gaspesie")
+    killer = engines.Direct(engines_db(ctx))
+    before = killer.execute("SELECT count(*) FROM booking").fetchone()[0]
+    asked = sharing_terms.partner_terms_query
+
+    def server_gone(*args, **kwargs):  # right before the turn: every other session of the database ends
+        killer.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return asked(*args, **kwargs)
+
+    monkeypatch.setattr(sharing_terms, "partner_terms_query", server_gone)
+    with pytest.raises(sa.exc.DBAPIError) as err:
+        bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB", consent=True)
+    known = store_engine.store_error(err.value, engines_db(ctx))
+    assert known is not None and known.key == "store.pg_lost", err.value
+    assert killer.execute("SELECT count(*) FROM booking").fetchone()[0] == before
+    monkeypatch.setattr(sharing_terms, "partner_terms_query", asked)
+    again = bk.book(ctx, clinician_id=PSYCHOLOGIST_ILES, start=TUESDAY_10_ILES, duration=30, patient="AB",
+                    consent=True)
+    assert killer.execute("SELECT count(*) FROM booking").fetchone()[0] == before + 1 and again.id
+    killer.close()
