@@ -20,7 +20,10 @@
    searches through ``services.search.search_slots``: latency and SQL
    statements per search; (b) 16 writer processes, each with its own
    ``open_context``, booking 25 distinct free slots through ``book``: latency
-   of each call and SlotTaken count; (c) peak RSS of the search process.
+   of each call and SlotTaken count, SQL statements per call and, on
+   PostgreSQL, round trips to the server per call (statements sent alone, each
+   pipeline of ``store/query.py`` and each pool check-out's liveness ping);
+   (c) peak RSS of the search process.
 
 With ``--reuse``, a database of an older schema is upgraded first, as
 ``telecoop upgrade`` would (the SQLite file keeps its modification time, so the
