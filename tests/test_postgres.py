@@ -209,7 +209,7 @@ def test_write_sessions_take_the_writers_turn_and_wait_at_most_the_timeout(db_pa
 
 
 def test_a_booking_waits_only_for_writes_on_its_own_resources(as_user, db_path, monkeypatch):
-    """The finer turn (store.engine._pg_turn_sql): a booking of named resources shares the writers'
+    """The finer turn (store.engine._pg_turn_statements): a booking of named resources shares the writers'
     turn with other such bookings and waits for its resources' own locks; every other write (and a
     booking of "any room") still has the turn to itself. Another connection plays the other writer."""
     if not engines.ON_PG:

@@ -263,7 +263,7 @@ def _book(ctx: Context, rw: ReadThenWrite, clinician_id: int, start: dt.datetime
                                   platform=platform)  # issue 14
         named = [r for r in (clinician, named_room, named_interpreter) if r is not None]
         known.check_open(s, ctx, named, begin, end, closure_version)
-    # PostgreSQL: a booking of named resources waits only for writes touching them (engine._pg_turn_sql);
+    # PostgreSQL: a booking of named resources waits only for writes touching them (engine._pg_turn_statements);
     # "any room" / "any interpreter" choose among all, so they take the whole turn.
     turn = None if any_room or any_interpreter else tuple(r.id for r in named)
     # What the turn must read first goes with it (on PostgreSQL, one round trip for the lock and both reads:

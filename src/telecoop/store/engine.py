@@ -76,7 +76,7 @@ def _sqlite_begin(conn: sa.Connection) -> None:
 
 # issue 12: PostgreSQL. The writers' turn is this transaction-level advisory lock.
 WRITERS_LOCK = 7251001
-# A booking's finer turn (see ``_pg_turn_sql``): the two-key advisory locks (RESOURCE_LOCKS, resource id),
+# A booking's finer turn (see ``_pg_turn_statements``): the two-key advisory locks (RESOURCE_LOCKS, resource id),
 # a key space apart from the one-key WRITERS_LOCK.
 RESOURCE_LOCKS = 7251
 OVERLAP_SQLSTATE = "23P01"  # exclusion_violation: booking_clinician_no_overlap / booking_room_no_overlap
@@ -348,16 +348,16 @@ def _pg_begin(conn: sa.Connection) -> None:
     if options.get("isolation_level") == "AUTOCOMMIT" or options.get("telecoop_begun_by_caller"):
         return  # a caller asked for no transaction, or sends BEGIN itself (``ReadThenWrite.turn``)
     if options.get("telecoop_write"):
-        conn.exec_driver_sql("BEGIN; " + _pg_turn_sql(options.get("telecoop_resources")))
+        conn.exec_driver_sql("; ".join(["BEGIN", *_pg_turn_statements(None)]))
     elif options.get("telecoop_snapshot", True):
         conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ")
 
 
-def _pg_turn_sql(resources: tuple[int, ...] | None) -> str:
-    """The statement that takes a PostgreSQL write transaction's turn.
+def _pg_turn_statements(resources: tuple[int, ...] | None) -> list[str]:
+    """The statements that take a PostgreSQL write transaction's turn.
 
     Every write but one takes WRITERS_LOCK alone, exclusively: one writer at a
-    time, as on SQLite. ``write_session(engine, resources=...)`` (a booking of
+    time, as on SQLite. ``ReadThenWrite.turn(resources=...)`` (a booking of
     named resources: ``services.booking.book``) takes WRITERS_LOCK *shared* and
     then each of its resources' own locks exclusively, so bookings of different
     clinicians, rooms and interpreters run side by side, while any other write
@@ -370,14 +370,10 @@ def _pg_turn_sql(resources: tuple[int, ...] | None) -> str:
     the database's (EXCLUDE constraints) whatever the turn.
 
     Ids are ints (no quoting needed) and go in ascending order, so two bookings
-    never wait for each other crosswise; the statements run one after another in
-    one round trip (psycopg's simple protocol, no parameters).
+    never wait for each other crosswise. ``_pg_begin`` sends them with BEGIN as
+    one simple-protocol string; ``turn`` sends them one by one in a pipeline
+    (which takes one statement per query): one round trip either way.
     """
-    return "; ".join(_pg_turn_statements(resources))
-
-
-def _pg_turn_statements(resources: tuple[int, ...] | None) -> list[str]:
-    """``_pg_turn_sql``'s statements, one by one (a pipeline takes one statement per query)."""
     if not resources:
         return [f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})"]
     keys = sorted({int(r) for r in resources})
@@ -607,19 +603,11 @@ def _flock_within(fd: int, seconds: float) -> bool:
 
 
 @contextlib.contextmanager
-def write_session(engine: Engine, *, resources: tuple[int, ...] | None = None) -> Iterator[Session]:
-    """A session whose transaction starts with BEGIN IMMEDIATE and commits on exit.
-
-    ``resources``: the ids of the only resources whose rows this write reads to
-    decide (a booking's clinician, room, interpreter). On PostgreSQL such a
-    write shares the writers' turn with others of its kind on other resources
-    (``_pg_turn_sql``); on SQLite, one writer at a time anyway, it changes nothing.
-    """
-    options: dict[str, object] = {"telecoop_write": True}
-    if resources:
-        options["telecoop_resources"] = tuple(sorted(set(resources)))
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction starts with BEGIN IMMEDIATE (PostgreSQL: the whole writers' turn)
+    and commits on exit."""
     with _busy_refused(), writer_turn(engine):
-        with Session(engine.execution_options(**options), expire_on_commit=False) as s:
+        with Session(engine.execution_options(telecoop_write=True), expire_on_commit=False) as s:
             with s.begin():
                 yield s
     _checkpoint(engine)
@@ -704,16 +692,11 @@ class ReadThenWrite:
             s.rollback()
 
     @contextlib.contextmanager
-    def write(self, *, resources: tuple[int, ...] | None = None) -> Iterator[tuple[Session, bool]]:
-        """``(session, changed)`` in one BEGIN IMMEDIATE transaction; changed: another connection
-        committed since the last ``read`` began. ``resources``: as for ``write_session``."""
-        with _busy_refused(), writer_turn(self.engine):
-            self.conn.execution_options(telecoop_write=True, telecoop_resources=tuple(sorted(set(resources or ()))))
-            with Session(bind=self.conn, expire_on_commit=False) as s:
-                with s.begin():
-                    s.connection()  # BEGIN IMMEDIATE now: from here no one else commits
-                    yield s, self._data_version() != self._version
-        _checkpoint(self.engine)
+    def write(self) -> Iterator[tuple[Session, bool]]:
+        """``(session, changed)`` in one BEGIN IMMEDIATE transaction (PostgreSQL: the whole writers'
+        turn); changed: another connection committed since the last ``read`` began."""
+        with self.turn() as t:
+            yield t.session, t.changed
 
 
     @contextlib.contextmanager
@@ -729,12 +712,13 @@ class ReadThenWrite:
         a None); ``Turn.result``: the last query's, after the block."""
         pg = is_postgres(self.engine)
         with _busy_refused(), writer_turn(self.engine):
-            self.conn.execution_options(telecoop_write=True, telecoop_resources=tuple(sorted(set(resources or ()))),
-                                        telecoop_begun_by_caller=pg)
+            self.conn.execution_options(telecoop_write=True, telecoop_begun_by_caller=pg)
             try:
                 with Session(bind=self.conn, expire_on_commit=False) as s:
                     with s.begin():
-                        conn = s.connection()  # (PostgreSQL: the begin event sent nothing)
+                        # BEGIN IMMEDIATE now, from here no one else commits (PostgreSQL: the begin event
+                        # sent nothing; the pipeline below sends BEGIN and the turn)
+                        conn = s.connection()
                         wanted = [q for q in first if q is not None]
                         if pg:
                             got = iter(pg_pipeline(conn, ["BEGIN", *_pg_turn_statements(resources)], wanted))
