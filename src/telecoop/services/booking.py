@@ -107,27 +107,30 @@ class _Known:
     resources: dict[int, tuple[m.Resource, list[av.WeeklyRule]]] = dataclasses.field(default_factory=dict)
     coops: dict[str, tuple[str, str]] | None = None  # slug -> (zone, video platform)
 
-    def queries(self, ids: list[int]) -> list[Query[Any]]:
-        """What ``load`` would read for ``ids``: the co-ops (once), then the resources not known yet."""
+    def queries(self, ids: list[int]) -> tuple[bool, list[Query[Any]]]:
+        """What ``load`` would read for ``ids``: whether the co-ops are asked for (once), and the queries:
+        the co-ops', then the resources' not known yet (with their shares)."""
         missing = [i for i in ids if i not in self.resources]
         wanted: list[Query[Any]] = [] if self.coops is not None else [store_directory.zones_and_platforms_query()]
-        return wanted + (list(store_directory.resources_with_rules_queries(missing)) if missing else [])
+        return self.coops is None, wanted + (list(store_directory.resources_with_rules_queries(missing)) if missing else [])
 
-    def take(self, ids: list[int], read: list[Any]) -> None:
-        """Keep what ``queries(ids)`` read (its results, in order), asked of this copy or of an older one:
+    def take(self, coops_asked: bool, read: list[Any]) -> None:
+        """Keep what ``queries`` read (its results, in order), asked of this copy or of an older one:
         read after this copy's stamp, it is at least as new."""
-        if read and self.coops is None and isinstance(read[0], dict):
-            self.coops = read[0]
-        if len(read) >= 2 and self.coops is not None:
+        if coops_asked:
+            coops, *read = read
+            self.coops = self.coops if self.coops is not None else coops
+        if read and self.coops is not None:  # (the resources' zones come from the co-ops)
+            rows, shares = read
             zones = {slug: tz for slug, (tz, _platform) in self.coops.items()}
-            for res, hours in store_directory.WithRules(read[-2], read[-1]).resources(zones):
+            for res, hours in store_directory.WithRules(rows, shares).resources(zones):
                 self.resources[res.id] = (res, hours)
 
     def load(self, session: Session, ids: list[int]) -> None:
         """Read the co-ops and the resources of ``ids`` not known yet (with their weekly hours), in one go."""
-        wanted = self.queries(ids)
+        coops_asked, wanted = self.queries(ids)
         if wanted:
-            self.take(ids, run_together(session, wanted))
+            self.take(coops_asked, run_together(session, wanted))
 
     def resource(self, ctx: Context, resource_id: int) -> m.Resource:
         """``load_resource`` (a resource the user may see, or NotFound), once ``load`` has read it."""
@@ -234,16 +237,18 @@ def _book(ctx: Context, rw: ReadThenWrite, clinician_id: int, start: dt.datetime
           interpreter_language: str | None) -> m.Booking:
     # No common snapshot needed (PostgreSQL: READ COMMITTED, one round trip less): the stamp is
     # read first, so what is read after it is at least as new, and a newer directory bumps the stamp,
-    # which the next booking sees and reads again; closures are one query.
+    # which the next booking sees and reads again; closures come from the per-process copy, checked
+    # against the closure version read with the stamp.
     ids = [i for i in (clinician_id, room_id, interpreter_id) if i is not None]
     with rw.read(snapshot=False) as s:
         # The stamp, and what this process does not know yet of these resources as of the stamp it
         # last read, together (PostgreSQL: one round trip); only if the directory moved meanwhile is
         # anything still missing read after.
         guess = _KNOWN.get(str(ctx.engine.url)) or _Known(("", ""))
-        (stamp, closure_version), *read = run_together(s, [stamps_query(), *guess.queries(ids)])
+        coops_asked, wanted = guess.queries(ids)
+        (stamp, closure_version), *read = run_together(s, [stamps_query(), *wanted])
         known = _known(ctx, stamp)
-        known.take(ids, read)
+        known.take(coops_asked, read)
         known.load(s, ids)
         clinician = known.resource(ctx, clinician_id)
         named_room = known.resource(ctx, room_id) if room_id is not None else None
