@@ -28,7 +28,8 @@ from telecoop.services.directory import load_resource
 from telecoop.store import directory as store_directory
 from telecoop.store import tables as tb
 from telecoop.store.bookings import busy as busy_between
-from telecoop.store.engine import read_session
+from telecoop.store.engine import read_session, stamps_query
+from telecoop.store.query import run
 from telecoop.store.schedule import Closures
 from telecoop.store.schedule import kept_closures
 
@@ -170,8 +171,8 @@ def search_slots(
 
     with read_session(ctx.engine) as s:
         # perf-search: the directory, partners' terms and closures are kept per process,
-        # checked against the database's counters in one query.
-        directory_version, closure_version = store_directory.versions(s)
+        # checked against the database's counters in one query (the same one ``book`` reads).
+        (_instance, directory_version), closure_version = run(s, stamps_query())
         snap = store_directory.snapshot(s, str(ctx.engine.url), directory_version)
         clinicians, rules = bookable(
             s, ctx, kind=m.ResourceKind.CLINICIAN, specialty=specialty, language=language, coop=coop,

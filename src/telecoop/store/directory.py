@@ -42,9 +42,9 @@ def visible_clause(coop: str) -> ColumnElement[bool]:
     )
 
 
-def resources_from_rows(session: Session, rows: list[tb.ResourceRow], zones: dict[str, str] | None = None) -> list[m.Resource]:
-    """Domain resources with their zones (``zones``: already read) and share lists, in two queries whatever the count."""
-    zones = coop_zones(session) if zones is None else zones
+def resources_from_rows(session: Session, rows: list[tb.ResourceRow]) -> list[m.Resource]:
+    """Domain resources with their zones and share lists, in two queries whatever the count."""
+    zones = coop_zones(session)
     listed = [r.id for r in rows if r.sharing == m.Sharing.LISTED.value]
     shares: dict[int, list[str]] = defaultdict(list)
     if listed:
@@ -83,20 +83,10 @@ class Snapshot:
 _SNAPSHOTS: dict[str, Snapshot] = {}
 
 
-VERSION_KEYS = ("directory_version", "closure_version")
-
-
-def versions(session: Session) -> tuple[str, str]:
-    """(directory version, closure version) in one query: what a search's kept data is checked against."""
-    M = tb.Meta
-    found = dict(session.execute(sa.select(col(M.key), col(M.value)).where(col(M.key).in_(VERSION_KEYS))).all())
-    return found.get("directory_version", "0"), found.get("closure_version", "0")
-
-
 def snapshot(session: Session, engine_key: str, version: str | None = None) -> Snapshot:
     """Every active resource with its weekly rules, as of the database's directory version.
 
-    ``version``: the directory version already read in this transaction (:func:`versions`).
+    ``version``: the directory version already read in this transaction (``store.engine.stamps_query``).
     """
     if version is None:
         version = directory_version(session)
