@@ -19,7 +19,7 @@ from sqlmodel import Session, col, or_, select
 
 from telecoop.store import tables as tb
 from telecoop.store.dialect import among
-from telecoop.store.query import Query
+from telecoop.store.query import Query, among_few, few_values
 
 HELD = "held"
 MAX_SPAN = dt.timedelta(days=1)
@@ -160,13 +160,16 @@ def quota_lines(session: Session, resource_id: int) -> tuple[tuple[str, int], ..
         col(Q.resource_id) == resource_id).order_by(col(Q.coop))).all())
 
 
+_TWO = ("first", "second")  # a booking's clinician and room
+
+
 def _terms_of_two() -> Any:
     R, T, Q = tb.table_of(tb.ResourceRow), tb.table_of(tb.SharingTermsRow), tb.table_of(tb.QuotaRow)
     return (
         sa.select(R.c.id, T.c.window_days, T.c.min_notice_hours, T.c.release_hours, Q.c.minutes_per_week)
         .select_from(R.outerjoin(T, T.c.resource_id == R.c.id).outerjoin(
             Q, sa.and_(Q.c.resource_id == R.c.id, Q.c.coop == sa.bindparam("coop", type_=sa.String))))
-        .where(R.c.id.in_([sa.bindparam("first", type_=sa.Integer), sa.bindparam("second", type_=sa.Integer)]))
+        .where(among_few(R.c.id, _TWO))
     )
 
 
@@ -177,9 +180,7 @@ def terms_query(resource_ids: list[int], coop: str) -> Query[dict[int, tuple[int
     """Resource id -> (window days, minimum notice hours, release hours, ``coop``'s weekly quota minutes or
     None) of one or two resources (a booking's clinician and room), one query; a resource without terms
     reads (0, 0, 0, None). A Query, to run with the writers' turn (``ReadThenWrite.turn``)."""
-    if not 1 <= len(resource_ids) <= 2:
-        raise ValueError("one or two resources")
-    return Query(_TERMS_OF_TWO, {"coop": coop, "first": resource_ids[0], "second": resource_ids[-1]}, _terms_rows)
+    return Query(_TERMS_OF_TWO, {"coop": coop, **few_values(resource_ids, _TWO)}, _terms_rows)
 
 
 def _terms_rows(rows: Sequence[Sequence[Any]]) -> dict[int, tuple[int, int, int, int | None]]:

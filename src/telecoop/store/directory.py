@@ -20,7 +20,7 @@ from telecoop.domain import model as m
 from telecoop.store import convert
 from telecoop.store import tables as tb
 from telecoop.store.engine import directory_version
-from telecoop.store.query import Query
+from telecoop.store.query import Query, among_few, few_values
 from telecoop.store.schedule import forget_closures, weekly_rules
 
 
@@ -185,22 +185,19 @@ def resources_by_ids(session: Session, ids: Iterable[int]) -> list[m.Resource]:
     return resources_from_rows(session, list(session.exec(select(R).where(col(R.id).in_(sorted(ids)))).all()))
 
 
-def _of_three(column: Any) -> Any:
-    """``column IN (:a, :b, :c)``: up to three ids (a booking's clinician, room, interpreter) in a statement
-    built once (a missing one repeats the first)."""
-    return column.in_([sa.bindparam(k, type_=sa.Integer) for k in ("a", "b", "c")])
+_THREE = ("a", "b", "c")  # a booking's clinician, room and interpreter
 
 
 def _with_rules() -> Any:
     R, A = tb.table_of(tb.ResourceRow), tb.table_of(tb.AvailabilityRow)
     hours = [A.c.weekday.label("h_weekday"), A.c.start.label("h_start"), A.c.end.label("h_end"),
              A.c.valid_from.label("h_from"), A.c.valid_to.label("h_to")]
-    return sa.select(*R.c, *hours).select_from(R.outerjoin(A, A.c.resource_id == R.c.id)).where(_of_three(R.c.id))
+    return sa.select(*R.c, *hours).select_from(R.outerjoin(A, A.c.resource_id == R.c.id)).where(among_few(R.c.id, _THREE))
 
 
 _WITH_RULES = _with_rules()
 _SHARES_OF_THREE = sa.select(tb.table_of(tb.ShareRow).c.resource_id, tb.table_of(tb.ShareRow).c.coop).where(
-    _of_three(tb.table_of(tb.ShareRow).c.resource_id))
+    among_few(tb.table_of(tb.ShareRow).c.resource_id, _THREE))
 _ZONES_AND_PLATFORMS = sa.select(tb.table_of(tb.CoopRow).c.slug, tb.table_of(tb.CoopRow).c.tz,
                                  tb.table_of(tb.CoopRow).c.video_platform)
 
@@ -232,9 +229,7 @@ def resources_with_rules_queries(ids: Sequence[int]) -> tuple[Query[Sequence[Any
     """Up to three resources (a booking's) with their weekly hours and their shares: two queries built once,
     to run together (``store.query.run_together``); ``WithRules(rows, shares).resources(zones)`` makes them
     resources."""
-    if not 1 <= len(ids) <= 3:
-        raise ValueError("one to three resources")
-    values = {k: ids[min(i, len(ids) - 1)] for i, k in enumerate(("a", "b", "c"))}
+    values = few_values(ids, _THREE)
     return Query(_WITH_RULES, values, list), Query(_SHARES_OF_THREE, values, list)
 
 

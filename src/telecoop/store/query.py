@@ -38,6 +38,19 @@ class Query(Generic[T]):
     decode: Callable[[Sequence[Sequence[Any]]], T]
 
 
+def among_few(column: Any, names: Sequence[str]) -> Any:
+    """``column IN (:name, ...)``: a statement built once for up to ``len(names)`` ids (a booking's
+    clinician, room, interpreter); ``few_values`` fills the names."""
+    return column.in_([sa.bindparam(name, type_=sa.Integer) for name in names])
+
+
+def few_values(ids: Sequence[int], names: Sequence[str]) -> dict[str, int]:
+    """One to ``len(names)`` ids for ``among_few``'s names (a missing one repeats the last given)."""
+    if not 1 <= len(ids) <= len(names):
+        raise ValueError(f"one to {len(names)} ids")
+    return {name: ids[min(i, len(ids) - 1)] for i, name in enumerate(names)}
+
+
 def run(session: Session, query: Query[T]) -> T:
     """One query through the session (its transaction, its events), decoded."""
     return query.decode(session.execute(query.statement, dict(query.params)).all())
