@@ -30,7 +30,7 @@ from telecoop.store import tables as tb
 from telecoop.store.bookings import busy as busy_between
 from telecoop.store.engine import read_session, stamps_query
 from telecoop.store.query import run
-from telecoop.store.schedule import Closures
+from telecoop.store.schedule import Closures, closed_for
 from telecoop.store.schedule import kept_closures
 
 def free_map(
@@ -42,12 +42,11 @@ def free_map(
     end: dt.datetime,
 ) -> dict[int, list[av.Interval]]:
     """Resource id -> its free intervals in [start, end): hours minus closures and buffered bookings."""
-    by_res, by_coop = closures
     out: dict[int, list[av.Interval]] = {}
     for r in resources:
         if not rules.get(r.id):
             continue
-        closed = by_res.get(r.id, []) + by_coop.get(r.coop, [])
+        closed = closed_for(closures, r.id, r.coop)
         free = av.free_intervals(rules[r.id], r.tz, start, end, closed, busy.get(r.id, []), r.buffer_minutes)
         if free:
             out[r.id] = free
@@ -194,7 +193,7 @@ def search_slots(
         coops = {r.coop for r in clinicians} | {r.coop for r in rooms}
         by_id = {r.id: r for r in clinicians}
         step = ctx.settings.step_minutes
-        terms, now = sharing_terms.partner_terms(s, ctx, snap), ctx.now()  # issue 13: partners' window and notice
+        terms, now = sharing_terms.partner_terms(ctx, snap), ctx.now()  # issue 13: partners' window and notice
 
         found: list[m.Slot] = []
         # The closures of the whole window at once (few: closures are days, not slots);
@@ -263,7 +262,6 @@ def _in_order(
     answer is the same; a search wanting 20 slots no longer works out the free time of
     every clinician of a specialty (perf-search: most of a search's Python time).
     """
-    by_res, by_coop = closures
     Waiting = tuple[m.Resource, list[av.Interval]]  # a clinician and its hours, free time not worked out yet
     heap: list[tuple[dt.datetime, str, int, int, Iterator[tuple[dt.datetime, str, int]] | Waiting]] = []
     for c in clinicians:
@@ -283,8 +281,7 @@ def _in_order(
             assert isinstance(item, tuple)
             c, hours = item
             # free_map's arithmetic, on the hours already expanded
-            closed = by_res.get(cid, []) + by_coop.get(c.coop, [])
-            free = av.free_in(hours, closed, busy.get(cid, []), c.buffer_minutes)
+            free = av.free_in(hours, closed_for(closures, cid, c.coop), busy.get(cid, []), c.buffer_minutes)
             item = starts(c, free) if free else iter(())
             nxt = next(item, None)
         if nxt is None:

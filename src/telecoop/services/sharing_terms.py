@@ -45,22 +45,19 @@ def load_terms(session: Session, resource_id: int) -> cap.SharingTerms:
     return cap.SharingTerms(resource_id, row.window_days, row.min_notice_hours, row.release_hours, quotas)
 
 
-def partner_terms(session: Session, ctx: Context, snap: Snapshot | None = None) -> dict[int, cap.SharingTerms]:
+def partner_terms(ctx: Context, snap: Snapshot) -> dict[int, cap.SharingTerms]:
     """Terms of every resource that has some, for a search by the user's co-op (its own resources left out).
 
-    ``snap``: the directory snapshot of this transaction, which holds every resource's terms (perf-search).
+    ``snap``: the directory snapshot of the search's transaction, which holds every resource's terms
+    (perf-search); resources left out of it are inactive, never searched.
     """
-    if snap is not None:  # resources left out of the snapshot are inactive: never searched
-        kept = snap.picks.get(("partner_terms", ctx.coop))
-        if kept is None:
-            owner = {r.id: r.coop for r in snap.resources}
-            kept = snap.picks[("partner_terms", ctx.coop)] = {
-                rid: cap.SharingTerms(rid, w, n, r) for rid, w, n, r in snap.terms
-                if (w or n) and owner.get(rid, ctx.coop) != ctx.coop}
-        return dict(kept)
-    rows = store.terms_of_others(session, ctx.coop)
-    return {r.resource_id: cap.SharingTerms(r.resource_id, r.window_days, r.min_notice_hours, r.release_hours)
-            for r in rows if r.window_days or r.min_notice_hours}
+    kept = snap.picks.get(("partner_terms", ctx.coop))
+    if kept is None:
+        owner = {r.id: r.coop for r in snap.resources}
+        kept = snap.picks[("partner_terms", ctx.coop)] = {
+            rid: cap.SharingTerms(rid, w, n, r) for rid, w, n, r in snap.terms
+            if (w or n) and owner.get(rid, ctx.coop) != ctx.coop}
+    return dict(kept)
 
 
 def partner_terms_query(resources: list[m.Resource | None], coop: str) -> Query[dict[int, cap.SharingTerms]] | None:

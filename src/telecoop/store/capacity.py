@@ -187,12 +187,6 @@ def _terms_rows(rows: Sequence[Sequence[Any]]) -> dict[int, tuple[int, int, int,
     return {rid: (w or 0, n or 0, r or 0, q) for rid, w, n, r, q in rows}
 
 
-def terms_of_others(session: Session, coop: str) -> list[tb.SharingTermsRow]:
-    """Sharing terms of every resource not owned by ``coop``."""
-    T, R = tb.SharingTermsRow, tb.ResourceRow
-    return list(session.exec(select(T).join(R, col(R.id) == col(T.resource_id)).where(col(R.coop) != coop)).all())
-
-
 def week_minutes(session: Session, resource_id: int, is_clinician: bool, coop: str, lo: dt.datetime,
                  hi: dt.datetime, now: dt.datetime | None, exclude_booking: int | None = None,
                  statuses: tuple[str, ...] = ACTIVE) -> int:

@@ -37,6 +37,12 @@ def weekly_rules(session: Session, ids: list[int]) -> dict[int, list[av.WeeklyRu
 Closures = tuple[dict[int, list[av.Interval]], dict[str, list[av.Interval]]]
 
 
+def closed_for(closures: Closures, resource_id: int, coop: str) -> list[av.Interval]:
+    """The closures that apply to one resource: its own and its whole co-op's."""
+    by_res, by_coop = closures
+    return by_res.get(resource_id, []) + by_coop.get(coop, [])
+
+
 def closures(session: Session, ids: list[int], coops: set[str], start: dt.datetime, end: dt.datetime) -> Closures:
     """Closures meeting [start, end) of resources ``ids`` (by resource) or of whole ``coops`` (by co-op)."""
     if not ids and not coops:
