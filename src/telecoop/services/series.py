@@ -142,9 +142,7 @@ def _checked(ctx: Context, s, occ: ds.Occurrence, clinician: m.Resource, room: m
             problem = ds.CLOSED
     if not problem:  # issue 13's rule, as for one booking: the owner's window, notice and weekly quota
         try:
-            sharing_terms.check_terms(s, ctx, clinician, occ.start)
-            sharing_terms.check_quota(s, ctx, clinician, occ.start, occ.end, coop=ctx.coop)
-            sharing_terms.check_quota(s, ctx, room, occ.start, occ.end, coop=ctx.coop)
+            sharing_terms.check_new_booking(s, ctx, clinician, room, occ.start, occ.end)
         except NotPermitted:
             problem = ds.TERMS
     if not problem:
@@ -223,9 +221,7 @@ def book_series(
             interpreter = interpreters.pick(s, ctx, clinician, extra.interpreter, extra.any_interpreter,
                                             extra.language, occ.start, occ.end)
             # The week's quota counts the occurrences already written in this transaction.
-            sharing_terms.check_terms(s, ctx, clinician, occ.start)
-            sharing_terms.check_quota(s, ctx, clinician, occ.start, occ.end, coop=ctx.coop)
-            sharing_terms.check_quota(s, ctx, picked, occ.start, occ.end, coop=ctx.coop)
+            sharing_terms.check_new_booking(s, ctx, clinician, picked, occ.start, occ.end)
             values: dict[str, Any] = dict(
                 clinician_id=clinician.id, room_id=picked.id if picked else None, coop=ctx.coop,
                 booked_by=ctx.actor.login, start=occ.start, end=occ.end, patient=patient, reason=reason,

@@ -127,6 +127,15 @@ def check_quota(session: Session, ctx: Context, res: m.Resource | None, start: d
                            used=_hours(used), quota=_hours(quota + extra))
 
 
+def check_new_booking(session: Session, ctx: Context, clinician: m.Resource, room: m.Resource | None,
+                      start: dt.datetime, end: dt.datetime) -> None:
+    """What one more booking by the user's co-op must meet on a partner's resources: the clinician's
+    window and notice, then the clinician's and the room's weekly quotas (NotPermitted otherwise)."""
+    check_terms(session, ctx, clinician, start)
+    check_quota(session, ctx, clinician, start, end, coop=ctx.coop)
+    check_quota(session, ctx, room, start, end, coop=ctx.coop)
+
+
 def _hours(minutes: int) -> str:
     return f"{minutes / 60:g}"
 
