@@ -698,7 +698,6 @@ class ReadThenWrite:
         with self.turn() as t:
             yield t.session, t.changed
 
-
     @contextlib.contextmanager
     def turn(self, *, resources: tuple[int, ...] | None = None,
              first: Sequence[Query[Any] | None] = ()) -> Iterator["Turn"]:
